@@ -1,0 +1,65 @@
+"""The one API object. Each domain adds its router here; errors share one format."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from liaison.accounts.api import router as accounts_router
+from liaison.accounts.api_auth import UNDECLARED
+from liaison.core.errors import django_validation_errors, error_body, pydantic_errors
+from liaison.places.api import router as places_router
+
+api = NinjaAPI(
+    title="Liaison API",
+    version="1",
+    description=(
+        "The library–IT operations API. Authenticate with a personal token "
+        "(`Authorization: Bearer lsn_…`, made under API tokens) or a browser session. "
+        "Errors are `{detail, errors: [{field, message}]}`."
+    ),
+    auth=UNDECLARED,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid_input(request, exc: NinjaValidationError):
+    return api.create_response(
+        request, error_body("The request has invalid fields.", pydantic_errors(exc.errors)), status=400
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_rejected_by_service(request, exc: DjangoValidationError):
+    return api.create_response(
+        request, error_body("The request was rejected.", django_validation_errors(exc)), status=400
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_not_authenticated(request, exc):
+    return api.create_response(
+        request, error_body("Sign in or send a valid API token (Authorization: Bearer …)."), status=401
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(request, error_body(str(exc) or "Not allowed."), status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, error_body(str(exc) or "Not found."), status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+api.add_router("/accounts", accounts_router, tags=["accounts"])
+api.add_router("/places", places_router, tags=["places"])

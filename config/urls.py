@@ -1,0 +1,33 @@
+"""URL wiring. Every pattern carries an access rule (see liaison/core/access.py)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from liaison.core.access import API_OPERATIONS, declare_all, public, role_rule, signed_in
+from liaison.core.roles import Role
+
+
+def _api_urls():
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if pattern.name == "openapi-json":
+            public(pattern.callback)  # the schema holds no data; integrators need it
+        elif pattern.name == "openapi-view":
+            signed_in(pattern.callback)  # interactive docs for signed-in staff
+    declare_all(patterns, API_OPERATIONS)  # each operation declares its own rule
+    return patterns, app_name, namespace
+
+
+admin.site.site_header = "Liaison setup"
+admin.site.site_title = "Liaison setup"
+
+urlpatterns = [
+    path("", include("liaison.core.urls")),
+    path("accounts/", include("liaison.accounts.urls")),
+    path("places/", include("liaison.places.urls")),
+    path("audit/", include("liaison.audit.urls")),
+    path("api/v1/", _api_urls()),
+    # Setup screens: administrators only (the admin also requires is_staff, which they have).
+    path("admin/", (declare_all(admin.site.urls[0], role_rule(Role.ADMINISTRATOR)), "admin", "admin")),
+]

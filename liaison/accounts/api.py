@@ -1,0 +1,68 @@
+from datetime import datetime
+
+from ninja import Router, Schema
+
+from liaison.accounts import selectors, services
+from liaison.accounts.api_auth import API_SIGNED_IN
+
+router = Router()
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    code: str
+    kind: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    role: str
+    department: DepartmentOut | None
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+@router.get("/me", response=MeOut, auth=API_SIGNED_IN, summary="The signed-in person")
+def me(request):
+    return request.user
+
+
+@router.get("/departments", response=list[DepartmentOut], auth=API_SIGNED_IN)
+def department_list(request):
+    return selectors.department_list()
+
+
+@router.get("/tokens", response=list[TokenOut], auth=API_SIGNED_IN, summary="Your API tokens")
+def token_list(request):
+    return selectors.api_token_list_for_user(user=request.user)
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, auth=API_SIGNED_IN, summary="Make a token (shown once)")
+def token_create(request, payload: TokenIn):
+    token, plain = services.api_token_create(user=request.user, name=payload.name)
+    return 201, {**TokenOut.from_orm(token).dict(), "token": plain}
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, auth=API_SIGNED_IN, summary="Revoke a token")
+def token_revoke(request, token_id: int):
+    token = selectors.api_token_get_for_user(user=request.user, token_id=token_id)
+    services.api_token_revoke(token=token, actor=request.user)
+    return 204, None

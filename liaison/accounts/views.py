@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from liaison.accounts import selectors, services
+from liaison.accounts.forms import ApiTokenForm, SignInForm
+from liaison.core.access import public, signed_in
+from liaison.core.http import client_ip
+
+
+@public
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        if services.sign_in_is_locked(username=username, ip=client_ip(request)):
+            return render(
+                request,
+                self.template_name,
+                {"form": self.form_class(request), "locked": True},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        services.sign_in_record_failure(username=self.request.POST.get("username", ""), ip=client_ip(self.request))
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def form_valid(self, form):
+        services.sign_in_clear_failures(username=form.get_user().get_username(), ip=client_ip(self.request))
+        return super().form_valid(form)
+
+
+@public
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+@public
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+@public
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+@public
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            response.status_code = 400  # an expired or used link is a bad request, said plainly
+        return response
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            response.status_code = 400
+        return response
+
+
+@public
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@signed_in
+def token_list(request):
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"tokens": selectors.api_token_list_for_user(user=request.user), "form": ApiTokenForm()},
+    )
+
+
+@signed_in
+@require_POST
+def token_create(request):
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, plain = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(
+                request,
+                "accounts/tokens.html",
+                {
+                    "tokens": selectors.api_token_list_for_user(user=request.user),
+                    "form": ApiTokenForm(),
+                    "new_token": token,
+                    "new_token_plain": plain,
+                },
+                status=201,
+            )
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"tokens": selectors.api_token_list_for_user(user=request.user), "form": form},
+        status=400,
+    )
+
+
+@signed_in
+@require_POST
+def token_revoke(request, token_id: int):
+    token = selectors.api_token_get_for_user(user=request.user, token_id=token_id)
+    services.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, f"Token “{token.name}” revoked. Anything using it can no longer sign in.")
+    return redirect("accounts:tokens")

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from liaison.audit.models import AuditEvent
+from liaison.audit.services import audit_record, snapshot
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Admin writes go to the audit trail like every other staff-facing write."""
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=f"admin.{'change' if change else 'add'}",
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+        )
+
+    def delete_model(self, request, obj):
+        before = snapshot(obj)
+        audit_record(actor=request.user, action="admin.delete", obj=obj, before=before)
+        super().delete_model(request, obj)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_repr"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "object_repr", "object_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,45 @@
+"""The shell's navigation. Each app registers its entries in its AppConfig.ready(); the
+base layout shows a person only the entries their role may open, so menus follow the
+same access rules as the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from liaison.core.access import AccessRule
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    rule: AccessRule
+    order: int = 100
+
+
+_entries: list[NavEntry] = []
+
+
+def register(label: str, url_name: str, rule: AccessRule, order: int = 100) -> None:
+    if any(entry.url_name == url_name for entry in _entries):
+        return
+    _entries.append(NavEntry(label, url_name, rule, order))
+    _entries.sort(key=lambda entry: entry.order)
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for entry in _entries:
+        if not entry.rule.allows(user):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        current = current_path == url or (url != "/" and current_path.startswith(url))
+        items.append({"label": entry.label, "url": url, "current": current})
+    return items
