@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Tests never need a real secret; production must set its own (settings refuse to start without).
-TEST_ENV := DJANGO_SECRET_KEY=liaison-test-only-secret-key-0123456789abcdef DJANGO_DEBUG=0
+TEST_ENV := DJANGO_SECRET_KEY=liaison-test-only-secret-key-0123456789abcdef DJANGO_DEBUG=0 LIAISON_HTTPS=0
 
 .PHONY: install run demo test lint format bench migrate clean
 

@@ -19,9 +19,6 @@ def _api_urls():
     return patterns, app_name, namespace
 
 
-admin.site.site_header = "Liaison setup"
-admin.site.site_title = "Liaison setup"
-
 urlpatterns = [
     path("", include("liaison.core.urls")),
     path("accounts/", include("liaison.accounts.urls")),

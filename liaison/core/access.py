@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver
 
@@ -149,6 +148,9 @@ class AccessPolicyMiddleware:
             raise PermissionDenied("This page has no access rule.")
         if rule.allows(request.user):
             return None
+        request.refused_by_access_policy = True  # lets tests tell the policy's refusals from a view's own
         if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied("Your role does not give access to this page.")
