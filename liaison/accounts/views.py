@@ -62,16 +62,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
         if not self.validlink and response.status_code == 200:
             response.status_code = 400  # an expired or used link is a bad request, said plainly
-        return response
-
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        if not self.validlink and response.status_code == 200:
-            response.status_code = 400
         return response
 
 

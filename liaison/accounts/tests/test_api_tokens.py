@@ -1,0 +1,81 @@
+import pytest
+
+from liaison.accounts.models import ApiToken
+from liaison.accounts.services import api_token_create
+from liaison.audit.models import AuditEvent
+from liaison.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_token_is_shown_once_and_stored_only_as_a_hash(client_as):
+    client = client_as(Role.IT_STAFF)
+    response = client.post("/accounts/tokens/new/", {"name": "Lab agent"})
+    assert response.status_code == 201
+    plain = response.context["new_token_plain"]
+    assert plain.startswith("lsn_")
+    token = ApiToken.objects.get(name="Lab agent")
+    assert plain not in token.key_hash and token.key_hash != plain
+    assert plain not in client.get("/accounts/tokens/").content.decode()
+    assert AuditEvent.objects.filter(action="api_token.create").exists()
+
+
+def test_a_token_authenticates_api_calls_until_revoked(client, users):
+    token, plain = api_token_create(user=users[Role.LIBRARY_STAFF], name="Report script")
+    me = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {plain}")
+    assert me.status_code == 200
+    assert me.json()["username"] == "t_library"
+    assert me.json()["role"] == "library_staff"
+    client.force_login(users[Role.LIBRARY_STAFF])
+    assert client.delete(f"/api/v1/accounts/tokens/{token.id}").status_code == 204
+    client.logout()
+    refused = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {plain}")
+    assert refused.status_code == 401
+    assert refused.json()["detail"].startswith("Sign in or send a valid API token")
+
+
+@pytest.mark.parametrize("header", ["Bearer lsn_deadbeef_nothing", "Bearer garbage", "Basic dXNlcjpwYXNz", "Bearer "])
+def test_unknown_or_malformed_tokens_get_401_with_the_error_format(client, db, header):
+    response = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    body = response.json()
+    assert set(body) == {"detail", "errors"}
+
+
+def test_a_token_cannot_be_revoked_by_someone_else(client_as, users):
+    token, _ = api_token_create(user=users[Role.LIBRARY_STAFF], name="Mine")
+    client = client_as(Role.IT_STAFF)
+    assert client.post(f"/accounts/tokens/{token.id}/revoke/").status_code == 404
+    assert client.delete(f"/api/v1/accounts/tokens/{token.id}").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_a_token_without_a_name_is_refused_with_the_field_named(client_as):
+    client = client_as(Role.IT_STAFF)
+    response = client.post("/api/v1/accounts/tokens", data={"name": "  "}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "name"
+    page = client.post("/accounts/tokens/new/", {"name": ""})
+    assert page.status_code == 400
+    assert ApiToken.objects.count() == 0
+
+
+def test_malformed_json_bodies_get_a_400_naming_the_field(client_as):
+    client = client_as(Role.IT_STAFF)
+    missing = client.post("/api/v1/accounts/tokens", data={}, content_type="application/json")
+    assert missing.status_code == 400
+    assert missing.json()["errors"][0]["field"] == "name"
+    broken = client.post("/api/v1/accounts/tokens", data="{not json", content_type="application/json")
+    assert broken.status_code == 400
+    assert "detail" in broken.json()
+
+
+def test_session_writes_to_the_api_need_the_csrf_token(users):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users[Role.IT_STAFF])
+    response = client.post("/api/v1/accounts/tokens", data={"name": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert ApiToken.objects.count() == 0

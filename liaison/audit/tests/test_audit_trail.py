@@ -1,0 +1,60 @@
+import pytest
+
+from liaison.accounts.models import Department
+from liaison.audit.models import AuditEvent
+from liaison.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_changes_are_recorded_with_before_and_after(client_as, departments):
+    client = client_as(Role.ADMINISTRATOR)
+    dept = departments["library"]
+    response = client.post(
+        f"/admin/accounts/department/{dept.pk}/change/",
+        {"name": "The Library", "code": "library", "kind": "library", "contact_email": ""},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="admin.change")
+    assert event.actor_label == "t_admin"
+    assert event.before["name"] == "Library"
+    assert event.after["name"] == "The Library"
+    assert Department.objects.get(pk=dept.pk).name == "The Library"
+
+
+def test_passwords_never_reach_the_trail(client_as, users):
+    client = client_as(Role.ADMINISTRATOR)
+    student = users[Role.STUDENT_WORKER]
+    client.post(
+        f"/admin/accounts/user/{student.pk}/change/",
+        {
+            "username": "t_student",
+            "role": "student_worker",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00",
+        },
+    )
+    for event in AuditEvent.objects.all():
+        assert "pbkdf2" not in str(event.before) + str(event.after)
+
+
+def test_only_administrators_read_the_audit_trail(client_as, users):
+    from liaison.audit.services import audit_record
+
+    audit_record(actor=users[Role.IT_STAFF], action="ticket.hand_off", object_type="tickets.ticket", object_id="7")
+    admin = client_as(Role.ADMINISTRATOR)
+    page = admin.get("/audit/?action=ticket")
+    assert page.status_code == 200
+    assert "ticket.hand_off" in page.content.decode()
+    admin.logout()
+    assert client_as(Role.SUPERVISOR).get("/audit/").status_code == 403
+
+
+def test_the_trail_cannot_be_edited_in_the_admin(client_as, users):
+    from liaison.audit.services import audit_record
+
+    event = audit_record(actor=users[Role.IT_STAFF], action="x.y", object_type="a.b", object_id="1")
+    client = client_as(Role.ADMINISTRATOR)
+    assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from liaison.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_role_has_a_home_page_with_its_own_navigation(client_as, role):
+    response = client_as(role).get("/home/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<main id="main"' in html and 'href="#main"' in html  # landmark and skip link
+    assert "API tokens" in html
+    assert ("Audit trail" in html) == (role == Role.ADMINISTRATOR)
+    assert ("People by role" in html) == (role in (Role.ADMINISTRATOR, Role.SUPERVISOR))
+
+
+def test_the_start_page_welcomes_visitors_and_points_to_hours(client):
+    html = client.get("/").content.decode()
+    assert "Staff sign-in" in html and "/places/hours/" in html
+
+
+def test_health_check_is_public_json(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["ok"] is True
+
+
+def test_no_page_loads_assets_from_another_site(client_as):
+    html = client_as(Role.LIBRARY_STAFF).get("/home/").content.decode()
+    assert "https://" not in html.split("<body")[0]
+
+
+def test_unknown_pages_get_a_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+
+
+def test_openapi_document_is_public_and_docs_need_sign_in(client, client_as):
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert schema.json()["info"]["title"] == "Liaison API"
+    assert client.get("/api/v1/docs").status_code == 302
+    assert client_as(Role.IT_STAFF).get("/api/v1/docs").status_code == 200
+
+
+def test_api_errors_share_one_format(client):
+    response = client.get("/api/v1/places/service-points/nowhere")
+    assert response.status_code == 404
+    assert set(response.json()) == {"detail", "errors"}
+
+
+def _settings_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LIAISON_"))}
+    env.update(extra)
+    return env
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env=_settings_env(DJANGO_DEBUG="0"),
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_settings_env(
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x" * 40 + "-9f8e7d6c5b4a",
+            DJANGO_ALLOWED_HOSTS="liaison.college.example",
+            LIAISON_VAR_DIR=str(tmp_path),
+        ),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
