@@ -58,3 +58,66 @@ def client_as(client, users):
         return client
 
     return sign_in
+
+
+# --- Browser tests: Playwright driving Debian's Chromium (never a downloaded browser).
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = "test-artifacts"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    import os
+    import shutil
+
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("LIAISON_REQUIRE_BROWSER"):
+            pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium).")
+        pytest.skip(f"no Chromium at {CHROMIUM}; install Debian's chromium package to run browser tests")
+    # Playwright's sync API runs an event loop in this thread; the live server's database
+    # work happens in its own thread, so Django's async-safety guard does not apply here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+def _browser_page(request, chromium_browser, width, height):
+    import os
+    import re
+
+    context = chromium_browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        page.screenshot(path=f"{ARTIFACTS}/{name}.png", full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def page(request, chromium_browser):
+    """A desktop-sized page; a screenshot is kept in test-artifacts/ when the test fails."""
+    yield from _browser_page(request, chromium_browser, 1280, 900)
+
+
+@pytest.fixture
+def phone_page(request, chromium_browser):
+    yield from _browser_page(request, chromium_browser, 390, 844)
