@@ -1,0 +1,241 @@
+"""A small, bounded benchmark harness: a fresh PostgreSQL database, Liaison under gunicorn
+(2 workers on 127.0.0.1), and a load generator that sends a fixed number of requests over
+keep-alive connections from a few processes. Figures are printed as `name value unit`.
+
+Only loopback addresses are ever contacted, and every run stops by itself (a request count
+and a time cap)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing as mp
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+HOST = "127.0.0.1"
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+MAX_SECONDS_PER_RUN = 60
+
+
+def emit(name: str, value: float, unit: str) -> None:
+    print(f"{name} {value:.3f} {unit}" if isinstance(value, float) else f"{name} {value} {unit}", flush=True)
+
+
+def note(text: str) -> None:
+    print(f"# {text}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[max(0, int(len(ordered) * 0.95) - 1)] if ordered else 0.0
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else 0.0
+
+
+class Server:
+    """Liaison on a fresh PostgreSQL database under gunicorn, for the length of a `with`."""
+
+    def __init__(self, db_name: str = "liaison_bench", port: int = 8765, workers: int = 2):
+        self.db_name = db_name
+        self.port = port
+        self.workers = workers
+        self.process: subprocess.Popen | None = None
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"{PG_ADMIN_URL}/{db_name}",
+            "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+            "DJANGO_DEBUG": "0",
+            "LIAISON_HTTPS": "0",
+            "DJANGO_ALLOWED_HOSTS": HOST,
+            "LIAISON_LOG_LEVEL": "WARNING",
+            "LIAISON_SIGN_IN_MAX_FAILURES": "1000",
+            "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
+        }
+        self.env.pop("REDIS_URL", None)
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def manage(self, *args: str, debug: bool = False) -> str:
+        env = {**self.env, "DJANGO_DEBUG": "1" if debug else "0"}
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def prepare(self, *steps: str) -> None:
+        """Run bench.prepare steps (data set-up) in a Django process against the bench database."""
+        result = subprocess.run(
+            [PYTHON, "-m", "bench.prepare", *steps], cwd=ROOT, env={**self.env, "DJANGO_DEBUG": "1"}, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"bench.prepare {steps} failed")
+
+    def __enter__(self) -> Server:
+        admin = urllib.parse.urlparse(PG_ADMIN_URL)
+        psql = ["psql", "-h", admin.hostname or HOST, "-p", str(admin.port or 5432), "-U", admin.username or "postgres"]
+        subprocess.run([*psql, "-q", "-c", f"DROP DATABASE IF EXISTS {self.db_name}", "postgres"], check=True)
+        subprocess.run([*psql, "-q", "-c", f"CREATE DATABASE {self.db_name}", "postgres"], check=True)
+        note(f"migrating {self.db_name}")
+        self.manage("migrate", "--noinput")
+        self.manage("collectstatic", "--noinput")
+        return self
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{self.port}",
+                "--workers", str(self.workers), "--log-level", "warning",
+            ],
+            cwd=ROOT, env=self.env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                status, _, _ = request("GET", self.base + "/healthz")
+                if status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer /healthz within 30 s")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def sign_in(self, username: str, password: str) -> dict[str, str]:
+        """Sign in through the real form; returns headers (Cookie, X-CSRFToken) for later requests."""
+        status, headers, body = request("GET", self.base + "/accounts/sign-in/")
+        cookies = parse_cookies(headers)
+        token = body.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+        status, headers, _ = request(
+            "POST", self.base + "/accounts/sign-in/", body=form.encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie_header(cookies),
+                     "Referer": self.base + "/accounts/sign-in/"},
+        )  # fmt: skip
+        if status != 302:
+            raise RuntimeError(f"sign-in as {username} failed with {status}")
+        cookies.update(parse_cookies(headers))
+        return {"Cookie": cookie_header(cookies), "X-CSRFToken": cookies.get("csrftoken", "")}
+
+
+def parse_cookies(headers: list[tuple[str, str]]) -> dict[str, str]:
+    cookies = {}
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            pair = value.split(";", 1)[0]
+            key, _, val = pair.partition("=")
+            cookies[key.strip()] = val.strip()
+    return cookies
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def request(method: str, url: str, body: bytes | None = None, headers: dict | None = None):
+    parts = urllib.parse.urlparse(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body, headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+BodyFactory = Callable[[int, int], bytes]
+
+
+def _worker(args) -> tuple[list[float], int]:
+    base, method, path, headers, count, worker_index, body_factory, expect = args
+    parts = urllib.parse.urlparse(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + MAX_SECONDS_PER_RUN
+    for i in range(count):
+        if time.monotonic() > deadline:
+            break
+        body = body_factory(worker_index, i) if body_factory else None
+        start = time.perf_counter()
+        try:
+            connection.request(method, path, body, headers)
+            response = connection.getresponse()
+            response.read()
+            ok = response.status in expect
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            ok = False
+        latencies.append((time.perf_counter() - start) * 1000)
+        errors += 0 if ok else 1
+    connection.close()
+    return latencies, errors
+
+
+def load(
+    server: Server,
+    path: str,
+    *,
+    requests: int = 2000,
+    concurrency: int = 4,
+    method: str = "GET",
+    headers: dict | None = None,
+    body_factory: BodyFactory | None = None,
+    expect: tuple[int, ...] = (200,),
+    warmup: int = 50,
+) -> LoadResult:
+    """Send `requests` requests from `concurrency` processes; bounded by count and time."""
+    headers = {"Connection": "keep-alive", **(headers or {})}
+    if warmup:
+        _worker((server.base, method, path, headers, warmup, 999, body_factory, expect))
+    per_worker = max(1, requests // concurrency)
+    jobs = [(server.base, method, path, headers, per_worker, w, body_factory, expect) for w in range(concurrency)]
+    start = time.perf_counter()
+    with mp.get_context("fork").Pool(concurrency) as pool:
+        results = pool.map(_worker, jobs)
+    seconds = time.perf_counter() - start
+    latencies = [ms for lat, _ in results for ms in lat]
+    errors = sum(err for _, err in results)
+    result = LoadResult(len(latencies), errors, seconds, latencies)
+    if errors:
+        note(f"{method} {path}: {errors} of {len(latencies)} responses were not {expect}")
+    return result
+
+
+def json_body(payload: dict) -> bytes:
+    return json.dumps(payload).encode()

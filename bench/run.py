@@ -1,0 +1,29 @@
+"""`make bench`: every benchmark against one fresh PostgreSQL database under gunicorn.
+
+    python -m bench.run                 # all
+    python -m bench.run foundation      # only some modules
+
+Prints one figure per line as `name value unit` on stdout; progress notes go to stderr."""
+
+import importlib
+import sys
+
+from bench.harness import Server, note
+
+MODULES = ["foundation"]  # modules after the first read the floor figure it returns
+
+
+def main(selected: list[str]) -> None:
+    modules = [m for m in MODULES if not selected or m in selected]
+    with Server() as server:
+        server.prepare("foundation", *[m for m in modules if m != "foundation"])
+        server.start()
+        context: dict[str, float] = {}
+        for name in modules:
+            note(f"running bench.{name}")
+            module = importlib.import_module(f"bench.{name}")
+            context.update(module.run(server, **({"context": context} if name != "foundation" else {})) or {})
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
