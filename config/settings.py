@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "liaison.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "liaison.accounts.middleware.TrustedRemoteUserMiddleware",
+    "liaison.core.middleware.SessionLifetimeMiddleware",
+    "liaison.core.middleware.NoStoreForStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,10 +210,23 @@ SECURE_HSTS_PRELOAD = env_bool("LIAISON_HSTS_PRELOAD", default=SECURE_HSTS_SECON
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LIAISON_BEHIND_PROXY") else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 12  # one long shift
+# Shared desk PCs: sessions end after inactivity and after a long shift in any case
+# (enforced by liaison.core.middleware.SessionLifetimeMiddleware); the cookie dies with the browser.
+SESSION_IDLE_MINUTES = int(os.environ.get("LIAISON_SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_HOURS = int(os.environ.get("LIAISON_SESSION_ABSOLUTE_HOURS", "10"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+if SECURE_SSL_ONLY:
+    # The __Host- prefix pins cookies to this exact host over HTTPS.
+    SESSION_COOKIE_NAME = "__Host-liaison_session"
+    CSRF_COOKIE_NAME = "__Host-liaison_csrf"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Tickets: attachment size limit, and how long patron contact details outlive a closed ticket.
+LIAISON_ATTACHMENT_MAX_MB = float(os.environ.get("LIAISON_ATTACHMENT_MAX_MB", "10"))
+LIAISON_CONTACT_RETENTION_DAYS = int(os.environ.get("LIAISON_CONTACT_RETENTION_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

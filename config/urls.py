@@ -28,3 +28,5 @@ urlpatterns = [
     # Setup screens: administrators only (the admin also requires is_staff, which they have).
     path("admin/", (declare_all(admin.site.urls[0], role_rule(Role.ADMINISTRATOR)), "admin", "admin")),
 ]
+
+handler500 = "liaison.core.errors_views.server_error"

@@ -11,4 +11,4 @@ class AccountsConfig(AppConfig):
         from liaison.core.access import SIGNED_IN
 
         navigation.register("API tokens", "accounts:tokens", SIGNED_IN, order=900)
-        from liaison.accounts import panels  # noqa: F401  (registers home panels)
+        from liaison.accounts import panels, signals  # noqa: F401  (registers home panels and signal receivers)

@@ -41,7 +41,11 @@ class SignInView(auth_views.LoginView):
 
 @public
 class SignOutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # A shared desk PC keeps nothing of the session: cache, cookies or stored pending entries.
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
 
 
 @public
