@@ -10,7 +10,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from liaison.accounts.api import router as accounts_router
 from liaison.accounts.api_auth import UNDECLARED
 from liaison.core.errors import django_validation_errors, error_body, pydantic_errors
+from liaison.desk.api import router as desk_router
+from liaison.directory.api import router as directory_router
+from liaison.imports.api import router as imports_router
+from liaison.kb.api import router as kb_router
 from liaison.places.api import router as places_router
+from liaison.tickets.api import router as tickets_router
 
 api = NinjaAPI(
     title="Liaison API",
@@ -63,3 +68,8 @@ def on_http_error(request, exc: HttpError):
 
 api.add_router("/accounts", accounts_router, tags=["accounts"])
 api.add_router("/places", places_router, tags=["places"])
+api.add_router("/directory", directory_router, tags=["directory"])
+api.add_router("/kb", kb_router, tags=["knowledge base"])
+api.add_router("/desk", desk_router, tags=["desk"])
+api.add_router("/tickets", tickets_router, tags=["tickets"])
+api.add_router("/imports", imports_router, tags=["imports"])

@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "liaison.accounts",
     "liaison.audit",
     "liaison.places",
+    "liaison.directory",
+    "liaison.kb",
+    "liaison.desk",
+    "liaison.tickets",
+    "liaison.imports",
     "liaison.demo",
 ]
 
@@ -197,6 +202,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Imports: the largest file accepted, and how long an uploaded file waits for its commit.
+IMPORT_MAX_BYTES = int(os.environ.get("LIAISON_IMPORT_MAX_MB", "20")) * 1024 * 1024
+IMPORT_KEEP_HOURS = int(os.environ.get("LIAISON_IMPORT_KEEP_HOURS", "24"))
 
 # --- Security. Production is HTTPS-only unless the site says otherwise.
 SECURE_SSL_ONLY = env_bool("LIAISON_HTTPS", default=not DEBUG)

@@ -24,6 +24,12 @@ urlpatterns = [
     path("accounts/", include("liaison.accounts.urls")),
     path("places/", include("liaison.places.urls")),
     path("audit/", include("liaison.audit.urls")),
+    path("directory/", include("liaison.directory.urls")),
+    path("kb/", include("liaison.kb.urls")),
+    path("help/", include("liaison.kb.urls_public")),
+    path("desk/", include("liaison.desk.urls")),
+    path("imports/", include("liaison.imports.urls")),
+    path("", include("liaison.tickets.urls")),  # /tickets/… and the patron's /status/<token>/
     path("api/v1/", _api_urls()),
     # Setup screens: administrators only (the admin also requires is_staff, which they have).
     path("admin/", (declare_all(admin.site.urls[0], role_rule(Role.ADMINISTRATOR)), "admin", "admin")),

@@ -11,7 +11,12 @@ from django.db import transaction
 
 from liaison.accounts.models import Department, User
 from liaison.core.roles import Role
+from liaison.desk.demo import seed_desk
+from liaison.directory.demo import seed_directory
+from liaison.imports.demo import seed_imports
+from liaison.kb.demo import seed_kb
 from liaison.places.models import Building, HoursException, OpeningHours, Room, ServicePoint
+from liaison.tickets.demo import seed_tickets
 
 DEMO_PASSWORD = "liaison-demo"
 
@@ -198,7 +203,14 @@ def seed_foundation(log: Callable[[str], None]) -> dict[str, int]:
     }
 
 
-SEED_STEPS: list[Callable[[Callable[[str], None]], dict[str, int]]] = [seed_foundation]
+SEED_STEPS: list[Callable[[Callable[[str], None]], dict[str, int]]] = [
+    seed_foundation,
+    seed_directory,
+    seed_desk,  # after the directory: referrals point at its entries
+    seed_kb,
+    seed_tickets,  # after the desk (promotes some of its interactions) and the kb (links articles)
+    seed_imports,
+]
 
 
 def demo_is_loaded() -> bool:

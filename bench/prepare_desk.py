@@ -1,0 +1,20 @@
+"""Bench data for the desk: the demo college with a term of traffic, and an API token."""
+
+import sys
+from pathlib import Path
+
+from bench.prepare import step
+
+TOKEN_FILE = Path(__file__).resolve().parent.parent / "var" / "bench-desk-token.txt"
+
+
+@step("desk")
+def desk() -> None:
+    from liaison.accounts.models import User
+    from liaison.accounts.services import api_token_create
+    from liaison.demo.seed import seed_demo
+
+    seed_demo(lambda msg: print(f"# {msg}", file=sys.stderr))
+    _, plain = api_token_create(user=User.objects.get(username="student"), name="bench desk")
+    TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+    TOKEN_FILE.write_text(plain)

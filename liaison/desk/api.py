@@ -1,0 +1,309 @@
+"""The desk's API: the same services and selectors as the desk screen.
+
+POST /interactions is idempotent on `client_id`: 201 when stored, 200 when the same entry
+was already stored (a re-send), 409 when the id was used for different content, 400 when a
+field is wrong. Every error body is `{detail, errors: [{field, message}]}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from ninja import Field, Query, Router, Schema
+
+from liaison.accounts.api_auth import api_access
+from liaison.core.errors import django_validation_errors, error_body
+from liaison.core.roles import DESK_ROLES
+from liaison.desk import selectors, services
+from liaison.desk.models import Interaction
+
+router = Router()
+DESK = api_access(*DESK_ROLES)
+
+
+class ErrorItem(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[ErrorItem]
+
+
+class InteractionIn(Schema):
+    client_id: uuid.UUID = Field(
+        ..., description="Made by the client (e.g. crypto.randomUUID()); re-sending the same entry is harmless."
+    )
+    service_point: str | int = Field(..., description="Service point slug (or id).")
+    kind: str | int = Field(..., description="Kind slug, e.g. 'research' (see GET /desk/kinds).")
+    read_level: int = Field(..., description="READ Scale effort, 1–6.")
+    mode: str | None = Field(None, description="in_person, phone, chat or email; default: the service point's usual.")
+    occurred_at: dt.datetime | None = Field(
+        None, description="When it happened (ISO 8601). Default: now. Earlier = logged after the fact."
+    )
+    duration_minutes: int | None = Field(None, description="0–1440.")
+    tech_category: str | int | None = Field(
+        None, description="Technology category slug (see GET /desk/tech-categories)."
+    )
+    tags: list[str] = Field(default_factory=list, description="Topic tag slugs (see GET /desk/tags).")
+    note: str = Field("", description="Up to 500 characters. No patron identity.")
+    referred_to: int | str | None = Field(None, description="Directory entry id or slug the person was sent to.")
+    source: Literal["desk", "api"] = Field("api", description="'desk' from the desk screen, else 'api'.")
+
+
+class InteractionPatch(Schema):
+    service_point: str | int | None = None
+    kind: str | int | None = None
+    read_level: int | None = None
+    mode: str | None = None
+    occurred_at: dt.datetime | None = None
+    duration_minutes: int | None = None
+    tech_category: str | int | None = None
+    tags: list[str] | None = None
+    note: str | None = None
+    referred_to: int | str | None = None
+
+
+class ReferralOut(Schema):
+    id: int
+    name: str
+
+
+class InteractionOut(Schema):
+    client_id: uuid.UUID
+    service_point: str
+    kind: str
+    kind_name: str
+    read_level: int
+    tech_category: str | None
+    mode: str
+    tags: list[str]
+    note: str
+    referred_to: ReferralOut | None
+    duration_minutes: int | None
+    occurred_at: dt.datetime
+    logged_at: dt.datetime
+    back_dated: bool = Field(description="Logged a minute or more after it happened; both times are kept.")
+    recorded_by: str | None = Field(description="User name of the staff member who logged it.")
+    source: str
+    undo_until: dt.datetime
+    warnings: list[str] = Field(default_factory=list, description="Privacy warnings about the note (not errors).")
+
+
+class InteractionPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    results: list[InteractionOut]
+
+
+class InteractionFilters(Schema):
+    service_point: str | None = Field(None, description="Service point slug.")
+    kind: str | None = Field(None, description="Kind slug.")
+    read_level: int | None = None
+    mode: str | None = None
+    since: str | None = Field(None, description="Happened at or after: ISO date-time, or a date (its start).")
+    until: str | None = Field(None, description="Happened before: ISO date-time, or a date (through its end).")
+    mine: bool = Field(False, description="Only what I logged.")
+    source: str | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class KindOut(Schema):
+    slug: str
+    name: str
+    shortcut: str
+    asks_tech_category: bool
+    order: int
+    is_active: bool
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    order: int
+    is_active: bool
+
+
+class TagOut(Schema):
+    slug: str
+    name: str
+    is_active: bool
+
+
+class KindCountOut(Schema):
+    slug: str
+    name: str
+    count: int
+
+
+class LevelCountOut(Schema):
+    level: int
+    count: int
+
+
+class TallyOut(Schema):
+    service_point: str
+    date: dt.date
+    total: int
+    by_kind: list[KindCountOut]
+    by_read_level: list[LevelCountOut]
+
+
+def interaction_out(interaction: Interaction, *, warnings: list[str] | None = None) -> dict:
+    tags = getattr(interaction, "pending_tags", None)
+    if tags is None:
+        tags = interaction.tags.all()
+    referral = interaction.referred_to
+    return {
+        "client_id": interaction.client_id,
+        "service_point": interaction.service_point.slug,
+        "kind": interaction.kind.slug,
+        "kind_name": interaction.kind.name,
+        "read_level": interaction.read_level,
+        "tech_category": interaction.tech_category.slug if interaction.tech_category else None,
+        "mode": interaction.mode,
+        "tags": sorted(tag.slug for tag in tags),
+        "note": interaction.note,
+        "referred_to": {"id": referral.pk, "name": referral.name} if referral else None,
+        "duration_minutes": interaction.duration_minutes,
+        "occurred_at": timezone.localtime(interaction.occurred_at),
+        "logged_at": timezone.localtime(interaction.logged_at),
+        "back_dated": interaction.back_dated,
+        "recorded_by": interaction.recorded_by.get_username() if interaction.recorded_by else None,
+        "source": interaction.source,
+        "undo_until": timezone.localtime(interaction.undo_until),
+        "warnings": warnings or [],
+    }
+
+
+@router.post(
+    "/interactions",
+    response={200: InteractionOut, 201: InteractionOut, 400: ErrorOut, 409: ErrorOut},
+    auth=DESK,
+    url_name="desk_interactions",
+    summary="Log an interaction (idempotent on client_id)",
+    description=(
+        "201: stored. 200: this client_id was already stored with the same content (a re-send); the stored "
+        "entry is returned and nothing is added. 409: this client_id was already used for different content. "
+        "400: a field is wrong; `errors` names it. `warnings` flags notes that look like patron identity."
+    ),
+)
+def interaction_create(request, payload: InteractionIn):
+    try:
+        interaction, created = services.interaction_log(actor=request.user, **payload.dict())
+    except services.ClientIdConflict as exc:
+        return 409, error_body(
+            "This client_id was already used for a different interaction.", django_validation_errors(exc)
+        )
+    return (201 if created else 200), interaction_out(
+        interaction, warnings=services.note_privacy_warnings(interaction.note)
+    )
+
+
+def _date_or_time(value: str | None, field: str) -> dt.date | dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parse_date(value) if len(value.strip()) == 10 else parse_datetime(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError({field: f"Give a date (2025-03-04) or an ISO date-time; got {value[:40]!r}."})
+    return parsed
+
+
+@router.get("/interactions", response={200: InteractionPageOut, 400: ErrorOut}, auth=DESK, summary="List interactions")
+def interaction_list(request, filters: Query[InteractionFilters]):
+    """Newest first. Student workers see what they logged; staff see every desk's entries."""
+    options = filters.dict()
+    page, page_size = options.pop("page"), options.pop("page_size")
+    options["since"] = _date_or_time(options["since"], "since")
+    options["until"] = _date_or_time(options["until"], "until")
+    entries = selectors.interaction_list_for_user(user=request.user, **options)
+    count = entries.count()
+    pages = max(1, math.ceil(count / page_size))
+    start = (page - 1) * page_size
+    results = [interaction_out(entry) for entry in entries[start : start + page_size]]
+    return {"count": count, "page": page, "pages": pages, "page_size": page_size, "results": results}
+
+
+@router.get(
+    "/interactions/{client_id}",
+    response={200: InteractionOut, 400: ErrorOut, 404: ErrorOut},
+    auth=DESK,
+    url_name="desk_interaction",
+    summary="One interaction by its client id",
+)
+def interaction_detail(request, client_id: uuid.UUID):
+    entry = selectors.interaction_get_for_user(user=request.user, client_id=client_id)
+    return interaction_out(entry, warnings=services.note_privacy_warnings(entry.note))
+
+
+@router.patch(
+    "/interactions/{client_id}",
+    response={200: InteractionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=DESK,
+    summary="Correct an interaction (its logger within 2 minutes, a supervisor any time)",
+)
+def interaction_update(request, client_id: uuid.UUID, payload: InteractionPatch):
+    entry = selectors.interaction_get_for_user(user=request.user, client_id=client_id)
+    changes = payload.dict(exclude_unset=True)
+    if changes.get("tags", []) is None:
+        raise ValidationError({"tags": "Send a list of tags; [] removes them all."})
+    updated = services.interaction_update(actor=request.user, interaction=entry, data=changes)
+    return interaction_out(updated, warnings=services.note_privacy_warnings(updated.note))
+
+
+@router.delete(
+    "/interactions/{client_id}",
+    response={204: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=DESK,
+    summary="Undo an interaction (its logger within 2 minutes, a supervisor any time)",
+)
+def interaction_undo(request, client_id: uuid.UUID):
+    entry = selectors.interaction_get_for_user(user=request.user, client_id=client_id)
+    services.interaction_undo(actor=request.user, interaction=entry)
+    return 204, None
+
+
+@router.get("/kinds", response=list[KindOut], auth=DESK, summary="Kinds of interaction (editable in setup)")
+def kind_list(request, include_inactive: bool = False):
+    return list(selectors.kind_list(active_only=not include_inactive))
+
+
+@router.get("/tech-categories", response=list[CategoryOut], auth=DESK, summary="Technology categories")
+def tech_category_list(request, include_inactive: bool = False):
+    return list(selectors.tech_category_list(active_only=not include_inactive))
+
+
+@router.get("/tags", response=list[TagOut], auth=DESK, summary="Topic tags")
+def topic_tag_list(request, include_inactive: bool = False):
+    return list(selectors.topic_tag_list(active_only=not include_inactive))
+
+
+@router.get(
+    "/service-points/{slug}/tally",
+    response={200: TallyOut, 404: ErrorOut},
+    auth=DESK,
+    summary="A day's counts at a service point, by kind and READ level",
+)
+def service_point_tally(request, slug: str, date: dt.date | None = None):
+    point = selectors.desk_service_point_get(slug=slug)
+    tally = selectors.interaction_tally_for_day(point, date or timezone.localdate())
+    return {
+        "service_point": point.slug,
+        "date": tally.date,
+        "total": tally.total,
+        "by_kind": [{"slug": row.kind.slug, "name": row.kind.name, "count": row.count} for row in tally.by_kind],
+        "by_read_level": [{"level": level, "count": count} for level, count in tally.by_level],
+    }

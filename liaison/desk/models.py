@@ -1,0 +1,149 @@
+"""The desk's interaction log: one row per question or transaction at a service point.
+
+Counted, not a case: an interaction holds no patron identity. Sites edit the lists of kinds,
+technology categories and topic tags in the admin. `client_id` is made by the client (the
+desk screen's JavaScript, the form, an importer) and is the idempotency key: the server
+stores each id once, however often it arrives (see services.interaction_log).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from liaison.places.models import ServicePoint
+
+READ_LEVELS = range(1, 7)
+MAX_NOTE_LENGTH = 500
+MAX_DURATION_MINUTES = 24 * 60
+UNDO_WINDOW = dt.timedelta(minutes=2)
+# Letters the desk screen keeps for itself (u = undo the last entry, n = jump to the note).
+RESERVED_SHORTCUTS = frozenset("un")
+
+
+class InteractionKind(models.Model):
+    """What an interaction was about: research, technology, directional … (editable)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    shortcut = models.CharField(
+        max_length=1,
+        blank=True,
+        help_text="One letter that picks this kind on the desk screen (u and n are taken).",
+    )
+    asks_tech_category = models.BooleanField(
+        default=False, help_text="Offer the technology categories on the desk screen when this kind is picked."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["shortcut"], condition=~Q(shortcut=""), name="desk_kind_unique_shortcut"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        self.shortcut = (self.shortcut or "").lower()
+        if self.shortcut and not ("a" <= self.shortcut <= "z"):
+            raise ValidationError({"shortcut": "Use one letter, a to z."})
+        if self.shortcut in RESERVED_SHORTCUTS:
+            raise ValidationError({"shortcut": f"'{self.shortcut}' is used by the desk screen itself; pick another."})
+
+
+class TechCategory(models.Model):
+    """What a technology question was about: Wi-Fi, printing, the LMS … (editable).
+
+    READ rates most technical help low, so the category is what shows which technology
+    problems people bring to the desk."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "tech categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TopicTag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    is_active = models.BooleanField(default=True, help_text="Inactive tags stay on old entries but are not offered.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interaction(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "Phone"
+        CHAT = "chat", "Chat"
+        EMAIL = "email", "E-mail"
+
+    client_id = models.UUIDField(unique=True, editable=False, help_text="Made by the client; stored once.")
+    service_point = models.ForeignKey(ServicePoint, on_delete=models.PROTECT, related_name="interactions")
+    kind = models.ForeignKey(InteractionKind, on_delete=models.PROTECT, related_name="interactions")
+    read_level = models.PositiveSmallIntegerField("READ level")
+    tech_category = models.ForeignKey(
+        TechCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="interactions"
+    )
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.IN_PERSON)
+    tags = models.ManyToManyField(TopicTag, blank=True, related_name="interactions")
+    note = models.CharField(max_length=MAX_NOTE_LENGTH, blank=True, help_text="No patron names, e-mails or ID numbers.")
+    referred_to = models.ForeignKey(
+        "directory.DirectoryEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    occurred_at = models.DateTimeField(db_index=True, help_text="When it happened.")
+    logged_at = models.DateTimeField(default=timezone.now, editable=False, help_text="When it was recorded.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="desk_interactions"
+    )
+    source = models.CharField(max_length=60, default="desk", help_text="desk, api or import:<name>.")
+    content_fingerprint = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["service_point", "occurred_at"], name="desk_point_occurred_idx"),
+            models.Index(fields=["recorded_by", "logged_at"], name="desk_recorder_logged_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(read_level__gte=1, read_level__lte=6), name="desk_read_level_1_to_6"),
+            models.CheckConstraint(
+                condition=Q(mode__in=["in_person", "phone", "chat", "email"]), name="desk_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="desk_duration_at_most_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · READ {self.read_level} at {self.service_point} ({self.occurred_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def back_dated(self) -> bool:
+        """Logged after the fact: recorded a minute or more after it happened."""
+        return self.logged_at - self.occurred_at >= dt.timedelta(minutes=1)
+
+    @property
+    def undo_until(self) -> dt.datetime:
+        return self.logged_at + UNDO_WINDOW

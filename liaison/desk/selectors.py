@@ -1,0 +1,238 @@
+"""Reads for the desk: the day's tally, a person's recent entries, lists and referral counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from liaison.core.access import user_has_role
+from liaison.core.roles import Role
+from liaison.desk.models import READ_LEVELS, Interaction, InteractionKind, TechCategory, TopicTag
+from liaison.directory.selectors import directory_search
+from liaison.places.models import ServicePoint
+
+SHIFT_HOURS = 12  # "this shift" on the desk screen: what you logged in the last 12 hours
+
+
+def _with_relations(interactions: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    return interactions.select_related(
+        "service_point", "kind", "tech_category", "referred_to", "recorded_by"
+    ).prefetch_related("tags")
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Midnight to midnight in the site's time zone."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+# --- Lists the screen and the API offer ------------------------------------------------------
+
+
+def kind_list(*, active_only: bool = True) -> QuerySet[InteractionKind]:
+    kinds = InteractionKind.objects.all()
+    return kinds.filter(is_active=True) if active_only else kinds
+
+
+def tech_category_list(*, active_only: bool = True) -> QuerySet[TechCategory]:
+    categories = TechCategory.objects.all()
+    return categories.filter(is_active=True) if active_only else categories
+
+
+def topic_tag_list(*, active_only: bool = True) -> QuerySet[TopicTag]:
+    tags = TopicTag.objects.all()
+    return tags.filter(is_active=True) if active_only else tags
+
+
+def desk_service_points() -> QuerySet[ServicePoint]:
+    return ServicePoint.objects.filter(is_active=True).select_related("room__building")
+
+
+def desk_service_point_get(*, slug: str) -> ServicePoint:
+    return get_object_or_404(ServicePoint.objects.select_related("room"), slug=slug, is_active=True)
+
+
+# --- The tally -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: InteractionKind
+    count: int
+
+
+@dataclass(frozen=True)
+class DayTally:
+    service_point: ServicePoint
+    date: dt.date
+    total: int
+    by_kind: list[KindCount]
+    by_level: list[tuple[int, int]]  # (READ level, count) for 1..6
+
+    @property
+    def busiest_count(self) -> int:
+        return max([row.count for row in self.by_kind] + [1])
+
+
+def interaction_tally_for_day(
+    service_point: ServicePoint, date: dt.date, *, kinds: list[InteractionKind] | None = None
+) -> DayTally:
+    """Counts by kind and by READ level for one service point and day (by when it happened).
+
+    One grouped query, plus one for the kinds unless the caller passes them in."""
+    start, end = day_bounds(date)
+    rows = (
+        Interaction.objects.filter(service_point=service_point, occurred_at__gte=start, occurred_at__lt=end)
+        .values_list("kind_id", "read_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    per_kind: dict[int, int] = {}
+    per_level = dict.fromkeys(READ_LEVELS, 0)
+    for kind_id, level, n in rows:
+        per_kind[kind_id] = per_kind.get(kind_id, 0) + n
+        per_level[level] = per_level.get(level, 0) + n
+    all_kinds = kinds if kinds is not None else list(InteractionKind.objects.all())
+    by_kind = [
+        KindCount(kind, per_kind.get(kind.pk, 0)) for kind in all_kinds if kind.is_active or per_kind.get(kind.pk)
+    ]
+    return DayTally(
+        service_point=service_point,
+        date=date,
+        total=sum(per_kind.values()),
+        by_kind=by_kind,
+        by_level=sorted(per_level.items()),
+    )
+
+
+def desk_totals_for_day(date: dt.date) -> dict[int, int]:
+    """Interactions per service point id on one day (one query): for the home panel."""
+    start, end = day_bounds(date)
+    return dict(
+        Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+        .values_list("service_point_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+# --- Entries ---------------------------------------------------------------------------------
+
+
+def recent_interactions_for_user(
+    user, *, service_point: ServicePoint | None = None, hours: int = SHIFT_HOURS, limit: int = 50
+) -> list[Interaction]:
+    """What this person logged in the last `hours` (this shift), newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    since = timezone.now() - dt.timedelta(hours=hours)
+    entries = Interaction.objects.filter(recorded_by=user, logged_at__gte=since)
+    if service_point is not None:
+        entries = entries.filter(service_point=service_point)
+    return list(_with_relations(entries).order_by("-logged_at", "-id")[:limit])
+
+
+def _may_see_everyones(user) -> bool:
+    """Student workers see their own entries; staff and supervisors see the desk's."""
+    return user_has_role(user, Role.SUPERVISOR, Role.LIBRARY_STAFF, Role.IT_STAFF)
+
+
+def _visible_to(user) -> QuerySet[Interaction]:
+    entries = Interaction.objects.all()
+    if not _may_see_everyones(user):
+        entries = entries.filter(recorded_by=user)
+    return entries
+
+
+def interaction_get_for_user(*, user, client_id: uuid.UUID) -> Interaction:
+    """One entry by its client id, if this person may see it; otherwise 404."""
+    entry = _with_relations(_visible_to(user)).filter(client_id=client_id).first()
+    if entry is None:
+        raise Http404("No interaction with that id.")
+    return entry
+
+
+def _aware(moment: dt.datetime | dt.date | None, *, end_of_day: bool = False) -> dt.datetime | None:
+    if moment is None:
+        return None
+    if not isinstance(moment, dt.datetime):
+        start, end = day_bounds(moment)
+        return end if end_of_day else start
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def interaction_list_for_user(
+    *,
+    user,
+    service_point: str | None = None,
+    kind: str | None = None,
+    read_level: int | None = None,
+    mode: str | None = None,
+    since: dt.datetime | dt.date | None = None,
+    until: dt.datetime | dt.date | None = None,
+    mine: bool = False,
+    source: str | None = None,
+) -> QuerySet[Interaction]:
+    """Entries this person may see, filtered; newest first. Unknown filter values are a 400
+    naming the filter, not an empty list that hides a typo."""
+    entries = _visible_to(user)
+    if service_point:
+        point = ServicePoint.objects.filter(slug=service_point).first()
+        if point is None:
+            raise ValidationError({"service_point": f"Unknown service point {service_point[:60]!r}."})
+        entries = entries.filter(service_point=point)
+    if kind:
+        kind_obj = InteractionKind.objects.filter(slug=kind).first()
+        if kind_obj is None:
+            raise ValidationError({"kind": f"Unknown kind {kind[:60]!r}."})
+        entries = entries.filter(kind=kind_obj)
+    if read_level is not None:
+        if read_level not in READ_LEVELS:
+            raise ValidationError({"read_level": f"READ level must be 1–6; got {read_level}."})
+        entries = entries.filter(read_level=read_level)
+    if mode:
+        if mode not in Interaction.Mode.values:
+            raise ValidationError(
+                {"mode": f"Unknown mode {mode[:30]!r}; use one of {', '.join(Interaction.Mode.values)}."}
+            )
+        entries = entries.filter(mode=mode)
+    if since is not None:
+        entries = entries.filter(occurred_at__gte=_aware(since))
+    if until is not None:
+        entries = entries.filter(occurred_at__lt=_aware(until, end_of_day=True))
+    if mine:
+        entries = entries.filter(recorded_by=user)
+    if source:
+        entries = entries.filter(source=source)
+    return _with_relations(entries).order_by("-occurred_at", "-id")
+
+
+def referral_counts(
+    since: dt.datetime | dt.date | None = None, *, until: dt.datetime | dt.date | None = None
+) -> dict[int, int]:
+    """How often each directory entry was the referral target: {DirectoryEntry id: count}.
+
+    The directory can also annotate its own queryset through the reverse relation
+    (`Count("referrals", filter=Q(referrals__occurred_at__gte=…))`)."""
+    entries = Interaction.objects.filter(referred_to__isnull=False)
+    if since is not None:
+        entries = entries.filter(occurred_at__gte=_aware(since))
+    if until is not None:
+        entries = entries.filter(occurred_at__lt=_aware(until, end_of_day=True))
+    return dict(entries.values_list("referred_to_id").annotate(n=Count("id")).order_by())
+
+
+def referral_search(query: str, *, limit: int = 8) -> list:
+    """ "Who handles X?" for the desk screen, through the directory's own search."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    return list(directory_search(query, limit=limit))

@@ -1,0 +1,34 @@
+"""Demo data for imports: the worked BAMPFA example as a saved mapping, so the import screen
+offers it. Idempotent (looked up by importer and name)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from liaison.accounts.models import User
+from liaison.imports.examples import BAMPFA_HEADERS, bampfa_form_data
+from liaison.imports.forms import MappingForm
+from liaison.imports.models import ImportMapping
+from liaison.imports.registry import importer_get
+
+DEMO_MAPPING = "BAMPFA-style desk log (example)"
+
+
+def seed_imports(log: Callable[[str], None]) -> dict[str, int]:
+    if not ImportMapping.objects.filter(importer="desk_interactions", name=DEMO_MAPPING).exists():
+        form = MappingForm(
+            bampfa_form_data(service_point="joint-desk"),
+            importer=importer_get("desk_interactions"),
+            headers=BAMPFA_HEADERS,
+        )
+        if not form.is_valid():
+            raise RuntimeError(f"The demo mapping does not validate: {form.errors.as_text()}")
+        ImportMapping.objects.create(
+            importer="desk_interactions",
+            name=DEMO_MAPPING,
+            description="A Google Form desk log: Timestamp, interaction source/type, staff time, 'Date if not today'.",
+            owner=User.objects.filter(username="supervisor").first(),
+            **form.mapping.as_json(),
+        )
+        log(f"Saved the import mapping “{DEMO_MAPPING}”.")
+    return {"import mappings": ImportMapping.objects.count()}

@@ -1,0 +1,210 @@
+"""Forms for the import screens: the upload, and the column-mapping form built from an
+importer's target fields and the uploaded file's columns."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from liaison.imports import values
+from liaison.imports.mapping import Mapping, compile_mapping, value_map_from_text, value_map_to_text
+from liaison.imports.registry import Importer, importer_choices
+from liaison.imports.services import import_max_bytes, size_error
+
+NOT_MAPPED = ""
+CUSTOM_FORMAT = "custom"
+
+
+class UploadForm(forms.Form):
+    importer = forms.ChoiceField(label="What the file holds")
+    file = forms.FileField(
+        label="File",
+        help_text="A CSV (any delimiter, UTF-8 or Windows encoding) or an Excel .xlsx workbook.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = importer_choices()
+        self.fields["importer"].choices = choices
+        if len(choices) == 1:
+            self.fields["importer"].initial = choices[0][0]
+        limit_mb = import_max_bytes() / 1048576
+        self.fields["file"].help_text += f" Up to {limit_mb:.0f} MB."
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > import_max_bytes():
+            raise ValidationError(size_error(upload.size).message_dict["file"])
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One group of inputs per target field: the column(s) it comes from, a default for the
+    whole file, and a value map written as "source = target" lines."""
+
+    start = forms.CharField(required=False, widget=forms.HiddenInput)
+    date_format = forms.ChoiceField(
+        label="Dates in the file",
+        choices=[*values.DATE_ORDERS.items(), (CUSTOM_FORMAT, "Another format (write it below)")],
+        help_text="ISO dates (2021-03-24) are understood whatever you choose. Times are in the site's time zone.",
+    )
+    date_format_custom = forms.CharField(
+        label="Date format",
+        required=False,
+        help_text="Python strptime codes, e.g. %d.%m.%Y %H:%M",
+        max_length=60,
+    )
+
+    def __init__(self, *args, importer: Importer, headers: list[str], initial_mapping: Mapping | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.importer = importer
+        self.headers = headers
+        self.mapping: Mapping | None = None
+        # A saved mapping may name columns this file lacks: offer them, so the check says so.
+        missing = []
+        wanted = [c for cols in (initial_mapping.columns.values() if initial_mapping else []) for c in cols]
+        if self.is_bound:
+            wanted += [v for k, v in self.data.items() if k.startswith("col__") and isinstance(v, str)]
+        known = {h.casefold() for h in headers}
+        for column in wanted:
+            if column and column.casefold() not in known and column not in missing:
+                missing.append(column)
+        column_choices = [
+            (NOT_MAPPED, "— not mapped —"),
+            *[(h, h) for h in headers],
+            *[(c, f"{c} (not in this file)") for c in missing],
+        ]
+        for target in importer.fields:
+            for index in range(target.max_columns):
+                if index == 0:
+                    label = "Column in the file"
+                elif target.joins_columns:
+                    label = f"Joined with column {index + 1}"
+                else:
+                    label = f"Else column {index + 1} (when the ones before are blank)"
+                self.fields[self.column_key(target.name, index)] = forms.ChoiceField(
+                    label=label,
+                    choices=column_choices,
+                    required=False,
+                )
+            choices = importer.constant_choices(target.name)
+            if choices is not None:
+                constant = forms.ChoiceField(choices=[("", "— none —"), *choices], required=False)
+            else:
+                constant = forms.CharField(required=False, max_length=200)
+            constant.label = "Default for the whole file"
+            self.fields[self.constant_key(target.name)] = constant
+            if target.takes_value_map:
+                self.fields[self.value_map_key(target.name)] = forms.CharField(
+                    label="Value map",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+                    help_text="One per line: value in the file = value to store. '* = …' catches the rest.",
+                )
+        if initial_mapping is not None and not self.is_bound:
+            self.initial.update(self.initial_from(initial_mapping))
+
+    @staticmethod
+    def column_key(name: str, index: int) -> str:
+        return f"col__{name}__{index}"
+
+    @staticmethod
+    def constant_key(name: str) -> str:
+        return f"const__{name}"
+
+    @staticmethod
+    def value_map_key(name: str) -> str:
+        return f"map__{name}"
+
+    def initial_from(self, mapping: Mapping) -> dict:
+        by_key = {h.casefold(): h for h in self.headers}
+        initial: dict[str, str] = {}
+        for target in self.importer.fields:
+            for index, column in enumerate(mapping.columns.get(target.name, [])[: target.max_columns]):
+                initial[self.column_key(target.name, index)] = by_key.get(column.casefold(), column)
+            if target.name in mapping.constants:
+                initial[self.constant_key(target.name)] = mapping.constants[target.name]
+            if target.takes_value_map and mapping.value_maps.get(target.name):
+                initial[self.value_map_key(target.name)] = value_map_to_text(mapping.value_maps[target.name])
+        if mapping.date_format in values.DATE_ORDERS:
+            initial["date_format"] = mapping.date_format
+        else:
+            initial["date_format"] = CUSTOM_FORMAT
+            initial["date_format_custom"] = mapping.date_format
+        return initial
+
+    def groups(self) -> list[dict]:
+        """The inputs of each target, for the template."""
+        out = []
+        for target in self.importer.fields:
+            columns = [self[self.column_key(target.name, i)] for i in range(target.max_columns)]
+            value_map = self[self.value_map_key(target.name)] if target.takes_value_map else None
+            out.append(
+                {
+                    "target": target,
+                    "column": columns[0],
+                    "more_columns": columns[1:],
+                    "more_columns_used": any(c.value() or c.errors for c in columns[1:]),
+                    "constant": self[self.constant_key(target.name)],
+                    "value_map": value_map,
+                    "value_map_used": bool(value_map is not None and (value_map.value() or value_map.errors)),
+                    "errors": [e for c in columns for e in c.errors],
+                }
+            )
+        return out
+
+    def clean(self):
+        data = super().clean()
+        columns: dict[str, list[str]] = {}
+        constants: dict[str, str] = {}
+        value_maps: dict[str, dict[str, str]] = {}
+        for target in self.importer.fields:
+            picked = [data.get(self.column_key(target.name, i)) for i in range(target.max_columns)]
+            picked = [p for p in picked if p]
+            if picked:
+                columns[target.name] = picked
+            constant = (data.get(self.constant_key(target.name)) or "").strip()
+            if constant:
+                constants[target.name] = constant
+            if target.takes_value_map:
+                try:
+                    parsed = value_map_from_text(
+                        data.get(self.value_map_key(target.name)) or "", field_label="Value map"
+                    )
+                except ValidationError as exc:
+                    self.add_error(self.value_map_key(target.name), exc)
+                    continue
+                if parsed:
+                    value_maps[target.name] = parsed
+        date_format = data.get("date_format") or values.DEFAULT_DATE_ORDER
+        if date_format == CUSTOM_FORMAT:
+            date_format = (data.get("date_format_custom") or "").strip()
+            if not date_format:
+                self.add_error("date_format_custom", "Write the date format, e.g. %d.%m.%Y %H:%M.")
+                date_format = values.DEFAULT_DATE_ORDER
+        # Check the rest even when a value map or the date format is wrong: every problem at once.
+        mapping = Mapping(columns=columns, constants=constants, value_maps=value_maps, date_format=date_format)
+        try:
+            compile_mapping(self.importer, mapping, self.headers)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                field = self._field_for(key)
+                for message in messages:
+                    self.add_error(field, message)
+            return data
+        if not self.errors:
+            self.mapping = mapping
+        return data
+
+    def _field_for(self, key: str) -> str | None:
+        if key == "date_format":
+            return "date_format_custom" if self.data.get("date_format") == CUSTOM_FORMAT else "date_format"
+        if self.importer.field(key) is not None:
+            return self.column_key(key, 0)
+        return None
+
+
+class SaveMappingForm(forms.Form):
+    name = forms.CharField(label="Save this mapping as", max_length=100, required=True)
+    description = forms.CharField(label="Description", max_length=300, required=False)

@@ -1,0 +1,1 @@
+"""One module per importer; each registers itself with liaison.imports.registry.register."""

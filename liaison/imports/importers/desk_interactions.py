@@ -1,0 +1,484 @@
+"""Desk interactions from Gimlet, LibAnswers or any CSV.
+
+Each row becomes one `desk.Interaction`, built and validated by the desk's own
+`interaction_build` (so an imported row obeys exactly the rules of one typed at the desk)
+and written by `interactions_bulk_create`.
+
+Decisions that are the importer's, not the desk's:
+- Identity: the source system's own id when the mapping gives one (Gimlet's question
+  number, LibAnswers' Id), otherwise a hash of the row's content. `client_id` is
+  uuid5(NAMESPACE, "desk_interactions:<identity>"), so re-importing a row finds it again.
+- Times: "occurred at" is when it happened, "logged at" when someone wrote it down. A row
+  with only a logged time happened then. A date with no time of day is taken as 12:00 that
+  day (or the logged time, when it was logged the same day). With no logged time the entry
+  counts as logged when it happened.
+- Privacy: e-mail addresses and phone numbers in a note are replaced by "[removed]" and each
+  such row is listed as a warning; desk statistics hold no patron identity.
+- A note longer than the desk allows is shortened (and listed as a warning) rather than
+  rejecting the row: the counts matter more than the prose.
+- Tags not yet known are created inactive when the import is committed (they describe
+  history; the desk screen does not offer them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+from liaison.desk import services as desk_services
+from liaison.desk.models import (
+    MAX_DURATION_MINUTES,
+    MAX_NOTE_LENGTH,
+    Interaction,
+    InteractionKind,
+    TechCategory,
+    TopicTag,
+)
+from liaison.directory.models import DirectoryEntry
+from liaison.imports.registry import (
+    CHOICE,
+    DATETIME,
+    INTEGER,
+    MINUTES,
+    TAGS,
+    TEXT,
+    Importer,
+    Preset,
+    TargetField,
+    register,
+)
+from liaison.imports.values import DateOnly
+from liaison.places.models import ServicePoint
+
+# Fixed for ever: changing it would make every earlier import look new.
+NAMESPACE = uuid.UUID("6f1c1f3e-5d8a-4f0e-9a57-3c2b7d1e9a10")
+NOON = dt.time(12, 0)
+PRIVACY = [(key, re.compile(pattern), label) for key, pattern, label in desk_services.PRIVACY_PATTERNS]
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+REMOVED = "[removed]"
+
+# Mode words found in desk tools' exports, beyond the ones the desk itself knows.
+MODE_VALUE_MAP = {
+    "in-person": "in_person",
+    "in person": "in_person",
+    "walk-up": "in_person",
+    "walk up": "in_person",
+    "walk-in": "in_person",
+    "walk in": "in_person",
+    "desk": "in_person",
+    "face to face": "in_person",
+    "telephone": "phone",
+    "phone call": "phone",
+    "e-mail": "email",
+    "email": "email",
+    "im": "chat",
+    "instant message": "chat",
+    "libchat": "chat",
+    "chat": "chat",
+    "text": "chat",
+    "sms": "chat",
+    "text message": "chat",
+}
+
+KIND_VALUE_MAP = {
+    "reference": "research",
+    "research": "research",
+    "research help": "research",
+    "ready reference": "research",
+    "technology": "technology",
+    "tech": "technology",
+    "technical": "technology",
+    "computer": "technology",
+    "software": "technology",
+    "directional": "directional",
+    "directions": "directional",
+    "information": "directional",
+    "printing": "equipment-printing",
+    "printing/copying": "equipment-printing",
+    "copier": "equipment-printing",
+    "equipment": "equipment-printing",
+    "circulation": "account-access",
+    "account": "account-access",
+    "accounts": "account-access",
+    "access": "account-access",
+    "other": "other",
+}
+
+
+@register
+class DeskInteractionImporter(Importer):
+    key = "desk_interactions"
+    label = "Desk interactions"
+    description = "Questions and transactions logged at a desk, from Gimlet, LibAnswers or any CSV."
+    identity_field = "external_id"
+    fields = (
+        TargetField(
+            "occurred_at",
+            "Occurred at",
+            DATETIME,
+            required=True,
+            help="When it happened. Date and time may come from two columns (date + time). A date alone counts as 12:00; blank cells use 'Logged at'.",
+            max_columns=2,
+            aliases=("asked_at", "occurred", "date time", "datetime", "timestamp", "date", "when"),
+        ),
+        TargetField(
+            "logged_at",
+            "Logged at",
+            DATETIME,
+            help="When it was written down, if the file says (Gimlet's added_at, a form's timestamp). Kept apart from 'Occurred at' for entries logged after the fact.",
+            max_columns=2,
+            aliases=("added_at", "entered at", "logged", "recorded at", "time stamp"),
+        ),
+        TargetField(
+            "service_point",
+            "Service point",
+            CHOICE,
+            required=True,
+            help="The desk, by its slug or name. Usually one default for the whole file.",
+            aliases=("location", "desk", "branch"),
+        ),
+        TargetField(
+            "kind",
+            "Kind",
+            CHOICE,
+            required=True,
+            help="research, technology, directional, equipment-printing, account-access or other (or a site's own). Translate the file's words with a value map.",
+            max_columns=2,
+            aliases=("question type", "type", "category", "interaction type"),
+        ),
+        TargetField(
+            "read_level",
+            "READ level",
+            INTEGER,
+            required=True,
+            minimum=1,
+            maximum=6,
+            help="1–6. From a READ or difficulty column, or derived from another column (question type, time spent) with a value map; the first column that has a value wins.",
+            max_columns=2,
+            aliases=("read", "read scale", "read_scale", "difficulty", "effort"),
+        ),
+        TargetField(
+            "mode",
+            "Mode",
+            CHOICE,
+            help="in_person, phone, chat or email. Blank: the service point's usual mode.",
+            aliases=("format", "communication", "method", "medium", "channel", "interaction source"),
+        ),
+        TargetField(
+            "duration_minutes",
+            "Duration (minutes)",
+            MINUTES,
+            maximum=MAX_DURATION_MINUTES,
+            help="Minutes: '12', '1:30', a range '5-10 min' (its middle), 'less than 5' (half), 'over 30' (30).",
+            aliases=("duration", "time spent", "time_spent", "minutes", "staff time", "interaction staff time"),
+        ),
+        TargetField(
+            "tech_category",
+            "Technology category",
+            CHOICE,
+            help="For technology questions: Wi-Fi, printing, accounts … by slug or name.",
+            aliases=("technology category", "tech category"),
+        ),
+        TargetField(
+            "tags",
+            "Topic tags",
+            TAGS,
+            help="Separated by spaces (Gimlet) or commas. Unknown tags are created, inactive.",
+            max_columns=2,
+            aliases=("topics", "keywords"),
+        ),
+        TargetField(
+            "referred_to",
+            "Referred to",
+            CHOICE,
+            help="A directory entry, by slug or name.",
+            aliases=("referral", "referred"),
+        ),
+        TargetField(
+            "note",
+            "Note",
+            TEXT,
+            help="A short note (500 characters). Several columns are joined with ' — '. E-mail addresses and phone numbers are removed.",
+            max_columns=3,
+            joiner=" — ",
+            aliases=("notes",),
+        ),
+        TargetField(
+            "external_id",
+            "Source id",
+            TEXT,
+            help="The source system's own id for the row (Gimlet question number, LibAnswers Id). Makes re-imports exact even if other columns were edited.",
+            max_columns=2,
+            joiner=":",
+            aliases=("id", "question_number", "question number", "question id"),
+        ),
+    )
+    presets = (
+        Preset(
+            key="gimlet",
+            label="Gimlet (questions.csv)",
+            help="Gimlet's questions export (API questions.csv or the admin export); snake_case or Title Case headers.",
+            columns={
+                "external_id": (("site", "question_number"), ("question_number",)),
+                "occurred_at": (("asked_at",), ("question_date", "question_time")),
+                "logged_at": (("added_at",),),
+                "service_point": (("location",),),
+                "kind": (("question_type",),),
+                "read_level": (("difficulty",),),
+                "mode": (("format",),),
+                "duration_minutes": (("duration",),),
+                "tags": (("tags",),),
+                "note": (("question",),),
+            },
+            value_maps={"kind": KIND_VALUE_MAP, "mode": MODE_VALUE_MAP},
+            date_format="ymd",
+            signature=("question_number", "question_type"),
+        ),
+        Preset(
+            key="libanswers",
+            label="LibAnswers Reference Analytics (Export Transactions)",
+            help="Springshare LibAnswers 'Export Transactions' CSV. Dataset fields vary by library: check Question Type, READ and Location.",
+            columns={
+                "external_id": (("Id",),),
+                "occurred_at": (("Date", "Time"), ("Time Stamp",)),
+                "service_point": (("Location",),),
+                "kind": (("Question Type",),),
+                "read_level": (("READ",), ("READ Scale",), ("Read Scale",), ("READ Level",)),
+                "mode": (("Communication",), ("Format",), ("Method",)),
+                "duration_minutes": (("Duration",),),
+                "note": (("Question",),),
+            },
+            value_maps={"kind": KIND_VALUE_MAP, "mode": MODE_VALUE_MAP},
+            date_format="mdy",
+            signature=("Id", "Date", "Time", "Entered By"),
+        ),
+    )
+
+    def __init__(self, *, actor=None, source_name: str = ""):
+        super().__init__(actor=actor, source_name=source_name)
+        self.source = f"import:{re.sub(r'[^a-z0-9_.-]', '-', (source_name or 'csv').lower())[:40]}"
+        self._lookups: dict[str, dict[str, Any]] | None = None
+        self._zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self.dates_at_noon = 0
+        self.new_tag_names: dict[str, str] = {}
+
+    # --- lookups: one query per list per run, not per row --------------------------------
+    def lookups(self) -> dict[str, dict[str, Any]]:
+        if self._lookups is None:
+            self._lookups = {
+                "service_point": _index(ServicePoint.objects.all()),
+                "kind": _index(InteractionKind.objects.all()),
+                "tech_category": _index(TechCategory.objects.all()),
+                "referred_to": _index(DirectoryEntry.objects.all()),
+                "tags": _index(TopicTag.objects.all()),
+            }
+        return self._lookups
+
+    def _find(self, field_name: str, value: Any) -> Any:
+        if value in (None, ""):
+            return None
+        return self.lookups()[field_name].get(_key(str(value)), value)
+
+    def constant_choices(self, field_name: str) -> list[tuple[str, str]] | None:
+        if field_name == "service_point":
+            return [(p.slug, p.name) for p in ServicePoint.objects.filter(is_active=True)]
+        if field_name == "kind":
+            return [(k.slug, k.name) for k in InteractionKind.objects.filter(is_active=True)]
+        if field_name == "tech_category":
+            return [(c.slug, c.name) for c in TechCategory.objects.filter(is_active=True)]
+        if field_name == "mode":
+            return list(Interaction.Mode.choices)
+        if field_name == "read_level":
+            return [(str(n), f"READ {n}") for n in range(1, 7)]
+        if field_name == "referred_to":
+            return [(e.slug, e.name) for e in DirectoryEntry.objects.filter(is_active=True).order_by("name")]
+        return None
+
+    def clean_constants(self, constants: dict[str, Any]) -> None:
+        errors = {}
+        for name, model_label in (
+            ("service_point", "service point"),
+            ("kind", "kind"),
+            ("tech_category", "technology category"),
+            ("referred_to", "directory entry"),
+        ):
+            value = constants.get(name)
+            if value not in (None, "") and isinstance(self._find(name, value), str):
+                errors[name] = f"Unknown {model_label} {value!r}."
+        mode = constants.get("mode")
+        if mode and MODE_VALUE_MAP.get(_key(mode), mode) not in Interaction.Mode.values:
+            errors["mode"] = f"Unknown mode {mode!r}; use one of {', '.join(Interaction.Mode.values)}."
+        if errors:
+            raise ValidationError(errors)
+
+    # --- identity ---------------------------------------------------------------------------
+    def client_id_for(self, identity: str) -> uuid.UUID:
+        return uuid.uuid5(NAMESPACE, f"{self.key}:{identity}")
+
+    def existing_identities(self, identities: Iterable[str]) -> set[str]:
+        by_client_id = {self.client_id_for(i): i for i in identities}
+        ids = list(by_client_id)
+        found: set[str] = set()
+        for start in range(0, len(ids), 900):
+            for client_id in Interaction.objects.filter(client_id__in=ids[start : start + 900]).values_list(
+                "client_id", flat=True
+            ):
+                found.add(by_client_id[client_id])
+        return found
+
+    # --- one row ------------------------------------------------------------------------------
+    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> Interaction:
+        errors: dict[str, str] = {}
+        occurred_at, logged_at = self._times(mapped, errors)
+        note = self._note(mapped.get("note") or "")
+        tags, new_tags = self._tags(mapped.get("tags") or [])
+        try:
+            interaction = desk_services.interaction_build(
+                service_point=self._find("service_point", mapped.get("service_point")),
+                kind=self._find("kind", mapped.get("kind")),
+                read_level=mapped.get("read_level"),
+                mode=mapped.get("mode") or None,
+                client_id=self.client_id_for(identity),
+                occurred_at=occurred_at,
+                duration_minutes=mapped.get("duration_minutes"),
+                tech_category=self._find("tech_category", mapped.get("tech_category")),
+                tags=tags,
+                note=note,
+                referred_to=self._find("referred_to", mapped.get("referred_to")),
+                recorded_by=self.actor,
+                source=self.source,
+            )
+        except ValidationError as exc:
+            errors = {**{k: " ".join(v) for k, v in exc.message_dict.items()}, **errors}
+            interaction = None
+        if errors:
+            raise ValidationError(errors)
+        interaction.logged_at = logged_at or interaction.occurred_at
+        interaction.import_new_tags = new_tags
+        return interaction
+
+    def _local(self, value: dt.datetime | DateOnly, *, same_day_as: dt.datetime | None = None) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        if same_day_as is not None and same_day_as.astimezone(self._zone).date() == value.date:
+            return same_day_as
+        self.dates_at_noon += 1
+        return dt.datetime.combine(value.date, NOON, tzinfo=self._zone)
+
+    def _times(self, mapped: dict[str, Any], errors: dict[str, str]) -> tuple[dt.datetime | None, dt.datetime | None]:
+        occurred, logged = mapped.get("occurred_at"), mapped.get("logged_at")
+        logged_at = None
+        if logged is not None:
+            logged_at = (
+                logged if isinstance(logged, dt.datetime) else dt.datetime.combine(logged.date, NOON, tzinfo=self._zone)
+            )
+        if occurred is None:
+            if logged_at is None:
+                errors["occurred_at"] = "No date: the cell is blank and there is no 'logged at' time to fall back on."
+                return None, None
+            return logged_at, logged_at
+        occurred_at = self._local(occurred, same_day_as=logged_at)
+        if logged_at is not None and occurred_at > logged_at + CLOCK_TOLERANCE:
+            errors["occurred_at"] = (
+                f"It happened ({occurred_at.astimezone(self._zone):%Y-%m-%d %H:%M}) after it was logged "
+                f"({logged_at.astimezone(self._zone):%Y-%m-%d %H:%M})."
+            )
+        return occurred_at, logged_at
+
+    def _note(self, note: str) -> str:
+        note = note.strip()
+        for key, pattern, label in PRIVACY:
+            if pattern.search(note):
+                note = pattern.sub(REMOVED, note)
+                self.warn("note", f"{label[0].upper()}{label[1:]} was removed from the note ({key}).")
+        if len(note) > MAX_NOTE_LENGTH:
+            self.warn("note", f"The note had {len(note)} characters; it was shortened to {MAX_NOTE_LENGTH}.")
+            note = note[: MAX_NOTE_LENGTH - 1].rstrip() + "…"
+        return note
+
+    def _tags(self, names: list[str]) -> tuple[list[TopicTag], list[str]]:
+        known, new = [], []
+        for name in names:
+            found = self.lookups()["tags"].get(_key(name))
+            if found is not None:
+                known.append(found)
+            elif slugify(name):
+                new.append(name[:60])
+                self.new_tag_names.setdefault(slugify(name)[:60], name[:60])
+        return known, new
+
+    def describe(self, obj: Interaction) -> dict[str, str]:
+        zone = self._zone
+        return {
+            "occurred at": f"{obj.occurred_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            "logged at": f"{obj.logged_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            "service point": str(obj.service_point),
+            "kind": str(obj.kind),
+            "READ": str(obj.read_level),
+            "mode": obj.get_mode_display(),
+            "minutes": "" if obj.duration_minutes is None else str(obj.duration_minutes),
+            "tags": ", ".join(
+                [t.name for t in obj.pending_tags] + [f"{n} (new)" for n in getattr(obj, "import_new_tags", [])]
+            ),
+            "note": obj.note if len(obj.note) <= 80 else obj.note[:79] + "…",
+        }
+
+    def summary_notes(self, objects: list[Interaction]) -> list[str]:
+        notes = []
+        if self.dates_at_noon:
+            notes.append(
+                f"{self.dates_at_noon} row(s) gave a date without a time of day; they are counted at 12:00 on that date."
+            )
+        back_dated = sum(1 for o in objects if o.logged_at - o.occurred_at >= dt.timedelta(minutes=1))
+        if back_dated:
+            notes.append(f"{back_dated} row(s) were logged after the fact; both times are kept.")
+        if self.new_tag_names:
+            names = ", ".join(sorted(self.new_tag_names.values())[:20])
+            notes.append(f"{len(self.new_tag_names)} new tag(s) will be created, inactive: {names}.")
+        return notes
+
+    # --- writing -------------------------------------------------------------------------------
+    def commit(self, objects: list[Interaction]) -> int:
+        made: dict[str, TopicTag] = {}
+        for obj in objects:
+            names = getattr(obj, "import_new_tags", [])
+            if not names:
+                continue
+            for name in names:
+                if name.lower() not in made:
+                    made[name.lower()] = desk_services.topic_tag_get_or_create(name=name)
+            extra = [made[n.lower()] for n in names if made[n.lower()].pk not in {t.pk for t in obj.pending_tags}]
+            obj.pending_tags = [*obj.pending_tags, *extra]
+            obj.content_fingerprint = desk_services.content_fingerprint(obj, obj.pending_tags)
+        result = desk_services.interactions_bulk_create(objects, batch_size=1000)
+        if result.conflicting:
+            raise ValidationError(
+                {
+                    "file": f"{len(result.conflicting)} row(s) clash with interactions stored meanwhile; nothing was imported."
+                }
+            )
+        return len(result.created)
+
+    def audit_summary(self, objects: list[Interaction]) -> dict[str, Any]:
+        return {"source": self.source, "new_tags": sorted(self.new_tag_names.values())}
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _index(queryset) -> dict[str, Any]:
+    """Find a record by its slug or its name, ignoring case and spacing."""
+    out: dict[str, Any] = {}
+    for obj in queryset:
+        out.setdefault(_key(obj.name), obj)
+        out[_key(obj.slug)] = obj
+    return out

@@ -1,0 +1,135 @@
+"""Import desk interactions from a file, all rows or none.
+
+    manage.py import_interactions FILE (--preset gimlet|libanswers | --mapping NAME)
+                                  [--service-point SLUG] [--user USERNAME] [--dry-run]
+
+Prints the report: totals, then every rejected row ("line 37: read_level: 'seven' is not a
+number 1–6"). Exits with status 1 when any row is rejected (nothing is imported), 2 when
+the file or the mapping is unusable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+from tqdm import tqdm
+
+from liaison.accounts.models import User
+from liaison.imports import selectors, services
+from liaison.imports.mapping import Mapping, mapping_from_preset
+from liaison.imports.parsing import parse_file
+from liaison.imports.registry import importer_get
+
+IMPORTER = "desk_interactions"
+
+
+class Command(BaseCommand):
+    help = "Import desk interactions from a Gimlet or LibAnswers export, or any CSV/XLSX through a saved mapping."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The CSV or XLSX file.")
+        how = parser.add_mutually_exclusive_group(required=True)
+        how.add_argument("--preset", choices=["gimlet", "libanswers"], help="A built-in mapping.")
+        how.add_argument("--mapping", help="The name of a mapping saved in the browser.")
+        parser.add_argument(
+            "--service-point", help="Service point slug for every row (overrides the mapping's default)."
+        )
+        parser.add_argument("--user", help="Username recorded as the importer (default: none).")
+        parser.add_argument("--dry-run", action="store_true", help="Check every row and report; write nothing.")
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}", returncode=2)
+        actor = None
+        if options["user"]:
+            actor = User.objects.filter(username=options["user"]).first()
+            if actor is None:
+                raise CommandError(f"No user named {options['user']!r}.", returncode=2)
+        content = path.read_bytes()
+        if len(content) > services.import_max_bytes():
+            raise CommandError(services.size_error(len(content)).message_dict["file"][0], returncode=2)
+        try:
+            parsed = parse_file(content, path.name)
+            mapping, saved = self._mapping(options, parsed.headers)
+        except ValidationError as exc:
+            raise CommandError(self._errors(exc), returncode=2) from exc
+
+        bar = tqdm(
+            total=parsed.rows_total,
+            unit="row",
+            desc="Checking",
+            disable=True if options["no_progress"] else None,
+            file=self.stderr._out,
+        )
+        last = [0]
+
+        def progress(done: int) -> None:
+            bar.update(done - last[0])
+            last[0] = done
+
+        try:
+            run, result = services.import_file(
+                actor=actor,
+                importer_key=IMPORTER,
+                file_name=path.name,
+                content=content,
+                mapping=mapping,
+                saved_mapping=saved,
+                preset_key=options["preset"] or "",
+                dry_run=options["dry_run"],
+                progress=progress,
+            )
+        except ValidationError as exc:
+            raise CommandError(self._errors(exc), returncode=2) from exc
+        finally:
+            bar.close()
+
+        out = self.stdout
+        out.write(f"{path.name}: {parsed.describe()}, {result.rows_total} row(s).")
+        out.write(
+            f"  new: {result.rows_new}   already imported: {result.already_imported}   rejected: {result.rows_rejected}"
+        )
+        for note in result.notes:
+            out.write(f"  {note}")
+        for warning in result.warnings:
+            out.write(f"  warning: {warning}")
+        if result.rejections:
+            for rejection in result.rejections:
+                out.write(f"  {rejection}")
+            raise CommandError(
+                f"{result.rows_rejected} row(s) rejected; nothing was imported. Fix the file or the mapping and run again.",
+                returncode=1,
+            )
+        if options["dry_run"]:
+            out.write(self.style.SUCCESS(f"Dry run: {result.rows_new} row(s) would be imported."))
+        elif run.rows_created == 0:
+            out.write(self.style.SUCCESS(f"Nothing new: every row was already imported (run {run.public_id})."))
+        else:
+            out.write(self.style.SUCCESS(f"Imported {run.rows_created} row(s) (run {run.public_id})."))
+
+    def _mapping(self, options, headers):
+        importer = importer_get(IMPORTER)
+        saved = None
+        if options["preset"]:
+            mapping = mapping_from_preset(importer.preset(options["preset"]), headers)
+        else:
+            try:
+                saved = selectors.import_mapping_get(name=options["mapping"], importer=IMPORTER)
+            except Http404:
+                raise ValidationError({"mapping": f"No saved mapping named {options['mapping']!r}."}) from None
+            mapping = Mapping.from_json(saved.as_mapping_json())
+        if options["service_point"]:
+            mapping.constants["service_point"] = options["service_point"]
+            mapping.columns.pop("service_point", None)
+        return mapping, saved
+
+    @staticmethod
+    def _errors(exc: ValidationError) -> str:
+        if hasattr(exc, "error_dict"):
+            return "\n".join(f"{field}: {m}" for field, messages in exc.message_dict.items() for m in messages)
+        return "\n".join(exc.messages)

@@ -1,0 +1,203 @@
+"""What an importer is, and the registry of importers.
+
+An importer turns mapped rows of a file into records of one domain. The engine (parsing,
+mapping, checking every row, committing all or nothing) is the same for every importer; an
+importer only says:
+
+- `fields`: the target fields it fills, each with a type, whether it is required, and help;
+- `presets`: built-in column mappings and value translations for known export formats;
+- `validate_row(mapped, identity=...)`: build one unsaved object from a mapped row, or raise
+  ValidationError naming the fields that are wrong;
+- `row_identity(row, mapped)`: a string that is the same whenever the same row is imported
+  again, so re-importing adds nothing;
+- `existing_identities(identities)`: which of those are already stored;
+- `commit(objects)`: write the built objects in bulk (inside the engine's transaction).
+
+Register an importer with `@register`; the browser flow, the API and the management command
+offer every registered importer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+
+from liaison.imports.parsing import SourceRow, normalize_header
+
+TEXT = "text"
+INTEGER = "integer"
+MINUTES = "minutes"
+DATETIME = "datetime"
+DATE = "date"
+CHOICE = "choice"
+TAGS = "tags"
+
+# Types whose several source columns are joined (date + time, question + answer); for the
+# others the first non-blank column wins (READ from "difficulty", else from "question type").
+JOINED_TYPES = {TEXT, TAGS, DATETIME, DATE}
+TYPE_LABELS = {
+    TEXT: "text",
+    INTEGER: "whole number",
+    MINUTES: "minutes",
+    DATETIME: "date and time",
+    DATE: "date",
+    CHOICE: "one of a list",
+    TAGS: "list of tags",
+}
+
+
+@dataclass(frozen=True)
+class TargetField:
+    name: str
+    label: str
+    type: str
+    required: bool = False
+    help: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+    max_columns: int = 1
+    joiner: str = " "
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def joins_columns(self) -> bool:
+        return self.type in JOINED_TYPES
+
+    @property
+    def takes_value_map(self) -> bool:
+        """Words to translate: kinds, modes, levels, tags. Not dates, not free text."""
+        return self.type not in (DATETIME, DATE, TEXT)
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS.get(self.type, self.type)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A built-in mapping for a known export. `columns` gives, per target, alternatives in
+    order of preference; each alternative is the tuple of columns that feed the target."""
+
+    key: str
+    label: str
+    help: str
+    columns: dict[str, tuple[tuple[str, ...], ...]]
+    constants: dict[str, str] = field(default_factory=dict)
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    date_format: str = "mdy"
+    # Columns whose presence identifies the export (used to pre-select the preset).
+    signature: tuple[str, ...] = ()
+
+
+def content_identity(row: SourceRow) -> str:
+    """A hash of the row's non-blank cells keyed by normalised column name.
+
+    It ignores column order, header spelling ("Question Type" = "question_type") and empty
+    columns, and never looks at the mapping, so the same row imported through a different
+    mapping is still recognised."""
+    pairs = sorted((normalize_header(k), v.strip()) for k, v in row.values.items() if v and v.strip())
+    digest = hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode()).hexdigest()
+    return f"row:{digest[:40]}"
+
+
+class Importer:
+    key: ClassVar[str]
+    label: ClassVar[str]
+    description: ClassVar[str] = ""
+    fields: ClassVar[tuple[TargetField, ...]] = ()
+    presets: ClassVar[tuple[Preset, ...]] = ()
+    # A target holding the source system's own row id (e.g. Gimlet's question number). When a
+    # row has one, it is the row's identity; otherwise the identity is a hash of its content.
+    identity_field: ClassVar[str | None] = None
+
+    def __init__(self, *, actor=None, source_name: str = ""):
+        self.actor = actor
+        # Where the rows come from ("gimlet", "libanswers", "csv"), for importers that record it.
+        self.source_name = source_name
+        self._warnings: list[tuple[str, str]] = []
+
+    # --- description ------------------------------------------------------------------
+    def field(self, name: str) -> TargetField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def preset(self, key: str) -> Preset | None:
+        return next((p for p in self.presets if p.key == key), None)
+
+    def constant_choices(self, field_name: str) -> list[tuple[str, str]] | None:
+        """Values offered for a target's default in the mapping form (None: free text)."""
+        return None
+
+    # --- checking ---------------------------------------------------------------------
+    def clean_constants(self, constants: dict[str, Any]) -> None:
+        """Check the defaults that apply to the whole file; raise ValidationError by target."""
+
+    def row_identity(self, row: SourceRow, mapped: dict[str, Any]) -> str:
+        if self.identity_field and mapped.get(self.identity_field):
+            return f"id:{mapped[self.identity_field]}"
+        return content_identity(row)
+
+    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> Any:
+        raise NotImplementedError
+
+    def existing_identities(self, identities: Iterable[str]) -> set[str]:
+        raise NotImplementedError
+
+    def warn(self, field_name: str, message: str) -> None:
+        """Note something about the current row that does not stop it (shown in the report)."""
+        self._warnings.append((field_name, message))
+
+    def take_warnings(self) -> list[tuple[str, str]]:
+        warnings, self._warnings = self._warnings, []
+        return warnings
+
+    def describe(self, obj: Any) -> dict[str, str]:
+        """How a built object will be stored, for the check page's sample."""
+        return {}
+
+    def summary_notes(self, objects: list[Any]) -> list[str]:
+        """Sentences about the whole check (e.g. "12 new tags will be created")."""
+        return []
+
+    # --- writing ----------------------------------------------------------------------
+    def commit(self, objects: list[Any]) -> int:
+        raise NotImplementedError
+
+    def audit_summary(self, objects: list[Any]) -> dict[str, Any]:
+        return {"created": len(objects)}
+
+
+_registry: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    _registry[importer.key] = importer
+    return importer
+
+
+def unregister(key: str) -> None:
+    _registry.pop(key, None)
+
+
+def importer_classes() -> list[type[Importer]]:
+    return sorted(_registry.values(), key=lambda cls: cls.label)
+
+
+def importer_choices() -> list[tuple[str, str]]:
+    return [(cls.key, cls.label) for cls in importer_classes()]
+
+
+def importer_class(key: str) -> type[Importer]:
+    try:
+        return _registry[key]
+    except KeyError:
+        known = ", ".join(sorted(_registry)) or "none"
+        raise ValidationError({"importer": f"Unknown importer {key!r} (known: {known})."}) from None
+
+
+def importer_get(key: str, *, actor=None, source_name: str = "") -> Importer:
+    return importer_class(key)(actor=actor, source_name=source_name)

@@ -1,0 +1,443 @@
+"""Writes for imports: taking in a file, checking it, committing it all or nothing, saving
+mappings, and clearing kept files.
+
+The rule for commits: every row is checked first. If any row is rejected, nothing is written
+and the run's report lists every rejected row. Otherwise all new rows are written in one
+transaction (bulk inserts of 1000); a failure part-way rolls everything back and the run is
+marked failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from liaison.audit.services import audit_record
+from liaison.core.access import user_has_role
+from liaison.core.roles import Role
+from liaison.imports.engine import CheckResult, check_rows
+from liaison.imports.mapping import Mapping, compile_mapping, mapping_from_preset, preset_for_headers
+from liaison.imports.models import ImportMapping, ImportRun
+from liaison.imports.parsing import ParsedFile, parse_file
+from liaison.imports.registry import Importer, importer_class, importer_get
+
+logger = logging.getLogger(__name__)
+
+# The report keeps this many rejected rows and warnings; the counts are always complete.
+REPORT_REJECTIONS_KEPT = 1000
+REPORT_WARNINGS_KEPT = 200
+
+
+def import_max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def import_keep_for() -> dt.timedelta:
+    return dt.timedelta(hours=int(getattr(settings, "IMPORT_KEEP_HOURS", 24)))
+
+
+def import_storage_dir() -> Path:
+    """Uploaded files wait here between preview and commit. It is under MEDIA_ROOT, which no
+    URL serves (see MEDIA_URL), and each file is named by its run's random id."""
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def size_error(size: int) -> ValidationError:
+    limit = import_max_bytes()
+    return ValidationError(
+        {
+            "file": f"The file is {size / 1048576:.1f} MB; imports take files up to {limit / 1048576:.0f} MB. Split it into parts."
+        }
+    )
+
+
+def _safe_name(file_name: str) -> str:
+    name = Path(file_name or "upload").name.strip() or "upload"
+    return name[:255]
+
+
+def _extension(file_name: str) -> str:
+    suffix = Path(file_name).suffix.lower()
+    return suffix if suffix in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm") else ".dat"
+
+
+# --- Starting a run ----------------------------------------------------------------------
+
+
+def import_run_start(*, actor, importer_key: str, file_name: str, content: bytes, via: str = "browser") -> ImportRun:
+    """Keep an uploaded file for preview. The file must parse; the run remembers its hash."""
+    importer_class(importer_key)  # unknown importer → ValidationError({"importer": ...})
+    if len(content) > import_max_bytes():
+        raise size_error(len(content))
+    parsed = parse_file(content, file_name)
+    importer = importer_get(importer_key, actor=actor)
+    preset = preset_for_headers(importer, parsed.headers)
+    public_id = uuid.uuid4()
+    stored = f"{public_id}{_extension(file_name)}"
+    path = import_storage_dir() / stored
+    path.write_bytes(content)
+    try:
+        run = ImportRun.objects.create(
+            public_id=public_id,
+            importer=importer_key,
+            started_by=actor if getattr(actor, "is_authenticated", False) else None,
+            via=via,
+            file_name=_safe_name(file_name),
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            file_size=len(content),
+            stored_file=stored,
+            preset=preset.key if preset else "",
+            rows_total=parsed.rows_total,
+            report={"file": _file_summary(parsed)},
+        )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return run
+
+
+def _file_summary(parsed: ParsedFile) -> dict[str, Any]:
+    return {"format": parsed.format, "description": parsed.describe(), "headers": parsed.headers}
+
+
+def import_run_parsed(run: ImportRun) -> ParsedFile:
+    """The run's kept file, parsed again (cheap next to a human's wait)."""
+    if not run.stored_file:
+        raise ValidationError(
+            {"file": "The uploaded file is no longer kept (imports keep files for a day). Upload it again."}
+        )
+    path = import_storage_dir() / run.stored_file
+    if not path.exists():
+        raise ValidationError({"file": "The uploaded file is no longer kept. Upload it again."})
+    return parse_file(path.read_bytes(), run.file_name)
+
+
+def starting_mapping(
+    *, importer: Importer, parsed: ParsedFile, preset_key: str = "", saved: ImportMapping | None = None
+):
+    """The mapping the preview form starts from: a saved one, a preset, or a guess from the header."""
+    from liaison.imports.mapping import mapping_guess
+
+    if saved is not None:
+        return Mapping.from_json(saved.as_mapping_json())
+    preset = importer.preset(preset_key) if preset_key else None
+    if preset is not None:
+        return mapping_from_preset(preset, parsed.headers)
+    return mapping_guess(importer, parsed.headers)
+
+
+# --- Checking and committing ----------------------------------------------------------------
+
+
+def _report(parsed: ParsedFile, result: CheckResult, mapping: Mapping) -> dict[str, Any]:
+    return {
+        "file": _file_summary(parsed),
+        "mapping_digest": mapping.digest(),
+        "rejections": [r.as_json() for r in result.rejections[:REPORT_REJECTIONS_KEPT]],
+        "rejections_total": len(result.rejections),
+        "warnings": [w.as_json() for w in result.warnings[:REPORT_WARNINGS_KEPT]],
+        "warnings_total": len(result.warnings),
+        "sample": result.sample,
+        "notes": result.notes,
+    }
+
+
+def _apply_result(run: ImportRun, parsed: ParsedFile, result: CheckResult, mapping: Mapping, saved) -> None:
+    run.mapping_snapshot = mapping.as_json()
+    run.mapping = saved
+    run.rows_total = result.rows_total
+    run.rows_already_imported = result.already_imported
+    run.rows_rejected = result.rows_rejected
+    run.rows_created = 0
+    run.report = _report(parsed, result, mapping)
+    run.checked_at = timezone.now()
+    run.status = ImportRun.Status.REJECTED if result.rejections else ImportRun.Status.PREVIEWED
+
+
+def import_run_check(
+    *,
+    actor,
+    run: ImportRun,
+    mapping: Mapping,
+    saved_mapping: ImportMapping | None = None,
+    preset_key: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> CheckResult:
+    """Check every row under `mapping` and record the report on the run. Writes no records.
+
+    `preset_key` records which built-in preset the mapping started from ("" for none).
+    A mapping that does not fit the file raises ValidationError by target field."""
+    _require_open(run)
+    parsed = import_run_parsed(run)
+    if preset_key is not None:
+        run.preset = preset_key[:60]
+    importer = importer_get(run.importer, actor=actor, source_name=_source_name(run.preset))
+    compiled = compile_mapping(importer, mapping, parsed.headers)
+    result = check_rows(importer, parsed, compiled, progress=progress)
+    _apply_result(run, parsed, result, mapping, saved_mapping)
+    _save_if_open(run)
+    return result
+
+
+def import_run_commit(
+    *,
+    actor,
+    run: ImportRun,
+    expected_digest: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportRun, CheckResult]:
+    """Commit the run under the mapping it was last checked with: all rows or none.
+
+    `expected_digest` is the digest of the mapping the person saw checked; if the run has
+    been checked with another mapping since (another tab), the commit is refused."""
+    _require_open(run)
+    if not run.mapping_snapshot:
+        raise ValidationError({"mapping": "Check all rows before importing."})
+    mapping = Mapping.from_json(run.mapping_snapshot)
+    if expected_digest and expected_digest != mapping.digest():
+        raise ValidationError({"mapping": "The mapping changed since these rows were checked. Check all rows again."})
+    parsed = import_run_parsed(run)
+    importer = importer_get(run.importer, actor=actor, source_name=_source_name(run.preset))
+    compiled = compile_mapping(importer, mapping, parsed.headers)
+    result = check_rows(importer, parsed, compiled, progress=progress)
+    _apply_result(run, parsed, result, mapping, run.mapping)
+    _save_if_open(run)
+    if result.rejections:
+        return run, result
+    _commit(actor=actor, run=run, importer=importer, result=result)
+    return run, result
+
+
+class RunClosed(ValidationError):
+    """Someone committed or discarded the run while this request was checking it."""
+
+
+def _lock_open(run: ImportRun) -> None:
+    """Inside a transaction: lock the run's row and refuse if it was closed meanwhile (a
+    double click on "Import", two tabs). Without this the later request would overwrite the
+    committed run with its own stale copy."""
+    status = ImportRun.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True).first()
+    if status == ImportRun.Status.COMMITTED:
+        raise RunClosed({"file": "This file has already been imported."})
+    if status == ImportRun.Status.DISCARDED:
+        raise RunClosed({"file": "This upload was discarded. Upload the file again."})
+
+
+def _save_if_open(run: ImportRun) -> None:
+    with transaction.atomic():
+        if run.pk:
+            _lock_open(run)
+        run.save()
+
+
+def _commit(*, actor, run: ImportRun, importer: Importer, result: CheckResult) -> None:
+    try:
+        with transaction.atomic():
+            _lock_open(run)
+            created = importer.commit(result.objects)
+            run.rows_created = created
+            run.status = ImportRun.Status.COMMITTED
+            run.committed_at = timezone.now()
+            run.committed_by = actor if getattr(actor, "is_authenticated", False) else None
+            kept = run.stored_file
+            run.stored_file = ""
+            run.save()
+            audit_record(
+                actor=actor,
+                action="import.commit",
+                obj=run,
+                after={
+                    "importer": run.importer,
+                    "file_name": run.file_name,
+                    "file_sha256": run.file_sha256,
+                    "rows_total": run.rows_total,
+                    "rows_created": created,
+                    "rows_already_imported": run.rows_already_imported,
+                    "mapping": run.mapping_snapshot,
+                    **importer.audit_summary(result.objects),
+                },
+            )
+            if kept:
+                transaction.on_commit(lambda: _delete_file(kept))
+    except RunClosed:
+        raise
+    except (IntegrityError, DatabaseError, ValidationError) as exc:
+        logger.exception("Import run %s failed while writing; rolled back.", run.public_id)
+        run.refresh_from_db()
+        run.status = ImportRun.Status.FAILED
+        run.rows_created = 0
+        run.report = {
+            **run.report,
+            "failure": (
+                "Writing the rows failed and nothing was imported. If someone imported the same rows at the same "
+                f"time, check again and retry. ({type(exc).__name__})"
+            ),
+        }
+        ImportRun.objects.filter(pk=run.pk).exclude(status=ImportRun.Status.COMMITTED).update(
+            status=run.status, rows_created=0, report=run.report, updated_at=timezone.now()
+        )
+        raise ValidationError(
+            {"file": "Writing the rows failed and nothing was imported. Check all rows again and retry."}
+        ) from exc
+
+
+def import_run_discard(*, actor, run: ImportRun) -> ImportRun:
+    _require_open(run)
+    kept = run.stored_file
+    run.stored_file = ""
+    run.status = ImportRun.Status.DISCARDED
+    with transaction.atomic():
+        _lock_open(run)
+        run.save(update_fields=["stored_file", "status", "updated_at"])
+    if kept:
+        _delete_file(kept)
+    return run
+
+
+def _source_name(preset_key: str) -> str:
+    """What imported records say they came from: the preset ("gimlet"), else "csv"."""
+    return preset_key or "csv"
+
+
+def _require_open(run: ImportRun) -> None:
+    if run.status == ImportRun.Status.COMMITTED:
+        raise ValidationError({"file": "This file has already been imported."})
+    if not run.is_open:
+        raise ValidationError({"file": "This import is closed and its file is no longer kept. Upload the file again."})
+
+
+def import_file(
+    *,
+    actor,
+    importer_key: str,
+    file_name: str,
+    content: bytes,
+    mapping: Mapping,
+    saved_mapping: ImportMapping | None = None,
+    preset_key: str = "",
+    dry_run: bool = False,
+    via: str = "command",
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportRun | None, CheckResult]:
+    """Check and (unless dry_run or rows are rejected) commit a file in one go, for the
+    management command and scripts. The run is recorded; the file itself is not kept."""
+    importer_class(importer_key)
+    if len(content) > import_max_bytes():
+        raise size_error(len(content))
+    parsed = parse_file(content, file_name)
+    importer = importer_get(importer_key, actor=actor, source_name=_source_name(preset_key))
+    compiled = compile_mapping(importer, mapping, parsed.headers)
+    result = check_rows(importer, parsed, compiled, progress=progress)
+    if dry_run:
+        return None, result
+    run = ImportRun(
+        importer=importer_key,
+        started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        via=via,
+        file_name=_safe_name(file_name),
+        file_sha256=hashlib.sha256(content).hexdigest(),
+        file_size=len(content),
+        preset=preset_key,
+    )
+    _apply_result(run, parsed, result, mapping, saved_mapping)
+    run.save()
+    if not result.rejections:
+        _commit(actor=actor, run=run, importer=importer, result=result)
+    return run, result
+
+
+# --- Saved mappings ------------------------------------------------------------------------
+
+
+def _may_manage_mapping(actor, mapping: ImportMapping) -> bool:
+    return mapping.owner_id == getattr(actor, "pk", None) or user_has_role(actor, Role.SUPERVISOR)
+
+
+@transaction.atomic
+def import_mapping_save(
+    *, actor, importer_key: str, name: str, mapping: Mapping, description: str = ""
+) -> ImportMapping:
+    """Save a mapping under a name for reuse. Saving under an existing name replaces it if it
+    is yours (supervisors may replace anyone's)."""
+    importer = importer_get(importer_key, actor=actor)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Give the mapping a name, e.g. 'Gimlet – main desk'."})
+    if len(name) > 100:
+        raise ValidationError({"name": "Keep the name under 100 characters."})
+    compile_mapping(importer, mapping, headers=None)
+    existing = ImportMapping.objects.select_for_update().filter(importer=importer_key, name__iexact=name).first()
+    data = mapping.as_json()
+    if existing is not None:
+        if not _may_manage_mapping(actor, existing):
+            owner = existing.owner.name if existing.owner else "someone else"
+            raise ValidationError(
+                {"name": f"A mapping named {existing.name!r} belongs to {owner}; choose another name."}
+            )
+        before = existing.as_mapping_json()
+        for key, value in data.items():
+            setattr(existing, key, value)
+        existing.description = description[:300] or existing.description
+        existing.save()
+        audit_record(actor=actor, action="import_mapping.update", obj=existing, before=before, after=data)
+        return existing
+    saved = ImportMapping.objects.create(
+        importer=importer_key,
+        name=name,
+        description=description[:300],
+        owner=actor if getattr(actor, "is_authenticated", False) else None,
+        **data,
+    )
+    audit_record(actor=actor, action="import_mapping.create", obj=saved, after=data)
+    return saved
+
+
+@transaction.atomic
+def import_mapping_delete(*, actor, mapping: ImportMapping) -> None:
+    if not _may_manage_mapping(actor, mapping):
+        raise ValidationError({"mapping": "Only the person who saved this mapping, or a supervisor, may delete it."})
+    audit_record(actor=actor, action="import_mapping.delete", obj=mapping, before=mapping.as_mapping_json())
+    mapping.delete()
+
+
+# --- Housekeeping -------------------------------------------------------------------------------
+
+
+def _delete_file(stored: str) -> None:
+    try:
+        (import_storage_dir() / Path(stored).name).unlink(missing_ok=True)
+    except OSError:
+        logger.exception("Could not delete kept import file %s", stored)
+
+
+def import_files_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete kept files of runs older than IMPORT_KEEP_HOURS that were never committed, and
+    any file in the folder that no run claims. Returns how many files went."""
+    now = now or timezone.now()
+    cutoff = now - import_keep_for()
+    removed = 0
+    for run in ImportRun.objects.filter(created_at__lt=cutoff).exclude(stored_file=""):
+        _delete_file(run.stored_file)
+        run.stored_file = ""
+        run.save(update_fields=["stored_file", "updated_at"])
+        removed += 1
+    claimed = set(ImportRun.objects.exclude(stored_file="").values_list("stored_file", flat=True))
+    for path in import_storage_dir().iterdir():
+        if path.is_file() and path.name not in claimed:
+            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+            if modified < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

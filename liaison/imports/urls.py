@@ -1,0 +1,16 @@
+from django.urls import path
+
+from liaison.imports import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("runs/<uuid:run_id>/", views.run_detail, name="run"),
+    path("runs/<uuid:run_id>/check/", views.run_check, name="check"),
+    path("runs/<uuid:run_id>/commit/", views.run_commit, name="commit"),
+    path("runs/<uuid:run_id>/mapping/", views.run_save_mapping, name="save_mapping"),
+    path("runs/<uuid:run_id>/discard/", views.run_discard, name="discard"),
+    path("runs/<uuid:run_id>/rejected-rows.csv", views.run_rejections_csv, name="rejections_csv"),
+    path("mappings/<int:pk>/delete/", views.mapping_delete, name="mapping_delete"),
+]

@@ -1,0 +1,199 @@
+"""Turning a cell's text into a typed value, with a message that names what was wrong.
+
+Each converter takes the stripped text of a cell (never blank: blanks are handled before)
+and returns the value or raises ValueError with a reason written for a librarian, e.g.
+"'seven' is not a number 1–6". Dates follow the mapping's date order; ISO dates
+(2021-03-24) are always understood. Naive times are in settings.TIME_ZONE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+
+# Date orders a mapping may choose; anything containing "%" is an explicit strptime format.
+DATE_ORDERS = {
+    "mdy": "Month first (3/24/2021, US)",
+    "dmy": "Day first (24/3/2021, UK and Europe)",
+    "ymd": "Year first (2021-03-24, ISO)",
+}
+DEFAULT_DATE_ORDER = "mdy"
+
+# A four-digit year first (2021-03-24) is unambiguous, so every order accepts it.
+_YEAR_FIRST = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]
+_DATE_PARTS = {
+    "mdy": ["%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%m.%d.%Y", *_YEAR_FIRST],
+    "dmy": ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d.%m.%y", *_YEAR_FIRST],
+    "ymd": _YEAR_FIRST,
+}
+_TIME_PARTS = ["%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H:%M:%S.%f", "%I %p"]
+
+
+@dataclass(frozen=True)
+class DateOnly:
+    """A cell that gave a date but no time of day; the importer decides what time to use."""
+
+    date: dt.date
+
+
+def valid_date_format(value: str) -> bool:
+    if value in DATE_ORDERS:
+        return True
+    if "%" not in value:
+        return False
+    try:
+        dt.datetime(2021, 3, 24, 10, 42).strftime(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _local_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=_local_zone())
+    return value
+
+
+def _formats(date_format: str) -> list[tuple[str, bool]]:
+    """(strptime format, has a time) pairs to try, most specific first."""
+    if "%" in date_format:
+        has_time = any(code in date_format for code in ("%H", "%I", "%M"))
+        return [(date_format, has_time)]
+    out: list[tuple[str, bool]] = []
+    for date_part in _DATE_PARTS.get(date_format, _DATE_PARTS[DEFAULT_DATE_ORDER]):
+        out += [(f"{date_part} {time_part}", True) for time_part in _TIME_PARTS]
+        out.append((date_part, False))
+    return out
+
+
+def parse_datetime(text: str, date_format: str = DEFAULT_DATE_ORDER) -> dt.datetime | DateOnly:
+    """A moment (aware datetime) or, when the cell has no time of day, a DateOnly."""
+    cleaned = re.sub(r"\s+", " ", text.strip())
+    cleaned = re.sub(r"(?i)\b([ap])\.?m\.?$", lambda m: m.group(1).upper() + "M", cleaned)
+    for fmt, has_time in _formats(date_format):
+        try:
+            parsed = dt.datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+        return _aware(parsed) if has_time else DateOnly(parsed.date())
+    iso = _parse_iso(cleaned)
+    if iso is not None:
+        return iso
+    example = _example(date_format)
+    raise ValueError(f"{text!r} is not a date the mapping understands (expected e.g. {example}).")
+
+
+def _parse_iso(cleaned: str) -> dt.datetime | DateOnly | None:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+        try:
+            return DateOnly(dt.date.fromisoformat(cleaned))
+        except ValueError:
+            return None
+    if re.match(r"\d{4}-\d{2}-\d{2}[T ]\d", cleaned):
+        try:
+            return _aware(dt.datetime.fromisoformat(cleaned.replace("Z", "+00:00")))
+        except ValueError:
+            return None
+    return None
+
+
+def _example(date_format: str) -> str:
+    sample = dt.datetime(2021, 3, 24, 10, 42)
+    if "%" in date_format:
+        return sample.strftime(date_format)
+    return {"mdy": "3/24/2021 10:42 AM", "dmy": "24/03/2021 10:42", "ymd": "2021-03-24 10:42"}.get(
+        date_format, "3/24/2021 10:42 AM"
+    )
+
+
+def parse_date(text: str, date_format: str = DEFAULT_DATE_ORDER) -> dt.date:
+    value = parse_datetime(text, date_format)
+    if isinstance(value, DateOnly):
+        return value.date
+    return value.astimezone(_local_zone()).date()
+
+
+def parse_int(text: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    cleaned = text.strip().replace(",", "")
+    try:
+        number = float(cleaned)
+        if not number.is_integer():
+            raise ValueError
+        value = int(number)
+    except (ValueError, OverflowError):
+        raise ValueError(_range_message(text, minimum, maximum)) from None
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(_range_message(text, minimum, maximum))
+    return value
+
+
+def _range_message(text: str, minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f"{text!r} is not a number {minimum}–{maximum}"
+    if minimum is not None:
+        return f"{text!r} is not a whole number of at least {minimum}"
+    return f"{text!r} is not a whole number"
+
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_UNIT = r"\s*(h|hr|hrs|hours?|m|min|mins|minutes?)?"
+
+
+def parse_minutes(text: str, maximum: int = 24 * 60) -> int:
+    """Durations as desk tools export them.
+
+    "12", "12 min", "1:30" (h:mm), "1 h 30 min", a range "5-10 min" (its midpoint), "less
+    than 5 min" / "under 5" / "<5" (half of it, at least 1), "over 30 min" / "30+" / "more
+    than 30" (the figure itself). Hours are converted to minutes.
+    """
+    raw = text
+    text = text.strip().lower().replace("–", "-").replace("—", "-")
+    value: float | None = None
+    if m := re.fullmatch(r"(\d+):(\d{2})(?::\d{2})?", text):
+        value = int(m.group(1)) * 60 + int(m.group(2))
+    elif m := re.fullmatch(
+        rf"{_NUMBER}\s*(?:h|hr|hrs|hours?)\s*,?\s*(?:and\s*)?{_NUMBER}\s*(?:m|min|mins|minutes?)?", text
+    ):
+        value = float(m.group(1)) * 60 + float(m.group(2))
+    elif m := re.fullmatch(rf"{_NUMBER}\s*-\s*{_NUMBER}{_UNIT}", text):
+        value = _in_minutes((float(m.group(1)) + float(m.group(2))) / 2, m.group(3))
+    elif m := re.fullmatch(rf"(?:less than|under|fewer than|<)\s*{_NUMBER}{_UNIT}", text):
+        value = max(1.0, _in_minutes(float(m.group(1)), m.group(2)) / 2)
+    elif (
+        # "over 30 min", "30+ min", "20 minutes+" count as the figure itself; so does "12 min".
+        m := re.fullmatch(rf"(?:over|more than|>|at least)\s*{_NUMBER}{_UNIT}", text)
+        or re.fullmatch(rf"{_NUMBER}{_UNIT}\s*\+", text)
+        or re.fullmatch(rf"{_NUMBER}\s*\+{_UNIT}", text)
+        or re.fullmatch(rf"{_NUMBER}{_UNIT}", text)
+    ):
+        value = _in_minutes(float(m.group(1)), m.group(2))
+    if value is None:
+        raise ValueError(f"{raw!r} is not a duration (give minutes, e.g. 10, '5-10 min' or '1:30')")
+    minutes = math.floor(value + 0.5)
+    if minutes < 0 or minutes > maximum:
+        raise ValueError(f"{raw!r} is not a duration between 0 and {maximum} minutes")
+    return minutes
+
+
+def _in_minutes(number: float, unit: str | None) -> float:
+    return number * 60 if unit and unit.startswith("h") else number
+
+
+def parse_tags(text: str) -> list[str]:
+    """Gimlet separates tags with spaces; other tools with commas or semicolons."""
+    parts = re.split(r"[,;|]", text) if re.search(r"[,;|]", text) else text.split()
+    seen: list[str] = []
+    for part in parts:
+        tag = part.strip().strip("#").strip()
+        if tag and tag.lower() not in (t.lower() for t in seen):
+            seen.append(tag)
+    return seen

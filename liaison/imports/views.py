@@ -1,0 +1,327 @@
+"""The browser flow: upload → preview and mapping → check all rows → import → result.
+
+Views are adapters: they bind forms, call the services and selectors, and render. The
+preview page is one template; htmx asks for its named fragments ("work": the mapping form
+with the check result) and gets the same markup a full page would show.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from liaison.core.access import roles
+from liaison.imports import selectors, services
+from liaison.imports.engine import check_rows
+from liaison.imports.forms import MappingForm, SaveMappingForm, UploadForm
+from liaison.imports.mapping import Mapping, compile_mapping
+from liaison.imports.models import ImportMapping, ImportRun
+from liaison.imports.registry import importer_choices, importer_get
+from liaison.imports.selectors import IMPORT_ROLES
+
+PREVIEW_ROWS = 20
+
+
+def _errors_text(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for messages_ in exc.message_dict.values() for m in messages_]
+    return exc.messages
+
+
+@roles(*IMPORT_ROLES)
+def index(request):
+    """Upload a file (POST) and see earlier runs and saved mappings."""
+    status = 200
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if request.method == "POST" and declared.isdigit() and int(declared) > services.import_max_bytes() + 65536:
+        # Refuse before Django spools a huge body to disk.
+        context = _index_context(request, UploadForm())
+        context["upload_error"] = services.size_error(int(declared)).message_dict["file"][0]
+        return render(request, "imports/index.html", context, status=413)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                run = services.import_run_start(
+                    actor=request.user,
+                    importer_key=form.cleaned_data["importer"],
+                    file_name=upload.name,
+                    content=b"".join(upload.chunks()),
+                )
+            except ValidationError as exc:
+                for field, messages_ in exc.message_dict.items():
+                    for message in messages_:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                return redirect("imports:run", run_id=run.public_id)
+        status = 400
+    return render(request, "imports/index.html", _index_context(request, form), status=status)
+
+
+def _index_context(request, form) -> dict:
+    return {
+        "form": form,
+        "runs": selectors.import_run_list(user=request.user, limit=30),
+        "mappings": selectors.import_mapping_list(),
+    }
+
+
+def _start_choices(importer, mappings) -> list[tuple[str, str]]:
+    choices = [("guess", "Guess from the column names")]
+    choices += [(f"preset:{p.key}", f"Preset: {p.label}") for p in importer.presets]
+    choices += [(f"saved:{m.pk}", f"Saved: {m.name}") for m in mappings]
+    return choices
+
+
+def _starting_point(request, run: ImportRun, importer, parsed, mappings) -> tuple[str, Mapping]:
+    start = request.GET.get("start", "")
+    if not start:
+        if run.mapping_snapshot:
+            return "last", Mapping.from_json(run.mapping_snapshot)
+        start = f"preset:{run.preset}" if run.preset else "guess"
+    kind, _, value = start.partition(":")
+    if kind == "saved":
+        saved = next((m for m in mappings if str(m.pk) == value), None)
+        if saved is not None:
+            return start, services.starting_mapping(importer=importer, parsed=parsed, saved=saved)
+    if kind == "preset" and importer.preset(value):
+        return start, services.starting_mapping(importer=importer, parsed=parsed, preset_key=value)
+    return "guess", services.starting_mapping(importer=importer, parsed=parsed)
+
+
+def _preset_key(start: str) -> str:
+    kind, _, value = (start or "").partition(":")
+    return value if kind == "preset" else ""
+
+
+def _saved_from(start: str, mappings) -> ImportMapping | None:
+    kind, _, value = (start or "").partition(":")
+    return next((m for m in mappings if kind == "saved" and str(m.pk) == value), None)
+
+
+def _page_context(request, run: ImportRun, **extra) -> dict:
+    context = {
+        "run": run,
+        "may_act": selectors.import_run_may_act(request.user, run),
+        "earlier": ImportRun.objects.filter(file_sha256=run.file_sha256, status=ImportRun.Status.COMMITTED)
+        .exclude(pk=run.pk)
+        .select_related("committed_by")
+        .first(),
+        "report": run.report or {},
+        "mapping_json": json.dumps(run.mapping_snapshot, indent=2, ensure_ascii=False),
+        "importer_label": dict(importer_choices()).get(run.importer, run.importer),
+    }
+    context.update(extra)
+    return context
+
+
+def _work_context(run, importer, parsed, mappings, *, form=None, checked=False, start="") -> dict:
+    saved = _saved_from(start, mappings)
+    save_form = SaveMappingForm(initial={"name": saved.name, "description": saved.description} if saved else None)
+    return {
+        "importer": importer,
+        "headers": parsed.headers,
+        "preview_rows": [
+            [row.line, [row.values.get(h, "") for h in parsed.headers]] for row in parsed.rows[:PREVIEW_ROWS]
+        ],
+        "row_problems": parsed.problems[:PREVIEW_ROWS],
+        "parsed": parsed,
+        "form": form,
+        "save_form": save_form,
+        "start": start,
+        "start_choices": _start_choices(importer, mappings),
+        # The check shown is the run's last one (its report), when it is for this mapping.
+        "checked": checked and run.checked_at is not None,
+        "rows_new": max(0, run.rows_total - run.rows_already_imported - run.rows_rejected),
+    }
+
+
+@roles(*IMPORT_ROLES)
+def run_detail(request, run_id):
+    """The preview (mapping form and first rows) while a run is open; the result afterwards."""
+    run = selectors.import_run_get(user=request.user, public_id=run_id)
+    if not run.is_open or not selectors.import_run_may_act(request.user, run):
+        return render(request, "imports/result.html", _page_context(request, run))
+    importer = importer_get(run.importer, actor=request.user)
+    try:
+        parsed = services.import_run_parsed(run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors_text(exc)))
+        return render(request, "imports/result.html", _page_context(request, run))
+    mappings = list(selectors.import_mapping_list(importer=run.importer))
+    start, mapping = _starting_point(request, run, importer, parsed, mappings)
+    form = MappingForm(importer=importer, headers=parsed.headers, initial_mapping=mapping, initial={"start": start})
+    context = _page_context(
+        request,
+        run,
+        **_work_context(run, importer, parsed, mappings, form=form, start=start, checked=start == "last"),
+    )
+    template = "imports/run.html#work" if request.htmx else "imports/run.html"
+    return render(request, template, context)
+
+
+def _bound_work(request, run):
+    importer = importer_get(run.importer, actor=request.user)
+    parsed = services.import_run_parsed(run)
+    mappings = list(selectors.import_mapping_list(importer=run.importer))
+    form = MappingForm(request.POST, importer=importer, headers=parsed.headers)
+    return importer, parsed, mappings, form
+
+
+def _render_work(request, run, context, status=200):
+    template = "imports/run.html#work" if request.htmx else "imports/run.html"
+    # htmx swaps only successful responses; the fragment carries its own error messages.
+    return render(request, template, _page_context(request, run, **context), status=200 if request.htmx else status)
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def run_check(request, run_id):
+    """Check every row under the posted mapping; show totals and every rejected row."""
+    run = selectors.import_run_get_for_action(user=request.user, public_id=run_id)
+    try:
+        importer, parsed, mappings, form = _bound_work(request, run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors_text(exc)))
+        return redirect("imports:run", run_id=run.public_id)
+    start = form.data.get("start", "")
+    if not form.is_valid():
+        context = _work_context(run, importer, parsed, mappings, form=form, start=start)
+        return _render_work(request, run, context, status=400)
+    try:
+        services.import_run_check(
+            actor=request.user,
+            run=run,
+            mapping=form.mapping,
+            saved_mapping=run.mapping if start == "last" else _saved_from(start, mappings),
+            preset_key=_preset_key(start) if start != "last" else None,
+        )
+    except ValidationError as exc:
+        for message in _errors_text(exc):
+            form.add_error(None, message)
+        context = _work_context(run, importer, parsed, mappings, form=form, start=start)
+        return _render_work(request, run, context, status=400)
+    context = _work_context(run, importer, parsed, mappings, form=form, checked=True, start=start)
+    return _render_work(request, run, context, status=200 if run.rows_rejected == 0 else 400)
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def run_commit(request, run_id):
+    """Import the rows last checked: all of them, or none if any is rejected."""
+    run = selectors.import_run_get_for_action(user=request.user, public_id=run_id)
+    try:
+        run, _checked = services.import_run_commit(
+            actor=request.user, run=run, expected_digest=request.POST.get("digest", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors_text(exc)))
+        return redirect("imports:run", run_id=run.public_id)
+    if run.status == ImportRun.Status.COMMITTED:
+        messages.success(
+            request,
+            f"Imported {run.rows_created} row(s)"
+            + (f"; {run.rows_already_imported} were already imported" if run.rows_already_imported else "")
+            + ".",
+        )
+    else:
+        messages.error(
+            request, f"{run.rows_rejected} row(s) were rejected, so nothing was imported. Fix them and check again."
+        )
+    return redirect("imports:run", run_id=run.public_id)
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def run_save_mapping(request, run_id):
+    """Save the posted mapping under a name, for the next file like this one."""
+    run = selectors.import_run_get_for_action(user=request.user, public_id=run_id)
+    try:
+        importer, parsed, mappings, form = _bound_work(request, run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors_text(exc)))
+        return redirect("imports:run", run_id=run.public_id)
+    save_form = SaveMappingForm(request.POST)
+    start = form.data.get("start", "")
+    if form.is_valid() and save_form.is_valid():
+        try:
+            saved = services.import_mapping_save(
+                actor=request.user,
+                importer_key=run.importer,
+                name=save_form.cleaned_data["name"],
+                description=save_form.cleaned_data["description"],
+                mapping=form.mapping,
+            )
+        except ValidationError as exc:
+            for field, messages_ in exc.message_dict.items():
+                for message in messages_:
+                    save_form.add_error(field if field in save_form.fields else None, message)
+        else:
+            messages.success(request, f"Saved the mapping “{saved.name}”.")
+            return redirect(reverse("imports:run", kwargs={"run_id": run.public_id}) + f"?start=saved:{saved.pk}")
+    context = _work_context(run, importer, parsed, mappings, form=form, start=start)
+    context["save_form"] = save_form
+    return _render_work(request, run, context, status=400)
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def run_discard(request, run_id):
+    run = selectors.import_run_get_for_action(user=request.user, public_id=run_id)
+    try:
+        services.import_run_discard(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors_text(exc)))
+    else:
+        messages.success(request, f"Discarded {run.file_name}; its file is deleted.")
+    return redirect("imports:index")
+
+
+@roles(*IMPORT_ROLES)
+def run_rejections_csv(request, run_id):
+    """Every rejected row of the last check, as CSV (the page and the stored report are capped)."""
+    run = selectors.import_run_get(user=request.user, public_id=run_id)
+    rejections = run.report.get("rejections", []) if run.report else []
+    if run.is_open and run.mapping_snapshot and selectors.import_run_may_act(request.user, run):
+        try:
+            parsed = services.import_run_parsed(run)
+            importer = importer_get(run.importer, actor=request.user)
+            compiled = compile_mapping(importer, Mapping.from_json(run.mapping_snapshot), parsed.headers)
+            rejections = [r.as_json() for r in check_rows(importer, parsed, compiled).rejections]
+        except ValidationError:
+            pass  # the stored report is what there is
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["line", "field", "reason"])
+    for rejection in rejections:
+        writer.writerow([rejection["line"], rejection["field"], _csv_safe(rejection["message"])])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejected-rows-{run.public_id}.csv"'
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def mapping_delete(request, pk):
+    mapping = selectors.import_mapping_get(pk=pk)
+    try:
+        services.import_mapping_delete(actor=request.user, mapping=mapping)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors_text(exc)))
+    else:
+        messages.success(request, f"Deleted the mapping “{mapping.name}”.")
+    return redirect("imports:index")

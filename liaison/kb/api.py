@@ -1,0 +1,183 @@
+"""The knowledge base's API: public FAQ reads for anyone, staff reads and writes by role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema
+
+from liaison.accounts.api_auth import API_PUBLIC, api_access
+from liaison.core.roles import DESK_ROLES
+from liaison.kb import selectors, services
+from liaison.kb.models import Article, Category
+
+router = Router()
+READERS = api_access(*DESK_ROLES)
+WRITERS = api_access(*selectors.WRITER_ROLES)
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+
+
+class PublicArticleSummaryOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    category: CategoryOut | None
+    updated_at: dt.datetime
+
+
+class PublicArticleOut(PublicArticleSummaryOut):
+    body_html: str = Field(description="Rendered and sanitised HTML.")
+
+
+class ArticleSummaryOut(PublicArticleSummaryOut):
+    id: int
+    audience: Article.Audience
+    status: Article.Status
+    tags: list[str]
+    published_at: dt.datetime | None
+
+
+class ArticleOut(ArticleSummaryOut):
+    body: str = Field(description="Markdown source, as the editor wrote it.")
+    body_html: str = Field(description="Rendered and sanitised HTML: the only form to show to readers.")
+    warnings: list[dict[str, str]] = Field(
+        default_factory=list, description="e.g. unsafe markup that was removed: [{field, message}]."
+    )
+
+
+class ArticleListOut(Schema):
+    count: int
+    items: list[ArticleSummaryOut]
+
+
+class PublicSearch(Schema):
+    q: str = Field("", max_length=200)
+    category: str = Field("", description="Category slug.")
+    limit: int = Field(30, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+class StaffSearch(PublicSearch):
+    audience: Article.Audience | None = None
+    status: Article.Status | None = Field(None, description="Drafts are listed only for writers.")
+
+
+class ArticleIn(Schema):
+    title: str = Field(..., max_length=200)
+    body: str = Field(..., description="Markdown.")
+    summary: str = Field("", max_length=300)
+    category: str | None = Field(None, description="Category slug.")
+    audience: Article.Audience = Article.Audience.STAFF
+    tags: str = Field("", description="Comma-separated.")
+    slug: str = Field("", max_length=80, description="Made from the title when empty.")
+    publish: bool = False
+
+
+class ArticlePatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    body: str | None = None
+    summary: str | None = Field(None, max_length=300)
+    category: str | None = Field(None, description="Category slug; empty string clears it.")
+    audience: Article.Audience | None = None
+    tags: str | None = None
+    slug: str | None = Field(None, max_length=80)
+
+
+def _category(slug: str | None) -> Category | None:
+    if not slug:
+        return None
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise ValidationError({"category": "No category has this slug."})
+    return category
+
+
+def _summary(article: Article) -> dict:
+    return {
+        "id": article.pk,
+        "slug": article.slug,
+        "title": article.title,
+        "summary": article.summary,
+        "category": {"slug": article.category.slug, "name": article.category.name} if article.category else None,
+        "updated_at": article.updated_at,
+        "audience": article.audience,
+        "status": article.status,
+        "tags": article.tag_list,
+        "published_at": article.published_at,
+    }
+
+
+def _full(article: Article) -> dict:
+    removed = getattr(article, "markup_removed", [])
+    warnings = (
+        [{"field": "body", "message": "Unsafe markup was removed: " + "; ".join(removed) + "."}] if removed else []
+    )
+    return {**_summary(article), "body": article.body, "body_html": article.body_html, "warnings": warnings}
+
+
+@router.get("/public/articles", response=list[PublicArticleSummaryOut], auth=API_PUBLIC, summary="Public FAQ articles")
+def public_article_list(request, filters: Query[PublicSearch]):
+    articles = selectors.public_article_list(query=filters.q, category_slug=filters.category)
+    return [_summary(a) for a in articles[filters.offset : filters.offset + filters.limit]]
+
+
+@router.get("/public/articles/{slug}", response=PublicArticleOut, auth=API_PUBLIC, summary="One public FAQ article")
+def public_article_detail(request, slug: str):
+    return {**_summary(article := selectors.public_article_get(slug=slug)), "body_html": article.body_html}
+
+
+@router.get("/categories", response=list[CategoryOut], auth=API_PUBLIC)
+def category_list(request):
+    return list(Category.objects.order_by("order", "name"))
+
+
+@router.get("/articles", response=ArticleListOut, auth=READERS, summary="Staff knowledge base: list and search")
+def article_list(request, filters: Query[StaffSearch]):
+    articles = selectors.article_list(
+        user=request.user,
+        query=filters.q,
+        category_slug=filters.category,
+        audience=filters.audience or "",
+        status=filters.status or "",
+    )
+    page = articles[filters.offset : filters.offset + filters.limit]
+    return {"count": articles.count(), "items": [_summary(a) for a in page]}
+
+
+@router.get("/articles/{slug}", response=ArticleOut, auth=READERS)
+def article_detail(request, slug: str):
+    return _full(selectors.article_get_for_user(user=request.user, slug=slug))
+
+
+@router.post("/articles", response={201: ArticleOut}, auth=WRITERS, summary="Write an article")
+def article_create(request, payload: ArticleIn):
+    values = payload.dict()
+    values["category"] = _category(values["category"])
+    article = services.article_create(actor=request.user, **values)
+    return 201, _full(article)
+
+
+@router.patch("/articles/{slug}", response=ArticleOut, auth=WRITERS, summary="Change an article")
+def article_update(request, slug: str, payload: ArticlePatch):
+    article = selectors.article_get_for_user(user=request.user, slug=slug)
+    changes = payload.dict(exclude_unset=True)
+    if "category" in changes:
+        changes["category"] = _category(changes["category"])
+    return _full(services.article_update(actor=request.user, article=article, **changes))
+
+
+@router.post("/articles/{slug}/publish", response=ArticleOut, auth=WRITERS)
+def article_publish(request, slug: str):
+    article = selectors.article_get_for_user(user=request.user, slug=slug)
+    return _full(services.article_publish(actor=request.user, article=article))
+
+
+@router.post("/articles/{slug}/unpublish", response=ArticleOut, auth=WRITERS)
+def article_unpublish(request, slug: str):
+    article = selectors.article_get_for_user(user=request.user, slug=slug)
+    return _full(services.article_unpublish(actor=request.user, article=article))

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class KbConfig(AppConfig):
+    name = "liaison.kb"
+    label = "kb"
+    verbose_name = "Knowledge base"
+
+    def ready(self):
+        from liaison.core import navigation
+        from liaison.core.access import role_rule
+        from liaison.core.roles import DESK_ROLES
+
+        navigation.register("Knowledge base", "kb:list", role_rule(*DESK_ROLES), order=320)

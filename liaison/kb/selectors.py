@@ -1,0 +1,154 @@
+"""Reads for the knowledge base, with search: PostgreSQL full-text when the site runs on
+PostgreSQL, weighted word matching on SQLite. Access checks live here: a draft or a
+staff-only article is simply not found (404) by someone who may not see it."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from liaison.core.access import user_has_role
+from liaison.core.roles import STAFF_ROLES
+from liaison.core.search import hyphenated_forms, search_terms
+from liaison.kb.models import Article, Category
+
+WRITER_ROLES = STAFF_ROLES  # supervisors, library staff, IT staff; administrators pass every rule
+# Field weights for the SQLite fallback; PostgreSQL uses the A/B/C weights of the same order.
+_WEIGHTS = (("title", 8.0), ("tags", 6.0), ("summary", 3.0), ("body", 1.0))
+_TSQUERY_SAFE = re.compile(r"[^0-9a-z]")
+
+
+def can_write(user) -> bool:
+    return user_has_role(user, *WRITER_ROLES)
+
+
+def _base() -> QuerySet[Article]:
+    return Article.objects.select_related("category", "updated_by").defer("body", "body_html")
+
+
+def _search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """Keep the articles that match every word typed, best first."""
+    terms = search_terms(query)
+    if not terms:
+        return articles
+    if settings.DATABASE_IS_POSTGRES:
+        return _search_postgres(articles, query, terms)
+    score = Value(0.0, output_field=FloatField())
+    for term in terms:
+        forms = [term, *hyphenated_forms(term)]  # 'wifi' also finds 'Wi-Fi'
+        matches = {field: Q() for field, _ in _WEIGHTS}
+        for field, _ in _WEIGHTS:
+            for form in forms:
+                matches[field] |= Q(**{f"{field}__icontains": form})
+        articles = articles.filter(matches["title"] | matches["tags"] | matches["summary"] | matches["body"])
+        for field, weight in _WEIGHTS:
+            score = score + Case(
+                When(matches[field], then=Value(weight)), default=Value(0.0), output_field=FloatField()
+            )
+    return articles.annotate(rank=score).order_by("-rank", "title")
+
+
+def _search_postgres(articles: QuerySet[Article], query: str, terms: list[str]) -> QuerySet[Article]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("tags", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body", weight="C", config="english")
+    )
+    words = SearchQuery(query, search_type="websearch", config="english")
+    safe = [_TSQUERY_SAFE.sub("", t) for t in terms]
+    prefixes = " & ".join(f"{t}:*" for t in safe if t)  # as-you-type: 'eduro' finds 'eduroam'
+    tsquery = words | SearchQuery(prefixes, search_type="raw", config="english") if prefixes else words
+    return (
+        articles.annotate(search=vector, rank=SearchRank(vector, tsquery))
+        .filter(search=tsquery)
+        .order_by("-rank", "title")
+    )
+
+
+def article_list(
+    *,
+    user,
+    query: str = "",
+    category_slug: str = "",
+    audience: str = "",
+    status: str = "",
+) -> QuerySet[Article]:
+    """The staff knowledge base for `user`: every audience; drafts only for writers."""
+    articles = _base()
+    if not can_write(user) or status == Article.Status.PUBLISHED:
+        articles = articles.filter(status=Article.Status.PUBLISHED)
+    elif status == Article.Status.DRAFT:
+        articles = articles.filter(status=Article.Status.DRAFT)
+    if audience in Article.Audience.values:
+        articles = articles.filter(audience=audience)
+    if category_slug:
+        articles = articles.filter(category__slug=category_slug)
+    if query.strip():
+        return _search(articles, query)
+    return articles.order_by("category__order", "category__name", "title")
+
+
+def article_search(
+    query: str, audience: str | None = None, limit: int = 10, *, include_drafts: bool = False
+) -> list[Article]:
+    """Published articles matching `query`, best first; for linking from tickets and the
+    desk. `audience` ('staff' or 'public') narrows to one audience."""
+    articles = _base()
+    if not include_drafts:
+        articles = articles.filter(status=Article.Status.PUBLISHED)
+    if audience:
+        articles = articles.filter(audience=audience)
+    if not search_terms(query):
+        return []
+    return list(_search(articles, query)[: max(1, min(int(limit), 50))])
+
+
+def article_get_for_user(*, user, slug: str) -> Article:
+    """An article on the staff pages: drafts only for writers, else 404."""
+    articles = Article.objects.select_related("category", "author", "updated_by")
+    if not can_write(user):
+        articles = articles.filter(status=Article.Status.PUBLISHED)
+    return get_object_or_404(articles, slug=slug)
+
+
+def category_list_with_counts(*, user) -> QuerySet[Category]:
+    visible = Q(articles__status=Article.Status.PUBLISHED) if not can_write(user) else Q(articles__isnull=False)
+    return Category.objects.annotate(article_count=Count("articles", filter=visible)).order_by("order", "name")
+
+
+# --- The public FAQ: published public articles only ------------------------------------
+
+
+def _public() -> QuerySet[Article]:
+    return Article.objects.filter(status=Article.Status.PUBLISHED, audience=Article.Audience.PUBLIC)
+
+
+def public_article_list(*, query: str = "", category_slug: str = "") -> QuerySet[Article]:
+    articles = _public().select_related("category").defer("body", "body_html")
+    if category_slug:
+        articles = articles.filter(category__slug=category_slug)
+    if query.strip():
+        return _search(articles, query)
+    return articles.order_by(F("category__order").asc(nulls_last=True), "category__name", "title")
+
+
+def public_article_get(*, slug: str) -> Article:
+    """404 for drafts and staff-only articles alike: the public cannot tell them apart."""
+    return get_object_or_404(_public().select_related("category"), slug=slug)
+
+
+def public_categories() -> QuerySet[Category]:
+    """Categories that hold published public articles, each with them prefetched in order."""
+    public = _public().defer("body", "body_html").order_by("title")
+    return (
+        Category.objects.filter(articles__in=_public())
+        .distinct()
+        .prefetch_related(Prefetch("articles", queryset=public, to_attr="public_articles"))
+        .order_by("order", "name")
+    )

@@ -1,0 +1,538 @@
+"""The tickets API: the same selectors and services as the pages, with explicit schemas.
+
+A ticket is named in paths by its number ("1042") or its reference (UUID). Errors use the
+API's one format; a refused change names the field ({"field": "state", "message": …}).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from liaison.accounts.api_auth import API_PUBLIC, api_access
+from liaison.accounts.models import User
+from liaison.core.roles import DESK_ROLES, STAFF_ROLES
+from liaison.places.models import ServicePoint
+from liaison.tickets import notifications, selectors, services
+from liaison.tickets.models import Queue, Ticket, TicketEvent
+from liaison.tickets.templatetags.tickets import event_summary, public_summary
+
+router = Router()
+
+DESK = api_access(*DESK_ROLES)
+STAFF = api_access(*STAFF_ROLES)
+MAX_PAGE_SIZE = 100
+
+
+# --- Schemas -----------------------------------------------------------------------------
+
+
+class QueueOut(Schema):
+    slug: str
+    name: str
+    full_name: str
+    department: str
+    parent: str | None
+    target_response_hours: int
+
+
+class TicketOut(Schema):
+    number: int
+    reference: uuid.UUID
+    subject: str
+    queue: str
+    queue_name: str
+    department: str
+    state: str
+    waiting_on: str
+    priority: str
+    assignee: str | None
+    due_at: dt.datetime | None
+    overdue: bool
+    promoted: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    url: str
+
+
+class TicketPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[TicketOut]
+
+
+class ReplyOut(Schema):
+    body: str
+    internal: bool
+
+
+class EventOut(Schema):
+    kind: str
+    at: dt.datetime
+    actor: str | None
+    summary: str
+    from_state: str
+    to_state: str
+    from_queue: str | None
+    to_queue: str | None
+    assignee: str | None
+    note: str
+    reply: ReplyOut | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_by: str | None
+    created_at: dt.datetime
+    download_url: str
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+
+
+class TicketDetailOut(TicketOut):
+    description: str
+    opened_by: str | None
+    origin_department: str | None
+    service_point: str | None
+    followers: list[str]
+    referring_departments: list[str]
+    linked_articles: list[ArticleOut]
+    attachments: list[AttachmentOut]
+    timeline: list[EventOut]
+    has_contact: bool
+    contact_purged_at: dt.datetime | None
+    status_url: str | None
+
+
+class TicketIn(Schema):
+    queue: str
+    subject: str
+    description: str = ""
+    priority: str = "normal"
+    patron_name: str = ""
+    patron_email: str = ""
+    patron_phone: str = ""
+    service_point: str | None = None
+    assignee: str | None = None
+
+
+class PromoteIn(Schema):
+    queue: str
+    subject: str
+    description: str = ""
+    priority: str = "normal"
+    patron_name: str = ""
+    patron_email: str = ""
+    patron_phone: str = ""
+
+
+class StateIn(Schema):
+    state: str
+    waiting_on: str = ""
+
+
+class AssignIn(Schema):
+    assignee: str | None
+
+
+class HandOffIn(Schema):
+    queue: str
+    note: str = ""
+    assignee: str | None = None
+
+
+class ReplyIn(Schema):
+    body: str
+    internal: bool = False
+
+
+class ArticleLinkIn(Schema):
+    article: int
+
+
+class ContactRevealIn(Schema):
+    reason: str = ""
+
+
+class ContactOut(Schema):
+    name: str
+    email: str
+    phone: str
+    purged_at: dt.datetime | None
+
+
+class BulkIn(Schema):
+    tickets: list[int]
+    action: str
+    assignee: str | None = None
+    state: str = ""
+    waiting_on: str = ""
+    queue: str | None = None
+    priority: str | None = None
+    note: str = ""
+
+
+class BulkOut(Schema):
+    changed: int
+
+
+class StatusEventOut(Schema):
+    at: dt.datetime
+    summary: str
+    reply: str | None
+
+
+class StatusOut(Schema):
+    number: int
+    subject: str
+    state: str
+    waiting_on: str
+    department: str
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+    events: list[StatusEventOut]
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+
+def _priority_name(value: int) -> str:
+    return Ticket.Priority(value).name.lower()
+
+
+def _ticket_out(ticket: Ticket) -> dict:
+    return {
+        "number": ticket.pk,
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+        "queue": ticket.queue.slug,
+        "queue_name": ticket.queue.full_name,
+        "department": ticket.queue.department.code,
+        "state": ticket.state,
+        "waiting_on": ticket.waiting_on,
+        "priority": _priority_name(ticket.priority),
+        "assignee": ticket.assignee.username if ticket.assignee_id else None,
+        "due_at": ticket.due_at,
+        "overdue": ticket.is_overdue,
+        "promoted": ticket.was_promoted,
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "resolved_at": ticket.resolved_at,
+        "closed_at": ticket.closed_at,
+        "url": reverse("tickets:detail", kwargs={"reference": ticket.reference}),
+    }
+
+
+def _event_out(event: TicketEvent) -> dict:
+    return {
+        "kind": event.kind,
+        "at": event.at,
+        "actor": event.actor.username if event.actor_id else None,
+        "summary": event_summary(event),
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "from_queue": event.from_queue.slug if event.from_queue_id else None,
+        "to_queue": event.to_queue.slug if event.to_queue_id else None,
+        "assignee": event.assignee.username if event.assignee_id else None,
+        "note": event.note,
+        "reply": {"body": event.reply.body, "internal": event.reply.is_internal} if event.reply_id else None,
+    }
+
+
+def _detail_out(ticket: Ticket) -> dict:
+    attachments = selectors.ticket_attachments(ticket=ticket)
+    return {
+        **_ticket_out(ticket),
+        "description": ticket.description,
+        "opened_by": ticket.opened_by.username if ticket.opened_by_id else None,
+        "origin_department": ticket.origin_department.code if ticket.origin_department_id else None,
+        "service_point": ticket.service_point.slug if ticket.service_point_id else None,
+        "followers": [u.username for u in ticket.followers.all()],
+        "referring_departments": [d.code for d in ticket.referring_departments.all()],
+        "linked_articles": [{"id": a.pk, "title": str(a)} for a in ticket.linked_articles.all()],
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "uploaded_by": a.uploaded_by.username if a.uploaded_by_id else None,
+                "created_at": a.created_at,
+                "download_url": reverse("tickets:attachment", args=[ticket.reference, a.pk]),
+            }
+            for a in attachments
+        ],
+        "timeline": [_event_out(e) for e in selectors.ticket_timeline(ticket=ticket)],
+        "has_contact": ticket.has_contact,
+        "contact_purged_at": ticket.contact_purged_at,
+        "status_url": notifications.status_url(ticket) if ticket.status_token else None,
+    }
+
+
+def _queue(slug: str | None, field: str = "queue") -> Queue:
+    queue = Queue.objects.select_related("department").filter(slug=(slug or "").strip()).first()
+    if queue is None:
+        raise ValidationError({field: f"No queue {slug!r}."})
+    return queue
+
+
+def _user(username: str | None, field: str = "assignee") -> User | None:
+    if username is None or not str(username).strip():
+        return None
+    user = User.objects.filter(username=str(username).strip()).first()
+    if user is None:
+        raise ValidationError({field: f"No person with the username {username!r}."})
+    return user
+
+
+def _service_point(slug: str | None) -> ServicePoint | None:
+    if not slug:
+        return None
+    point = ServicePoint.objects.filter(slug=slug, is_active=True).first()
+    if point is None:
+        raise ValidationError({"service_point": f"No service point {slug!r}."})
+    return point
+
+
+def _ticket(request, key: str, *, for_work: bool = False) -> Ticket:
+    return selectors.ticket_get_for_user(user=request.user, key=key, for_work=for_work)
+
+
+# --- Operations (fixed paths first, so they are not read as a ticket number) ---------------
+
+
+@router.get("/queues", response=list[QueueOut], auth=DESK, summary="Queues that take tickets")
+def queue_list(request):
+    return [
+        {
+            "slug": q.slug,
+            "name": q.name,
+            "full_name": q.full_name,
+            "department": q.department.code,
+            "parent": q.parent.slug if q.parent_id else None,
+            "target_response_hours": q.target_response_hours,
+        }
+        for q in selectors.queue_list()
+    ]
+
+
+@router.get("/", response=TicketPageOut, auth=DESK, summary="List and search tickets you can see")
+def ticket_list(request, page: int = 1, page_size: int = 25):
+    """Filters (query string): `queue` (slug; includes sub-queues), `state` (repeatable; `active`
+    by default, `all` for any), `priority`, `assignee` (`me`, `none` or a user id), `due`
+    (`overdue`, `today`, `week`), `q` (full-text search or a ticket number), `sort`
+    (due, -due, updated, -updated, created, -created, priority, -priority)."""
+    filters = selectors.TicketFilters.from_params(request.GET)
+    if filters.errors:
+        raise ValidationError(filters.errors)
+    if page < 1:
+        raise ValidationError({"page": "Pages start at 1."})
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValidationError({"page_size": f"Choose 1 to {MAX_PAGE_SIZE} tickets per page."})
+    paginator = selectors.TicketPaginator(selectors.ticket_list(user=request.user, filters=filters), page_size)
+    count = paginator.count
+    pages = max(1, math.ceil(count / page_size))
+    results = paginator.page(page).object_list if page <= pages else []
+    return {"count": count, "page": page, "pages": pages, "results": [_ticket_out(t) for t in results]}
+
+
+@router.post("/", response={201: TicketDetailOut}, auth=DESK, summary="Open a ticket from scratch")
+def ticket_create(request, payload: TicketIn):
+    ticket = services.ticket_create(
+        actor=request.user,
+        queue=_queue(payload.queue),
+        subject=payload.subject,
+        description=payload.description,
+        priority=payload.priority,
+        patron_name=payload.patron_name,
+        patron_email=payload.patron_email,
+        patron_phone=payload.patron_phone,
+        service_point=_service_point(payload.service_point),
+        assignee=_user(payload.assignee),
+    )
+    return 201, _detail_out(_ticket(request, str(ticket.pk)))
+
+
+@router.post("/bulk", response=BulkOut, auth=STAFF, summary="Change many tickets at once (all or nothing)")
+def ticket_bulk_update(request, payload: BulkIn):
+    keys = set(payload.tickets)
+    tickets = list(
+        selectors.visible_tickets(request.user).filter(pk__in=keys).select_related("queue__department", "assignee")
+    )
+    missing = keys - {t.pk for t in tickets}
+    if missing:
+        raise ValidationError({"tickets": f"Not found or not yours to see: {', '.join(map(str, sorted(missing)))}."})
+    changed = services.tickets_bulk_update(
+        actor=request.user,
+        tickets=tickets,
+        action=payload.action,
+        assignee=_user(payload.assignee),
+        state=payload.state,
+        waiting_on=payload.waiting_on,
+        queue=_queue(payload.queue) if payload.queue else None,
+        priority=payload.priority,
+        note=payload.note,
+    )
+    return {"changed": changed}
+
+
+@router.post(
+    "/promote/{client_id}",
+    response={201: TicketDetailOut},
+    auth=DESK,
+    summary="Make a ticket from a desk interaction (shares its id)",
+)
+def ticket_promote(request, client_id: str, payload: PromoteIn):
+    from liaison.desk.models import Interaction
+
+    try:
+        key = uuid.UUID(client_id)
+    except ValueError:
+        raise Http404("No desk interaction with that id.") from None
+    interaction = Interaction.objects.select_related("service_point").filter(client_id=key).first()
+    if interaction is None:
+        raise Http404("No desk interaction with that id.")
+    ticket = services.ticket_promote_from_interaction(
+        actor=request.user,
+        interaction=interaction,
+        queue=_queue(payload.queue),
+        subject=payload.subject,
+        description=payload.description,
+        priority=payload.priority,
+        patron_name=payload.patron_name,
+        patron_email=payload.patron_email,
+        patron_phone=payload.patron_phone,
+    )
+    return 201, _detail_out(_ticket(request, str(ticket.pk)))
+
+
+@router.get("/status/{token}", response=StatusOut, auth=API_PUBLIC, summary="A patron's view of their request")
+def ticket_status(request, token: str):
+    ticket = selectors.ticket_get_by_status_token(token=token)
+    events = []
+    for event in ticket.public_events:
+        summary = public_summary(event)
+        if summary:
+            reply = event.reply.body if event.reply_id and not event.reply.is_internal else None
+            events.append({"at": event.at, "summary": summary, "reply": reply})
+    return {
+        "number": ticket.pk,
+        "subject": ticket.subject,
+        "state": ticket.state,
+        "waiting_on": ticket.waiting_on,
+        "department": ticket.queue.department.name,
+        "created_at": ticket.created_at,
+        "resolved_at": ticket.resolved_at,
+        "events": events,
+    }
+
+
+@router.get("/{ticket}", response=TicketDetailOut, auth=DESK, summary="One ticket with its history")
+def ticket_detail(request, ticket: str):
+    return _detail_out(_ticket(request, ticket))
+
+
+@router.post("/{ticket}/state", response=TicketDetailOut, auth=DESK, summary="Change the state")
+def ticket_change_state(request, ticket: str, payload: StateIn):
+    obj = _ticket(request, ticket, for_work=True)
+    services.ticket_change_state(actor=request.user, ticket=obj, state=payload.state, waiting_on=payload.waiting_on)
+    return _detail_out(obj)
+
+
+@router.post("/{ticket}/assign", response=TicketDetailOut, auth=DESK, summary="Assign (null to unassign)")
+def ticket_assign(request, ticket: str, payload: AssignIn):
+    obj = _ticket(request, ticket, for_work=True)
+    services.ticket_assign(actor=request.user, ticket=obj, assignee=_user(payload.assignee))
+    return _detail_out(obj)
+
+
+@router.post(
+    "/{ticket}/hand-off",
+    response=TicketDetailOut,
+    auth=DESK,
+    summary="Hand off to another department's queue (or move within the department)",
+)
+def ticket_hand_off(request, ticket: str, payload: HandOffIn):
+    obj = _ticket(request, ticket, for_work=True)
+    services.ticket_move(
+        actor=request.user, ticket=obj, queue=_queue(payload.queue), note=payload.note, assignee=_user(payload.assignee)
+    )
+    return _detail_out(_ticket(request, ticket))
+
+
+@router.post("/{ticket}/replies", response={201: TicketDetailOut}, auth=DESK, summary="Public reply or internal note")
+def ticket_reply(request, ticket: str, payload: ReplyIn):
+    obj = _ticket(request, ticket)
+    services.ticket_reply(actor=request.user, ticket=obj, body=payload.body, is_internal=payload.internal)
+    return 201, _detail_out(obj)
+
+
+@router.post("/{ticket}/attachments", response={201: AttachmentOut}, auth=DESK, summary="Attach a file (multipart)")
+def ticket_attach(request, ticket: str, file: UploadedFile = File(...)):  # noqa: B008 (ninja's File marker)
+    obj = _ticket(request, ticket)
+    attachment = services.ticket_attach(actor=request.user, ticket=obj, upload=file)
+    return 201, {
+        "id": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "uploaded_by": request.user.username,
+        "created_at": attachment.created_at,
+        "download_url": reverse("tickets:attachment", args=[obj.reference, attachment.pk]),
+    }
+
+
+@router.get("/{ticket}/attachments/{attachment_id}", auth=DESK, summary="Download an attachment")
+def ticket_attachment_download(request, ticket: str, attachment_id: int):
+    _obj, attachment = selectors.attachment_get_for_user(user=request.user, key=ticket, attachment_id=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.post("/{ticket}/articles", response=TicketDetailOut, auth=DESK, summary="Link a knowledge-base article")
+def ticket_link_article(request, ticket: str, payload: ArticleLinkIn):
+    from liaison.kb.models import Article
+
+    obj = _ticket(request, ticket)
+    article = Article.objects.filter(pk=payload.article, status=Article.Status.PUBLISHED).first()
+    if article is None:
+        raise ValidationError({"article": f"No published article {payload.article}."})
+    services.ticket_link_article(actor=request.user, ticket=obj, article=article)
+    return _detail_out(obj)
+
+
+@router.post(
+    "/{ticket}/contact",
+    response=ContactOut,
+    auth=STAFF,
+    summary="Show the patron's contact details (the view is recorded)",
+)
+def ticket_contact_reveal(request, ticket: str, payload: ContactRevealIn):
+    obj = _ticket(request, ticket)
+    details = services.ticket_contact_reveal(actor=request.user, ticket=obj, reason=payload.reason)
+    return {"name": details.name, "email": details.email, "phone": details.phone, "purged_at": details.purged_at}

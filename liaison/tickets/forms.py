@@ -1,0 +1,124 @@
+"""Forms parse and present; the services decide. Fields are listed explicitly (no __all__)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from liaison.places.models import ServicePoint
+from liaison.tickets import selectors
+from liaison.tickets.models import Queue, Ticket
+from liaison.tickets.services import BulkAction
+
+
+class GroupedQueueField(forms.ModelChoiceField):
+    """A queue <select> with one optgroup per department and sub-queues indented."""
+
+    def __init__(self, *args, exclude_department_id: int | None = None, **kwargs):
+        super().__init__(selectors.queue_list(), *args, **kwargs)
+        self.exclude_department_id = exclude_department_id
+        self.choices = self._grouped_choices  # a callable: read when the form renders, not at import
+
+    def _grouped_choices(self):
+        groups = selectors.queue_choices_grouped(exclude_department_id=self.exclude_department_id)
+        return [
+            ("", "Choose a queue…"),
+            *[(dept, [(queue.pk, label) for queue, label in options]) for dept, options in groups],
+        ]
+
+
+class _ContactFields(forms.Form):
+    patron_name = forms.CharField(label="Patron's name", max_length=150, required=False)
+    patron_email = forms.EmailField(
+        label="Patron's e-mail",
+        required=False,
+        help_text="They get the status link and every public reply. Purged after the ticket closes.",
+    )
+    patron_phone = forms.CharField(label="Patron's phone", max_length=40, required=False)
+
+
+class TicketForm(_ContactFields):
+    queue = GroupedQueueField(label="Queue")
+    subject = forms.CharField(max_length=200)
+    description = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    priority = forms.TypedChoiceField(choices=Ticket.Priority.choices, coerce=int, initial=Ticket.Priority.NORMAL)
+    service_point = forms.ModelChoiceField(
+        queryset=ServicePoint.objects.filter(is_active=True), required=False, label="Where was it asked?"
+    )
+
+    field_order = [
+        "queue",
+        "subject",
+        "description",
+        "priority",
+        "service_point",
+        "patron_name",
+        "patron_email",
+        "patron_phone",
+    ]
+
+
+class PromoteForm(_ContactFields):
+    queue = GroupedQueueField(label="Queue")
+    subject = forms.CharField(max_length=200)
+    description = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    priority = forms.TypedChoiceField(choices=Ticket.Priority.choices, coerce=int, initial=Ticket.Priority.NORMAL)
+
+    field_order = ["queue", "subject", "description", "priority", "patron_name", "patron_email", "patron_phone"]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Reply or note", widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    # Set by the button pressed. Anything but an explicit "public" is an internal note, so a
+    # staff note can never reach the patron by accident.
+    visibility = forms.ChoiceField(
+        choices=[("public", "Public reply"), ("internal", "Internal note")], widget=forms.HiddenInput, required=False
+    )
+
+
+class StateForm(forms.Form):
+    state = forms.ChoiceField(choices=Ticket.State.choices)
+    waiting_on = forms.ChoiceField(choices=[("", "—"), *Ticket.WaitingOn.choices], required=False, label="Waiting on")
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Nobody", label="Assignee")
+
+    def __init__(self, *args, queue: Queue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.assignee_choices(queue=queue)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(choices=Ticket.Priority.choices, coerce=int)
+
+
+class MoveForm(forms.Form):
+    queue = GroupedQueueField(label="Hand off or move to")
+    note = forms.CharField(
+        label="Note for the receiving side",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What they need to know. Staff only: the patron never sees it.",
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="Attach a file", allow_empty_file=True)
+
+
+class ContactRevealForm(forms.Form):
+    reason = forms.CharField(label="Why (optional)", max_length=200, required=False)
+
+
+class ArticleLinkForm(forms.Form):
+    article = forms.IntegerField(min_value=1)
+
+
+class BulkForm(forms.Form):
+    tickets = forms.CharField(required=False)  # read with getlist in the view
+    action = forms.ChoiceField(choices=BulkAction.choices)
+    assignee = forms.IntegerField(required=False, min_value=1)
+    state = forms.ChoiceField(choices=[("", "—"), *Ticket.State.choices], required=False)
+    waiting_on = forms.ChoiceField(choices=[("", "—"), *Ticket.WaitingOn.choices], required=False)
+    queue = forms.ModelChoiceField(queryset=Queue.objects.filter(is_active=True), required=False)
+    priority = forms.TypedChoiceField(choices=[("", "—"), *Ticket.Priority.choices], coerce=int, required=False)

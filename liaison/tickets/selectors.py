@@ -1,0 +1,314 @@
+"""Reads for tickets. Every getter checks the policy and raises 404 (cannot see) or 403
+(can see, cannot do); every list is filtered to what the person may see and runs in a fixed
+number of queries however many tickets there are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from liaison.accounts.models import User
+from liaison.core.roles import DESK_ROLES, Role
+from liaison.tickets import policy
+from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent
+
+State = Ticket.State
+
+SORTS = {
+    "due": ("due_at", "id"),
+    "-due": ("-due_at", "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "priority": ("priority", "due_at", "id"),
+    "-priority": ("-priority", "due_at", "id"),
+}
+DEFAULT_SORT = "due"
+DUE_FILTERS = {"overdue": "Overdue", "today": "Due today", "week": "Due within a week"}
+
+
+def queue_list(*, active_only: bool = True) -> QuerySet[Queue]:
+    queues = Queue.objects.select_related("department", "parent")
+    return queues.filter(is_active=True) if active_only else queues
+
+
+def queue_get(*, slug: str, active_only: bool = False) -> Queue:
+    queue = queue_list(active_only=active_only).filter(slug=slug).first()
+    if queue is None:
+        raise Http404(f"No queue {slug!r}.")
+    return queue
+
+
+def queue_choices_grouped(*, exclude_department_id: int | None = None) -> list[tuple[str, list[tuple[Queue, str]]]]:
+    """Active queues grouped by department, each sub-queue right under its parent and
+    indented: [(department name, [(queue, label), ...]), ...]."""
+    groups: dict[str, list[tuple[Queue, str]]] = {}
+    queues = sorted(
+        queue_list(), key=lambda q: (q.department.name, (q.parent or q).name, q.parent_id is not None, q.name)
+    )
+    for queue in queues:
+        if exclude_department_id and queue.department_id == exclude_department_id:
+            continue
+        label = f"— {queue.name}" if queue.parent_id else queue.name
+        groups.setdefault(queue.department.name, []).append((queue, label))
+    return list(groups.items())
+
+
+def visible_tickets(user) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(policy.visibility_filter(user))
+
+
+def _list_related(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """What a list row shows, in one query; the long text columns stay in the database."""
+    return tickets.select_related("queue__department", "queue__parent", "assignee").defer("description", "search_text")
+
+
+def parse_ticket_key(key) -> Q | None:
+    """A ticket is named by its reference (UUID) or its number ('1042' or '#1042')."""
+    text = str(key).strip().lstrip("#")
+    if text.isdigit() and len(text) < 18:
+        return Q(pk=int(text))
+    try:
+        return Q(reference=uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def ticket_get_for_user(*, user, key, for_work: bool = False) -> Ticket:
+    """The ticket if `user` may see it (404 otherwise); with for_work, 403 unless they may work it."""
+    match = parse_ticket_key(key)
+    if match is None:
+        raise Http404("No such ticket.")
+    ticket = (
+        visible_tickets(user)
+        .filter(match)
+        .select_related("queue__department", "queue__parent", "assignee", "opened_by", "origin_department")
+        .first()
+    )
+    if ticket is None:
+        raise Http404("No such ticket, or it is not one you can see.")
+    if for_work and not policy.can_work(user, ticket):
+        raise PermissionDenied(f"Only {ticket.queue.department.name} works tickets in {ticket.queue.name}.")
+    return ticket
+
+
+def ticket_timeline(*, ticket: Ticket, public_only: bool = False) -> list[TicketEvent]:
+    events = ticket.events.select_related(
+        "actor",
+        "assignee",
+        "reply__author",
+        "attachment",
+        "article",
+        "from_queue__department",
+        "to_queue__department",
+        "from_department",
+        "to_department",
+    )
+    if public_only:
+        events = events.filter(kind__in=TicketEvent.PUBLIC_KINDS).exclude(reply__is_internal=True)
+    return list(events)
+
+
+def ticket_attachments(*, ticket: Ticket) -> list[Attachment]:
+    return list(ticket.attachments.select_related("uploaded_by"))
+
+
+def attachment_get_for_user(*, user, key, attachment_id: int) -> tuple[Ticket, Attachment]:
+    """Fetched through its ticket: an attachment id from another ticket is a 404 (A2)."""
+    ticket = ticket_get_for_user(user=user, key=key)
+    attachment = Attachment.objects.filter(ticket=ticket, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("No such attachment on this ticket.")
+    return ticket, attachment
+
+
+def contact_views(*, ticket: Ticket, limit: int = 10) -> list[ContactAccessLog]:
+    return list(ticket.contact_views.all()[:limit])
+
+
+def assignee_choices(*, queue: Queue) -> QuerySet[User]:
+    """Only the queue's department: never a list of every user on campus."""
+    return User.objects.filter(
+        is_active=True, department_id=queue.department_id, role__in=[*DESK_ROLES, Role.ADMINISTRATOR]
+    ).order_by("first_name", "last_name", "username")
+
+
+def _search(tickets: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
+    """Full-text on PostgreSQL (GIN index on search_text), `icontains` on SQLite. A number
+    ('1042', '#1042') or a reference finds that ticket too."""
+    query = " ".join(query.split())[:200]
+    if not query:
+        return tickets
+    by_key = parse_ticket_key(query)
+    if settings.DATABASE_IS_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        text_match = Q(search_document=SearchQuery(query, config="english", search_type="websearch"))
+        tickets = tickets.alias(search_document=SearchVector("search_text", config="english"))
+    else:
+        words = [w for w in re.split(r"\s+", query) if w][:8]
+        text_match = Q()
+        for word in words:
+            text_match &= Q(search_text__icontains=word)
+    return tickets.filter(text_match | by_key) if by_key is not None else tickets.filter(text_match)
+
+
+@dataclass
+class TicketFilters:
+    queue: Queue | None = None
+    states: list[str] = field(default_factory=list)
+    priority: int | None = None
+    assignee: str = ""  # "", "me", "none" or a user id
+    due: str = ""  # "", "overdue", "today", "week"
+    q: str = ""
+    sort: str = DEFAULT_SORT
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params) -> TicketFilters:
+        """Read filters from a query string; unknown values are reported, never a 500."""
+        filters = cls()
+        slug = (params.get("queue") or "").strip()
+        if slug:
+            filters.queue = Queue.objects.filter(slug=slug).select_related("department").first()
+            if filters.queue is None:
+                filters.errors["queue"] = f"No queue {slug!r}."
+        states = params.getlist("state") if hasattr(params, "getlist") else params.get("state") or []
+        states = [states] if isinstance(states, str) else [s.strip() for s in states if s and s.strip()]
+        if "all" in states:
+            filters.states = []
+        elif not states or states == ["active"]:
+            filters.states = list(Ticket.ACTIVE_STATES)
+        else:
+            for state in states:
+                if state == "active":
+                    filters.states += [s for s in Ticket.ACTIVE_STATES if s not in filters.states]
+                elif state in State.values:
+                    filters.states.append(state)
+                else:
+                    filters.errors["state"] = f"Unknown state {state!r}."
+        priority = (params.get("priority") or "").strip().lower()
+        if priority:
+            try:
+                filters.priority = Ticket.Priority[priority.upper()].value
+            except KeyError:
+                if priority.isdigit() and int(priority) in Ticket.Priority.values:
+                    filters.priority = int(priority)
+                else:
+                    filters.errors["priority"] = f"Unknown priority {priority!r}."
+        assignee = (params.get("assignee") or "").strip()
+        if assignee and assignee not in ("me", "none") and not assignee.isdigit():
+            filters.errors["assignee"] = "Choose me, nobody, or a person."
+        else:
+            filters.assignee = assignee
+        due = (params.get("due") or "").strip()
+        if due and due not in DUE_FILTERS:
+            filters.errors["due"] = f"Unknown due filter {due!r}."
+        else:
+            filters.due = due
+        filters.q = (params.get("q") or "").strip()[:200]
+        sort = (params.get("sort") or DEFAULT_SORT).strip()
+        filters.sort = sort if sort in SORTS else DEFAULT_SORT
+        if sort not in SORTS:
+            filters.errors["sort"] = f"Unknown sort {sort!r}."
+        return filters
+
+
+def ticket_list(*, user, filters: TicketFilters) -> QuerySet[Ticket]:
+    """The queue view: visible tickets, filtered, searched and sorted, ready for a page."""
+    tickets = visible_tickets(user)
+    if filters.queue is not None:
+        family = [filters.queue.pk, *Queue.objects.filter(parent=filters.queue).values_list("pk", flat=True)]
+        tickets = tickets.filter(queue_id__in=family)
+    if filters.states:
+        tickets = tickets.filter(state__in=filters.states)
+    if filters.priority:
+        tickets = tickets.filter(priority=filters.priority)
+    if filters.assignee == "me":
+        tickets = tickets.filter(assignee=user)
+    elif filters.assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        tickets = tickets.filter(assignee_id=int(filters.assignee))
+    if filters.due:
+        now = timezone.now()
+        end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+        limit = {"overdue": now, "today": end_of_today, "week": now + dt.timedelta(days=7)}[filters.due]
+        tickets = tickets.filter(state__in=Ticket.ACTIVE_STATES, due_at__lte=limit)
+    if filters.q:
+        tickets = _search(tickets, filters.q)
+    return _list_related(tickets).order_by(*SORTS[filters.sort])
+
+
+def my_work(*, user) -> dict[str, QuerySet[Ticket]]:
+    """Active tickets assigned to me, and ones I follow that someone else holds."""
+    active = _list_related(visible_tickets(user).filter(state__in=Ticket.ACTIVE_STATES))
+    assigned = active.filter(assignee=user).order_by("due_at", "id")
+    following = active.filter(followers=user).exclude(assignee=user).order_by("-updated_at", "-id").distinct()
+    recently_resolved = (
+        _list_related(visible_tickets(user).filter(state=State.RESOLVED, followers=user))
+        .order_by("-resolved_at", "-id")
+        .distinct()
+    )
+    return {"assigned": assigned, "following": following, "resolved": recently_resolved}
+
+
+def ticket_counts_for(*, user) -> dict[str, int]:
+    active = visible_tickets(user).filter(state__in=Ticket.ACTIVE_STATES)
+    return {
+        "assigned": active.filter(assignee=user).count(),
+        "overdue": active.filter(assignee=user, due_at__lt=timezone.now()).count(),
+        "unassigned": active.filter(assignee__isnull=True, queue__department_id=user.department_id).count()
+        if user.department_id
+        else 0,
+    }
+
+
+def ticket_get_by_status_token(*, token: str) -> Ticket:
+    """The patron's page: a long random token, or 404. Nothing about who asked."""
+    token = (token or "").strip()
+    if len(token) < 32 or len(token) > 64:
+        raise Http404("No such request.")
+    ticket = (
+        Ticket.objects.select_related("queue__department")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=TicketEvent.objects.filter(kind__in=TicketEvent.PUBLIC_KINDS)
+                .exclude(reply__is_internal=True)
+                .select_related("reply", "to_department"),
+                to_attr="public_events",
+            )
+        )
+        .filter(status_token=token)
+        .first()
+    )
+    if ticket is None:
+        raise Http404("No such request.")
+    return ticket
+
+
+class TicketPaginator(Paginator):
+    """Pages of a ticket list in three queries whatever the count: the count, the page's ids
+    (sorted and sliced on the ticket rows alone, so the database keeps only the top of the
+    sort), then those tickets with their queue, department and assignee."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        by_id = {ticket.pk: ticket for ticket in self.object_list.filter(pk__in=ids)} if ids else {}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)

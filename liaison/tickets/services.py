@@ -1,0 +1,658 @@
+"""Every write to a ticket. Each function is keyword-only, atomic, validates its input
+(ValidationError naming the field), checks the policy, writes a TicketEvent and an audit row
+in the same transaction, and queues its e-mail for after the commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
+from django.utils import timezone
+
+from liaison.audit.services import audit_record
+from liaison.tickets import notifications, policy, uploads
+from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Reply, Ticket, TicketEvent
+
+State = Ticket.State
+Kind = TicketEvent.Kind
+
+# The state machine. Closed is final: a new question is a new ticket.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    State.NEW: (State.OPEN,),
+    State.OPEN: (State.WAITING, State.RESOLVED),
+    State.WAITING: (State.OPEN, State.RESOLVED),
+    State.RESOLVED: (State.CLOSED, State.OPEN),
+    State.CLOSED: (),
+}
+
+SUBJECT_MAX = 200
+BODY_MAX = 20_000
+BULK_MAX = 200
+_AUDITED_FIELDS = ("subject", "queue", "state", "waiting_on", "priority", "assignee", "due_at")
+
+
+def _audit_view(ticket: Ticket) -> dict[str, Any]:
+    """What the audit trail keeps about a ticket: never the patron's contact details."""
+    data: dict[str, Any] = {}
+    for name in _AUDITED_FIELDS:
+        field = Ticket._meta.get_field(name)
+        value = getattr(ticket, field.attname)
+        data[name] = value.isoformat() if isinstance(value, dt.datetime) else value
+    data["reference"] = str(ticket.reference)
+    return data
+
+
+def _event(ticket: Ticket, kind: str, actor, **fields) -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, **fields)
+
+
+def _due_at(queue: Queue, start: dt.datetime) -> dt.datetime:
+    return start + dt.timedelta(hours=queue.target_response_hours)
+
+
+def _require_view(actor, ticket: Ticket) -> None:
+    if not policy.can_view(actor, ticket):
+        raise PermissionDenied("You cannot see this ticket.")
+
+
+def _require_work(actor, ticket: Ticket) -> None:
+    if not policy.can_work(actor, ticket):
+        raise PermissionDenied(f"Only {ticket.queue.department.name} works tickets in {ticket.queue.name}.")
+
+
+def _clean_text(value: str | None, *, field: str, required: bool, limit: int, what: str) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError({field: f"Write {what}."})
+    if len(text) > limit:
+        raise ValidationError({field: f"Keep {what} under {limit:,} characters (this is {len(text):,})."})
+    return text
+
+
+def _clean_priority(priority) -> int:
+    if isinstance(priority, str) and not priority.isdigit():
+        try:
+            return Ticket.Priority[priority.strip().upper()].value
+        except KeyError:
+            pass
+    else:
+        try:
+            value = int(priority)
+        except (TypeError, ValueError):
+            value = None
+        if value in Ticket.Priority.values:
+            return value
+    names = ", ".join(p.name.lower() for p in Ticket.Priority)
+    raise ValidationError({"priority": f"Unknown priority {priority!r}; choose one of {names}."})
+
+
+def _clean_queue(queue, field: str = "queue") -> Queue:
+    if not isinstance(queue, Queue):
+        raise ValidationError({field: "Choose a queue."})
+    if not queue.is_active:
+        raise ValidationError({field: f"{queue.full_name} no longer takes tickets."})
+    return queue
+
+
+def _clean_contact(name: str, email: str, phone: str) -> tuple[str, str, str]:
+    name = _clean_text(name, field="patron_name", required=False, limit=150, what="the patron's name")
+    email = (email or "").strip()
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            raise ValidationError({"patron_email": f"{email!r} is not an e-mail address."}) from None
+        if len(email) > 254:
+            raise ValidationError({"patron_email": "That e-mail address is too long."})
+    phone = (phone or "").strip()
+    if phone:
+        allowed = set("0123456789+-(). xX/ext")
+        digits = sum(ch.isdigit() for ch in phone)
+        if len(phone) > 40 or digits < 3 or any(ch not in allowed for ch in phone):
+            raise ValidationError({"patron_phone": "Enter a phone number with digits (e.g. 555-0100 ext 12)."})
+    return name, email, phone
+
+
+def _check_assignee(assignee, queue: Queue, field: str = "assignee") -> None:
+    if not policy.can_take_tickets(assignee, queue):
+        raise ValidationError(
+            {field: f"{assignee} cannot take tickets from {queue.full_name}: they are not in {queue.department.name}."}
+        )
+
+
+def _open_ticket(
+    *,
+    actor,
+    queue: Queue,
+    subject: str,
+    description: str,
+    priority,
+    patron_name: str,
+    patron_email: str,
+    patron_phone: str,
+    service_point,
+    assignee,
+    interaction,
+) -> Ticket:
+    if not policy.is_ticket_user(actor):
+        raise PermissionDenied("Your role does not open tickets.")
+    queue = _clean_queue(queue)
+    subject = _clean_text(subject, field="subject", required=True, limit=SUBJECT_MAX, what="a subject")
+    description = _clean_text(description, field="description", required=False, limit=BODY_MAX, what="the details")
+    priority = _clean_priority(priority)
+    patron_name, patron_email, patron_phone = _clean_contact(patron_name, patron_email, patron_phone)
+    if assignee is not None:
+        _check_assignee(assignee, queue)
+    now = timezone.now()
+    ticket = Ticket(
+        subject=subject,
+        description=description,
+        queue=queue,
+        priority=priority,
+        opened_by=actor,
+        origin_department=actor.department,
+        service_point=service_point,
+        interaction=interaction,
+        due_at=_due_at(queue, now),
+        patron_name=patron_name,
+        patron_email=patron_email,
+        patron_phone=patron_phone,
+        status_token=secrets.token_urlsafe(32),
+        search_text=f"{subject}\n{description}",
+    )
+    if interaction is not None:
+        ticket.reference = interaction.client_id
+    try:
+        with transaction.atomic():
+            ticket.save()
+    except IntegrityError:
+        if interaction is not None:
+            raise ValidationError({"interaction": "This interaction is already a ticket."}) from None
+        raise
+    ticket.followers.add(actor)
+    if actor.department_id and actor.department_id != queue.department_id:
+        ticket.referring_departments.add(actor.department_id)
+    kind = Kind.PROMOTED if interaction is not None else Kind.CREATED
+    created = _event(ticket, kind, actor, to_state=ticket.state, to_queue=queue, to_department=queue.department)
+    if assignee is not None:
+        ticket.assignee = assignee
+        ticket.save(update_fields=["assignee", "updated_at"])
+        _event(ticket, Kind.ASSIGNED, actor, assignee=assignee)
+    audit_record(actor=actor, action=f"ticket.{kind}", obj=ticket, after=_audit_view(ticket))
+    notifications.announce(created)
+    return ticket
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor,
+    queue: Queue,
+    subject: str,
+    description: str = "",
+    priority: int | str = Ticket.Priority.NORMAL,
+    patron_name: str = "",
+    patron_email: str = "",
+    patron_phone: str = "",
+    service_point=None,
+    assignee=None,
+) -> Ticket:
+    """Open a ticket from scratch. It has its own reference; no desk interaction is made."""
+    return _open_ticket(
+        actor=actor,
+        queue=queue,
+        subject=subject,
+        description=description,
+        priority=priority,
+        patron_name=patron_name,
+        patron_email=patron_email,
+        patron_phone=patron_phone,
+        service_point=service_point,
+        assignee=assignee,
+        interaction=None,
+    )
+
+
+@transaction.atomic
+def ticket_promote_from_interaction(
+    *,
+    actor,
+    interaction,
+    queue: Queue,
+    subject: str,
+    description: str = "",
+    patron_name: str = "",
+    patron_email: str = "",
+    patron_phone: str = "",
+    priority: int | str = Ticket.Priority.NORMAL,
+) -> Ticket:
+    """Turn a logged desk interaction into a ticket in one step. The ticket's reference is the
+    interaction's client id: one case, counted once (statistics count interactions)."""
+    existing = Ticket.objects.filter(interaction=interaction).first()
+    if existing is not None:
+        raise ValidationError({"interaction": f"This interaction is already ticket #{existing.number}."})
+    if Ticket.objects.filter(reference=interaction.client_id).exists():
+        raise ValidationError({"interaction": "A ticket already uses this interaction's id."})
+    return _open_ticket(
+        actor=actor,
+        queue=queue,
+        subject=subject,
+        description=description or getattr(interaction, "note", "") or "",
+        priority=priority,
+        patron_name=patron_name,
+        patron_email=patron_email,
+        patron_phone=patron_phone,
+        service_point=interaction.service_point,
+        assignee=None,
+        interaction=interaction,
+    )
+
+
+@transaction.atomic
+def ticket_assign(*, actor, ticket: Ticket, assignee) -> Ticket:
+    """Give the ticket to someone in its queue's department, or to nobody (assignee=None)."""
+    _require_work(actor, ticket)
+    if ticket.state == State.CLOSED:
+        raise ValidationError({"assignee": "A closed ticket cannot be reassigned."})
+    if assignee is not None:
+        _check_assignee(assignee, ticket.queue)
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    previous = ticket.assignee_id
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee", "updated_at"])
+    event = _event(ticket, Kind.ASSIGNED, actor, assignee=assignee, data={"previous_assignee": previous})
+    audit_record(
+        actor=actor,
+        action="ticket.assign",
+        obj=ticket,
+        before={"assignee": previous},
+        after={"assignee": ticket.assignee_id},
+    )
+    notifications.announce(event)
+    return ticket
+
+
+def allowed_next_states(ticket: Ticket) -> tuple[str, ...]:
+    return TRANSITIONS[ticket.state]
+
+
+@transaction.atomic
+def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = "") -> Ticket:
+    _require_work(actor, ticket)
+    if state not in State.values:
+        raise ValidationError({"state": f"Unknown state {state!r}; choose one of {', '.join(State.values)}."})
+    waiting_on = (waiting_on or "").strip()
+    current = ticket.state
+    if state == State.WAITING:
+        if waiting_on not in Ticket.WaitingOn.values:
+            raise ValidationError(
+                {"waiting_on": "Say who the ticket is waiting on: the patron, the other department or a vendor."}
+            )
+    else:
+        waiting_on = ""
+    if state == current and not (state == State.WAITING and waiting_on != ticket.waiting_on):
+        raise ValidationError({"state": f"The ticket is already {State(current).label.lower()}."})
+    if state != current and state not in TRANSITIONS[current]:
+        allowed = TRANSITIONS[current]
+        if not allowed:
+            message = "A closed ticket cannot change state; open a new ticket to follow up."
+        else:
+            options = " or ".join(State(s).label.lower() for s in allowed)
+            label = State(current).label.lower()
+            article = "An" if label[0] in "aeiou" else "A"
+            message = f"{article} {label} ticket cannot go to {State(state).label.lower()}; it can go to {options}."
+        raise ValidationError({"state": message})
+    now = timezone.now()
+    before = _audit_view(ticket)
+    ticket.state = state
+    ticket.waiting_on = waiting_on
+    if state == State.RESOLVED:
+        ticket.resolved_at = now
+    elif state == State.OPEN:
+        ticket.resolved_at = None
+    if state == State.CLOSED:
+        ticket.closed_at = now
+    ticket.save(update_fields=["state", "waiting_on", "resolved_at", "closed_at", "updated_at"])
+    event = _event(
+        ticket, Kind.STATE_CHANGED, actor, from_state=current, to_state=state, data={"waiting_on": waiting_on}
+    )
+    audit_record(actor=actor, action="ticket.change_state", obj=ticket, before=before, after=_audit_view(ticket))
+    notifications.announce(event)
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_priority(*, actor, ticket: Ticket, priority: int | str) -> Ticket:
+    _require_work(actor, ticket)
+    value = _clean_priority(priority)
+    if value == ticket.priority:
+        return ticket
+    previous = ticket.priority
+    ticket.priority = value
+    ticket.save(update_fields=["priority", "updated_at"])
+    _event(ticket, Kind.PRIORITY_CHANGED, actor, data={"from": previous, "to": value})
+    audit_record(
+        actor=actor, action="ticket.set_priority", obj=ticket, before={"priority": previous}, after={"priority": value}
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee=None) -> Ticket:
+    """Hand the ticket to another department's queue. The history stays with the ticket; the
+    handing-off person follows it and their department keeps seeing it, so the referring side
+    is told when it moves. In the new queue it is new again and due by that queue's target."""
+    _require_work(actor, ticket)
+    queue = _clean_queue(queue)
+    note = _clean_text(note, field="note", required=False, limit=BODY_MAX, what="the hand-off note")
+    if not ticket.is_active:
+        raise ValidationError(
+            {"queue": f"A {ticket.get_state_display().lower()} ticket cannot be handed off; reopen it first."}
+        )
+    if queue.department_id == ticket.queue.department_id:
+        raise ValidationError(
+            {"queue": f"{queue.name} is in {queue.department.name} already: move the ticket instead of handing it off."}
+        )
+    if assignee is not None:
+        _check_assignee(assignee, queue)
+    before = _audit_view(ticket)
+    from_queue, from_state, previous_assignee = ticket.queue, ticket.state, ticket.assignee_id
+    now = timezone.now()
+    ticket.queue = queue
+    ticket.state = State.NEW
+    ticket.waiting_on = ""
+    ticket.assignee = assignee
+    ticket.due_at = _due_at(queue, now)
+    ticket.save(update_fields=["queue", "state", "waiting_on", "assignee", "due_at", "updated_at"])
+    ticket.followers.add(actor)
+    ticket.referring_departments.add(from_queue.department_id)
+    event = _event(
+        ticket,
+        Kind.HANDED_OFF,
+        actor,
+        from_queue=from_queue,
+        to_queue=queue,
+        from_department=from_queue.department,
+        to_department=queue.department,
+        from_state=from_state,
+        to_state=State.NEW,
+        assignee=assignee,
+        note=note,
+        data={"previous_assignee": previous_assignee},
+    )
+    audit_record(actor=actor, action="ticket.hand_off", obj=ticket, before=before, after=_audit_view(ticket))
+    notifications.announce(event)
+    return ticket
+
+
+@transaction.atomic
+def ticket_move(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee=None) -> Ticket:
+    """Put the ticket in another queue: inside the department it is a move (the due date and the
+    assignee stay); into another department's queue it is a hand-off (see ticket_hand_off)."""
+    _require_work(actor, ticket)
+    queue = _clean_queue(queue)
+    if queue.department_id != ticket.queue.department_id:
+        return ticket_hand_off(actor=actor, ticket=ticket, queue=queue, note=note, assignee=assignee)
+    if queue.pk == ticket.queue_id:
+        raise ValidationError({"queue": f"The ticket is already in {queue.name}."})
+    if ticket.state == State.CLOSED:
+        raise ValidationError({"queue": "A closed ticket stays where it was closed."})
+    note = _clean_text(note, field="note", required=False, limit=BODY_MAX, what="the note")
+    before = _audit_view(ticket)
+    from_queue = ticket.queue
+    ticket.queue = queue
+    fields = ["queue", "updated_at"]
+    if assignee is not None:
+        _check_assignee(assignee, queue)
+        ticket.assignee = assignee
+        fields.append("assignee")
+    ticket.save(update_fields=fields)
+    event = _event(
+        ticket,
+        Kind.QUEUE_CHANGED,
+        actor,
+        from_queue=from_queue,
+        to_queue=queue,
+        from_department=from_queue.department,
+        to_department=queue.department,
+        note=note,
+    )
+    audit_record(actor=actor, action="ticket.move", obj=ticket, before=before, after=_audit_view(ticket))
+    notifications.announce(event)
+    return ticket
+
+
+@transaction.atomic
+def ticket_reply(*, actor, ticket: Ticket, body: str, is_internal: bool = False) -> Reply:
+    """A public reply (the patron sees it and is e-mailed) or an internal note (staff only)."""
+    _require_view(actor, ticket)
+    body = _clean_text(body, field="body", required=True, limit=BODY_MAX, what="the reply")
+    now = timezone.now()
+    reply = Reply.objects.create(ticket=ticket, author=actor, body=body, is_internal=is_internal, created_at=now)
+    ticket.search_text = f"{ticket.search_text}\n{body}"
+    fields = ["search_text", "updated_at"]
+    if not is_internal and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        fields.append("first_response_at")
+    ticket.save(update_fields=fields)
+    event = _event(ticket, Kind.INTERNAL_NOTE if is_internal else Kind.REPLY, actor, reply=reply, at=now)
+    audit_record(
+        actor=actor,
+        action="ticket.internal_note" if is_internal else "ticket.reply",
+        obj=ticket,
+        after={"reply": reply.pk, "internal": is_internal},
+    )
+    notifications.announce(event)
+    return reply
+
+
+@transaction.atomic
+def ticket_attach(*, actor, ticket: Ticket, upload) -> Attachment:
+    """Store a checked file (see uploads.py). Nothing is written unless every check passes;
+    if the database write fails after the file is stored, the file is removed again."""
+    _require_view(actor, ticket)
+    checked = uploads.inspect_upload(upload)
+    attachment = Attachment(
+        ticket=ticket,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    attachment.file.save(f"upload{checked.extension}", upload, save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+            _event(ticket, Kind.ATTACHMENT_ADDED, actor, attachment=attachment, note=checked.name)
+            Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+            audit_record(
+                actor=actor,
+                action="ticket.attach",
+                obj=ticket,
+                after={"attachment": attachment.pk, "name": checked.name, "size": checked.size},
+            )
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def ticket_link_article(*, actor, ticket: Ticket, article) -> Ticket:
+    _require_view(actor, ticket)
+    if article is None:
+        raise ValidationError({"article": "Choose an article to link."})
+    if ticket.linked_articles.filter(pk=article.pk).exists():
+        return ticket
+    ticket.linked_articles.add(article)
+    _event(ticket, Kind.ARTICLE_LINKED, actor, article=article, note=str(article)[:200])
+    audit_record(actor=actor, action="ticket.link_article", obj=ticket, after={"article": article.pk})
+    return ticket
+
+
+@transaction.atomic
+def ticket_unlink_article(*, actor, ticket: Ticket, article) -> Ticket:
+    _require_view(actor, ticket)
+    if not ticket.linked_articles.filter(pk=article.pk).exists():
+        raise ValidationError({"article": "That article is not linked to this ticket."})
+    ticket.linked_articles.remove(article)
+    _event(ticket, Kind.ARTICLE_UNLINKED, actor, article=article, note=str(article)[:200])
+    audit_record(actor=actor, action="ticket.unlink_article", obj=ticket, before={"article": article.pk})
+    return ticket
+
+
+@transaction.atomic
+def ticket_follow(*, actor, ticket: Ticket, follow: bool = True) -> Ticket:
+    _require_view(actor, ticket)
+    if follow:
+        ticket.followers.add(actor)
+    else:
+        ticket.followers.remove(actor)
+    return ticket
+
+
+class BulkAction(TextChoices):
+    ASSIGN = "assign", "Assign to"
+    UNASSIGN = "unassign", "Unassign"
+    STATE = "state", "Change state to"
+    QUEUE = "queue", "Move to queue"
+    PRIORITY = "priority", "Set priority"
+
+
+@transaction.atomic
+def tickets_bulk_update(
+    *,
+    actor,
+    tickets: Sequence[Ticket],
+    action: str,
+    assignee=None,
+    state: str = "",
+    waiting_on: str = "",
+    queue: Queue | None = None,
+    priority: int | str | None = None,
+    note: str = "",
+) -> int:
+    """Apply one change to many tickets, all or nothing: if any ticket refuses, none change and
+    the error lists every refusal by ticket number. Returns how many tickets changed."""
+    if not policy.can_bulk_update(actor):
+        raise PermissionDenied("Bulk changes are for staff.")
+    if action not in BulkAction.values:
+        raise ValidationError({"action": f"Unknown action {action!r}; choose one of {', '.join(BulkAction.values)}."})
+    tickets = list(tickets)
+    if not tickets:
+        raise ValidationError({"tickets": "Tick at least one ticket."})
+    if len(tickets) > BULK_MAX:
+        raise ValidationError({"tickets": f"Change at most {BULK_MAX} tickets at a time."})
+    if action == BulkAction.ASSIGN and assignee is None:
+        raise ValidationError({"assignee": "Choose who takes the tickets."})
+    if action == BulkAction.STATE and state not in State.values:
+        raise ValidationError({"state": "Choose the new state."})
+    if action == BulkAction.QUEUE:
+        queue = _clean_queue(queue)
+    if action == BulkAction.PRIORITY:
+        priority = _clean_priority(priority)
+    refused: list[str] = []
+    changed = 0
+    for ticket in tickets:
+        try:
+            if action == BulkAction.ASSIGN:
+                if ticket.assignee_id != assignee.pk:
+                    ticket_assign(actor=actor, ticket=ticket, assignee=assignee)
+                    changed += 1
+            elif action == BulkAction.UNASSIGN:
+                if ticket.assignee_id is not None:
+                    ticket_assign(actor=actor, ticket=ticket, assignee=None)
+                    changed += 1
+            elif action == BulkAction.STATE:
+                if ticket.state != state:
+                    ticket_change_state(actor=actor, ticket=ticket, state=state, waiting_on=waiting_on)
+                    changed += 1
+            elif action == BulkAction.QUEUE:
+                if ticket.queue_id != queue.pk:
+                    ticket_move(actor=actor, ticket=ticket, queue=queue, note=note)
+                    changed += 1
+            elif action == BulkAction.PRIORITY and ticket.priority != priority:
+                ticket_set_priority(actor=actor, ticket=ticket, priority=priority)
+                changed += 1
+        except ValidationError as exc:
+            refused.append(f"#{ticket.number}: {' '.join(exc.messages)}")
+        except PermissionDenied as exc:
+            refused.append(f"#{ticket.number}: {exc}")
+    if refused:
+        transaction.set_rollback(True)
+        raise ValidationError({"tickets": [f"Nothing was changed. {len(refused)} ticket(s) refused:", *refused]})
+    return changed
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    name: str
+    email: str
+    phone: str
+    purged_at: dt.datetime | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.email or self.phone)
+
+
+@transaction.atomic
+def ticket_contact_reveal(*, actor, ticket: Ticket, reason: str = "") -> ContactDetails:
+    """Show the patron's contact details to staff, and record that they were seen (who, when,
+    why). The record holds no copy of the details."""
+    if not policy.can_reveal_contact(actor, ticket):
+        raise PermissionDenied("Your role does not show patron contact details.")
+    reason = _clean_text(reason, field="reason", required=False, limit=200, what="the reason")
+    details = ContactDetails(ticket.patron_name, ticket.patron_email, ticket.patron_phone, ticket.contact_purged_at)
+    if not details.is_empty:
+        ContactAccessLog.objects.create(ticket=ticket, user=actor, user_label=actor.get_username(), reason=reason)
+        audit_record(actor=actor, action="ticket.contact_viewed", obj=ticket, after={"reason": reason})
+    return details
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "LIAISON_CONTACT_RETENTION_DAYS", 30))
+
+
+@transaction.atomic
+def tickets_purge_contacts(*, older_than_days: int | None = None, now: dt.datetime | None = None) -> int:
+    """Remove patron contact details (and the status link) from tickets closed at least N days
+    ago. The tickets, their history and every count stay whole. Safe to run again: a second
+    run changes nothing. Returns how many tickets were purged."""
+    days = retention_days() if older_than_days is None else older_than_days
+    if days < 0:
+        raise ValidationError({"older_than_days": "The retention period cannot be negative."})
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=days)
+    ids = list(
+        Ticket.objects.filter(state=State.CLOSED, closed_at__lte=cutoff, contact_purged_at=None)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        Ticket.objects.filter(pk__in=batch).update(
+            patron_name="", patron_email="", patron_phone="", status_token=None, contact_purged_at=now
+        )
+        TicketEvent.objects.bulk_create(
+            TicketEvent(ticket_id=pk, kind=Kind.CONTACT_PURGED, at=now, data={"retention_days": days}) for pk in batch
+        )
+    if ids:
+        audit_record(
+            actor=None,
+            action="ticket.purge_contacts",
+            object_type="tickets.ticket",
+            object_repr=f"{len(ids)} closed ticket(s)",
+            after={"count": len(ids), "older_than_days": days, "first": ids[0], "last": ids[-1]},
+        )
+    return len(ids)

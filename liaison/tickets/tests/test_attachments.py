@@ -1,0 +1,186 @@
+import io
+import os
+import stat
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from liaison.core.roles import Role
+from liaison.tickets import services
+from liaison.tickets.models import Attachment, TicketEvent
+from liaison.tickets.tests.conftest import PDF_BYTES, PNG_BYTES
+
+pytestmark = pytest.mark.django_db
+
+
+def _stored_files(media_root):
+    return [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
+
+
+def _docx(with_document=True) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        if with_document:
+            archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _attach(ticket, user, name, content):
+    return services.ticket_attach(actor=user, ticket=ticket, upload=SimpleUploadedFile(name, content))
+
+
+def test_a_pdf_is_stored_under_a_server_made_name_and_not_world_readable(make_ticket, users, private_media):
+    ticket = make_ticket()
+    attachment = _attach(ticket, users[Role.LIBRARY_STAFF], '../../etc/Prüfung "final".pdf', PDF_BYTES)
+    assert attachment.original_name == 'Prüfung "final".pdf'
+    assert attachment.content_type == "application/pdf"
+    assert attachment.size == len(PDF_BYTES)
+    stored = _stored_files(private_media)
+    assert len(stored) == 1
+    assert stored[0].parent.name == str(ticket.reference)
+    assert stored[0].suffix == ".pdf" and "final" not in stored[0].name
+    assert stat.S_IMODE(os.stat(stored[0]).st_mode) & 0o007 == 0
+    assert ticket.events.filter(kind=TicketEvent.Kind.ATTACHMENT_ADDED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("setup.exe", b"MZ\x90\x00" + b"\x00" * 100, ".exe files are not accepted"),
+        (
+            "invoice.pdf",
+            b"MZ\x90\x00" + b"\x00" * 100,
+            "named .pdf but its contents are not a PDF (it looks like a Windows program)",
+        ),
+        ("photo.png", b"<html><script>alert(1)</script></html>", "not a PNG image"),
+        ("notes.txt", b"<script>alert(1)</script>", "not a text file"),
+        ("notes.txt", b"\x7fELF\x02\x01\x01" + b"\x00" * 50, "it looks like a Linux program"),
+        ("drawing.svg", b"<svg><script>alert(1)</script></svg>", ".svg files are not accepted"),
+        ("page.html", b"<p>hello</p>", ".html files are not accepted"),
+        ("report.docx", _docx(with_document=False), "not a Word document"),
+        ("README", b"plain text", "no extension"),
+        ("empty.pdf", b"", "The file is empty."),
+    ],
+)
+def test_a_disallowed_or_disguised_file_is_refused_and_leaves_nothing(
+    make_ticket, users, private_media, name, content, message
+):
+    ticket = make_ticket()
+    with pytest.raises(ValidationError) as refused:
+        _attach(ticket, users[Role.LIBRARY_STAFF], name, content)
+    assert list(refused.value.message_dict) == ["attachment"]
+    assert message in refused.value.message_dict["attachment"][0]
+    assert Attachment.objects.count() == 0
+    assert _stored_files(private_media) == []
+    assert not ticket.events.filter(kind=TicketEvent.Kind.ATTACHMENT_ADDED).exists()
+
+
+def test_an_oversized_file_is_refused_with_its_size_and_the_limit(make_ticket, users, settings, private_media):
+    settings.LIAISON_ATTACHMENT_MAX_MB = 1
+    ticket = make_ticket()
+    big = PDF_BYTES + b"0" * int(1.5 * 1024 * 1024)
+    with pytest.raises(ValidationError) as refused:
+        _attach(ticket, users[Role.LIBRARY_STAFF], "scan.pdf", big)
+    assert refused.value.message_dict["attachment"] == ["1.5 MB is over the 1 MB limit."]
+    assert _stored_files(private_media) == []
+
+
+def test_the_default_limit_is_ten_megabytes(make_ticket, users):
+    ticket = make_ticket()
+    with pytest.raises(ValidationError) as refused:
+        _attach(ticket, users[Role.LIBRARY_STAFF], "scan.pdf", PDF_BYTES + b"0" * int(14.2 * 1024 * 1024))
+    assert refused.value.message_dict["attachment"] == ["14.2 MB is over the 10 MB limit."]
+
+
+def test_office_images_and_text_files_that_are_what_they_say_are_accepted(make_ticket, users):
+    ticket = make_ticket()
+    user = users[Role.LIBRARY_STAFF]
+    accepted = [
+        _attach(ticket, user, "thesis.docx", _docx()),
+        _attach(ticket, user, "screen.png", PNG_BYTES),
+        _attach(ticket, user, "photo.JPG", b"\xff\xd8\xff\xe0" + b"\x00" * 64),
+        _attach(ticket, user, "error.txt", "Fehler: Drucker offline – Schacht 2\r\n".encode()),
+        _attach(ticket, user, "export.csv", b"name,count\nprinter,3\n"),
+    ]
+    assert [a.content_type for a in accepted] == [
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "image/png",
+        "image/jpeg",
+        "text/plain",
+        "text/csv",
+    ]
+
+
+def test_if_the_database_write_fails_the_stored_file_is_removed(make_ticket, users, private_media, monkeypatch):
+    ticket = make_ticket()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "_event", broken)
+    with pytest.raises(RuntimeError):
+        _attach(ticket, users[Role.LIBRARY_STAFF], "notes.pdf", PDF_BYTES)
+    assert Attachment.objects.count() == 0
+    assert _stored_files(private_media) == []
+
+
+def test_the_upload_form_shows_the_reason_on_the_page(client_as, make_ticket):
+    ticket = make_ticket()
+    response = client_as(Role.LIBRARY_STAFF).post(
+        f"/tickets/{ticket.reference}/attachments/",
+        {"file": SimpleUploadedFile("virus.exe", b"MZ" + b"\x00" * 10)},
+    )
+    assert response.status_code == 400
+    assert ".exe files are not accepted" in response.content.decode()
+    assert Attachment.objects.count() == 0
+
+
+def test_a_download_is_an_attachment_with_safe_headers(client_as, make_ticket, users):
+    ticket = make_ticket()
+    attachment = _attach(ticket, users[Role.LIBRARY_STAFF], 'rapport "été".pdf', PDF_BYTES)
+    response = client_as(Role.LIBRARY_STAFF).get(f"/tickets/{ticket.reference}/attachments/{attachment.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''rapport%20%22%C3%A9t%C3%A9%22.pdf" in disposition
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_download_needs_access_to_the_ticket(client, make_ticket, users, people):
+    ticket = make_ticket(queue="research")  # the library's queue; IT neither follows nor works it
+    attachment = _attach(ticket, users[Role.LIBRARY_STAFF], "notes.pdf", PDF_BYTES)
+    url = f"/tickets/{ticket.reference}/attachments/{attachment.pk}/"
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "sign-in" in anonymous["Location"]
+    client.force_login(people["it2"])
+    assert client.get(url).status_code == 404
+    assert client.get(f"/api/v1/tickets/{ticket.pk}/attachments/{attachment.pk}").status_code == 404
+
+
+def test_an_attachment_is_reached_only_through_its_own_ticket(client_as, make_ticket, users):
+    mine = make_ticket(queue="research")
+    other = make_ticket(queue="research", subject="Another one")
+    attachment = _attach(other, users[Role.LIBRARY_STAFF], "notes.pdf", PDF_BYTES)
+    response = client_as(Role.LIBRARY_STAFF).get(f"/tickets/{mine.reference}/attachments/{attachment.pk}/")
+    assert response.status_code == 404
+
+
+def test_the_api_takes_a_multipart_upload_and_names_the_field_on_refusal(client_as, make_ticket):
+    ticket = make_ticket()
+    client = client_as(Role.LIBRARY_STAFF)
+    ok = client.post(f"/api/v1/tickets/{ticket.pk}/attachments", {"file": SimpleUploadedFile("notes.pdf", PDF_BYTES)})
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["name"] == "notes.pdf"
+    refused = client.post(
+        f"/api/v1/tickets/{ticket.pk}/attachments", {"file": SimpleUploadedFile("invoice.pdf", b"MZ" + b"\x00" * 40)}
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "attachment"
+    assert Attachment.objects.count() == 1

@@ -1,0 +1,105 @@
+import json
+
+import pytest
+
+from liaison.audit.models import AuditEvent
+from liaison.core.roles import Role
+from liaison.tickets import services
+from liaison.tickets.models import Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+State = Ticket.State
+
+
+@pytest.fixture
+def three(make_ticket, users):
+    it = users[Role.IT_STAFF]
+    return [make_ticket(queue="help_desk", actor=it, subject=f"Lab PC {n} frozen") for n in (1, 2, 3)]
+
+
+def test_a_bulk_change_applies_to_every_ticked_ticket(client_as, three, users):
+    client = client_as(Role.IT_STAFF)
+    response = client.post(
+        "/tickets/bulk/",
+        {"tickets": [t.pk for t in three], "action": "state", "state": "open", "next": "/tickets/queue/?state=all"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/tickets/queue/?state=all"
+    assert set(Ticket.objects.values_list("state", flat=True)) == {State.OPEN}
+    assert TicketEvent.objects.filter(kind=TicketEvent.Kind.STATE_CHANGED).count() == 3
+    client.post(
+        "/tickets/bulk/", {"tickets": [t.pk for t in three], "action": "assign", "assignee": users[Role.IT_STAFF].pk}
+    )
+    assert set(Ticket.objects.values_list("assignee", flat=True)) == {users[Role.IT_STAFF].pk}
+
+
+def test_a_bulk_change_is_all_or_nothing(client_as, three, users):
+    it = users[Role.IT_STAFF]
+    services.ticket_change_state(actor=it, ticket=three[0], state=State.OPEN)  # can go to waiting
+    # three[1] and three[2] are new: new → waiting is refused, so nothing changes at all.
+    events_before, audit_before = TicketEvent.objects.count(), AuditEvent.objects.count()
+    response = client_as(Role.IT_STAFF).post(
+        "/tickets/bulk/",
+        {"tickets": [t.pk for t in three], "action": "state", "state": "waiting", "waiting_on": "vendor"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Nothing was changed. 2 ticket(s) refused" in text
+    assert f"#{three[1].pk}: A new ticket cannot go to waiting" in text
+    assert list(Ticket.objects.order_by("id").values_list("state", flat=True)) == [State.OPEN, State.NEW, State.NEW]
+    assert TicketEvent.objects.count() == events_before
+    assert AuditEvent.objects.count() == audit_before
+
+
+def test_bulk_refuses_tickets_the_person_cannot_work(three, make_ticket, users):
+    library_ticket = make_ticket(queue="research")
+    with pytest.raises(Exception) as refused:
+        services.tickets_bulk_update(
+            actor=users[Role.IT_STAFF], tickets=[*three, library_ticket], action="priority", priority="high"
+        )
+    assert f"#{library_ticket.pk}: Only Library works tickets" in " ".join(refused.value.messages)
+    assert not Ticket.objects.filter(priority=Ticket.Priority.HIGH).exists()
+
+
+def test_student_workers_cannot_bulk_act(client_as, three):
+    client = client_as(Role.STUDENT_WORKER)
+    assert (
+        client.post("/tickets/bulk/", {"tickets": [three[0].pk], "action": "state", "state": "open"}).status_code == 403
+    )
+    api = client.post(
+        "/api/v1/tickets/bulk",
+        data=json.dumps({"tickets": [three[0].pk], "action": "state", "state": "open"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 403
+    assert Ticket.objects.get(pk=three[0].pk).state == State.NEW
+
+
+def test_the_bulk_api_names_what_is_wrong(client_as, three):
+    client = client_as(Role.IT_STAFF)
+    unknown = client.post(
+        "/api/v1/tickets/bulk",
+        data=json.dumps({"tickets": [three[0].pk, 999999], "action": "state", "state": "open"}),
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "tickets"
+    bad_action = client.post(
+        "/api/v1/tickets/bulk",
+        data=json.dumps({"tickets": [three[0].pk], "action": "delete"}),
+        content_type="application/json",
+    )
+    assert bad_action.status_code == 400 and bad_action.json()["errors"][0]["field"] == "action"
+    moved = client.post(
+        "/api/v1/tickets/bulk",
+        data=json.dumps({"tickets": [t.pk for t in three], "action": "queue", "queue": "it-printing"}),
+        content_type="application/json",
+    )
+    assert moved.json() == {"changed": 3}
+    assert set(Ticket.objects.values_list("queue__slug", flat=True)) == {"it-printing"}
+
+
+def test_a_redirect_after_bulk_stays_on_this_site(client_as, three):
+    response = client_as(Role.IT_STAFF).post(
+        "/tickets/bulk/",
+        {"tickets": [three[0].pk], "action": "state", "state": "open", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/tickets/queue/"

@@ -1,0 +1,117 @@
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from liaison.core.roles import Role
+from liaison.desk.models import Interaction
+from liaison.tickets import services
+from liaison.tickets.models import Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_promoting_an_interaction_shares_its_id_and_counts_it_once(make_interaction, queues, users):
+    interaction = make_interaction(note="Printer in the commons rejects jobs from laptops")
+    interactions_before = Interaction.objects.count()
+
+    ticket = services.ticket_promote_from_interaction(
+        actor=users[Role.LIBRARY_STAFF],
+        interaction=interaction,
+        queue=queues["printing"],
+        subject="Laptop print jobs rejected",
+    )
+
+    assert ticket.reference == interaction.client_id
+    assert ticket.interaction == interaction
+    assert interaction.ticket == ticket
+    assert ticket.service_point == interaction.service_point
+    assert ticket.description == interaction.note  # carried over when none is given
+    assert Interaction.objects.count() == interactions_before  # no second interaction
+    assert ticket.events.get().kind == TicketEvent.Kind.PROMOTED
+    # Statistics count interactions: the promoted question is still exactly one of them.
+    assert Interaction.objects.filter(client_id=ticket.reference).count() == 1
+
+
+def test_an_interaction_is_promoted_only_once(make_interaction, queues, users):
+    interaction = make_interaction()
+    first = services.ticket_promote_from_interaction(
+        actor=users[Role.LIBRARY_STAFF], interaction=interaction, queue=queues["printing"], subject="One"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_promote_from_interaction(
+            actor=users[Role.LIBRARY_STAFF], interaction=interaction, queue=queues["printing"], subject="Two"
+        )
+    assert f"already ticket #{first.number}" in refused.value.message_dict["interaction"][0]
+    assert Ticket.objects.count() == 1
+
+
+def test_a_ticket_opened_from_scratch_makes_no_interaction(make_ticket):
+    before = Interaction.objects.count()
+    ticket = make_ticket()
+    assert Interaction.objects.count() == before
+    assert ticket.interaction is None
+    assert not Interaction.objects.filter(client_id=ticket.reference).exists()
+
+
+def test_the_promote_page_prefills_from_the_interaction_and_opens_the_ticket(client_as, make_interaction, queues):
+    interaction = make_interaction(note="Needs NVivo on the lab PCs for a methods course")
+    client = client_as(Role.STUDENT_WORKER)  # student workers promote at the desk too
+    page = client.get(f"/tickets/promote/{interaction.client_id}/")
+    assert page.status_code == 200
+    assert "Needs NVivo on the lab PCs" in page.content.decode()
+
+    response = client.post(
+        f"/tickets/promote/{interaction.client_id}/",
+        {
+            "queue": queues["help_desk"].pk,
+            "subject": "NVivo for SOC 301",
+            "description": "",
+            "priority": 2,
+            "patron_email": "pat@students.college.example",
+        },
+    )
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.reference}/"
+    assert ticket.reference == interaction.client_id
+
+    again = client.post(f"/tickets/promote/{interaction.client_id}/", {"queue": queues["help_desk"].pk})
+    assert again.status_code == 302 and again["Location"] == f"/tickets/{ticket.reference}/"  # a double click
+    assert Ticket.objects.count() == 1
+
+
+def test_the_promote_form_names_a_bad_field(client_as, make_interaction, queues):
+    interaction = make_interaction()
+    response = client_as(Role.LIBRARY_STAFF).post(
+        f"/tickets/promote/{interaction.client_id}/",
+        {"queue": queues["help_desk"].pk, "subject": "", "priority": 2, "patron_email": "nope"},
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert set(form.errors) == {"subject", "patron_email"}
+    assert Ticket.objects.count() == 0
+
+
+def test_promoting_an_unknown_interaction_is_a_404(client_as):
+    response = client_as(Role.LIBRARY_STAFF).get("/tickets/promote/7b0e1f3c-0000-4000-8000-000000000000/")
+    assert response.status_code == 404
+
+
+def test_the_api_promotes_with_the_shared_id(client_as, make_interaction, queues):
+    interaction = make_interaction()
+    response = client_as(Role.IT_STAFF).post(
+        f"/api/v1/tickets/promote/{interaction.client_id}",
+        data=json.dumps({"queue": "it-printing", "subject": "Laptop printing"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["reference"] == str(interaction.client_id)
+    assert body["promoted"] is True
+    again = client_as(Role.IT_STAFF).post(
+        f"/api/v1/tickets/promote/{interaction.client_id}",
+        data=json.dumps({"queue": "it-printing", "subject": "Laptop printing"}),
+        content_type="application/json",
+    )
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["field"] == "interaction"

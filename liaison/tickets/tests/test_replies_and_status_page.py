@@ -1,0 +1,174 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from liaison.core.roles import Role
+from liaison.tickets import services
+from liaison.tickets.models import Reply, Ticket
+
+pytestmark = pytest.mark.django_db
+State = Ticket.State
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _ticket_with_history(make_ticket, users):
+    ticket = make_ticket(
+        subject="Wi-Fi drops on the third floor",
+        patron_name="Ana Alvarez",
+        patron_email="ana.alvarez@students.college.example",
+        patron_phone="555-0142",
+    )
+    librarian = users[Role.LIBRARY_STAFF]
+    services.ticket_change_state(actor=librarian, ticket=ticket, state=State.OPEN)
+    services.ticket_reply(actor=librarian, ticket=ticket, body="SENTINEL-INTERNAL patron was rude", is_internal=True)
+    services.ticket_reply(actor=librarian, ticket=ticket, body="We have asked IT to look at the access point.")
+    return ticket
+
+
+def test_script_in_a_reply_is_shown_as_text(client_as, make_ticket, users):
+    ticket = make_ticket(subject=SCRIPT, description=SCRIPT)
+    services.ticket_reply(actor=users[Role.LIBRARY_STAFF], ticket=ticket, body=SCRIPT)
+    services.ticket_reply(actor=users[Role.LIBRARY_STAFF], ticket=ticket, body=SCRIPT, is_internal=True)
+    for url in (f"/tickets/{ticket.reference}/", "/tickets/queue/", "/tickets/", f"/status/{ticket.status_token}/"):
+        body = client_as(Role.LIBRARY_STAFF).get(url).content.decode()
+        assert "<script>alert" not in body, url
+        assert "<img src=x" not in body, url
+    page = client_as(Role.LIBRARY_STAFF).get(f"/tickets/{ticket.reference}/").content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_a_reply_through_the_page_is_saved_as_internal_unless_public_is_pressed(client_as, make_ticket):
+    ticket = make_ticket()
+    client = client_as(Role.LIBRARY_STAFF)
+    client.post(f"/tickets/{ticket.reference}/reply/", {"body": "Note without a button value"})
+    client.post(f"/tickets/{ticket.reference}/reply/", {"body": "Public answer", "visibility": "public"})
+    assert list(Reply.objects.order_by("id").values_list("body", "is_internal")) == [
+        ("Note without a button value", True),
+        ("Public answer", False),
+    ]
+
+
+def test_an_empty_reply_is_refused_and_the_page_says_why(client_as, make_ticket):
+    ticket = make_ticket()
+    response = client_as(Role.LIBRARY_STAFF).post(f"/tickets/{ticket.reference}/reply/", {"body": "  "})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_reply(actor=ticket.opened_by, ticket=ticket, body="x" * 20_001)
+    assert "under 20,000 characters" in refused.value.message_dict["body"][0]
+    assert not Reply.objects.exists()
+
+
+def test_the_htmx_reply_returns_only_the_conversation(client_as, make_ticket):
+    ticket = make_ticket()
+    response = client_as(Role.LIBRARY_STAFF).post(
+        f"/tickets/{ticket.reference}/reply/",
+        {"body": "Checked the printer queue.", "visibility": "internal"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="conversation"' in body and "Checked the printer queue." in body
+    assert "<html" not in body
+
+
+def test_the_patron_page_shows_progress_but_no_internal_notes_contact_or_staff(client, make_ticket, users):
+    ticket = _ticket_with_history(make_ticket, users)
+    response = client.get(f"/status/{ticket.status_token}/")  # no account
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Wi-Fi drops on the third floor" in body
+    assert "We have asked IT to look at the access point." in body
+    assert "With the <strong>Library</strong>" in body
+    assert "Someone is working on it." in body
+    for secret in ("SENTINEL-INTERNAL", "Ana Alvarez", "ana.alvarez@", "555-0142", users[Role.LIBRARY_STAFF].username):
+        assert secret not in body
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_the_patron_page_follows_a_hand_off_without_the_hand_off_note(client, make_ticket, queues, users):
+    ticket = _ticket_with_history(make_ticket, users)
+    services.ticket_hand_off(
+        actor=users[Role.LIBRARY_STAFF], ticket=ticket, queue=queues["help_desk"], note="SENTINEL-HANDOFF-NOTE"
+    )
+    body = client.get(f"/status/{ticket.status_token}/").content.decode()
+    assert "Passed to the IT" in body
+    assert "SENTINEL-HANDOFF-NOTE" not in body
+
+
+def test_an_unknown_or_short_token_is_a_404(client, make_ticket):
+    make_ticket()
+    assert client.get("/status/x/").status_code == 404
+    assert client.get("/status/" + "A" * 43 + "/").status_code == 404
+    assert client.get("/api/v1/tickets/status/" + "A" * 43).status_code == 404
+
+
+def test_the_status_api_hides_internal_notes(client, make_ticket, users):
+    ticket = _ticket_with_history(make_ticket, users)
+    response = client.get(f"/api/v1/tickets/status/{ticket.status_token}")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "SENTINEL-INTERNAL" not in text and "ana.alvarez" not in text
+    assert "We have asked IT to look at the access point." in text
+
+
+def test_the_patron_is_mailed_public_replies_and_the_resolution_with_the_link_but_never_notes(
+    make_ticket, users, django_capture_on_commit_callbacks
+):
+    librarian = users[Role.LIBRARY_STAFF]
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket(patron_email="ana@students.college.example")
+    ack = [m for m in mail.outbox if m.to == ["ana@students.college.example"]]
+    assert len(ack) == 1 and ticket.status_token in ack[0].body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_change_state(actor=librarian, ticket=ticket, state=State.OPEN)
+        services.ticket_reply(actor=librarian, ticket=ticket, body="SENTINEL-NOTE staff only", is_internal=True)
+        services.ticket_reply(actor=librarian, ticket=ticket, body="Try the VPN, please.")
+        services.ticket_change_state(actor=librarian, ticket=ticket, state=State.RESOLVED)
+    to_patron = [m for m in mail.outbox if m.to == ["ana@students.college.example"]]
+    assert [m.subject for m in to_patron] == [
+        f"New reply on your request #{ticket.pk}",
+        f"Your request #{ticket.pk} is resolved",
+    ]
+    assert all(f"/status/{ticket.status_token}/" in m.body for m in to_patron)
+    assert not any("SENTINEL-NOTE" in m.body for m in to_patron)
+    assert not any("ana@students" in m.body for m in mail.outbox if m.to != ["ana@students.college.example"])
+
+
+def test_a_failed_mail_is_logged_not_swallowed(
+    make_ticket, users, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from liaison.tickets import notifications
+
+    ticket = make_ticket(patron_email="ana@students.college.example")
+
+    class Broken:
+        def send_messages(self, messages):
+            raise ConnectionRefusedError("SMTP is down")
+
+    monkeypatch.setattr(notifications, "get_connection", lambda **kwargs: Broken())
+    with caplog.at_level("ERROR"), pytest.raises(ConnectionRefusedError):
+        notifications.deliver(ticket.events.get().pk)
+    assert f"Could not send 2 message(s) for ticket #{ticket.pk}" in caplog.text
+
+    # Through the task after commit (immediate mode) the change itself still succeeds.
+    with caplog.at_level("ERROR"), django_capture_on_commit_callbacks(execute=True):
+        services.ticket_reply(actor=users[Role.LIBRARY_STAFF], ticket=ticket, body="Public answer")
+    assert Reply.objects.filter(body="Public answer").exists()
+    assert "SMTP is down" in caplog.text
+
+
+def test_the_status_link_stops_working_once_contact_is_purged(client, make_ticket, users):
+    ticket = _ticket_with_history(make_ticket, users)
+    token = ticket.status_token
+    librarian = users[Role.LIBRARY_STAFF]
+    services.ticket_change_state(actor=librarian, ticket=ticket, state=State.RESOLVED)
+    services.ticket_change_state(actor=librarian, ticket=ticket, state=State.CLOSED)
+    services.tickets_purge_contacts(older_than_days=30, now=timezone.now() + dt.timedelta(days=31))
+    assert client.get(f"/status/{token}/").status_code == 404

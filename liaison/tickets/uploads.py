@@ -1,0 +1,176 @@
+"""Checking an uploaded attachment before anything is stored.
+
+A file is accepted only when its extension is on the allowlist AND its first bytes are what
+that extension promises (a `.exe` renamed `.pdf` starts with "MZ", not "%PDF-"). SVG and HTML
+are never accepted: both can carry script. Errors name the field: "attachment: …".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+FIELD = "attachment"
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    content_type: str
+
+
+ALLOWED: dict[str, Kind] = {
+    ".pdf": Kind("PDF", "application/pdf"),
+    ".png": Kind("PNG image", "image/png"),
+    ".jpg": Kind("JPEG image", "image/jpeg"),
+    ".jpeg": Kind("JPEG image", "image/jpeg"),
+    ".gif": Kind("GIF image", "image/gif"),
+    ".txt": Kind("text file", "text/plain"),
+    ".log": Kind("text file", "text/plain"),
+    ".csv": Kind("CSV file", "text/csv"),
+    ".docx": Kind("Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".xlsx": Kind("Excel workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+# Recognised so the message can say what a disguised file really is.
+KNOWN_SIGNATURES: list[tuple[bytes, str]] = [
+    (b"MZ", "a Windows program"),
+    (b"\x7fELF", "a Linux program"),
+    (b"\xcf\xfa\xed\xfe", "a macOS program"),
+    (b"#!", "a script"),
+    (b"%PDF-", "a PDF"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Office file"),
+]
+
+
+def max_bytes() -> int:
+    return int(float(getattr(settings, "LIAISON_ATTACHMENT_MAX_MB", 10)) * 1024 * 1024)
+
+
+def _megabytes(size: int) -> str:
+    value = size / (1024 * 1024)
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def clean_filename(name: str) -> str:
+    """The name to show and to offer on download: no path, no control characters."""
+    name = PureWindowsPath(PurePosixPath(name or "").name).name
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    return name[-150:] or "attachment"
+
+
+def _what_it_looks_like(head: bytes) -> str | None:
+    for signature, label in KNOWN_SIGNATURES:
+        if head.startswith(signature):
+            return label
+    if head.lstrip()[:1] == b"<":
+        return "HTML or XML"
+    return None
+
+
+def _zip_has(data: io.BytesIO, member: str) -> bool:
+    try:
+        with zipfile.ZipFile(data) as archive:
+            return member in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head or _what_it_looks_like(head) not in (None, "HTML or XML"):
+        return False
+    if head.lstrip()[:1] == b"<":
+        return False  # markup is not accepted as .txt/.csv either
+    control = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    return control <= len(head) // 100
+
+
+def _content_matches(extension: str, head: bytes, upload) -> bool:
+    if extension == ".pdf":
+        return head.startswith(b"%PDF-")
+    if extension == ".png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if extension in (".jpg", ".jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    if extension == ".gif":
+        return head.startswith((b"GIF87a", b"GIF89a"))
+    if extension in (".docx", ".xlsx"):
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        upload.seek(0)
+        data = io.BytesIO(upload.read())
+        return _zip_has(data, "word/document.xml" if extension == ".docx" else "xl/workbook.xml")
+    if extension in (".txt", ".log", ".csv"):
+        return _looks_like_text(head)
+    return False
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    name: str
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def inspect_upload(upload) -> CheckedUpload:
+    """Validate an UploadedFile; raise ValidationError({"attachment": reason}) if it is refused."""
+    if upload is None:
+        raise ValidationError({FIELD: "Choose a file to attach."})
+    name = clean_filename(getattr(upload, "name", ""))
+    extension = PurePosixPath(name).suffix.lower()
+    if not extension:
+        raise ValidationError({FIELD: "The file has no extension, so its type cannot be checked."})
+    if extension not in ALLOWED:
+        accepted = ", ".join(sorted({ext.lstrip(".").upper() for ext in ALLOWED if ext not in (".jpeg", ".log")}))
+        raise ValidationError(
+            {FIELD: f"{extension} files are not accepted. Accepted types: {accepted}."},
+        )
+    size = int(getattr(upload, "size", 0) or 0)
+    limit = max_bytes()
+    if size > limit:
+        raise ValidationError({FIELD: f"{_megabytes(size)} MB is over the {_megabytes(limit)} MB limit."})
+    if size == 0:
+        raise ValidationError({FIELD: "The file is empty."})
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    kind = ALLOWED[extension]
+    if not _content_matches(extension, head, upload):
+        actual = _what_it_looks_like(head)
+        detail = f" (it looks like {actual})" if actual and actual != f"a {kind.label}" else ""
+        raise ValidationError(
+            {FIELD: f"The file is named {extension} but its contents are not a {kind.label}{detail}."}
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedUpload(
+        name=name, extension=extension, content_type=kind.content_type, size=size, sha256=digest.hexdigest()
+    )
+
+
+_SAFE_NAME = re.compile(r"[^\w.\- ]+")
+
+
+def ascii_fallback(name: str) -> str:
+    return _SAFE_NAME.sub("_", name.encode("ascii", "ignore").decode()) or "attachment"
