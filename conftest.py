@@ -16,6 +16,22 @@ ROLE_USERNAMES = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Real hashers are slow on purpose; tests only need passwords to check, not to resist attack."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    original = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+    yield
+    settings.PASSWORD_HASHERS = original
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture
 def departments(db):
     library, _ = Department.objects.get_or_create(code="library", defaults={"name": "Library", "kind": "library"})

@@ -3,8 +3,8 @@ Target (issue 3): at least 0.7 of the floor."""
 
 import uuid
 
+from bench.harness import DESK_TOKEN_FILE as TOKEN_FILE
 from bench.harness import Server, emit, json_body, load, note
-from bench.prepare_desk import TOKEN_FILE
 
 
 def run(server: Server, context: dict) -> dict:

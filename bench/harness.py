@@ -25,6 +25,7 @@ PYTHON = sys.executable
 HOST = "127.0.0.1"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 MAX_SECONDS_PER_RUN = 60
+DESK_TOKEN_FILE = ROOT / "var" / "bench-desk-token.txt"
 
 
 def emit(name: str, value: float, unit: str) -> None:

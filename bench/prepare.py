@@ -10,15 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 django.setup()
 
-STEPS = {}
-
-
-def step(name):
-    def register(fn):
-        STEPS[name] = fn
-        return fn
-
-    return register
+from bench.steps import STEPS, step  # noqa: E402  (after django.setup())
 
 
 @step("foundation")

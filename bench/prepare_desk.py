@@ -1,11 +1,9 @@
 """Bench data for the desk: the demo college with a term of traffic, and an API token."""
 
 import sys
-from pathlib import Path
 
-from bench.prepare import step
-
-TOKEN_FILE = Path(__file__).resolve().parent.parent / "var" / "bench-desk-token.txt"
+from bench.harness import DESK_TOKEN_FILE as TOKEN_FILE
+from bench.steps import step
 
 
 @step("desk")
