@@ -7,21 +7,23 @@ from bench.harness import DESK_TOKEN_FILE as TOKEN_FILE
 from bench.harness import Server, emit, json_body, load, note
 
 
+def interaction_body(worker: int, i: int) -> bytes:
+    """A fresh entry each time (module level, so worker processes can receive it)."""
+    return json_body(
+        {
+            "client_id": str(uuid.uuid4()),
+            "service_point": "joint-desk",
+            "kind": "technology",
+            "read_level": 2,
+            "mode": "in_person",
+            "tech_category": "printing",
+            "duration_minutes": 3,
+        }
+    )
+
+
 def run(server: Server, context: dict) -> dict:
     token = TOKEN_FILE.read_text().strip()
-
-    def body(worker: int, i: int) -> bytes:
-        return json_body(
-            {
-                "client_id": str(uuid.uuid4()),
-                "service_point": "joint-desk",
-                "kind": "technology",
-                "read_level": 2,
-                "mode": "in_person",
-                "tech_category": "printing",
-                "duration_minutes": 3,
-            }
-        )
 
     created = load(
         server,
@@ -30,7 +32,7 @@ def run(server: Server, context: dict) -> dict:
         requests=2000,
         concurrency=4,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        body_factory=body,
+        body_factory=interaction_body,
         expect=(201,),
     )
     floor = context.get("floor_rps")

@@ -23,6 +23,12 @@ class AuditedModelAdmin(admin.ModelAdmin):
         audit_record(actor=request.user, action="admin.delete", obj=obj, before=before)
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        # The admin's bulk "delete selected" bypasses delete_model; record each row too.
+        for obj in queryset:
+            audit_record(actor=request.user, action="admin.delete", obj=obj, before=snapshot(obj))
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

@@ -112,7 +112,7 @@ def _form_values(form: InteractionForm | None, initial: dict) -> dict:
 
 def _render_screen(request, point, form, *, warnings=(), confirm_note=False, status=200):
     all_kinds = list(selectors.kind_list(active_only=False))
-    recent = _with_ticket_links(selectors.recent_interactions_for_user(request.user, service_point=point))
+    recent = _with_ticket_links(selectors.recent_interactions_for_user(request.user, service_point=point, limit=25))
     values = _form_values(form, _initial(recent, point))
     who = request.GET.get("who", "").strip()[:200]
     kinds = [kind for kind in all_kinds if kind.is_active]
@@ -177,7 +177,7 @@ def _fragment(request, point, fragment: str):
         tally = selectors.interaction_tally_for_day(point, timezone.localdate())
         return render(request, "desk/screen.html#tally", {"point": point, "tally": tally})
     if fragment == "recent":
-        recent = _with_ticket_links(selectors.recent_interactions_for_user(request.user, service_point=point))
+        recent = _with_ticket_links(selectors.recent_interactions_for_user(request.user, service_point=point, limit=25))
         return render(request, "desk/screen.html#recent", {"point": point, "recent": recent, "now": timezone.now()})
     who = request.GET.get("who", "").strip()[:200]
     results = selectors.referral_search(who) if who else []

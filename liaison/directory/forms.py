@@ -4,6 +4,7 @@ from django.db import models
 from liaison.accounts.models import Department, User
 from liaison.directory.models import DirectoryEntry
 from liaison.directory.selectors import STATUS_CHOICES
+from liaison.directory.services import review_by_problem
 
 
 def _formfield(field: models.Field, **kwargs):
@@ -48,6 +49,7 @@ class DirectoryEntryForm(forms.ModelForm):
             "email": {"invalid": "Enter a valid e-mail address, like registrar@college.edu."},
             "url": {"invalid": "Enter a full web address starting with http:// or https://."},
             "review_by": {"invalid": "Enter the review-by date as YYYY-MM-DD."},
+            "department": {"required": "Choose the department that keeps this entry."},
         }
         widgets = {
             "handles": forms.Textarea(attrs={"rows": 4, "placeholder": "transcripts\nenrollment verification"}),
@@ -65,6 +67,15 @@ class DirectoryEntryForm(forms.ModelForm):
         self.fields["handles"].required = True
         self.fields["review_by"].required = False
         self.fields["review_by"].help_text = "When someone should check it is still true. Empty: a year from today."
+
+    def clean_review_by(self):
+        review_by = self.cleaned_data.get("review_by")
+        if review_by is not None:
+            current = self.instance.review_by if self.instance.pk else None
+            problem = review_by_problem(review_by, current=current)
+            if problem:
+                raise forms.ValidationError(problem)
+        return review_by
 
     def validate_unique(self):
         """Uniqueness is the service's job (it chooses the slug)."""

@@ -103,18 +103,27 @@ def _clean(values: dict[str, Any], *, creating: bool, current_review_by: dt.date
     if "is_active" in out and not isinstance(out["is_active"], bool):
         errors["is_active"] = "Say true or false."
     if "review_by" in out:
-        review_by = out["review_by"]
-        if review_by is None and creating:
+        if out["review_by"] is None and creating:
             out["review_by"] = today + dt.timedelta(days=REVIEW_INTERVAL_DAYS)
-        elif not isinstance(review_by, dt.date):
-            errors["review_by"] = "Enter the review-by date as YYYY-MM-DD."
-        elif review_by < today and (creating or review_by != current_review_by):
-            errors["review_by"] = "The review-by date is in the past; choose today or a later date."
-        elif review_by > today + dt.timedelta(days=MAX_REVIEW_AHEAD_DAYS):
-            errors["review_by"] = "Review entries at least every two years; choose an earlier review-by date."
+        problem = review_by_problem(out["review_by"], current=current_review_by, today=today)
+        if problem:
+            errors["review_by"] = problem
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def review_by_problem(review_by, *, current: dt.date | None = None, today: dt.date | None = None) -> str:
+    """Why a review-by date is not acceptable, or ''. A date already on the entry may stay
+    (editing an overdue entry is fine); a new one must be from today to two years out."""
+    today = today or timezone.localdate()
+    if not isinstance(review_by, dt.date):
+        return "Enter the review-by date as YYYY-MM-DD."
+    if review_by < today and review_by != current:
+        return "The review-by date is in the past; choose today or a later date."
+    if review_by > today + dt.timedelta(days=MAX_REVIEW_AHEAD_DAYS):
+        return "Review entries at least every two years; choose an earlier review-by date."
+    return ""
 
 
 def _unique_slug(name: str) -> str:

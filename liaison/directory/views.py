@@ -62,7 +62,9 @@ def entry_detail(request, pk: int):
 
 @roles(*EDITOR_ROLES)
 def entry_create(request):
-    form = DirectoryEntryForm(request.POST or None)
+    # Whoever adds an entry keeps it, unless they name someone else.
+    initial = {"department": request.user.department_id, "owner": request.user.pk}
+    form = DirectoryEntryForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             try:

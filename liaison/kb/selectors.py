@@ -61,12 +61,24 @@ def _search_postgres(articles: QuerySet[Article], query: str, terms: list[str]) 
         + SearchVector("body", weight="C", config="english")
     )
     words = SearchQuery(query, search_type="websearch", config="english")
-    safe = [_TSQUERY_SAFE.sub("", t) for t in terms]
-    prefixes = " & ".join(f"{t}:*" for t in safe if t)  # as-you-type: 'eduro' finds 'eduroam'
-    tsquery = words | SearchQuery(prefixes, search_type="raw", config="english") if prefixes else words
+    safe = [t for t in (_TSQUERY_SAFE.sub("", term) for term in terms) if t]
+    if not safe:
+        return (
+            articles.annotate(search=vector, rank=SearchRank(vector, words))
+            .filter(search=words)
+            .order_by("-rank", "title")
+        )
+    # As-you-type: 'eduro' finds 'eduroam'. Matching also accepts hyphenated spellings
+    # ('wifi' finds 'Wi-Fi'), but ranking ignores them: ts_rank flattens phrases, so their
+    # parts ('print' of 'print-er') would otherwise count as matches.
+    prefixes = SearchQuery(" & ".join(f"{t}:*" for t in safe), search_type="raw", config="english")
+    spellings = " & ".join(
+        "(" + " | ".join([f"{t}:*", *(f"'{form}'" for form in hyphenated_forms(t))]) + ")" for t in safe
+    )
+    matching = words | SearchQuery(spellings, search_type="raw", config="english")
     return (
-        articles.annotate(search=vector, rank=SearchRank(vector, tsquery))
-        .filter(search=tsquery)
+        articles.annotate(search=vector, rank=SearchRank(vector, words | prefixes))
+        .filter(search=matching)
         .order_by("-rank", "title")
     )
 

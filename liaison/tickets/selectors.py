@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -264,14 +264,17 @@ def my_work(*, user) -> dict[str, QuerySet[Ticket]]:
 
 
 def ticket_counts_for(*, user) -> dict[str, int]:
-    active = visible_tickets(user).filter(state__in=Ticket.ACTIVE_STATES)
-    return {
-        "assigned": active.filter(assignee=user).count(),
-        "overdue": active.filter(assignee=user, due_at__lt=timezone.now()).count(),
-        "unassigned": active.filter(assignee__isnull=True, queue__department_id=user.department_id).count()
-        if user.department_id
-        else 0,
+    """The home panel's three figures in one pass over the active tickets a person may see."""
+    mine = Q(assignee=user)
+    figures = {
+        "assigned": Count("id", filter=mine),
+        "overdue": Count("id", filter=mine & Q(due_at__lt=timezone.now())),
     }
+    if user.department_id:
+        figures["unassigned"] = Count("id", filter=Q(assignee__isnull=True, queue__department_id=user.department_id))
+    counts = visible_tickets(user).filter(state__in=Ticket.ACTIVE_STATES).aggregate(**figures)
+    counts.setdefault("unassigned", 0)
+    return counts
 
 
 def ticket_get_by_status_token(*, token: str) -> Ticket:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -167,10 +166,3 @@ def inspect_upload(upload) -> CheckedUpload:
     return CheckedUpload(
         name=name, extension=extension, content_type=kind.content_type, size=size, sha256=digest.hexdigest()
     )
-
-
-_SAFE_NAME = re.compile(r"[^\w.\- ]+")
-
-
-def ascii_fallback(name: str) -> str:
-    return _SAFE_NAME.sub("_", name.encode("ascii", "ignore").decode()) or "attachment"

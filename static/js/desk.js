@@ -606,6 +606,14 @@
     });
   }
 
+  // A refresh after the sign-in has ended lands on the sign-in page: keep the old content.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.responseURL && xhr.responseURL.indexOf(config.signInUrl) !== -1) {
+      event.detail.shouldSwap = false;
+      setConn("signin");
+    }
+  });
   document.body.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail && event.detail.target && event.detail.target.id === "desk-tally") {
       var node = event.detail.target.querySelector("[data-tally-total]");

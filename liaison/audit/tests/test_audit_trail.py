@@ -58,3 +58,16 @@ def test_the_trail_cannot_be_edited_in_the_admin(client_as, users):
     client = client_as(Role.ADMINISTRATOR)
     assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_bulk_deletes_in_the_admin_are_recorded_row_by_row(client_as, departments):
+    extra = [Department.objects.create(name=f"Office {n}", code=f"office-{n}") for n in range(2)]
+    client = client_as(Role.ADMINISTRATOR)
+    response = client.post(
+        "/admin/accounts/department/",
+        {"action": "delete_selected", "_selected_action": [d.pk for d in extra], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Department.objects.filter(pk__in=[d.pk for d in extra]).exists()
+    deleted = AuditEvent.objects.filter(action="admin.delete").values_list("object_id", flat=True)
+    assert sorted(deleted) == sorted(str(d.pk) for d in extra)

@@ -6,7 +6,7 @@ import pytest
 
 from liaison.demo.seed import DEMO_PASSWORD, seed_foundation
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

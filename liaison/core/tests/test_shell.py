@@ -24,7 +24,7 @@ def test_every_role_has_a_home_page_with_its_own_navigation(client_as, role):
 
 def test_the_start_page_welcomes_visitors_and_points_to_hours(client):
     html = client.get("/").content.decode()
-    assert "Staff sign-in" in html and "/places/hours/" in html
+    assert "Staff sign-in" in html and "/places/hours/" in html and 'href="/help/"' in html
 
 
 def test_health_check_is_public_json(client):

@@ -11,7 +11,7 @@ from django.apps import apps
 from liaison.demo.seed import DEMO_PASSWORD, seed_foundation
 from liaison.desk.models import Interaction
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 OUTBOX = "liaison.desk.outbox.v1"
 

@@ -172,3 +172,13 @@ def test_the_status_link_stops_working_once_contact_is_purged(client, make_ticke
     services.ticket_change_state(actor=librarian, ticket=ticket, state=State.CLOSED)
     services.tickets_purge_contacts(older_than_days=30, now=timezone.now() + dt.timedelta(days=31))
     assert client.get(f"/status/{token}/").status_code == 404
+
+
+def test_a_subject_with_line_breaks_cannot_inject_mail_headers(make_ticket, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_ticket(subject="Printer\r\nBcc: everyone@evil.example", patron_email="ana@students.college.example")
+    assert mail.outbox
+    for message in mail.outbox:
+        assert "\n" not in message.subject and "\r" not in message.subject
+        assert message.bcc == []
+        assert "everyone@evil.example" not in message.recipients()
