@@ -32,6 +32,16 @@ def fast_password_hashing():
     get_hashers_by_algorithm.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_reference_cache():
+    """Rows made in one test vanish on its rollback; no test may see another's cached rows."""
+    from liaison.core import refcache
+
+    refcache.clear()
+    yield
+    refcache.clear()
+
+
 @pytest.fixture
 def departments(db):
     library, _ = Department.objects.get_or_create(code="library", defaults={"name": "Library", "kind": "library"})

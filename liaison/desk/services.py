@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from liaison.audit.services import audit_record, snapshot
+from liaison.core import refcache
 from liaison.core.access import user_has_role
 from liaison.core.roles import Role
 from liaison.desk.models import (
@@ -226,8 +227,9 @@ def _resolve(model: type[models.Model], value, *, field: str, label: str, inacti
     if isinstance(value, models.Model):
         raise ValidationError({field: f"Expected a {label}; got a {value._meta.verbose_name}."})
     text = str(value).strip()
-    found = None
-    if text:
+    # Small reference tables come from a per-process index first; a miss asks the database.
+    found = refcache.lookup(model, value) if text else None
+    if found is None and text:
         if isinstance(value, int) and not isinstance(value, bool):
             found = model.objects.filter(pk=value).first()
         else:
@@ -409,9 +411,14 @@ def interaction_log(
         source=source,
     )
     try:
-        with transaction.atomic():
+        if candidate.pending_tags or transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # the row and its tags together (a savepoint inside a caller's transaction)
+                candidate.save(force_insert=True)
+                _attach_tags([candidate])
+        else:
+            # One INSERT is atomic on its own; without a transaction around it the desk's
+            # busiest write skips two round trips (BEGIN and COMMIT).
             candidate.save(force_insert=True)
-            _attach_tags([candidate])
     except IntegrityError:
         existing = (
             Interaction.objects.select_related("service_point", "kind", "tech_category", "referred_to")
