@@ -63,7 +63,10 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+    message = str(exc)
+    # A body that is not JSON at all is still "the field that was wrong": the body.
+    errors = [{"field": "body", "message": message}] if message.startswith("Cannot parse request body") else []
+    return api.create_response(request, error_body(message, errors), status=exc.status_code)
 
 
 api.add_router("/accounts", accounts_router, tags=["accounts"])
