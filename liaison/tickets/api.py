@@ -66,6 +66,7 @@ class TicketOut(Schema):
 
 class TicketPageOut(Schema):
     count: int
+    count_is_capped: bool = False  # searches stop counting at 1,000 matches
     page: int
     pages: int
     results: list[TicketOut]
@@ -345,11 +346,20 @@ def ticket_list(request, page: int = 1, page_size: int = 25):
         raise ValidationError({"page": "Pages start at 1."})
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": f"Choose 1 to {MAX_PAGE_SIZE} tickets per page."})
-    paginator = selectors.TicketPaginator(selectors.ticket_list(user=request.user, filters=filters), page_size)
+    cap = selectors.SEARCH_COUNT_CAP if filters.q else None
+    paginator = selectors.TicketPaginator(
+        selectors.ticket_list(user=request.user, filters=filters), page_size, count_cap=cap
+    )
     count = paginator.count
     pages = max(1, math.ceil(count / page_size))
     results = paginator.page(page).object_list if page <= pages else []
-    return {"count": count, "page": page, "pages": pages, "results": [_ticket_out(t) for t in results]}
+    return {
+        "count": count,
+        "count_is_capped": paginator.is_capped,
+        "page": page,
+        "pages": pages,
+        "results": [_ticket_out(t) for t in results],
+    }
 
 
 @router.post("/", response={201: TicketDetailOut}, auth=DESK, summary="Open a ticket from scratch")

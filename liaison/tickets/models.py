@@ -10,6 +10,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
@@ -144,6 +145,9 @@ class Ticket(TimeStampedModel):
     # Subject, description and every reply, kept by the services for search (full-text on
     # PostgreSQL through a GIN index made in a migration; a plain `icontains` on SQLite).
     search_text = models.TextField(blank=True, editable=False)
+    # On PostgreSQL a trigger keeps this in step with search_text (migration 0004), so searches
+    # read a stored, GIN-indexed tsvector instead of computing one per row; unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

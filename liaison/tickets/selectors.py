@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from liaison.accounts.models import User
 from liaison.core.roles import DESK_ROLES, Role
@@ -70,7 +71,9 @@ def visible_tickets(user) -> QuerySet[Ticket]:
 
 def _list_related(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """What a list row shows, in one query; the long text columns stay in the database."""
-    return tickets.select_related("queue__department", "queue__parent", "assignee").defer("description", "search_text")
+    return tickets.select_related("queue__department", "queue__parent", "assignee").defer(
+        "description", "search_text", "search_vector"
+    )
 
 
 def parse_ticket_key(key) -> Q | None:
@@ -144,17 +147,16 @@ def assignee_choices(*, queue: Queue) -> QuerySet[User]:
 
 
 def _search(tickets: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
-    """Full-text on PostgreSQL (GIN index on search_text), `icontains` on SQLite. A number
+    """Full-text on PostgreSQL (the stored, GIN-indexed search_vector), `icontains` on SQLite. A number
     ('1042', '#1042') or a reference finds that ticket too."""
     query = " ".join(query.split())[:200]
     if not query:
         return tickets
     by_key = parse_ticket_key(query)
     if settings.DATABASE_IS_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
-        text_match = Q(search_document=SearchQuery(query, config="english", search_type="websearch"))
-        tickets = tickets.alias(search_document=SearchVector("search_text", config="english"))
+        text_match = Q(search_vector=SearchQuery(query, config="english", search_type="websearch"))
     else:
         words = [w for w in re.split(r"\s+", query) if w][:8]
         text_match = Q()
@@ -301,10 +303,30 @@ def ticket_get_by_status_token(*, token: str) -> Ticket:
     return ticket
 
 
+SEARCH_COUNT_CAP = 1000
+
+
 class TicketPaginator(Paginator):
     """Pages of a ticket list in three queries whatever the count: the count, the page's ids
     (sorted and sliced on the ticket rows alone, so the database keeps only the top of the
-    sort), then those tickets with their queue, department and assignee."""
+    sort), then those tickets with their queue, department and assignee.
+
+    With `count_cap` (used for searches) the count stops at the cap: a search matching
+    thousands of tickets says "more than 1,000" instead of visiting every match to count it,
+    and asks for more words; its pages beyond the cap are not offered."""
+
+    def __init__(self, object_list, per_page, *, count_cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_cap = count_cap
+        self.is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_cap is None:
+            return self.object_list.count()
+        found = self.object_list.order_by()[: self.count_cap + 1].count()
+        self.is_capped = found > self.count_cap
+        return min(found, self.count_cap)
 
     def page(self, number):
         number = self.validate_number(number)

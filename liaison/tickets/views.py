@@ -73,7 +73,8 @@ def my_work(request):
 def queue_view(request):
     filters = selectors.TicketFilters.from_params(request.GET)
     tickets = selectors.ticket_list(user=request.user, filters=filters)
-    page = selectors.TicketPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    cap = selectors.SEARCH_COUNT_CAP if filters.q else None
+    page = selectors.TicketPaginator(tickets, PAGE_SIZE, count_cap=cap).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "tickets": page.object_list,
