@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from liaison.accounts.api import router as accounts_router
 from liaison.accounts.api_auth import UNDECLARED
+from liaison.core.api_json import OrjsonParser, OrjsonRenderer
 from liaison.core.errors import django_validation_errors, error_body, pydantic_errors
 from liaison.desk.api import router as desk_router
 from liaison.directory.api import router as directory_router
@@ -27,6 +28,8 @@ api = NinjaAPI(
     ),
     auth=UNDECLARED,
     urls_namespace="api",
+    parser=OrjsonParser(),
+    renderer=OrjsonRenderer(),
 )
 
 

@@ -20,6 +20,9 @@ def _api_urls():
 
 
 urlpatterns = [
+    # The API first: machines (the desk screen's log, lab agents) call it most, and Django tries
+    # patterns in order, so it should not wait behind every page's patterns.
+    path("api/v1/", _api_urls()),
     path("", include("liaison.core.urls")),
     path("accounts/", include("liaison.accounts.urls")),
     path("places/", include("liaison.places.urls")),
@@ -30,7 +33,6 @@ urlpatterns = [
     path("desk/", include("liaison.desk.urls")),
     path("imports/", include("liaison.imports.urls")),
     path("", include("liaison.tickets.urls")),  # /tickets/… and the patron's /status/<token>/
-    path("api/v1/", _api_urls()),
     # Setup screens: administrators only (the admin also requires is_staff, which they have).
     path("admin/", (declare_all(admin.site.urls[0], role_rule(Role.ADMINISTRATOR)), "admin", "admin")),
 ]

@@ -47,20 +47,76 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     return token
 
 
+# --- Token verification. A verified token is remembered in the cache for a short while, so a
+# busy integration (the desk screen's API, a lab agent) does not pay a database round trip on
+# every call. The entry holds the user's fields that access rules read,
+# never the password hash. Whatever changes what a token may do (revoking or deleting it;
+# deactivating its user or changing their role) deletes the entry after commit: with Redis as
+# the cache that reaches every app server at once; with the in-process cache, other worker
+# processes of the same server notice within API_TOKEN_CACHE_SECONDS (ADR 0010).
+
+_CACHED_USER_FIELDS = (
+    "id", "username", "first_name", "last_name", "email", "role", "department_id",
+    "is_active", "is_staff", "is_superuser",
+)  # fmt: skip
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+def _token_cache_key(key_hash: str) -> str:
+    return f"apitoken:{key_hash}"
+
+
+def api_token_forget(key_hashes) -> None:
+    """Drop cached verifications for these token hashes: now, and again after commit, so a
+    request that re-reads the old row before the change commits cannot keep it cached."""
+    keys = [_token_cache_key(h) for h in key_hashes]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _user_from_cache(values: dict) -> User:
+    # A model instance with the other fields deferred: reading one loads it, and saving the
+    # instance writes only the fields it holds, so the password hash is never overwritten.
+    # (from_db wants the values in the model's field order.)
+    present = [f.attname for f in User._meta.concrete_fields if f.attname in values]
+    return User.from_db("default", present, [values[name] for name in present])
+
+
 def api_token_authenticate(plain: str) -> User | None:
     """The active user behind a presented token, or None. Never says why it failed."""
     parts = (plain or "").split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
-    token = ApiToken.objects.select_related("user").filter(prefix=parts[1], revoked_at__isnull=True).first()
-    if token is None or not secrets.compare_digest(token.key_hash, hash_token_secret(plain)):
+    key_hash = hash_token_secret(plain)
+    ttl = settings.API_TOKEN_CACHE_SECONDS
+    now = timezone.now()
+    if ttl:
+        # The key is the hash of the whole secret, so a hit is an exact match by construction.
+        remembered = cache.get(_token_cache_key(key_hash))
+        if remembered is not None:
+            user_values, last_used_at = remembered
+            if (now - last_used_at).total_seconds() <= LAST_USED_RESOLUTION_SECONDS:
+                return _user_from_cache(user_values)
+            # Otherwise fall through: re-check in the database and touch last_used_at.
+    token = (
+        ApiToken.objects.select_related("user")
+        .only("key_hash", "last_used_at", *(f"user__{f}" for f in _CACHED_USER_FIELDS if f != "department_id"),
+              "user__department")
+        .filter(prefix=parts[1], revoked_at__isnull=True)
+        .first()
+    )  # fmt: skip
+    if token is None or not secrets.compare_digest(token.key_hash, key_hash):
         return None
     if not token.user.is_active:
         return None
-    now = timezone.now()
     # Touch last_used_at at most once a minute so busy integrations do not write on every call.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    if ttl:
+        user_values = {f: getattr(token.user, f) for f in _CACHED_USER_FIELDS}
+        cache.set(_token_cache_key(key_hash), (user_values, token.last_used_at), ttl)
     return token.user
 
 

@@ -5,8 +5,11 @@ import hashlib
 import logging
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from liaison.accounts.models import ApiToken, User
+from liaison.accounts.services import api_token_forget
 from liaison.core.http import client_ip
 
 logger = logging.getLogger("liaison.security")
@@ -32,3 +35,19 @@ def start_session_clock(sender, request, user, **kwargs):
         now = int(time.time())
         request.session["signed_in_at"] = now
         request.session["last_seen"] = now
+
+
+# --- Cached API token verifications are dropped whenever what a token may do changes.
+
+
+@receiver(post_save, sender=ApiToken)
+@receiver(post_delete, sender=ApiToken)
+def forget_changed_token(sender, instance, **kwargs):
+    api_token_forget([instance.key_hash])
+
+
+@receiver(post_save, sender=User)
+def forget_tokens_of_changed_user(sender, instance, created, update_fields=None, **kwargs):
+    if created or (update_fields and set(update_fields) <= {"last_login"}):
+        return  # a new user has no tokens; signing in changes nothing a token may do
+    api_token_forget(ApiToken.objects.filter(user_id=instance.pk).values_list("key_hash", flat=True))

@@ -1,0 +1,102 @@
+"""A verified API token is remembered briefly (no database read per call), and anything that
+changes what the token may do takes effect on the very next call."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from liaison.accounts.models import ApiToken
+from liaison.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
+from liaison.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+ME = "/api/v1/accounts/me"
+PASSWORD = "correct-horse-battery-staple"  # conftest's
+
+
+def bearer(plain: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+
+
+def test_a_remembered_token_is_checked_without_reading_the_database(users):
+    _token, plain = api_token_create(user=users[Role.IT_STAFF], name="Lab agent")
+    first = api_token_authenticate(plain)
+    with CaptureQueriesContext(connection) as queries:
+        again = api_token_authenticate(plain)
+    assert len(queries) == 0
+    assert again.pk == first.pk and again.role == Role.IT_STAFF and again.username == "t_it"
+
+
+def test_the_cache_holds_no_password_hash(users):
+    user = users[Role.IT_STAFF]
+    token, plain = api_token_create(user=user, name="Lab agent")
+    api_token_authenticate(plain)
+    remembered = cache.get(f"apitoken:{token.key_hash}")
+    assert remembered is not None, "the verification should be cached"
+    assert "t_it" in repr(remembered)
+    assert user.password not in repr(remembered) and "password" not in repr(remembered)
+
+
+def test_saving_a_remembered_user_keeps_their_password(users):
+    user = users[Role.IT_STAFF]
+    _token, plain = api_token_create(user=user, name="Lab agent")
+    api_token_authenticate(plain)
+    remembered = api_token_authenticate(plain)
+    remembered.first_name = "Renamed"
+    remembered.save()
+    user.refresh_from_db()
+    assert user.first_name == "Renamed"
+    assert user.check_password(PASSWORD)
+
+
+def test_a_revoked_token_is_refused_on_the_next_call(client, users):
+    token, plain = api_token_create(user=users[Role.LIBRARY_STAFF], name="Report script")
+    assert client.get(ME, **bearer(plain)).status_code == 200  # now remembered
+    api_token_revoke(token=token, actor=users[Role.LIBRARY_STAFF])
+    assert client.get(ME, **bearer(plain)).status_code == 401
+
+
+def test_a_deleted_token_is_refused_on_the_next_call(client, users):
+    token, plain = api_token_create(user=users[Role.LIBRARY_STAFF], name="Report script")
+    assert client.get(ME, **bearer(plain)).status_code == 200
+    ApiToken.objects.get(pk=token.pk).delete()
+    assert client.get(ME, **bearer(plain)).status_code == 401
+
+
+def test_deactivating_the_user_refuses_their_tokens_on_the_next_call(client, users):
+    user = users[Role.LIBRARY_STAFF]
+    _token, plain = api_token_create(user=user, name="Report script")
+    assert client.get(ME, **bearer(plain)).status_code == 200
+    user.is_active = False
+    user.save()
+    assert client.get(ME, **bearer(plain)).status_code == 401
+
+
+def test_a_role_change_applies_on_the_next_call(client, users):
+    user = users[Role.LIBRARY_STAFF]
+    _token, plain = api_token_create(user=user, name="Report script")
+    assert client.get(ME, **bearer(plain)).json()["role"] == "library_staff"
+    user.role = Role.STUDENT_WORKER
+    user.save(update_fields=["role"])
+    assert client.get(ME, **bearer(plain)).json()["role"] == "student_worker"
+
+
+def test_signing_in_does_not_clear_remembered_tokens(client, users):
+    user = users[Role.LIBRARY_STAFF]
+    _token, plain = api_token_create(user=user, name="Report script")
+    api_token_authenticate(plain)
+    assert client.login(username=user.username, password=PASSWORD)
+    with CaptureQueriesContext(connection) as queries:
+        api_token_authenticate(plain)
+    assert len(queries) == 0
+
+
+def test_with_the_cache_turned_off_every_call_reads_the_database(settings, users):
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    _token, plain = api_token_create(user=users[Role.IT_STAFF], name="Lab agent")
+    api_token_authenticate(plain)
+    with CaptureQueriesContext(connection) as queries:
+        assert api_token_authenticate(plain) is not None
+    assert len(queries) == 1
