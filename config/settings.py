@@ -237,7 +237,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Tickets: attachment size limit, and how long patron contact details outlive a closed ticket.
 LIAISON_ATTACHMENT_MAX_MB = float(os.environ.get("LIAISON_ATTACHMENT_MAX_MB", "10"))
+# Images are decoded and re-encoded (EXIF dropped); bigger canvases are refused undecoded.
+LIAISON_IMAGE_MAX_MEGAPIXELS = float(os.environ.get("LIAISON_IMAGE_MAX_MEGAPIXELS", "40"))
 LIAISON_CONTACT_RETENTION_DAYS = int(os.environ.get("LIAISON_CONTACT_RETENTION_DAYS", "30"))
+# A patron's status link works this many days after it was made, and never longer than
+# LIAISON_STATUS_LINK_DAYS_AFTER_CLOSE days after the ticket closed (nor past the contact purge).
+LIAISON_STATUS_LINK_DAYS = int(os.environ.get("LIAISON_STATUS_LINK_DAYS", "30"))
+LIAISON_STATUS_LINK_DAYS_AFTER_CLOSE = int(os.environ.get("LIAISON_STATUS_LINK_DAYS_AFTER_CLOSE", "7"))
 
 LOGGING = {
     "version": 1,

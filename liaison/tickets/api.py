@@ -13,7 +13,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from liaison.accounts.api_auth import API_PUBLIC, api_access
@@ -118,7 +118,13 @@ class TicketDetailOut(TicketOut):
     timeline: list[EventOut]
     has_contact: bool
     contact_purged_at: dt.datetime | None
-    status_url: str | None
+    status_links_live: int = Field(description="Patron status links that still work (each patron e-mail carries one).")
+    status_link_expires_at: dt.datetime | None = Field(description="When the newest working link stops working.")
+
+
+class StatusLinkOut(Schema):
+    url: str = Field(description="Give this to the patron now: only its hash is kept, so it cannot be shown again.")
+    expires_at: dt.datetime
 
 
 class TicketIn(Schema):
@@ -258,6 +264,7 @@ def _event_out(event: TicketEvent) -> dict:
 
 def _detail_out(ticket: Ticket) -> dict:
     attachments = selectors.ticket_attachments(ticket=ticket)
+    link_summary = selectors.status_link_summary(ticket=ticket)
     return {
         **_ticket_out(ticket),
         "description": ticket.description,
@@ -282,7 +289,8 @@ def _detail_out(ticket: Ticket) -> dict:
         "timeline": [_event_out(e) for e in selectors.ticket_timeline(ticket=ticket)],
         "has_contact": ticket.has_contact,
         "contact_purged_at": ticket.contact_purged_at,
-        "status_url": notifications.status_url(ticket) if ticket.status_token else None,
+        "status_links_live": link_summary.live,
+        "status_link_expires_at": link_summary.latest_expires_at,
     }
 
 
@@ -456,6 +464,18 @@ def ticket_status(request, token: str):
 @router.get("/{ticket}", response=TicketDetailOut, auth=DESK, summary="One ticket with its history")
 def ticket_detail(request, ticket: str):
     return _detail_out(_ticket(request, ticket))
+
+
+@router.post(
+    "/{ticket}/status-links",
+    response={201: StatusLinkOut},
+    auth=DESK,
+    summary="Make a new status link to give the patron (shown once)",
+)
+def ticket_status_link_create(request, ticket: str):
+    obj = _ticket(request, ticket)
+    link, token = services.status_link_issue(ticket=obj, actor=request.user)
+    return 201, {"url": notifications.status_url_for_token(token), "expires_at": link.expires_at}
 
 
 @router.post("/{ticket}/state", response=TicketDetailOut, auth=DESK, summary="Change the state")

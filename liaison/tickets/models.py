@@ -6,6 +6,7 @@ transaction as the change (see services.py); nothing here has side effects in sa
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from pathlib import PurePosixPath
 
@@ -135,7 +136,6 @@ class Ticket(TimeStampedModel):
     patron_phone = models.CharField(max_length=40, blank=True)
     contact_purged_at = models.DateTimeField(null=True, blank=True)
     # The patron's status link. Cleared when the contact is purged, so old links stop working.
-    status_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_tickets")
     # Departments the ticket came from or passed through: they keep seeing it after a hand-off.
@@ -246,6 +246,33 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def hash_status_token(token: str) -> str:
+    # 256 random bits: a fast hash is enough, as for API tokens.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class StatusLink(models.Model):
+    """A link that lets the patron follow their request without an account (security R3).
+
+    Only the SHA-256 of the token is stored: the link itself exists only in the e-mail or
+    on the screen it was made for. Each patron e-mail carries a fresh link, so none has to be
+    re-sent; every link expires (see services.status_link_issue and the selector)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="status_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Status link for #{self.ticket_id} (until {self.expires_at:%Y-%m-%d})"
 
 
 class TicketEvent(models.Model):

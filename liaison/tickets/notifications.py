@@ -62,8 +62,16 @@ def ticket_url(ticket) -> str:
     return settings.SITE_URL + reverse("tickets:detail", kwargs={"reference": ticket.reference})
 
 
-def status_url(ticket) -> str:
-    return settings.SITE_URL + reverse("tickets:status", kwargs={"token": ticket.status_token})
+def status_url_for_token(token: str) -> str:
+    return settings.SITE_URL + reverse("tickets:status", kwargs={"token": token})
+
+
+def fresh_status_url(ticket) -> str:
+    """A new link for this message (only hashes are stored, so a link is never re-sent)."""
+    from liaison.tickets.services import status_link_issue
+
+    _link, token = status_link_issue(ticket=ticket)
+    return status_url_for_token(token)
 
 
 STAFF_KINDS = {
@@ -145,13 +153,21 @@ def _staff_recipients(event) -> list[str]:
     return unique
 
 
+# Events that write to the patron (besides "resolved"); only these mint a status link.
+PATRON_KINDS = {"created", "promoted", "reply"}
+
+
 def _patron_message(event) -> Outgoing | None:
     from liaison.tickets.models import Ticket, TicketEvent
 
     ticket = event.ticket
-    if not ticket.patron_email or ticket.contact_purged_at or not ticket.status_token:
+    if not ticket.patron_email or ticket.contact_purged_at:
         return None
-    link = status_url(ticket)
+    if event.kind not in PATRON_KINDS and not (
+        event.kind == TicketEvent.Kind.STATE_CHANGED and event.to_state == Ticket.State.RESOLVED
+    ):
+        return None
+    link = fresh_status_url(ticket)
     number = f"#{ticket.number}"
     if event.kind in (TicketEvent.Kind.CREATED, TicketEvent.Kind.PROMOTED):
         body = (

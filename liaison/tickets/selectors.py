@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from liaison.accounts.models import User
 from liaison.core.roles import DESK_ROLES, Role
 from liaison.tickets import policy
-from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent
+from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent, hash_status_token
 
 State = Ticket.State
 
@@ -279,11 +279,40 @@ def ticket_counts_for(*, user) -> dict[str, int]:
     return counts
 
 
-def ticket_get_by_status_token(*, token: str) -> Ticket:
-    """The patron's page: a long random token, or 404. Nothing about who asked."""
+@dataclass(frozen=True)
+class StatusLinkSummary:
+    live: int
+    latest_expires_at: dt.datetime | None
+
+
+def status_link_summary(*, ticket: Ticket, now: dt.datetime | None = None) -> StatusLinkSummary:
+    """How many of the patron's links still work, and until when the newest does."""
+    now = now or timezone.now()
+    if ticket.contact_purged_at is not None:
+        return StatusLinkSummary(0, None)
+    cutoff = None
+    if ticket.closed_at is not None:
+        cutoff = ticket.closed_at + dt.timedelta(days=settings.LIAISON_STATUS_LINK_DAYS_AFTER_CLOSE)
+        if cutoff <= now:
+            return StatusLinkSummary(0, None)
+    figures = ticket.status_links.filter(expires_at__gt=now).aggregate(live=Count("id"), latest=Max("expires_at"))
+    latest = figures["latest"]
+    if latest is not None and cutoff is not None:
+        latest = min(latest, cutoff)
+    return StatusLinkSummary(figures["live"], latest)
+
+
+STATUS_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
+
+
+def ticket_get_by_status_token(*, token: str, now: dt.datetime | None = None) -> Ticket:
+    """The patron's page: a live link, or 404 (the same 404 for unknown, malformed and expired
+    links, so none can be told apart). Nothing about who asked."""
     token = (token or "").strip()
-    if len(token) < 32 or len(token) > 64:
+    if not STATUS_TOKEN.fullmatch(token):
         raise Http404("No such request.")
+    now = now or timezone.now()
+    closed_long_ago = now - dt.timedelta(days=settings.LIAISON_STATUS_LINK_DAYS_AFTER_CLOSE)
     ticket = (
         Ticket.objects.select_related("queue__department")
         .prefetch_related(
@@ -295,7 +324,12 @@ def ticket_get_by_status_token(*, token: str) -> Ticket:
                 to_attr="public_events",
             )
         )
-        .filter(status_token=token)
+        .filter(
+            status_links__token_hash=hash_status_token(token),
+            status_links__expires_at__gt=now,
+            contact_purged_at=None,
+        )
+        .filter(Q(closed_at=None) | Q(closed_at__gt=closed_long_ago))
         .first()
     )
     if ticket is None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
@@ -19,7 +20,16 @@ from django.utils import timezone
 
 from liaison.audit.services import audit_record
 from liaison.tickets import notifications, policy, uploads
-from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Reply, Ticket, TicketEvent
+from liaison.tickets.models import (
+    Attachment,
+    ContactAccessLog,
+    Queue,
+    Reply,
+    StatusLink,
+    Ticket,
+    TicketEvent,
+    hash_status_token,
+)
 
 State = Ticket.State
 Kind = TicketEvent.Kind
@@ -165,7 +175,6 @@ def _open_ticket(
         patron_name=patron_name,
         patron_email=patron_email,
         patron_phone=patron_phone,
-        status_token=secrets.token_urlsafe(32),
         search_text=f"{subject}\n{description}",
     )
     if interaction is not None:
@@ -469,7 +478,8 @@ def ticket_attach(*, actor, ticket: Ticket, upload) -> Attachment:
         sha256=checked.sha256,
         uploaded_by=actor,
     )
-    attachment.file.save(f"upload{checked.extension}", upload, save=False)
+    content = ContentFile(checked.rewritten) if checked.rewritten is not None else upload
+    attachment.file.save(f"upload{checked.extension}", content, save=False)
     try:
         with transaction.atomic():
             attachment.save()
@@ -620,6 +630,39 @@ def ticket_contact_reveal(*, actor, ticket: Ticket, reason: str = "") -> Contact
     return details
 
 
+# --- Status links for the patron (security R3: random, stored hashed, expiring).
+
+
+def status_link_issue(*, ticket: Ticket, actor=None, now: dt.datetime | None = None) -> tuple[StatusLink, str]:
+    """Make a new link to the patron's status page; returns it with its token, which is never
+    stored and cannot be shown again. Each patron e-mail gets its own, so old ones are never
+    re-sent; staff make one to hand to a patron in person."""
+    if ticket.contact_purged_at is not None:
+        raise ValidationError({"status_link": "This ticket's patron details were purged; it has no status page now."})
+    if actor is not None:
+        _require_view(actor, ticket)
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    link = StatusLink.objects.create(
+        ticket=ticket,
+        token_hash=hash_status_token(token),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.LIAISON_STATUS_LINK_DAYS),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if actor is not None:
+        audit_record(
+            actor=actor, action="ticket.status_link", obj=ticket, after={"expires_at": link.expires_at.isoformat()}
+        )
+    return link, token
+
+
+def status_links_delete_expired(*, now: dt.datetime | None = None) -> int:
+    """Expired links are useless; their rows go with the daily purge."""
+    deleted, _ = StatusLink.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
 def retention_days() -> int:
     return int(getattr(settings, "LIAISON_CONTACT_RETENTION_DAYS", 30))
 
@@ -642,8 +685,9 @@ def tickets_purge_contacts(*, older_than_days: int | None = None, now: dt.dateti
     for start in range(0, len(ids), 500):
         batch = ids[start : start + 500]
         Ticket.objects.filter(pk__in=batch).update(
-            patron_name="", patron_email="", patron_phone="", status_token=None, contact_purged_at=now
+            patron_name="", patron_email="", patron_phone="", contact_purged_at=now
         )
+        StatusLink.objects.filter(ticket_id__in=batch).delete()
         TicketEvent.objects.bulk_create(
             TicketEvent(ticket_id=pk, kind=Kind.CONTACT_PURGED, at=now, data={"retention_days": days}) for pk in batch
         )

@@ -21,5 +21,8 @@ def send_ticket_event_mail(event_id: int) -> int:
 def purge_ticket_contacts_daily() -> int:
     """Purge patron contact details LIAISON_CONTACT_RETENTION_DAYS after tickets close."""
     purged = services.tickets_purge_contacts()
-    logger.info("Purged patron contact details from %d closed ticket(s).", purged)
+    expired = services.status_links_delete_expired()
+    logger.info(
+        "Purged patron contact details from %d closed ticket(s); removed %d expired status link(s).", purged, expired
+    )
     return purged

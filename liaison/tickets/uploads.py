@@ -3,6 +3,11 @@
 A file is accepted only when its extension is on the allowlist AND its first bytes are what
 that extension promises (a `.exe` renamed `.pdf` starts with "MZ", not "%PDF-"). SVG and HTML
 are never accepted: both can carry script. Errors name the field: "attachment: …".
+
+Images are decoded and written again with Pillow before they are stored. That drops EXIF
+(a phone photo's GPS position), comments and anything appended after the picture (the HTML
+half of a PNG/HTML polyglot). The pixel count is checked from the header before decoding, so
+a "decompression bomb" is refused without being expanded in memory.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 FIELD = "attachment"
 SNIFF_BYTES = 64 * 1024
@@ -56,6 +62,17 @@ KNOWN_SIGNATURES: list[tuple[bytes, str]] = [
     (b"7z\xbc\xaf", "a 7-Zip archive"),
     (b"\xd0\xcf\x11\xe0", "an old-style Office file"),
 ]
+
+
+IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF"}
+
+
+def max_pixels() -> int:
+    return int(float(getattr(settings, "LIAISON_IMAGE_MAX_MEGAPIXELS", 40)) * 1_000_000)
+
+
+def _pixel_limit() -> str:
+    return f"the limit is {max_pixels() / 1_000_000:g} million pixels"
 
 
 def max_bytes() -> int:
@@ -121,6 +138,38 @@ def _content_matches(extension: str, head: bytes, upload) -> bool:
     return False
 
 
+def rewrite_image(extension: str, upload) -> bytes:
+    """The image decoded and encoded again, with no metadata; refuses what cannot be decoded."""
+    label = ALLOWED[extension].label
+    upload.seek(0)
+    try:
+        with Image.open(upload, formats=[IMAGE_FORMATS[extension]]) as image:  # reads the header only
+            width, height = image.size
+            if width * height > max_pixels():
+                raise ValidationError({FIELD: f"The image is {width:,}×{height:,} pixels; {_pixel_limit()}."})
+            image.load()
+            output = io.BytesIO()
+            if extension == ".gif":
+                image.info.pop("comment", None)
+                image.save(output, "GIF", save_all=getattr(image, "is_animated", False))
+            elif extension == ".png":
+                image.save(output, "PNG")  # no text chunks and no eXIf unless asked for
+            else:
+                upright = ImageOps.exif_transpose(image)  # keep the photo the right way up without its EXIF
+                if upright.mode not in ("RGB", "L", "CMYK"):
+                    upright = upright.convert("RGB")
+                upright.save(output, "JPEG", quality=90, icc_profile=image.info.get("icc_profile"))
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:  # Pillow's own guard fired while reading the header
+        raise ValidationError({FIELD: f"The image has far too many pixels; {_pixel_limit()}."}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise ValidationError(
+            {FIELD: f"The file is named {extension} but it could not be read as a {label}."}
+        ) from None
+    return output.getvalue()
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     name: str
@@ -128,6 +177,7 @@ class CheckedUpload:
     content_type: str
     size: int
     sha256: str
+    rewritten: bytes | None = None  # what to store instead of the upload (images)
 
 
 def inspect_upload(upload) -> CheckedUpload:
@@ -157,6 +207,16 @@ def inspect_upload(upload) -> CheckedUpload:
         detail = f" (it looks like {actual})" if actual and actual != f"a {kind.label}" else ""
         raise ValidationError(
             {FIELD: f"The file is named {extension} but its contents are not a {kind.label}{detail}."}
+        )
+    if extension in IMAGE_FORMATS:
+        rewritten = rewrite_image(extension, upload)
+        return CheckedUpload(
+            name=name,
+            extension=extension,
+            content_type=kind.content_type,
+            size=len(rewritten),
+            sha256=hashlib.sha256(rewritten).hexdigest(),
+            rewritten=rewritten,
         )
     digest = hashlib.sha256()
     upload.seek(0)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tickets/<uuid:reference>/reply/", views.ticket_reply, name="reply"),
     path("tickets/<uuid:reference>/follow/", views.ticket_follow, name="follow"),
     path("tickets/<uuid:reference>/contact/", views.contact_reveal, name="contact"),
+    path("tickets/<uuid:reference>/status-link/", views.status_link_new, name="status_link"),
     path("tickets/<uuid:reference>/attachments/", views.ticket_attach, name="attach"),
     path("tickets/<uuid:reference>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("tickets/<uuid:reference>/articles/", views.article_link, name="article_link"),

@@ -222,9 +222,7 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
         "can_reveal": policy.can_reveal_contact(user, ticket),
         "next_states": [Ticket.State(s) for s in services.allowed_next_states(ticket)],
         "waiting_choices": Ticket.WaitingOn.choices,
-        "status_url": request.build_absolute_uri(reverse("tickets:status", args=[ticket.status_token]))
-        if ticket.status_token
-        else "",
+        "status_link": selectors.status_link_summary(ticket=ticket),
         "reply_form": forms.ReplyForm(),
         "attachment_form": forms.AttachmentForm(),
         "contact_form": forms.ContactRevealForm(),
@@ -477,6 +475,23 @@ def ticket_follow(request, reference):
     services.ticket_follow(actor=request.user, ticket=ticket, follow=follow)
     messages.success(request, "You follow this ticket." if follow else "You no longer follow this ticket.")
     return _back_to(ticket)
+
+
+@roles(*DESK_ROLES)
+@require_POST
+def status_link_new(request, reference):
+    """A new link to hand the patron; shown once, since only its hash is kept."""
+    ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
+    try:
+        link, token = services.status_link_issue(ticket=ticket, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.message_dict.get("status_link", exc.messages)))
+        return _back_to(ticket)
+    url = request.build_absolute_uri(reverse("tickets:status", args=[token]))
+    context = _detail_context(request, ticket, new_status_url=url, new_status_link=link)
+    response = render(request, "tickets/detail.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- The patron's page -------------------------------------------------------------------

@@ -15,7 +15,21 @@ from liaison.tickets import services
 from liaison.tickets.models import Queue
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+def image_bytes(fmt: str = "PNG", size=(24, 16), **save_options) -> bytes:
+    """A real, decodable image (uploads are decoded and re-encoded, so fakes are refused)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buffer, fmt, **save_options)
+    return buffer.getvalue()
+
+
+PNG_BYTES = image_bytes("PNG")
+JPEG_BYTES = image_bytes("JPEG")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 import io
 import os
+import re
 import stat
 import zipfile
 
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from liaison.core.roles import Role
 from liaison.tickets import services
 from liaison.tickets.models import Attachment, TicketEvent
-from liaison.tickets.tests.conftest import PDF_BYTES, PNG_BYTES
+from liaison.tickets.tests.conftest import JPEG_BYTES, PDF_BYTES, PNG_BYTES, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_office_images_and_text_files_that_are_what_they_say_are_accepted(make_t
     accepted = [
         _attach(ticket, user, "thesis.docx", _docx()),
         _attach(ticket, user, "screen.png", PNG_BYTES),
-        _attach(ticket, user, "photo.JPG", b"\xff\xd8\xff\xe0" + b"\x00" * 64),
+        _attach(ticket, user, "photo.JPG", JPEG_BYTES),
         _attach(ticket, user, "error.txt", "Fehler: Drucker offline – Schacht 2\r\n".encode()),
         _attach(ticket, user, "export.csv", b"name,count\nprinter,3\n"),
     ]
@@ -184,3 +185,104 @@ def test_the_api_takes_a_multipart_upload_and_names_the_field_on_refusal(client_
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["field"] == "attachment"
     assert Attachment.objects.count() == 1
+
+
+# --- Images are decoded and written again (security reference F1).
+
+
+def _stored_image(private_media):
+    from PIL import Image
+
+    (path,) = _stored_files(private_media)
+    return path, Image.open(path)
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header claims a huge canvas: what a decompression bomb looks like."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_phone_photo_is_stored_without_its_gps_position(make_ticket, users, private_media):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make
+    exif[0x0112] = 6  # orientation: rotated 90°
+    exif.get_ifd(0x8825)[2] = (42.0, 21.0, 30.0)  # GPS latitude
+    photo = image_bytes("JPEG", size=(40, 20), exif=exif.tobytes())
+    assert Image.open(io.BytesIO(photo)).getexif().get_ifd(0x8825), "the test photo must carry GPS"
+
+    attachment = _attach(make_ticket(), users[Role.LIBRARY_STAFF], "IMG_0001.jpg", photo)
+    path, stored = _stored_image(private_media)
+    assert dict(stored.getexif()) == {}
+    assert stored.size == (20, 40), "turned the right way up before the orientation tag was dropped"
+    assert attachment.size == path.stat().st_size
+    assert re.fullmatch(r"[0-9a-f-]{36}\.jpg", path.name)
+
+
+def test_a_png_html_polyglot_is_stored_without_its_html(make_ticket, users, private_media):
+    polyglot = PNG_BYTES + b"<html><script>alert(document.cookie)</script></html>"
+    _attach(make_ticket(), users[Role.LIBRARY_STAFF], "chart.png", polyglot)
+    path, stored = _stored_image(private_media)
+    assert stored.format == "PNG"
+    assert b"<script" not in path.read_bytes()
+
+
+def test_png_text_chunks_and_gif_comments_are_dropped(make_ticket, users, private_media):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Jordan Patron, jordan@college.example")
+    ticket = make_ticket()
+    _attach(ticket, users[Role.LIBRARY_STAFF], "screen.png", image_bytes("PNG", pnginfo=info))
+    _attach(ticket, users[Role.LIBRARY_STAFF], "anim.gif", image_bytes("GIF", comment=b"jordan@college.example"))
+    for path in _stored_files(private_media):
+        assert b"jordan@college.example" not in path.read_bytes(), path.suffix
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(make_ticket, users, private_media):
+    ticket = make_ticket()
+    with pytest.raises(ValidationError) as refused:
+        _attach(ticket, users[Role.LIBRARY_STAFF], "bomb.png", _png_header_only(20_000, 20_000))
+    assert refused.value.message_dict["attachment"] == [
+        "The image has far too many pixels; the limit is 40 million pixels."
+    ]
+    assert _stored_files(private_media) == [] and Attachment.objects.count() == 0
+
+
+def test_an_image_over_the_pixel_limit_is_refused_with_its_size(make_ticket, users, settings, private_media):
+    settings.LIAISON_IMAGE_MAX_MEGAPIXELS = 8  # a 3000×3000 header is within Pillow's own guard
+    with pytest.raises(ValidationError) as refused:
+        _attach(make_ticket(), users[Role.LIBRARY_STAFF], "scan.png", _png_header_only(3_000, 3_000))
+    assert refused.value.message_dict["attachment"] == [
+        "The image is 3,000×3,000 pixels; the limit is 8 million pixels."
+    ]
+    assert _stored_files(private_media) == []
+
+
+def test_an_image_that_cannot_be_decoded_is_refused(make_ticket, users, private_media):
+    broken = PNG_BYTES[:40] + b"\x00" * 40  # the right signature, then garbage
+    with pytest.raises(ValidationError) as refused:
+        _attach(make_ticket(), users[Role.LIBRARY_STAFF], "screen.png", broken)
+    assert refused.value.message_dict["attachment"] == [
+        "The file is named .png but it could not be read as a PNG image."
+    ]
+    assert _stored_files(private_media) == []
+
+
+def test_a_jpeg_named_png_is_refused(make_ticket, users, private_media):
+    with pytest.raises(ValidationError) as refused:
+        _attach(make_ticket(), users[Role.LIBRARY_STAFF], "screen.png", JPEG_BYTES)
+    assert "not a PNG image (it looks like a JPEG image)" in refused.value.message_dict["attachment"][0]

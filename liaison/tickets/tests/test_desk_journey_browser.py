@@ -66,7 +66,11 @@ def test_a_question_crosses_from_the_library_desk_to_it_and_back(page, live_serv
     page.wait_for_url(re.compile(r"/tickets/[0-9a-f-]{36}/$"))
     ticket = Ticket.objects.get(interaction=technology)
     assert str(ticket.reference) in page.url or ticket.subject in page.content()
+    # The patron has no account: the librarian hands over a status link (shown once).
+    page.get_by_role("button", name="Make a link for the patron").click()
+    page.wait_for_load_state()
     status_link = page.get_by_label("Status link to give the patron").input_value()
+    assert "/status/" in status_link
     page.get_by_label("Hand off or move to").select_option(str(Queue.objects.get(slug="it-printing").pk))
     page.get_by_label("Note for the receiving side").fill("Driver issue, not a library printer fault.")
     page.get_by_role("button", name="Hand off / move").click()

@@ -48,7 +48,7 @@ def test_the_purge_removes_contact_n_days_after_closing_and_keeps_the_statistics
     for ticket in (old, exactly):
         ticket.refresh_from_db()
         assert (ticket.patron_name, ticket.patron_email, ticket.patron_phone) == ("", "", "")
-        assert ticket.contact_purged_at is not None and ticket.status_token is None
+        assert ticket.contact_purged_at is not None and not ticket.status_links.exists()
         assert ticket.events.filter(kind=TicketEvent.Kind.CONTACT_PURGED).count() == 1
     for ticket in (recent, still_open):
         ticket.refresh_from_db()

@@ -1,16 +1,26 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from liaison.core.roles import Role
 from liaison.tickets import services
-from liaison.tickets.models import Reply, Ticket
+from liaison.tickets.models import Reply, StatusLink, Ticket
 
 pytestmark = pytest.mark.django_db
 State = Ticket.State
+LINK = re.compile(r"/status/([A-Za-z0-9_-]{43})/")
+
+
+def _token(ticket) -> str:
+    """A fresh status link's token, as staff would hand it to the patron."""
+    return services.status_link_issue(ticket=ticket)[1]
+
+
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
@@ -32,7 +42,7 @@ def test_script_in_a_reply_is_shown_as_text(client_as, make_ticket, users):
     ticket = make_ticket(subject=SCRIPT, description=SCRIPT)
     services.ticket_reply(actor=users[Role.LIBRARY_STAFF], ticket=ticket, body=SCRIPT)
     services.ticket_reply(actor=users[Role.LIBRARY_STAFF], ticket=ticket, body=SCRIPT, is_internal=True)
-    for url in (f"/tickets/{ticket.reference}/", "/tickets/queue/", "/tickets/", f"/status/{ticket.status_token}/"):
+    for url in (f"/tickets/{ticket.reference}/", "/tickets/queue/", "/tickets/", f"/status/{_token(ticket)}/"):
         body = client_as(Role.LIBRARY_STAFF).get(url).content.decode()
         assert "<script>alert" not in body, url
         assert "<img src=x" not in body, url
@@ -77,7 +87,7 @@ def test_the_htmx_reply_returns_only_the_conversation(client_as, make_ticket):
 
 def test_the_patron_page_shows_progress_but_no_internal_notes_contact_or_staff(client, make_ticket, users):
     ticket = _ticket_with_history(make_ticket, users)
-    response = client.get(f"/status/{ticket.status_token}/")  # no account
+    response = client.get(f"/status/{_token(ticket)}/")  # no account
     assert response.status_code == 200
     body = response.content.decode()
     assert "Wi-Fi drops on the third floor" in body
@@ -96,7 +106,7 @@ def test_the_patron_page_follows_a_hand_off_without_the_hand_off_note(client, ma
     services.ticket_hand_off(
         actor=users[Role.LIBRARY_STAFF], ticket=ticket, queue=queues["help_desk"], note="SENTINEL-HANDOFF-NOTE"
     )
-    body = client.get(f"/status/{ticket.status_token}/").content.decode()
+    body = client.get(f"/status/{_token(ticket)}/").content.decode()
     assert "Passed to the IT" in body
     assert "SENTINEL-HANDOFF-NOTE" not in body
 
@@ -110,7 +120,7 @@ def test_an_unknown_or_short_token_is_a_404(client, make_ticket):
 
 def test_the_status_api_hides_internal_notes(client, make_ticket, users):
     ticket = _ticket_with_history(make_ticket, users)
-    response = client.get(f"/api/v1/tickets/status/{ticket.status_token}")
+    response = client.get(f"/api/v1/tickets/status/{_token(ticket)}")
     assert response.status_code == 200
     text = response.content.decode()
     assert "SENTINEL-INTERNAL" not in text and "ana.alvarez" not in text
@@ -124,7 +134,8 @@ def test_the_patron_is_mailed_public_replies_and_the_resolution_with_the_link_bu
     with django_capture_on_commit_callbacks(execute=True):
         ticket = make_ticket(patron_email="ana@students.college.example")
     ack = [m for m in mail.outbox if m.to == ["ana@students.college.example"]]
-    assert len(ack) == 1 and ticket.status_token in ack[0].body
+    assert len(ack) == 1
+    (first_token,) = LINK.findall(ack[0].body)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_change_state(actor=librarian, ticket=ticket, state=State.OPEN)
@@ -136,7 +147,11 @@ def test_the_patron_is_mailed_public_replies_and_the_resolution_with_the_link_bu
         f"New reply on your request #{ticket.pk}",
         f"Your request #{ticket.pk} is resolved",
     ]
-    assert all(f"/status/{ticket.status_token}/" in m.body for m in to_patron)
+    tokens = [token for m in to_patron for token in LINK.findall(m.body)]
+    assert len(tokens) == 2 and len({first_token, *tokens}) == 3, "each e-mail carries its own link"
+    for token in (first_token, *tokens):  # and every one of them works
+        assert Client().get(f"/status/{token}/").status_code == 200
+    assert not StatusLink.objects.filter(token_hash__in=[first_token, *tokens]).exists(), "only hashes are kept"
     assert not any("SENTINEL-NOTE" in m.body for m in to_patron)
     assert not any("ana@students" in m.body for m in mail.outbox if m.to != ["ana@students.college.example"])
 
@@ -166,7 +181,7 @@ def test_a_failed_mail_is_logged_not_swallowed(
 
 def test_the_status_link_stops_working_once_contact_is_purged(client, make_ticket, users):
     ticket = _ticket_with_history(make_ticket, users)
-    token = ticket.status_token
+    token = _token(ticket)
     librarian = users[Role.LIBRARY_STAFF]
     services.ticket_change_state(actor=librarian, ticket=ticket, state=State.RESOLVED)
     services.ticket_change_state(actor=librarian, ticket=ticket, state=State.CLOSED)
@@ -182,3 +197,114 @@ def test_a_subject_with_line_breaks_cannot_inject_mail_headers(make_ticket, djan
         assert "\n" not in message.subject and "\r" not in message.subject
         assert message.bcc == []
         assert "everyone@evil.example" not in message.recipients()
+
+
+# --- Security R3: links are random, stored hashed, and expire.
+
+
+def test_only_the_hash_of_a_link_is_stored(make_ticket):
+    ticket = make_ticket()
+    link, token = services.status_link_issue(ticket=ticket)
+    assert len(token) == 43 and link.token_hash != token
+    assert not any(token in str(value) for value in StatusLink.objects.values_list().get())
+    assert not any(token in str(value) for value in Ticket.objects.values_list().get(pk=ticket.pk))
+
+
+def test_a_link_expires_after_its_days(client, make_ticket, settings):
+    settings.LIAISON_STATUS_LINK_DAYS = 30
+    ticket = make_ticket()
+    made = timezone.now() - dt.timedelta(days=31)
+    _link, old = services.status_link_issue(ticket=ticket, now=made)
+    _link, fresh = services.status_link_issue(ticket=ticket)
+    assert client.get(f"/status/{old}/").status_code == 404
+    assert client.get(f"/api/v1/tickets/status/{old}").status_code == 404
+    assert client.get(f"/status/{fresh}/").status_code == 200
+
+
+def test_links_stop_working_a_week_after_the_ticket_closes(client, make_ticket, users, settings):
+    settings.LIAISON_STATUS_LINK_DAYS_AFTER_CLOSE = 7
+    ticket = make_ticket()
+    token = _token(ticket)
+    librarian = users[Role.LIBRARY_STAFF]
+    for state in (State.OPEN, State.RESOLVED, State.CLOSED):
+        services.ticket_change_state(actor=librarian, ticket=ticket, state=state)
+    assert client.get(f"/status/{token}/").status_code == 200  # closed today: still there
+    Ticket.objects.filter(pk=ticket.pk).update(closed_at=timezone.now() - dt.timedelta(days=8))
+    assert client.get(f"/status/{token}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [
+        "{number}",  # the ticket number
+        "{reference}",  # the ticket's public reference
+        "{number}-ana@students.college.example",
+        "{token}x",  # too long
+        "{token_short}",  # too short
+        "{token_bad}",  # the right length, a character outside the alphabet
+    ],
+)
+def test_guessable_or_malformed_values_are_a_404(client, make_ticket, guess):
+    ticket = make_ticket(patron_email="ana@students.college.example")
+    token = _token(ticket)
+    value = guess.format(
+        number=ticket.pk, reference=ticket.reference, token=token, token_short=token[:42], token_bad=token[:42] + "."
+    )
+    assert client.get(f"/status/{value}/").status_code == 404
+    assert client.get(f"/api/v1/tickets/status/{value}").status_code == 404
+
+
+def test_walking_ticket_numbers_on_the_status_url_finds_nothing(client, make_ticket):
+    tickets = [make_ticket() for _ in range(3)]
+    for ticket in tickets:
+        _token(ticket)
+    for number in range(1, max(t.pk for t in tickets) + 2):
+        assert client.get(f"/status/{number}/").status_code == 404
+
+
+def test_staff_make_a_link_to_hand_over_and_see_it_once(client_as, make_ticket):
+    ticket = make_ticket()
+    staff = client_as(Role.LIBRARY_STAFF)
+    page = staff.get(f"/tickets/{ticket.reference}/").content.decode()
+    assert "No working link" in page
+    made = staff.post(f"/tickets/{ticket.reference}/status-link/")
+    assert made.status_code == 200 and made["Cache-Control"] == "private, no-store"
+    (token,) = set(LINK.findall(made.content.decode()))
+    assert "cannot be shown again" in made.content.decode()
+    again = staff.get(f"/tickets/{ticket.reference}/").content.decode()
+    assert token not in again and "1 working link" in again
+    assert Client().get(f"/status/{token}/").status_code == 200
+
+
+def test_the_api_makes_a_link_once_and_reports_how_many_work(client_as, make_ticket):
+    ticket = make_ticket()
+    staff = client_as(Role.LIBRARY_STAFF)
+    made = staff.post(f"/api/v1/tickets/{ticket.pk}/status-links")
+    assert made.status_code == 201, made.content
+    token = LINK.search(made.json()["url"]).group(1)
+    detail = staff.get(f"/api/v1/tickets/{ticket.pk}").json()
+    assert detail["status_links_live"] == 1 and detail["status_link_expires_at"]
+    assert token not in staff.get(f"/api/v1/tickets/{ticket.pk}").content.decode()
+    assert Client().get(f"/api/v1/tickets/status/{token}").status_code == 200
+
+
+def test_no_link_is_made_for_a_purged_ticket(client_as, make_ticket, users):
+    ticket = make_ticket(patron_email="ana@students.college.example")
+    librarian = users[Role.LIBRARY_STAFF]
+    for state in (State.OPEN, State.RESOLVED, State.CLOSED):
+        services.ticket_change_state(actor=librarian, ticket=ticket, state=state)
+    services.tickets_purge_contacts(older_than_days=30, now=timezone.now() + dt.timedelta(days=31))
+    ticket.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.status_link_issue(ticket=ticket, actor=librarian)
+    assert list(refused.value.message_dict) == ["status_link"]
+    response = client_as(Role.LIBRARY_STAFF).post(f"/api/v1/tickets/{ticket.pk}/status-links")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "status_link"
+
+
+def test_expired_links_are_deleted_by_the_daily_job(make_ticket):
+    ticket = make_ticket()
+    services.status_link_issue(ticket=ticket, now=timezone.now() - dt.timedelta(days=40))
+    services.status_link_issue(ticket=ticket)
+    assert services.status_links_delete_expired() == 1
+    assert StatusLink.objects.count() == 1
