@@ -24,7 +24,7 @@ def test_the_home_panel_counts_my_tickets_overdue_ones_and_my_departments_unassi
     services.ticket_assign(actor=it, ticket=closed, assignee=it)
     Ticket.objects.filter(pk=closed.pk).update(state="closed", resolved_at=timezone.now(), closed_at=timezone.now())
 
-    assert ticket_counts_for(user=it) == {"assigned": 2, "overdue": 1, "unassigned": 1}
+    assert ticket_counts_for(user=it) == {"assigned": 2, "overdue": 1, "unassigned": 1, "unassigned_capped": False}
 
 
 def test_the_home_page_shows_those_figures(client, make_ticket, people):
@@ -34,3 +34,15 @@ def test_the_home_page_shows_those_figures(client, make_ticket, people):
     html = client.get("/home/").content.decode()
     assert "0 assigned to me" in html
     assert "1 unassigned in IT" in html
+
+
+def test_a_large_backlog_is_shown_as_a_capped_figure(client, make_ticket, people, monkeypatch):
+    from liaison.tickets import selectors
+
+    monkeypatch.setattr(selectors, "UNASSIGNED_COUNT_CAP", 2)
+    it = people[Role.IT_STAFF]
+    for n in range(3):
+        make_ticket(queue="help_desk", actor=it, subject=f"Backlog {n}")
+    assert ticket_counts_for(user=it)["unassigned"] == 2 and ticket_counts_for(user=it)["unassigned_capped"]
+    client.force_login(it)
+    assert "2+ unassigned in IT" in client.get("/home/").content.decode()
