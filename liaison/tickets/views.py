@@ -369,6 +369,8 @@ def ticket_attach(request, reference):
             for problems in getattr(exc, "message_dict", {"attachment": exc.messages}).values():
                 for problem in problems:
                     form.add_error("file", problem)
+            # Also at the top of the page: on a phone the form is far below the fold.
+            messages.error(request, "The file was not attached: " + " ".join(form.errors["file"]))
         else:
             messages.success(request, f"Attached {attachment.original_name}.")
             return _back_to(ticket)
