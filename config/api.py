@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -11,6 +12,7 @@ from liaison.accounts.api import router as accounts_router
 from liaison.accounts.api_auth import UNDECLARED
 from liaison.core.api_json import OrjsonParser, OrjsonRenderer
 from liaison.core.errors import django_validation_errors, error_body, pydantic_errors
+from liaison.core.errors_views import database_unavailable_response
 from liaison.desk.api import router as desk_router
 from liaison.directory.api import router as directory_router
 from liaison.imports.api import router as imports_router
@@ -62,6 +64,13 @@ def on_forbidden(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return api.create_response(request, error_body(str(exc) or "Not found."), status=404)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request, exc):
+    # Nothing was stored; the client may send the same request again (see core/errors_views.py).
+    return database_unavailable_response(request)
 
 
 @api.exception_handler(HttpError)
