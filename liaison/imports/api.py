@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from liaison.accounts.api_auth import api_access
 from liaison.imports import selectors
@@ -93,6 +93,7 @@ class MappingOut(Schema):
     constants: dict[str, Any]
     value_maps: dict[str, Any]
     date_format: str
+    time_zone: str = Field(description="How times without an offset are read; '' means the site's time zone.")
     updated_at: dt.datetime
 
 
@@ -191,6 +192,7 @@ def mapping_list(request, importer: str = ""):
             "constants": m.constants,
             "value_maps": m.value_maps,
             "date_format": m.date_format,
+            "time_zone": m.time_zone,
             "updated_at": m.updated_at,
         }
         for m in selectors.import_mapping_list(importer=importer)

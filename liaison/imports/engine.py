@@ -91,6 +91,7 @@ def check_rows(
     progress: Callable[[int], None] | None = None,
 ) -> CheckResult:
     result = CheckResult(rows_total=parsed.rows_total)
+    importer.time_zone = compiled.mapping.time_zone
     for problem in parsed.problems:
         result.rejections.append(Rejection(problem.line, ROW, problem.message))
 

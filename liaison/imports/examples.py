@@ -84,4 +84,5 @@ def bampfa_form_data(service_point: str = "film-study-center") -> dict[str, str]
         "col__note__0": "research need",
         "const__service_point": service_point,
         "date_format": "mdy",
+        "time_zone": "America/Los_Angeles",  # the log was kept at Berkeley
     }

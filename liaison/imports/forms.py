@@ -3,7 +3,10 @@ importer's target fields and the uploaded file's columns."""
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from liaison.imports import values
@@ -39,6 +42,14 @@ class UploadForm(forms.Form):
         return upload
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    site = settings.TIME_ZONE
+    return [
+        ("", f"This campus's time ({site})"),
+        *((name, name.replace("_", " ")) for name in sorted(available_timezones())),
+    ]
+
+
 class MappingForm(forms.Form):
     """One group of inputs per target field: the column(s) it comes from, a default for the
     whole file, and a value map written as "source = target" lines."""
@@ -47,7 +58,7 @@ class MappingForm(forms.Form):
     date_format = forms.ChoiceField(
         label="Dates in the file",
         choices=[*values.DATE_ORDERS.items(), (CUSTOM_FORMAT, "Another format (write it below)")],
-        help_text="ISO dates (2021-03-24) are understood whatever you choose. Times are in the site's time zone.",
+        help_text="ISO dates (2021-03-24) are understood whatever you choose.",
     )
     date_format_custom = forms.CharField(
         label="Date format",
@@ -55,11 +66,17 @@ class MappingForm(forms.Form):
         help_text="Python strptime codes, e.g. %d.%m.%Y %H:%M",
         max_length=60,
     )
+    time_zone = forms.ChoiceField(
+        label="Times in the file are in",
+        required=False,
+        help_text="Choose where the log was kept when it comes from another campus; times with an offset (…+02:00, …Z) keep it.",
+    )
 
     def __init__(self, *args, importer: Importer, headers: list[str], initial_mapping: Mapping | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.importer = importer
         self.headers = headers
+        self.fields["time_zone"].choices = time_zone_choices()
         self.mapping: Mapping | None = None
         # A saved mapping may name columns this file lacks: offer them, so the check says so.
         missing = []
@@ -132,6 +149,7 @@ class MappingForm(forms.Form):
         else:
             initial["date_format"] = CUSTOM_FORMAT
             initial["date_format_custom"] = mapping.date_format
+        initial["time_zone"] = mapping.time_zone
         return initial
 
     def groups(self) -> list[dict]:
@@ -184,7 +202,10 @@ class MappingForm(forms.Form):
                 self.add_error("date_format_custom", "Write the date format, e.g. %d.%m.%Y %H:%M.")
                 date_format = values.DEFAULT_DATE_ORDER
         # Check the rest even when a value map or the date format is wrong: every problem at once.
-        mapping = Mapping(columns=columns, constants=constants, value_maps=value_maps, date_format=date_format)
+        time_zone = (data.get("time_zone") or "").strip()
+        mapping = Mapping(
+            columns=columns, constants=constants, value_maps=value_maps, date_format=date_format, time_zone=time_zone
+        )
         try:
             compile_mapping(self.importer, mapping, self.headers)
         except ValidationError as exc:
@@ -198,6 +219,8 @@ class MappingForm(forms.Form):
         return data
 
     def _field_for(self, key: str) -> str | None:
+        if key == "time_zone":
+            return "time_zone"
         if key == "date_format":
             return "date_format_custom" if self.data.get("date_format") == CUSTOM_FORMAT else "date_format"
         if self.importer.field(key) is not None:

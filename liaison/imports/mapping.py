@@ -8,6 +8,7 @@ ImportRun):
     constants   {"service_point": "joint-desk", "mode": "in_person"}   defaults for the file
     value_maps  {"kind": {"Reference": "research", "*": "other"}}     source value → target value
     date_format "mdy" | "dmy" | "ymd" | an explicit strptime format
+    time_zone   "America/Los_Angeles": how to read times without an offset ("" = the site's)
 
 Column names match whatever their case, spacing or underscores. A value map matches values
 the same way; the key "*" catches every value not listed. A default (constant) is used when
@@ -48,14 +49,18 @@ class Mapping:
     constants: dict[str, str] = field(default_factory=dict)
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     date_format: str = values.DEFAULT_DATE_ORDER
+    time_zone: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "columns": {k: list(v) for k, v in sorted(self.columns.items()) if v},
             "constants": {k: v for k, v in sorted(self.constants.items()) if v not in ("", None)},
             "value_maps": {k: dict(v) for k, v in sorted(self.value_maps.items()) if v},
             "date_format": self.date_format,
         }
+        if self.time_zone:  # absent when it is the site's, so older mappings keep their digest
+            data["time_zone"] = self.time_zone
+        return data
 
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(self.as_json(), sort_keys=True).encode()).hexdigest()[:16]
@@ -69,6 +74,7 @@ class Mapping:
         constants = data.get("constants") or {}
         value_maps = data.get("value_maps") or {}
         date_format = data.get("date_format") or values.DEFAULT_DATE_ORDER
+        time_zone = data.get("time_zone") or ""
         if not isinstance(columns, dict) or not all(
             isinstance(v, str) or (isinstance(v, list) and all(isinstance(c, str) for c in v)) for v in columns.values()
         ):
@@ -79,11 +85,14 @@ class Mapping:
             raise ValidationError({"value_maps": "value_maps maps each target field to {source value: target value}."})
         if not isinstance(date_format, str):
             raise ValidationError({"date_format": "date_format is a text such as 'mdy' or '%d/%m/%Y %H:%M'."})
+        if not isinstance(time_zone, str):
+            raise ValidationError({"time_zone": "time_zone is a name such as 'America/Los_Angeles'."})
         return cls(
             columns={k: [v] if isinstance(v, str) else list(v) for k, v in columns.items()},
             constants={k: "" if v is None else str(v) for k, v in constants.items()},
             value_maps={k: {str(a): "" if b is None else str(b) for a, b in v.items()} for k, v in value_maps.items()},
             date_format=date_format,
+            time_zone=time_zone.strip(),
         )
 
 
@@ -141,7 +150,7 @@ class CompiledMapping:
                 mapped[target.name] = self.constants.get(target.name)
                 continue
             try:
-                mapped[target.name] = convert(target, text, self.mapping.date_format)
+                mapped[target.name] = convert(target, text, self.mapping.date_format, self.mapping.time_zone)
             except ValueError as exc:
                 errors[target.name] = str(exc)
         return mapped, errors, raw
@@ -163,15 +172,15 @@ class CompiledMapping:
         return parts[0]
 
 
-def convert(target: TargetField, text: str, date_format: str) -> Any:
+def convert(target: TargetField, text: str, date_format: str, time_zone: str = "") -> Any:
     if target.type == INTEGER:
         return values.parse_int(text, target.minimum, target.maximum)
     if target.type == MINUTES:
         return values.parse_minutes(text, maximum=target.maximum or 24 * 60)
     if target.type == DATETIME:
-        return values.parse_datetime(text, date_format)
+        return values.parse_datetime(text, date_format, time_zone)
     if target.type == DATE:
-        return values.parse_date(text, date_format)
+        return values.parse_date(text, date_format, time_zone)
     if target.type == TAGS:
         return values.parse_tags(text)
     if target.type in (TEXT, CHOICE):
@@ -198,6 +207,8 @@ def compile_mapping(importer: Importer, mapping: Mapping, headers: list[str] | N
             add("columns", f"{name!r} is not a field of {importer.label} (fields: {', '.join(sorted(known))}).")
     if not values.valid_date_format(mapping.date_format):
         add("date_format", f"{mapping.date_format!r} is not a date order (mdy, dmy, ymd) or a strptime format.")
+    if not values.valid_time_zone(mapping.time_zone):
+        add("time_zone", f"{mapping.time_zone!r} is not a time zone name such as America/Los_Angeles or Europe/London.")
 
     sources: dict[str, list[str]] = {}
     value_maps: dict[str, dict[str, str]] = {}
@@ -235,7 +246,12 @@ def compile_mapping(importer: Importer, mapping: Mapping, headers: list[str] | N
         constant = (mapping.constants.get(target.name) or "").strip()
         if constant:
             try:
-                constants[target.name] = convert(target, constant, mapping.date_format)
+                constants[target.name] = convert(
+                    target,
+                    constant,
+                    mapping.date_format,
+                    mapping.time_zone if values.valid_time_zone(mapping.time_zone) else "",
+                )
             except ValueError as exc:
                 add(target.name, f"Default: {exc}.")
         if target.required and not wanted and not constant:

@@ -21,6 +21,12 @@ class ImportMapping(TimeStampedModel):
     constants = models.JSONField(default=dict, blank=True, help_text="Target field → default for the whole file.")
     value_maps = models.JSONField(default=dict, blank=True, help_text="Target field → {source value: target value}.")
     date_format = models.CharField(max_length=60, default="mdy")
+    time_zone = models.CharField(
+        max_length=60,
+        blank=True,
+        default="",
+        help_text="How to read times in the file, e.g. America/Los_Angeles; blank: the site's.",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_mappings"
     )
@@ -38,6 +44,7 @@ class ImportMapping(TimeStampedModel):
             "constants": self.constants,
             "value_maps": self.value_maps,
             "date_format": self.date_format,
+            "time_zone": self.time_zone,
         }
 
 

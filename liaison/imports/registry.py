@@ -119,6 +119,8 @@ class Importer:
         self.actor = actor
         # Where the rows come from ("gimlet", "libanswers", "csv"), for importers that record it.
         self.source_name = source_name
+        # The mapping's time zone ("" = the site's): where a date without a time is placed.
+        self.time_zone = ""
         self._warnings: list[tuple[str, str]] = []
 
     # --- description ------------------------------------------------------------------

@@ -379,7 +379,7 @@ def import_mapping_save(
         raise ValidationError({"name": "Keep the name under 100 characters."})
     compile_mapping(importer, mapping, headers=None)
     existing = ImportMapping.objects.select_for_update().filter(importer=importer_key, name__iexact=name).first()
-    data = mapping.as_json()
+    data = {**mapping.as_json(), "time_zone": mapping.time_zone}
     if existing is not None:
         if not _may_manage_mapping(actor, existing):
             owner = existing.owner.name if existing.owner else "someone else"

@@ -3,7 +3,8 @@
 Each converter takes the stripped text of a cell (never blank: blanks are handled before)
 and returns the value or raises ValueError with a reason written for a librarian, e.g.
 "'seven' is not a number 1–6". Dates follow the mapping's date order; ISO dates
-(2021-03-24) are always understood. Naive times are in settings.TIME_ZONE.
+(2021-03-24) are always understood. Times without an offset are read in the mapping's time
+zone (a desk log exported on another campus), or in settings.TIME_ZONE when it names none.
 """
 
 from __future__ import annotations
@@ -53,13 +54,23 @@ def valid_date_format(value: str) -> bool:
     return True
 
 
-def _local_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+def valid_time_zone(name: str) -> bool:
+    if not name:
+        return True  # the site's own
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
+def zone_for(name: str = "") -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+
+
+def _aware(value: dt.datetime, time_zone: str = "") -> dt.datetime:
     if value.tzinfo is None:
-        return value.replace(tzinfo=_local_zone())
+        return value.replace(tzinfo=zone_for(time_zone))
     return value
 
 
@@ -75,7 +86,7 @@ def _formats(date_format: str) -> list[tuple[str, bool]]:
     return out
 
 
-def parse_datetime(text: str, date_format: str = DEFAULT_DATE_ORDER) -> dt.datetime | DateOnly:
+def parse_datetime(text: str, date_format: str = DEFAULT_DATE_ORDER, time_zone: str = "") -> dt.datetime | DateOnly:
     """A moment (aware datetime) or, when the cell has no time of day, a DateOnly."""
     cleaned = re.sub(r"\s+", " ", text.strip())
     cleaned = re.sub(r"(?i)\b([ap])\.?m\.?$", lambda m: m.group(1).upper() + "M", cleaned)
@@ -84,15 +95,15 @@ def parse_datetime(text: str, date_format: str = DEFAULT_DATE_ORDER) -> dt.datet
             parsed = dt.datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
-        return _aware(parsed) if has_time else DateOnly(parsed.date())
-    iso = _parse_iso(cleaned)
+        return _aware(parsed, time_zone) if has_time else DateOnly(parsed.date())
+    iso = _parse_iso(cleaned, time_zone)
     if iso is not None:
         return iso
     example = _example(date_format)
     raise ValueError(f"{text!r} is not a date the mapping understands (expected e.g. {example}).")
 
 
-def _parse_iso(cleaned: str) -> dt.datetime | DateOnly | None:
+def _parse_iso(cleaned: str, time_zone: str = "") -> dt.datetime | DateOnly | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
         try:
             return DateOnly(dt.date.fromisoformat(cleaned))
@@ -100,7 +111,7 @@ def _parse_iso(cleaned: str) -> dt.datetime | DateOnly | None:
             return None
     if re.match(r"\d{4}-\d{2}-\d{2}[T ]\d", cleaned):
         try:
-            return _aware(dt.datetime.fromisoformat(cleaned.replace("Z", "+00:00")))
+            return _aware(dt.datetime.fromisoformat(cleaned.replace("Z", "+00:00")), time_zone)
         except ValueError:
             return None
     return None
@@ -115,11 +126,11 @@ def _example(date_format: str) -> str:
     )
 
 
-def parse_date(text: str, date_format: str = DEFAULT_DATE_ORDER) -> dt.date:
-    value = parse_datetime(text, date_format)
+def parse_date(text: str, date_format: str = DEFAULT_DATE_ORDER, time_zone: str = "") -> dt.date:
+    value = parse_datetime(text, date_format, time_zone)
     if isinstance(value, DateOnly):
         return value.date
-    return value.astimezone(_local_zone()).date()
+    return value.astimezone(zone_for(time_zone)).date()
 
 
 def parse_int(text: str, minimum: int | None = None, maximum: int | None = None) -> int:

@@ -25,11 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
@@ -55,7 +53,7 @@ from liaison.imports.registry import (
     TargetField,
     register,
 )
-from liaison.imports.values import DateOnly
+from liaison.imports.values import DateOnly, zone_for
 from liaison.places.models import ServicePoint
 
 # Fixed for ever: changing it would make every earlier import look new.
@@ -266,9 +264,12 @@ class DeskInteractionImporter(Importer):
         super().__init__(actor=actor, source_name=source_name)
         self.source = f"import:{re.sub(r'[^a-z0-9_.-]', '-', (source_name or 'csv').lower())[:40]}"
         self._lookups: dict[str, dict[str, Any]] | None = None
-        self._zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         self.dates_at_noon = 0
         self.new_tag_names: dict[str, str] = {}
+
+    @property
+    def _zone(self):
+        return zone_for(self.time_zone)
 
     # --- lookups: one query per list per run, not per row --------------------------------
     def lookups(self) -> dict[str, dict[str, Any]]:

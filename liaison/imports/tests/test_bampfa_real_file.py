@@ -7,6 +7,7 @@ today"). Six responses give "other" as the interaction source, which has no mode
 until the mapping says what to do with them, the whole file is refused.
 """
 
+import datetime as dt
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -86,6 +87,9 @@ def test_the_example_mapping_built_in_the_form_imports_all_470_rows_and_again_ad
         "equipment-printing": 19,
         "technology": 4,
     }
+    # The log was kept at Berkeley: its first timestamp, 1/6/2020 10:18:38, is Pacific time.
+    first = Interaction.objects.order_by("logged_at").first()
+    assert first.logged_at == dt.datetime(2020, 1, 6, 18, 18, 38, tzinfo=dt.UTC)
     # 179 entries carry "Date if not today": logged after the fact, both times kept.
     assert sum(1 for i in Interaction.objects.only("occurred_at", "logged_at") if i.back_dated) == 179
     assert Interaction.objects.filter(note="").count() == 14  # blank "research need"

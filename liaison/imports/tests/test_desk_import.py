@@ -240,6 +240,59 @@ def test_a_date_without_a_time_counts_at_noon_unless_logged_that_same_day(points
     assert any("12:00" in note for note in run.report["notes"])
 
 
+LOS_ANGELES = zoneinfo.ZoneInfo("America/Los_Angeles")
+
+
+def test_times_are_read_in_the_mappings_time_zone(points):
+    """A log kept at Berkeley says 10:18 for 10:18 Pacific: 13:18 on this (Eastern) campus."""
+    content = (
+        b"Logged,Happened,Kind,READ\n"
+        b"1/6/2020 10:18:38,1/3/2020,research,2\n"
+        b"1/6/2020 10:19:07,2020-01-06T09:00:00+01:00,research,2\n"
+    )
+    mapping = Mapping(
+        columns={"logged_at": ["Logged"], "occurred_at": ["Happened"], "kind": ["Kind"], "read_level": ["READ"]},
+        constants={"service_point": "film-study-center"},
+        time_zone="America/Los_Angeles",
+    )
+    run, result = import_with(mapping, content, "berkeley.csv")
+    assert result.rejections == []
+    first, second = Interaction.objects.order_by("logged_at")
+    assert first.logged_at == dt.datetime(2020, 1, 6, 10, 18, 38, tzinfo=LOS_ANGELES)
+    assert first.logged_at.astimezone(NEW_YORK).hour == 13
+    assert first.occurred_at == dt.datetime(2020, 1, 3, 12, 0, tzinfo=LOS_ANGELES)  # a date alone: noon there
+    assert second.occurred_at == dt.datetime(2020, 1, 6, 8, 0, tzinfo=dt.UTC)  # an offset in the cell wins
+    assert run.mapping_snapshot["time_zone"] == "America/Los_Angeles"
+
+
+def test_an_unknown_time_zone_is_a_mapping_error_naming_the_field(points):
+    mapping = Mapping(**{**CUSTOM_MAPPING.__dict__, "time_zone": "Pacific Time"})
+    with pytest.raises(ValidationError) as caught:
+        import_with(mapping, fixture_bytes("desk_log_spring.csv"), "spring.csv")
+    assert caught.value.message_dict["time_zone"] == [
+        "'Pacific Time' is not a time zone name such as America/Los_Angeles or Europe/London."
+    ]
+    assert ImportRun.objects.count() == 0 and Interaction.objects.count() == 0
+
+
+def test_a_saved_mapping_keeps_its_time_zone(points, users):
+    mapping = Mapping(**{**CUSTOM_MAPPING.__dict__, "time_zone": "Europe/London"})
+    saved = services.import_mapping_save(
+        actor=users[Role.SUPERVISOR], importer_key=DESK, name="London desk", mapping=mapping
+    )
+    assert saved.time_zone == "Europe/London"
+    assert Mapping.from_json(saved.as_mapping_json()).time_zone == "Europe/London"
+    services.import_mapping_save(
+        actor=users[Role.SUPERVISOR], importer_key=DESK, name="London desk", mapping=CUSTOM_MAPPING
+    )
+    saved.refresh_from_db()
+    assert saved.time_zone == "", "saving again without a zone goes back to the site's"
+
+
+def test_a_mapping_without_a_time_zone_keeps_its_digest():
+    assert "time_zone" not in CUSTOM_MAPPING.as_json()
+
+
 def test_a_mapping_that_does_not_fit_the_file_is_refused_with_every_reason(points):
     content = fixture_bytes("desk_log_spring.csv")
     wrong = Mapping(columns={"occurred_at": ["Date"], "kind": ["What"]}, constants={"read_level": "seven"})
