@@ -45,7 +45,7 @@ class UploadForm(forms.Form):
 def time_zone_choices() -> list[tuple[str, str]]:
     site = settings.TIME_ZONE
     return [
-        ("", f"This campus's time ({site})"),
+        ("", f"Campus time ({site})"),
         *((name, name.replace("_", " ")) for name in sorted(available_timezones())),
     ]
 
