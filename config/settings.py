@@ -162,8 +162,10 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
 SIGN_IN_MAX_FAILURES = int(os.environ.get("LIAISON_SIGN_IN_MAX_FAILURES", "5"))
 # How long a verified API token is remembered (0: check the database on every call). Revoking
-# a token or deactivating its user clears it at once in the shared (Redis) cache; see ADR 0010.
-API_TOKEN_CACHE_SECONDS = int(os.environ.get("LIAISON_API_TOKEN_CACHE_SECONDS", "30"))
+# a token or deactivating its user clears it at once in the shared (Redis) cache. Without Redis
+# each worker process has its own cache that the others cannot clear, so the default is off
+# there: revoked access must take effect at once (security A5; ADR 0010).
+API_TOKEN_CACHE_SECONDS = int(os.environ.get("LIAISON_API_TOKEN_CACHE_SECONDS", "30" if REDIS_URL else "0"))
 SIGN_IN_LOCKOUT_SECONDS = int(os.environ.get("LIAISON_SIGN_IN_LOCKOUT_SECONDS", "900"))
 
 # Campus single sign-on (Shibboleth and the like) through a header the web server sets.

@@ -12,6 +12,14 @@ from liaison.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def token_cache_on(settings):
+    # On by default only with Redis (a cache every worker shares); here one process and its
+    # local cache stand in for it.
+    settings.API_TOKEN_CACHE_SECONDS = 30
+
+
 ME = "/api/v1/accounts/me"
 PASSWORD = "correct-horse-battery-staple"  # conftest's
 
@@ -100,3 +108,34 @@ def test_with_the_cache_turned_off_every_call_reads_the_database(settings, users
     with CaptureQueriesContext(connection) as queries:
         assert api_token_authenticate(plain) is not None
     assert len(queries) == 1
+
+
+@pytest.mark.parametrize(("redis_url", "expected"), [("", "0"), ("redis://127.0.0.1:6379/9", "30")])
+def test_tokens_are_remembered_by_default_only_with_a_shared_cache(redis_url, expected):
+    """Each worker's local cache cannot be cleared by the others, so without Redis a revoked
+    token would live on in them: the default is then to check every call."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "LIAISON_API_TOKEN_CACHE_SECONDS")}
+    env.update({"REDIS_URL": redis_url, "DJANGO_DEBUG": "1"})
+    shown = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.API_TOKEN_CACHE_SECONDS)"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert shown == expected
+
+
+def test_deactivating_a_user_ends_their_sessions(client, users, django_capture_on_commit_callbacks):
+    from django.contrib.sessions.models import Session
+
+    user = users[Role.LIBRARY_STAFF]
+    client.force_login(user)
+    assert client.get("/home/").status_code == 200
+    assert Session.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        user.is_active = False
+        user.save()
+    assert Session.objects.count() == 0
+    assert client.get("/home/").status_code == 302  # back to sign-in
