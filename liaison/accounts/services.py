@@ -6,6 +6,8 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,9 +53,9 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
 # busy integration (the desk screen's API, a lab agent) does not pay a database round trip on
 # every call. The entry holds the user's fields that access rules read,
 # never the password hash. Whatever changes what a token may do (revoking or deleting it;
-# deactivating its user or changing their role) deletes the entry after commit: with Redis as
-# the cache that reaches every app server at once; with the in-process cache, other worker
-# processes of the same server notice within API_TOKEN_CACHE_SECONDS (ADR 0010).
+# deactivating its user or changing their role) deletes the entry, at once and after commit.
+# With Redis as the cache that reaches every app server at once. A per-process cache could not
+# be cleared by the other workers, so without Redis the cache is off by default (ADR 0010).
 
 _CACHED_USER_FIELDS = (
     "id", "username", "first_name", "last_name", "email", "role", "department_id",
@@ -147,3 +149,15 @@ def sign_in_record_failure(*, username: str, ip: str) -> None:
 
 def sign_in_clear_failures(*, username: str, ip: str) -> None:
     cache.delete(_throttle_keys(username, ip)[0])
+
+
+def sessions_end_for_user(user_id) -> int:
+    """Delete every live session of this user (security A5: deactivation ends them at once).
+    Sessions are not indexed by user, so this reads the live ones; deactivations are rare."""
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id)
+    ]
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)

@@ -4,16 +4,13 @@
 import hashlib
 import logging
 
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
 from liaison.accounts.models import ApiToken, User
-from liaison.accounts.services import api_token_forget
+from liaison.accounts.services import api_token_forget, sessions_end_for_user
 from liaison.core.http import client_ip
 
 logger = logging.getLogger("liaison.security")
@@ -57,18 +54,10 @@ def forget_tokens_of_changed_user(sender, instance, created, update_fields=None,
     api_token_forget(ApiToken.objects.filter(user_id=instance.pk).values_list("key_hash", flat=True))
     if not instance.is_active:
         user_id = instance.pk
-        transaction.on_commit(lambda: end_sessions_of(user_id))
+        transaction.on_commit(lambda: _end_sessions(user_id))
 
 
-def end_sessions_of(user_id) -> int:
-    """Delete every session of this user (security A5: deactivation ends them at once).
-    Sessions are not indexed by user, so this reads the live ones; deactivations are rare."""
-    ended = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id)
-    ]
-    Session.objects.filter(session_key__in=ended).delete()
+def _end_sessions(user_id) -> None:
+    ended = sessions_end_for_user(user_id)
     if ended:
-        logger.info("ended %d session(s) of deactivated user %s", len(ended), user_id)
-    return len(ended)
+        logger.info("ended %d session(s) of deactivated user %s", ended, user_id)
