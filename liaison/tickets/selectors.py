@@ -287,6 +287,12 @@ def ticket_counts_for(*, user) -> dict[str, int | bool]:
     return counts
 
 
+def _links_outlive_closing() -> dt.timedelta:
+    """How long a ticket's status links keep working after it closes (one rule, used by the
+    page's query and by the staff summary)."""
+    return dt.timedelta(days=settings.LIAISON_STATUS_LINK_DAYS_AFTER_CLOSE)
+
+
 @dataclass(frozen=True)
 class StatusLinkSummary:
     live: int
@@ -300,7 +306,7 @@ def status_link_summary(*, ticket: Ticket, now: dt.datetime | None = None) -> St
         return StatusLinkSummary(0, None)
     cutoff = None
     if ticket.closed_at is not None:
-        cutoff = ticket.closed_at + dt.timedelta(days=settings.LIAISON_STATUS_LINK_DAYS_AFTER_CLOSE)
+        cutoff = ticket.closed_at + _links_outlive_closing()
         if cutoff <= now:
             return StatusLinkSummary(0, None)
     figures = ticket.status_links.filter(expires_at__gt=now).aggregate(live=Count("id"), latest=Max("expires_at"))
@@ -320,7 +326,7 @@ def ticket_get_by_status_token(*, token: str, now: dt.datetime | None = None) ->
     if not STATUS_TOKEN.fullmatch(token):
         raise Http404("No such request.")
     now = now or timezone.now()
-    closed_long_ago = now - dt.timedelta(days=settings.LIAISON_STATUS_LINK_DAYS_AFTER_CLOSE)
+    closed_long_ago = now - _links_outlive_closing()
     ticket = (
         Ticket.objects.select_related("queue__department")
         .prefetch_related(
