@@ -13,6 +13,7 @@ from liaison.accounts.api_auth import UNDECLARED
 from liaison.core.api_json import OrjsonParser, OrjsonRenderer
 from liaison.core.errors import django_validation_errors, error_body, pydantic_errors
 from liaison.core.errors_views import database_unavailable_response
+from liaison.core.idempotency import IdempotencyError
 from liaison.desk.api import router as desk_router
 from liaison.directory.api import router as directory_router
 from liaison.imports.api import router as imports_router
@@ -71,6 +72,15 @@ def on_not_found(request, exc):
 def on_database_unavailable(request, exc):
     # Nothing was stored; the client may send the same request again (see core/errors_views.py).
     return database_unavailable_response(request)
+
+
+@api.exception_handler(IdempotencyError)
+def on_idempotency_problem(request, exc: IdempotencyError):
+    return api.create_response(
+        request,
+        error_body(exc.message, [{"field": "Idempotency-Key", "message": exc.message}]),
+        status=exc.status_code,
+    )
 
 
 @api.exception_handler(HttpError)

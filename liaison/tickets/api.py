@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 
 from liaison.accounts.api_auth import API_PUBLIC, api_access
 from liaison.accounts.models import User
+from liaison.core.idempotency import run_once
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
 from liaison.places.models import ServicePoint
 from liaison.tickets import notifications, selectors, services
@@ -370,21 +371,42 @@ def ticket_list(request, page: int = 1, page_size: int = 25):
     }
 
 
-@router.post("/", response={201: TicketDetailOut}, auth=DESK, summary="Open a ticket from scratch")
+IDEMPOTENCY_NOTE = (
+    " Send an `Idempotency-Key` header (a new UUID per request) to make retries safe: the same key and"
+    " content get the first answer again and create nothing; the same key with other content is 422;"
+    " a repeat while the first is still running is 409. Keys are kept for 24 hours."
+)
+
+
+def _once(request, endpoint: str, payload, work):
+    """Run `work` once per Idempotency-Key when the client sends one (core/idempotency.py)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return work()
+    status_code, body, _replayed = run_once(actor=request.user, endpoint=endpoint, key=key, payload=payload, work=work)
+    return status_code, body
+
+
+@router.post(
+    "/", response={201: TicketDetailOut}, auth=DESK, summary="Open a ticket from scratch", description=IDEMPOTENCY_NOTE
+)
 def ticket_create(request, payload: TicketIn):
-    ticket = services.ticket_create(
-        actor=request.user,
-        queue=_queue(payload.queue),
-        subject=payload.subject,
-        description=payload.description,
-        priority=payload.priority,
-        patron_name=payload.patron_name,
-        patron_email=payload.patron_email,
-        patron_phone=payload.patron_phone,
-        service_point=_service_point(payload.service_point),
-        assignee=_user(payload.assignee),
-    )
-    return 201, _detail_out(_ticket(request, str(ticket.pk)))
+    def create():
+        ticket = services.ticket_create(
+            actor=request.user,
+            queue=_queue(payload.queue),
+            subject=payload.subject,
+            description=payload.description,
+            priority=payload.priority,
+            patron_name=payload.patron_name,
+            patron_email=payload.patron_email,
+            patron_phone=payload.patron_phone,
+            service_point=_service_point(payload.service_point),
+            assignee=_user(payload.assignee),
+        )
+        return 201, _detail_out(_ticket(request, str(ticket.pk)))
+
+    return _once(request, "tickets.create", payload.dict(), create)
 
 
 @router.post("/bulk", response=BulkOut, auth=STAFF, summary="Change many tickets at once (all or nothing)")
@@ -506,11 +528,21 @@ def ticket_hand_off(request, ticket: str, payload: HandOffIn):
     return _detail_out(_ticket(request, ticket))
 
 
-@router.post("/{ticket}/replies", response={201: TicketDetailOut}, auth=DESK, summary="Public reply or internal note")
+@router.post(
+    "/{ticket}/replies",
+    response={201: TicketDetailOut},
+    auth=DESK,
+    summary="Public reply or internal note",
+    description=IDEMPOTENCY_NOTE,
+)
 def ticket_reply(request, ticket: str, payload: ReplyIn):
     obj = _ticket(request, ticket)
-    services.ticket_reply(actor=request.user, ticket=obj, body=payload.body, is_internal=payload.internal)
-    return 201, _detail_out(obj)
+
+    def reply():
+        services.ticket_reply(actor=request.user, ticket=obj, body=payload.body, is_internal=payload.internal)
+        return 201, _detail_out(obj)
+
+    return _once(request, "tickets.reply", {"ticket": obj.pk, **payload.dict()}, reply)
 
 
 @router.post("/{ticket}/attachments", response={201: AttachmentOut}, auth=DESK, summary="Attach a file (multipart)")

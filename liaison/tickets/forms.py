@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 
 from liaison.places.models import ServicePoint
@@ -36,7 +38,26 @@ class _ContactFields(forms.Form):
     patron_phone = forms.CharField(label="Patron's phone", max_length=40, required=False)
 
 
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class OneTimeKeyField(forms.CharField):
+    """A hidden key made when the form is shown, so sending the form twice (a double click, a
+    re-post) creates one record (security Rel1; liaison/core/idempotency.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            widget=forms.HiddenInput,
+            initial=_new_key,
+            max_length=255,
+            error_messages={"required": "This form is out of date: reload the page and send it again."},
+            **kwargs,
+        )
+
+
 class TicketForm(_ContactFields):
+    idempotency_key = OneTimeKeyField()
     queue = GroupedQueueField(label="Queue")
     subject = forms.CharField(max_length=200)
     description = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 5}), required=False)
@@ -67,6 +88,7 @@ class PromoteForm(_ContactFields):
 
 
 class ReplyForm(forms.Form):
+    idempotency_key = OneTimeKeyField()
     body = forms.CharField(label="Reply or note", widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
     # Set by the button pressed. Anything but an explicit "public" is an internal note, so a
     # staff note can never reach the patron by accident.

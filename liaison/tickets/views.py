@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core.access import public, roles
+from liaison.core.idempotency import IdempotencyError, run_once
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
 from liaison.tickets import forms, policy, selectors, services
 from liaison.tickets.models import Ticket
@@ -146,19 +147,44 @@ def bulk_update(request):
 # --- Opening tickets ---------------------------------------------------------------------
 
 
+def _posted_content(request) -> dict[str, list[str]]:
+    """What a form sent, minus its tokens: the content an idempotency key is checked against."""
+    return {
+        k: request.POST.getlist(k) for k in sorted(request.POST) if k not in ("csrfmiddlewaretoken", "idempotency_key")
+    }
+
+
 @roles(*DESK_ROLES)
 @require_http_methods(["GET", "POST"])
 def ticket_new(request):
     form = forms.TicketForm(request.POST or None, initial={"queue": request.GET.get("queue")})
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "idempotency_key"}
+
+        def create():
+            ticket = services.ticket_create(actor=request.user, **fields)
+            return 201, {"reference": str(ticket.reference), "number": ticket.number, "queue": ticket.queue.full_name}
+
         try:
-            ticket = services.ticket_create(actor=request.user, **form.cleaned_data)
+            _code, opened, replayed = run_once(
+                actor=request.user,
+                endpoint="tickets.create",
+                key=form.cleaned_data["idempotency_key"],
+                payload=_posted_content(request),
+                work=create,
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except IdempotencyError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status_code
         else:
-            messages.success(request, f"Ticket #{ticket.number} is open in {ticket.queue.full_name}.")
-            return redirect("tickets:detail", reference=ticket.reference)
-    status = 400 if request.method == "POST" else 200
+            if replayed:
+                messages.info(request, f"The form was sent twice; ticket #{opened['number']} was opened once.")
+            else:
+                messages.success(request, f"Ticket #{opened['number']} is open in {opened['queue']}.")
+            return redirect("tickets:detail", reference=opened["reference"])
     return render(
         request, "tickets/new.html", {"form": form, "retention_days": services.retention_days()}, status=status
     )
@@ -336,15 +362,28 @@ def ticket_reply(request, reference):
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
     form = forms.ReplyForm(request.POST)
     if form.is_valid():
-        try:
+
+        def reply():
             services.ticket_reply(
                 actor=request.user,
                 ticket=ticket,
                 body=form.cleaned_data["body"],
                 is_internal=form.cleaned_data["visibility"] != "public",
             )
+            return 201, {}
+
+        try:
+            run_once(
+                actor=request.user,
+                endpoint="tickets.reply",
+                key=form.cleaned_data["idempotency_key"],
+                payload={"ticket": ticket.pk, **_posted_content(request)},
+                work=reply,
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except IdempotencyError as exc:
+            form.add_error("idempotency_key", exc.message)
         else:
             if request.htmx:
                 context = _detail_context(request, ticket)

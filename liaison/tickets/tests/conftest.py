@@ -28,6 +28,11 @@ def image_bytes(fmt: str = "PNG", size=(24, 16), **save_options) -> bytes:
     return buffer.getvalue()
 
 
+def one_time_key() -> str:
+    """What a form's hidden idempotency key holds (a new one per form shown)."""
+    return uuid.uuid4().hex
+
+
 PNG_BYTES = image_bytes("PNG")
 JPEG_BYTES = image_bytes("JPEG")
 

@@ -7,6 +7,7 @@ import pytest
 from liaison.core.roles import Role
 from liaison.tickets import services
 from liaison.tickets.models import Ticket
+from liaison.tickets.tests.conftest import one_time_key
 
 pytestmark = pytest.mark.django_db
 State = Ticket.State
@@ -41,7 +42,10 @@ def test_a_follower_from_another_department_can_read_and_reply_but_not_work_it(c
         f"/api/v1/tickets/{ticket.pk}/state", data=json.dumps({"state": "open"}), content_type="application/json"
     )
     assert api.status_code == 403
-    librarian.post(f"/tickets/{ticket.reference}/reply/", {"body": "Patron called again.", "visibility": "internal"})
+    librarian.post(
+        f"/tickets/{ticket.reference}/reply/",
+        {"body": "Patron called again.", "visibility": "internal", "idempotency_key": one_time_key()},
+    )
     ticket.refresh_from_db()
     assert ticket.state == State.NEW
     assert ticket.replies.get().body == "Patron called again."
@@ -52,7 +56,13 @@ def test_student_workers_open_tickets_anywhere_and_see_their_own_and_their_depar
 ):
     client = client_as(Role.STUDENT_WORKER)  # in IT
     response = client.post(
-        "/tickets/new/", {"queue": queues["research"].pk, "subject": "Needs a research consult", "priority": 2}
+        "/tickets/new/",
+        {
+            "queue": queues["research"].pk,
+            "subject": "Needs a research consult",
+            "priority": 2,
+            "idempotency_key": one_time_key(),
+        },
     )
     opened = Ticket.objects.get()
     assert response.status_code == 302

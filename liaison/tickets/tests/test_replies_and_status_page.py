@@ -10,6 +10,7 @@ from django.utils import timezone
 from liaison.core.roles import Role
 from liaison.tickets import services
 from liaison.tickets.models import Reply, StatusLink, Ticket
+from liaison.tickets.tests.conftest import one_time_key
 
 pytestmark = pytest.mark.django_db
 State = Ticket.State
@@ -53,8 +54,14 @@ def test_script_in_a_reply_is_shown_as_text(client_as, make_ticket, users):
 def test_a_reply_through_the_page_is_saved_as_internal_unless_public_is_pressed(client_as, make_ticket):
     ticket = make_ticket()
     client = client_as(Role.LIBRARY_STAFF)
-    client.post(f"/tickets/{ticket.reference}/reply/", {"body": "Note without a button value"})
-    client.post(f"/tickets/{ticket.reference}/reply/", {"body": "Public answer", "visibility": "public"})
+    client.post(
+        f"/tickets/{ticket.reference}/reply/",
+        {"body": "Note without a button value", "idempotency_key": one_time_key()},
+    )
+    client.post(
+        f"/tickets/{ticket.reference}/reply/",
+        {"body": "Public answer", "visibility": "public", "idempotency_key": one_time_key()},
+    )
     assert list(Reply.objects.order_by("id").values_list("body", "is_internal")) == [
         ("Note without a button value", True),
         ("Public answer", False),
@@ -63,7 +70,9 @@ def test_a_reply_through_the_page_is_saved_as_internal_unless_public_is_pressed(
 
 def test_an_empty_reply_is_refused_and_the_page_says_why(client_as, make_ticket):
     ticket = make_ticket()
-    response = client_as(Role.LIBRARY_STAFF).post(f"/tickets/{ticket.reference}/reply/", {"body": "  "})
+    response = client_as(Role.LIBRARY_STAFF).post(
+        f"/tickets/{ticket.reference}/reply/", {"body": "  ", "idempotency_key": one_time_key()}
+    )
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     with pytest.raises(ValidationError) as refused:
@@ -76,7 +85,7 @@ def test_the_htmx_reply_returns_only_the_conversation(client_as, make_ticket):
     ticket = make_ticket()
     response = client_as(Role.LIBRARY_STAFF).post(
         f"/tickets/{ticket.reference}/reply/",
-        {"body": "Checked the printer queue.", "visibility": "internal"},
+        {"body": "Checked the printer queue.", "visibility": "internal", "idempotency_key": one_time_key()},
         HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()

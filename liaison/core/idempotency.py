@@ -1,0 +1,110 @@
+"""Create requests that are safe to send twice (security reference Rel1).
+
+A double click on "Open ticket", a browser that re-posts a form, an integration that retries
+after a lost response: each must create one record, not two. The client sends a key with the
+request: forms carry a hidden one-time key, and API clients send an `Idempotency-Key` header.
+`run_once` then does the work at most once per (person, endpoint, key):
+
+- the same key and the same content get the first answer again (nothing is created);
+- the same key with other content is refused (422), because that is a client bug;
+- a repeat while the first request is still running is told to wait (409);
+- a key that is malformed is refused (400);
+- keys are remembered for 24 hours (IDEMPOTENCY_TTL), then forgotten by the daily purge.
+
+The key is claimed in a transaction of its own before the work starts, so a concurrent
+duplicate sees it at once. If the work fails, the claim is released and the request can be
+sent again with the same key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from liaison.core.models import IdempotencyRecord
+
+IDEMPOTENCY_TTL = dt.timedelta(hours=24)
+# At least 16 characters: a UUID or a random string, not a counter that another tab would reuse.
+KEY_FORMAT = re.compile(r"[A-Za-z0-9_.:-]{16,255}")
+
+
+class IdempotencyError(Exception):
+    status_code = 400
+    field = "idempotency_key"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class MalformedKey(IdempotencyError):
+    status_code = 400
+
+
+class KeyReusedForOtherContent(IdempotencyError):
+    status_code = 422
+
+
+class StillInFlight(IdempotencyError):
+    status_code = 409
+
+
+def fingerprint(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
+
+
+def check_key(key: str | None) -> str:
+    key = (key or "").strip()
+    if not KEY_FORMAT.fullmatch(key):
+        raise MalformedKey(
+            "Send a random key of 16 to 255 letters, digits, '-', '_', '.' or ':' (a UUID will do), new for each request."
+        )
+    return key
+
+
+def run_once(
+    *, actor, endpoint: str, key: str, payload: Any, work: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict, bool]:
+    """Do `work` once for this key. Returns (status code, response body, replayed)."""
+    key = check_key(key)
+    scope = f"user:{actor.pk}" if getattr(actor, "is_authenticated", False) else "anonymous"
+    digest = fingerprint(payload)
+    now = timezone.now()
+    identity = {"scope": scope, "endpoint": endpoint, "key": key}
+    with transaction.atomic():
+        IdempotencyRecord.objects.filter(**identity, created_at__lt=now - IDEMPOTENCY_TTL).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(**identity, fingerprint=digest, created_at=now)
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.get(**identity)
+            if existing.fingerprint != digest:
+                raise KeyReusedForOtherContent(
+                    "This key was already used for a request with other content; send a new key for a new request."
+                ) from None
+            if existing.status_code is None:
+                raise StillInFlight(
+                    "The first request with this key is still being saved; try again in a moment."
+                ) from None
+            return existing.status_code, existing.response, True
+    try:
+        with transaction.atomic():
+            status_code, body = work()
+            IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=status_code, response=body)
+    except BaseException:
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        raise
+    return status_code, body, False
+
+
+def purge_expired(*, now: dt.datetime | None = None) -> int:
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=(now or timezone.now()) - IDEMPOTENCY_TTL).delete()
+    return deleted
