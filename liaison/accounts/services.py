@@ -61,6 +61,8 @@ _CACHED_USER_FIELDS = (
     "id", "username", "first_name", "last_name", "email", "role", "department_id",
     "is_active", "is_staff", "is_superuser",
 )  # fmt: skip
+# The same fields in the model's own order, which is what from_db wants (worked out once).
+_CACHED_USER_ATTNAMES = tuple(f.attname for f in User._meta.concrete_fields if f.attname in _CACHED_USER_FIELDS)
 LAST_USED_RESOLUTION_SECONDS = 60
 
 
@@ -71,6 +73,8 @@ def _token_cache_key(key_hash: str) -> str:
 def api_token_forget(key_hashes) -> None:
     """Drop cached verifications for these token hashes: now, and again after commit, so a
     request that re-reads the old row before the change commits cannot keep it cached."""
+    if not settings.API_TOKEN_CACHE_SECONDS:
+        return  # nothing is cached (and the hashes are not even read)
     keys = [_token_cache_key(h) for h in key_hashes]
     if keys:
         cache.delete_many(keys)
@@ -80,9 +84,7 @@ def api_token_forget(key_hashes) -> None:
 def _user_from_cache(values: dict) -> User:
     # A model instance with the other fields deferred: reading one loads it, and saving the
     # instance writes only the fields it holds, so the password hash is never overwritten.
-    # (from_db wants the values in the model's field order.)
-    present = [f.attname for f in User._meta.concrete_fields if f.attname in values]
-    return User.from_db("default", present, [values[name] for name in present])
+    return User.from_db("default", _CACHED_USER_ATTNAMES, [values[name] for name in _CACHED_USER_ATTNAMES])
 
 
 def api_token_authenticate(plain: str) -> User | None:
