@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests never need a real secret; production must set its own (settings refuse to start without).
 TEST_ENV := DJANGO_SECRET_KEY=liaison-test-only-secret-key-0123456789abcdef DJANGO_DEBUG=0 LIAISON_HTTPS=0
 
-.PHONY: install run demo test lint format bench migrate clean
+.PHONY: install run demo test lint typecheck contracts format bench migrate clean
 
 $(BIN)/.installed: requirements/base.txt requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Liaison needs Python 3.11 or newer.")'
@@ -36,12 +36,20 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## The layer contracts (import-linter, pyproject.toml) and types on the rule-carrying layers.
+TYPED := $(sort $(wildcard liaison/core/*.py liaison/*/services.py liaison/*/services/*.py liaison/*/selectors.py liaison/*/policy.py liaison/*/events.py))
+contracts: install
+	$(BIN)/lint-imports
+
+typecheck: install
+	DJANGO_SECRET_KEY=typecheck-only DJANGO_DEBUG=1 $(BIN)/mypy $(TYPED)
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 ## Lint, then the whole suite (browser tests included) on DATABASE_URL, or SQLite if unset.
-test: lint
+test: lint contracts typecheck
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 

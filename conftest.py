@@ -76,6 +76,16 @@ def users(db, departments):
 
 
 @pytest.fixture
+def joint_desk(departments):
+    """The joint Research/IT desk, staffed by both departments: shared by every app's tests."""
+    from liaison.places.models import ServicePoint
+
+    point = ServicePoint.objects.create(name="Research & IT Desk", slug="joint-desk", kind=ServicePoint.Kind.DESK)
+    point.departments.set([departments["library"], departments["it"]])
+    return point
+
+
+@pytest.fixture
 def client_as(client, users):
     """`client_as(Role.IT_STAFF)` gives a test client signed in with that role."""
 

@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from liaison.accounts.api import router as accounts_router
-from liaison.accounts.api_auth import UNDECLARED
+from liaison.core.api_access import UNDECLARED
 from liaison.core.api_json import OrjsonParser, OrjsonRenderer
 from liaison.core.errors import django_validation_errors, error_body, pydantic_errors
 from liaison.core.errors_views import database_unavailable_response
@@ -27,7 +27,7 @@ api = NinjaAPI(
     description=(
         "The library–IT operations API. Authenticate with a personal token "
         "(`Authorization: Bearer lsn_…`, made under API tokens) or a browser session. "
-        "Errors are `{detail, errors: [{field, message}]}`."
+        "Errors are `{detail, code, errors: [{field, message, code}]}`; `code` is stable (see each domain's errors)."
     ),
     auth=UNDECLARED,
     urls_namespace="api",
@@ -39,32 +39,34 @@ api = NinjaAPI(
 @api.exception_handler(NinjaValidationError)
 def on_invalid_input(request, exc: NinjaValidationError):
     return api.create_response(
-        request, error_body("The request has invalid fields.", pydantic_errors(exc.errors)), status=400
+        request, error_body("The request has invalid fields.", pydantic_errors(exc.errors), code="invalid"), status=400
     )
 
 
 @api.exception_handler(DjangoValidationError)
 def on_rejected_by_service(request, exc: DjangoValidationError):
     return api.create_response(
-        request, error_body("The request was rejected.", django_validation_errors(exc)), status=400
+        request, error_body("The request was rejected.", django_validation_errors(exc), code="invalid"), status=400
     )
 
 
 @api.exception_handler(AuthenticationError)
 def on_not_authenticated(request, exc):
     return api.create_response(
-        request, error_body("Sign in or send a valid API token (Authorization: Bearer …)."), status=401
+        request,
+        error_body("Sign in or send a valid API token (Authorization: Bearer …).", code="not_authenticated"),
+        status=401,
     )
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return api.create_response(request, error_body(str(exc) or "Not allowed."), status=403)
+    return api.create_response(request, error_body(str(exc) or "Not allowed.", code="forbidden"), status=403)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, error_body(str(exc) or "Not found."), status=404)
+    return api.create_response(request, error_body(str(exc) or "Not found.", code="not_found"), status=404)
 
 
 @api.exception_handler(OperationalError)
@@ -78,17 +80,24 @@ def on_database_unavailable(request, exc):
 def on_idempotency_problem(request, exc: IdempotencyError):
     return api.create_response(
         request,
-        error_body(exc.message, [{"field": "Idempotency-Key", "message": exc.message}]),
+        error_body(
+            exc.message, [{"field": "Idempotency-Key", "message": exc.message, "code": exc.code}], code=exc.code
+        ),
         status=exc.status_code,
     )
+
+
+HTTP_STATUS_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 409: "conflict", 429: "rate_limited"}
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     message = str(exc)
     # A body that is not JSON at all is still "the field that was wrong": the body.
-    errors = [{"field": "body", "message": message}] if message.startswith("Cannot parse request body") else []
-    return api.create_response(request, error_body(message, errors), status=exc.status_code)
+    malformed = message.startswith("Cannot parse request body")
+    errors = [{"field": "body", "message": message, "code": "malformed_body"}] if malformed else []
+    code = "malformed_body" if malformed else HTTP_STATUS_CODES.get(exc.status_code, "invalid")
+    return api.create_response(request, error_body(message, errors, code=code), status=exc.status_code)
 
 
 api.add_router("/accounts", accounts_router, tags=["accounts"])

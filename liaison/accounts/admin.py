@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from liaison.accounts.models import ApiToken, Department, User
-from liaison.audit.admin import AuditedModelAdmin
+from liaison.audit.admin_base import AuditedModelAdmin
 
 
 @admin.register(Department)

@@ -3,7 +3,7 @@ from datetime import datetime
 from ninja import Router, Schema
 
 from liaison.accounts import selectors, services
-from liaison.accounts.api_auth import API_SIGNED_IN
+from liaison.core.api_access import API_SIGNED_IN
 
 router = Router()
 

@@ -57,7 +57,7 @@ def user_has_role(user: Any, *allowed: str) -> bool:
 
 PUBLIC = AccessRule("public")
 SIGNED_IN = AccessRule("signed_in")
-# Marks the API's URL patterns: each API operation declares its own rule (see core/api_auth.py).
+# Marks the API's URL patterns: each API operation declares its own rule (see core/api_access.py).
 API_OPERATIONS = AccessRule("api")
 
 

@@ -30,7 +30,9 @@ def database_unavailable_response(request) -> HttpResponse:
     logger.warning("database unavailable; answered 503 (request %s)", request_id or "-")
     if request.path.startswith("/api/"):
         response = HttpResponse(
-            json.dumps(error_body(DATABASE_UNAVAILABLE)), content_type="application/json", status=503
+            json.dumps(error_body(DATABASE_UNAVAILABLE, code="database_unavailable")),
+            content_type="application/json",
+            status=503,
         )
     else:
         try:

@@ -38,6 +38,7 @@ KEY_FORMAT = re.compile(r"[A-Za-z0-9_.:-]{16,255}")
 
 class IdempotencyError(Exception):
     status_code = 400
+    code = "idempotency_key_malformed"
     field = "idempotency_key"
 
     def __init__(self, message: str):
@@ -47,14 +48,17 @@ class IdempotencyError(Exception):
 
 class MalformedKey(IdempotencyError):
     status_code = 400
+    code = "idempotency_key_malformed"
 
 
 class KeyReusedForOtherContent(IdempotencyError):
     status_code = 422
+    code = "idempotency_key_reused"
 
 
 class StillInFlight(IdempotencyError):
     status_code = 409
+    code = "idempotency_in_flight"
 
 
 def fingerprint(payload: Any) -> str:
@@ -108,3 +112,78 @@ def run_once(
 def purge_expired(*, now: dt.datetime | None = None) -> int:
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=(now or timezone.now()) - IDEMPOTENCY_TTL).delete()
     return deleted
+
+
+# --- The adapters' two ways in: an API decorator and a form helper ------------------------------
+
+IDEMPOTENCY_NOTE = (
+    " Send an `Idempotency-Key` header (a new UUID per request) to make retries safe: the same key and"
+    " content get the first answer again and create nothing; the same key with other content is 422;"
+    " a repeat while the first is still running is 409. Keys are kept for 24 hours."
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def idempotent(endpoint: str, *, created_status: int = 201) -> Callable[[Callable], Callable]:
+    """An API create that honours `Idempotency-Key`: without the header the handler just runs;
+    with it, the handler runs at most once per (person, endpoint, key) and a repeat gets the
+    first answer again. The handler returns its body (as a dict or a schema) or (status, body).
+
+        @router.post("/", response={201: EntryOut}, auth=STAFF, description=IDEMPOTENCY_NOTE)
+        @idempotent("directory.entry_create")
+        def entry_create(request, payload: EntryIn): ...
+    """
+    import functools
+    import inspect
+    import typing
+
+    def decorate(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        def wrapper(request, *args, **kwargs):
+            def work() -> tuple[int, dict]:
+                answer = handler(request, *args, **kwargs)
+                if isinstance(answer, tuple):
+                    return answer[0], _jsonable(answer[1])
+                return created_status, _jsonable(answer)
+
+            key = request.headers.get("Idempotency-Key")
+            if key is None:
+                return work()
+            status_code, body, _replayed = run_once(
+                actor=request.user, endpoint=endpoint, key=key, payload=_jsonable(kwargs), work=work
+            )
+            return status_code, body
+
+        # django-ninja reads the handler's parameters; give it the real ones, with their
+        # annotations resolved in the handler's own module (not this one).
+        hints = typing.get_type_hints(handler)
+        signature = inspect.signature(handler)
+        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()]
+        )
+        return wrapper
+
+    return decorate
+
+
+def run_once_for_form(request, *, endpoint: str, key: str, work: Callable[[], dict]) -> tuple[dict, bool]:
+    """A form's create, done once per hidden one-time key. Returns (first answer, replayed).
+    The content checked against the key is what the form posted, minus its tokens."""
+    posted = {
+        k: request.POST.getlist(k) for k in sorted(request.POST) if k not in ("csrfmiddlewaretoken", "idempotency_key")
+    }
+
+    def wrapped() -> tuple[int, dict]:
+        return 201, _jsonable(work())
+
+    _status, body, replayed = run_once(actor=request.user, endpoint=endpoint, key=key, payload=posted, work=wrapped)
+    return body, replayed

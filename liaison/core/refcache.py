@@ -9,6 +9,7 @@ a moment ago on another server is still found."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.db import models
 from django.db.models.signals import post_delete, post_save
@@ -35,8 +36,9 @@ def _index(model: type[models.Model]) -> dict[str, models.Model]:
         post_save.connect(_forget, sender=model, weak=False)
         post_delete.connect(_forget, sender=model, weak=False)
         _watched.add(model)
-    index: dict[str, models.Model] = {}
-    for row in model.objects.all():
+    index: dict[str, Any] = {}
+    row: Any
+    for row in model._default_manager.all():
         index[f"pk:{row.pk}"] = row
         index[f"slug:{row.slug}"] = row
         index.setdefault(f"name:{row.name.lower()}", row)

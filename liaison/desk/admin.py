@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from liaison.audit.admin import AuditedModelAdmin
+from liaison.audit.admin_base import AuditedModelAdmin
 from liaison.desk.models import Interaction, InteractionKind, TechCategory, TopicTag
 from liaison.desk.services import content_fingerprint
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Query, Router, Schema
 
-from liaison.accounts.api_auth import api_access
+from liaison.core.api_access import api_access
 from liaison.core.errors import django_validation_errors, error_body
 from liaison.core.roles import DESK_ROLES
 from liaison.desk import selectors, services

@@ -12,8 +12,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from liaison.core import counts
 from liaison.core.access import user_has_role
 from liaison.core.roles import Role
+from liaison.desk import stats
 from liaison.desk.models import READ_LEVELS, Interaction, InteractionKind, TechCategory, TopicTag
 from liaison.directory.selectors import directory_search
 from liaison.places.models import ServicePoint
@@ -87,17 +89,19 @@ def interaction_tally_for_day(
 ) -> DayTally:
     """Counts by kind and by READ level for one service point and day (by when it happened).
 
-    One grouped query, plus one for the kinds unless the caller passes them in."""
+    Read from the count table for the hours already filled and from the log for the rest
+    (liaison/core/counts.py), plus one query for the kinds unless the caller passes them in."""
     start, end = day_bounds(date)
-    rows = (
-        Interaction.objects.filter(service_point=service_point, occurred_at__gte=start, occurred_at__lt=end)
-        .values_list("kind_id", "read_level")
-        .annotate(n=Count("id"))
-        .order_by()
+    rows = counts.read(
+        stats.INTERACTIONS,
+        start=start,
+        end=end,
+        group_by=("kind", "read_level"),
+        where={"service_point": service_point.pk},
     )
     per_kind: dict[int, int] = {}
     per_level = dict.fromkeys(READ_LEVELS, 0)
-    for kind_id, level, n in rows:
+    for (kind_id, level), n in rows.items():
         per_kind[kind_id] = per_kind.get(kind_id, 0) + n
         per_level[level] = per_level.get(level, 0) + n
     all_kinds = kinds if kinds is not None else list(InteractionKind.objects.all())
@@ -114,14 +118,10 @@ def interaction_tally_for_day(
 
 
 def desk_totals_for_day(date: dt.date) -> dict[int, int]:
-    """Interactions per service point id on one day (one query): for the home panel."""
+    """Interactions per service point id on one day: for the home panel."""
     start, end = day_bounds(date)
-    return dict(
-        Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
-        .values_list("service_point_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = counts.read(stats.INTERACTIONS, start=start, end=end, group_by=("service_point",))
+    return {point_id: n for (point_id,), n in rows.items()}
 
 
 # --- Entries ---------------------------------------------------------------------------------

@@ -27,9 +27,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from liaison.audit.services import audit_record, snapshot
-from liaison.core import refcache
+from liaison.core import counts, refcache
 from liaison.core.access import user_has_role
 from liaison.core.roles import Role
+from liaison.desk import stats
 from liaison.desk.models import (
     MAX_DURATION_MINUTES,
     MAX_NOTE_LENGTH,
@@ -410,11 +411,14 @@ def interaction_log(
         recorded_by=actor,
         source=source,
     )
+    late = counts.is_late(candidate.occurred_at)
     try:
-        if candidate.pending_tags or transaction.get_connection().in_atomic_block:
+        if candidate.pending_tags or late or transaction.get_connection().in_atomic_block:
             with transaction.atomic():  # the row and its tags together (a savepoint inside a caller's transaction)
                 candidate.save(force_insert=True)
                 _attach_tags([candidate])
+                if late:  # back-dated into an hour the count tables may have filled
+                    counts.touch(stats.INTERACTIONS, candidate.occurred_at)
         else:
             # One INSERT is atomic on its own; without a transaction around it the desk's
             # busiest write skips two round trips (BEGIN and COMMIT).
@@ -498,6 +502,8 @@ def interactions_bulk_create(interactions: Sequence[Interaction], *, batch_size:
     for saved, built in zip(created, fresh.values(), strict=True):
         saved.pending_tags = getattr(built, "pending_tags", [])
     _attach_tags(created)
+    if created:  # an import of past entries: the count tables recount from the earliest
+        counts.touch(stats.INTERACTIONS, min(i.occurred_at for i in created))
     result.created = created
     return result
 
@@ -526,6 +532,7 @@ def interaction_undo(*, actor, interaction: Interaction) -> None:
     """Remove an entry: the person who logged it, within 2 minutes; a supervisor, any time."""
     _check_may_change(actor, interaction, verb="undo")
     audit_record(actor=actor, action="interaction.undo", obj=interaction, before=_audit_snapshot(interaction))
+    counts.touch(stats.INTERACTIONS, interaction.occurred_at)
     try:
         interaction.delete()
     except (ProtectedError, RestrictedError):
@@ -580,6 +587,7 @@ def interaction_update(*, actor, interaction: Interaction, data: dict[str, Any])
     interaction.content_fingerprint = content_fingerprint(interaction, checked.pending_tags)
     interaction.save()
     interaction.tags.set(checked.pending_tags)
+    counts.touch(stats.INTERACTIONS, current["occurred_at"], interaction.occurred_at)
     audit_record(
         actor=actor, action="interaction.update", obj=interaction, before=before, after=_audit_snapshot(interaction)
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from liaison.audit.admin import AuditedModelAdmin
+from liaison.audit.admin_base import AuditedModelAdmin
 from liaison.directory.models import DirectoryEntry
 
 

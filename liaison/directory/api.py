@@ -7,8 +7,8 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from liaison.accounts.api_auth import api_access
 from liaison.accounts.models import Department, User
+from liaison.core.api_access import api_access
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
 from liaison.directory import selectors, services
 from liaison.directory.models import DirectoryEntry

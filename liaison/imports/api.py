@@ -10,7 +10,7 @@ from typing import Any
 
 from ninja import Field, Router, Schema
 
-from liaison.accounts.api_auth import api_access
+from liaison.core.api_access import api_access
 from liaison.imports import selectors
 from liaison.imports.registry import importer_classes
 from liaison.imports.selectors import IMPORT_ROLES

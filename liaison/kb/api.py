@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
-from liaison.accounts.api_auth import API_PUBLIC, api_access
+from liaison.core.api_access import API_PUBLIC, api_access
 from liaison.core.roles import DESK_ROLES
 from liaison.kb import selectors, services
 from liaison.kb.models import Article, Category

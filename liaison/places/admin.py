@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from liaison.audit.admin import AuditedModelAdmin
+from liaison.audit.admin_base import AuditedModelAdmin
 from liaison.places.models import Building, HoursException, OpeningHours, Room, ServicePoint
 
 

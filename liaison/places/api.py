@@ -3,7 +3,7 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Router, Schema
 
-from liaison.accounts.api_auth import API_PUBLIC, api_access
+from liaison.core.api_access import API_PUBLIC, api_access
 from liaison.core.roles import Role
 from liaison.places import selectors, services
 

@@ -3,7 +3,7 @@ never shows patron contact details (that would bypass the logged "Show contact d
 
 from django.contrib import admin
 
-from liaison.audit.admin import AuditedModelAdmin
+from liaison.audit.admin_base import AuditedModelAdmin
 from liaison.tickets.models import Queue, Ticket
 
 

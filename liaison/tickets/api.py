@@ -16,8 +16,8 @@ from django.urls import reverse
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
-from liaison.accounts.api_auth import API_PUBLIC, api_access
 from liaison.accounts.models import User
+from liaison.core.api_access import API_PUBLIC, api_access
 from liaison.core.idempotency import run_once
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
 from liaison.places.models import ServicePoint

@@ -39,7 +39,8 @@ def test_unknown_or_malformed_tokens_get_401_with_the_error_format(client, db, h
     response = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
     body = response.json()
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "code", "errors"}
+    assert body["code"] == "not_authenticated"
 
 
 def test_a_token_cannot_be_revoked_by_someone_else(client_as, users):

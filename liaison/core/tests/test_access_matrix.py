@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import get_resolver
 
 from config.api import api
-from liaison.accounts.api_auth import ApiAccess
 from liaison.core.access import iter_patterns, rule_for
+from liaison.core.api_access import ApiAccess
 from liaison.core.roles import Role
 
 ROLES = [None, *Role.values]  # None is an anonymous visitor

@@ -30,6 +30,7 @@ def test_an_api_write_during_an_outage_gets_503_json(client_as, monkeypatch, err
     assert response["Retry-After"] == "5"
     assert response.json() == {
         "detail": "The database is briefly unavailable. Nothing was saved; try again in a few seconds.",
+        "code": "database_unavailable",
         "errors": [],
     }
 

@@ -54,7 +54,7 @@ def test_openapi_document_is_public_and_docs_need_sign_in(client, client_as):
 def test_api_errors_share_one_format(client):
     response = client.get("/api/v1/places/service-points/nowhere")
     assert response.status_code == 404
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "code", "errors"}
 
 
 def _settings_env(**extra):

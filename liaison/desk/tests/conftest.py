@@ -15,10 +15,8 @@ API = "/api/v1/desk/interactions"
 
 
 @pytest.fixture
-def point(departments):
-    desk = ServicePoint.objects.create(name="Research & IT Desk", slug="joint-desk", kind=ServicePoint.Kind.DESK)
-    desk.departments.set([departments["library"], departments["it"]])
-    return desk
+def point(joint_desk):
+    return joint_desk
 
 
 @pytest.fixture

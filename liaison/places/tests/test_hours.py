@@ -111,7 +111,9 @@ def test_api_hours_exception_names_the_bad_field(client_as, desk):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"field": "closes", "message": "Closing time must be after opening time."}]
+    assert response.json()["errors"] == [
+        {"field": "closes", "message": "Closing time must be after opening time.", "code": "invalid"}
+    ]
     bad_date = client.put(
         "/api/v1/places/service-points/joint-desk/exceptions",
         data={"date": "31/12/2026", "reason": "x"},

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import make_user
 from liaison.core.roles import Role
-from liaison.places.models import ServicePoint
 from liaison.tickets import services
 from liaison.tickets.models import Queue
 
@@ -76,13 +75,6 @@ def make_ticket(queues, users):
         )
 
     return build
-
-
-@pytest.fixture
-def joint_desk(departments):
-    point = ServicePoint.objects.create(name="Research & IT Desk", slug="joint-desk", kind=ServicePoint.Kind.DESK)
-    point.departments.set([departments["library"], departments["it"]])
-    return point
 
 
 @pytest.fixture

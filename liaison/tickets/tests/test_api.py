@@ -61,7 +61,11 @@ def test_the_whole_life_of_a_ticket_through_the_api(client_as, queues, users):
     refused = post(librarian, f"{API}/{number}/state", {"state": "closed"})
     assert refused.status_code == 400
     assert refused.json()["errors"] == [
-        {"field": "state", "message": "An open ticket cannot go to closed; it can go to waiting or resolved."}
+        {
+            "field": "state",
+            "message": "An open ticket cannot go to closed; it can go to waiting or resolved.",
+            "code": "invalid",
+        }
     ]
     waiting = post(librarian, f"{API}/{number}/state", {"state": "waiting"})
     assert _fields(waiting) == {"waiting_on"}
