@@ -74,3 +74,15 @@ def is_open_at(service_point: ServicePoint, moment: dt.datetime | None = None) -
 
 def lab_list() -> QuerySet[Room]:
     return Room.objects.filter(kind=Room.Kind.LAB).select_related("building")
+
+
+def service_point_choices(*, active_only: bool = True) -> QuerySet[ServicePoint]:
+    """Service points for a form's choice field or a look-up by slug or id (no prefetches)."""
+    points = ServicePoint.objects.select_related("room")
+    return points.filter(is_active=True) if active_only else points
+
+
+def building_list() -> QuerySet:
+    from liaison.places.models import Building
+
+    return Building.objects.order_by("name")
