@@ -41,6 +41,11 @@ def test_no_page_loads_assets_from_another_site(client_as):
 def test_unknown_pages_get_a_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
+    html = response.content.decode()
+    # Our page, in the shell, with a way on; not Django's technical page or a bare status.
+    assert "<h1>Page not found</h1>" in html
+    assert 'href="/"' in html
+    assert "Traceback" not in html and "URLconf" not in html and "/no-such-page/" not in html
 
 
 def test_openapi_document_is_public_and_docs_need_sign_in(client, client_as):
