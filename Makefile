@@ -26,7 +26,7 @@ run: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py demo --once
 	@echo ""
 	@echo "Liaison is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 LIAISON_SITE_URL=$${LIAISON_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Reload the demo data (idempotent: adds only what is missing).
 demo: migrate

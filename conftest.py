@@ -132,6 +132,19 @@ def chromium_browser():
         browser.close()
 
 
+def wait_for_js(page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until `expression` is true in the page. Playwright's wait_for_function compiles its
+    predicate inside the page, which our Content-Security-Policy forbids (no eval); evaluate
+    runs through the browser's debugging protocol, outside the page's policy."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Still false after {timeout:.0f} s: {expression}")
+        page.wait_for_timeout(50)
+
+
 def _browser_page(request, chromium_browser, width, height):
     import os
     import re

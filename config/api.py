@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -31,6 +31,9 @@ api = NinjaAPI(
     ),
     auth=UNDECLARED,
     urls_namespace="api",
+    # Swagger UI from our own static files (templates/ninja/swagger.html), and no request to
+    # the public validator: without internet that request hung the page for 15-19 seconds.
+    docs=Swagger(settings={"validatorUrl": None, "deepLinking": True, "docExpansion": "list"}),
     parser=OrjsonParser(),
     renderer=OrjsonRenderer(),
 )

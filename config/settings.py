@@ -35,7 +35,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("LIAISON_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Every link in an e-mail (a patron's status link, a staffer's "open the ticket") starts with
+# this. `make run` sets it to the address it serves; production must set its public https
+# address, and `manage.py check --deploy` fails while it is unset or local (core/checks.py).
+SITE_URL_IS_SET = bool(os.environ.get("LIAISON_SITE_URL", "").strip())
+SITE_URL = os.environ.get("LIAISON_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 SITE_NAME = os.environ.get("LIAISON_SITE_NAME", "Liaison")
 
 INSTALLED_APPS = [
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django.contrib.postgres",
     "ninja",
     "django_htmx",
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "liaison.core.middleware.NoStoreForStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "liaison.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "liaison.core.access.AccessPolicyMiddleware",
 ]
@@ -238,6 +245,31 @@ if SECURE_SSL_ONLY:
     CSRF_COOKIE_NAME = "__Host-liaison_csrf"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp) on every page: scripts, styles, fonts and connections
+# only from Liaison itself; images also from the hosts an administrator lists for knowledge-base
+# articles (LIAISON_KB_IMAGE_HOSTS, e.g. "https://library.college.example"). No inline script
+# anywhere, so none is allowed. The API docs page is ours too (templates/ninja/swagger.html).
+LIAISON_KB_IMAGE_HOSTS = env_list("LIAISON_KB_IMAGE_HOSTS")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *LIAISON_KB_IMAGE_HOSTS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy: Liaison's pages use no camera, microphone, location, payment or USB.
+LIAISON_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Tickets: attachment size limit, and how long patron contact details outlive a closed ticket.

@@ -27,6 +27,19 @@ class RequestIdMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """Turns off browser features no Liaison page uses (settings.LIAISON_PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.LIAISON_PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
 class SessionLifetimeMiddleware:
     """Staff sign in at shared desk PCs: a session ends after a spell of inactivity and, in
     any case, after an absolute lifetime. The last-seen time is refreshed at most once a

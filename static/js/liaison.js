@@ -11,4 +11,8 @@
       toggle.setAttribute("aria-expanded", String(!collapsed));
     });
   });
+  // A field to copy from (a status link) selects its whole text when focused.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
 })();

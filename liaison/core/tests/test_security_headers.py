@@ -92,3 +92,40 @@ def test_a_fresh_install_has_no_accounts(db):
     from liaison.accounts.models import User
 
     assert User.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/home/", "/help/", "/places/hours/", "/api/v1/docs", "/healthz", "/no-such-page/"]
+)
+def test_every_page_carries_a_content_security_policy_and_a_permissions_policy(client_as, path):
+    response = client_as(Role.LIBRARY_STAFF).get(path)
+    assert response.status_code in (200, 302, 404)
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
+    assert policy["script-src"] == "'self'"  # no inline or outside script, ever
+    assert policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_knowledge_base_images_may_come_only_from_listed_hosts(client):
+    policy = client.get("/help/")["Content-Security-Policy"]
+    img_src = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+    assert img_src.split()[1:] == ["'self'", "data:"]
+
+
+def test_no_page_has_inline_style_or_script_that_the_policy_would_block():
+    """The policy forbids inline script and style attributes; keep the templates free of them."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    offenders = []
+    for template in Path(settings.BASE_DIR).glob("**/templates/**/*.html"):
+        if ".venv" in template.parts:
+            continue
+        text = template.read_text()
+        if re.search(r"\sstyle=\"|\son[a-z]+=\"|<script>(?!</script>)|<style", text):
+            offenders.append(str(template))
+    assert offenders == []

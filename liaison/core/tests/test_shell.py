@@ -30,7 +30,8 @@ def test_the_start_page_welcomes_visitors_and_points_to_hours(client):
 def test_health_check_is_public_json(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["ok"] is True
+    # Up, and the database answers; nothing about users or data to an anonymous caller.
+    assert response.json() == {"ok": True, "db": True}
 
 
 def test_no_page_loads_assets_from_another_site(client_as):
@@ -92,7 +93,39 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path):
             DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x" * 40 + "-9f8e7d6c5b4a",
             DJANGO_ALLOWED_HOSTS="liaison.college.example",
+            LIAISON_SITE_URL="https://liaison.college.example",
             LIAISON_VAR_DIR=str(tmp_path),
         ),
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("site_url", "complaint"),
+    [
+        (None, "LIAISON_SITE_URL is not set"),
+        ("http://127.0.0.1:8000", "is this machine"),
+        ("https://localhost", "is this machine"),
+        ("http://liaison.college.example", "is http while Liaison requires HTTPS"),
+        ("liaison.college.example", "is not a web address"),
+    ],
+)
+def test_the_deploy_check_catches_links_that_would_not_work(tmp_path: Path, site_url, complaint):
+    env = _settings_env(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x" * 40 + "-9f8e7d6c5b4a",
+        DJANGO_ALLOWED_HOSTS="liaison.college.example",
+        LIAISON_VAR_DIR=str(tmp_path),
+    )
+    if site_url is not None:
+        env["LIAISON_SITE_URL"] = site_url
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode != 0
+    assert complaint in result.stderr + result.stdout

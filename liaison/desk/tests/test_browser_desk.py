@@ -8,6 +8,7 @@ import re
 import pytest
 from django.apps import apps
 
+from conftest import wait_for_js
 from liaison.demo.seed import DEMO_PASSWORD, seed_foundation
 from liaison.desk.models import Interaction
 
@@ -44,8 +45,8 @@ def test_a_student_worker_logs_three_interactions_by_keyboard(page, live_server,
         page.keyboard.press(kind_key)
         page.keyboard.press(level)  # "log as soon as I pick a READ level" is on by default
         status(page).get_by_text(f"Saved: {label} · READ {level}.").wait_for()
-    page.wait_for_function("document.querySelectorAll('#desk-recent .entry').length === 3")
-    page.wait_for_function("document.querySelector('#desk-tally [data-tally-total]').dataset.tallyTotal === '3'")
+    wait_for_js(page, "document.querySelectorAll('#desk-recent .entry').length === 3")
+    wait_for_js(page, "document.querySelector('#desk-tally [data-tally-total]').dataset.tallyTotal === '3'")
     stored = sorted(Interaction.objects.values_list("kind__slug", "read_level", "source"))
     assert stored == [("directional", 1, "desk"), ("research", 3, "desk"), ("technology", 2, "desk")]
 
@@ -63,13 +64,13 @@ def test_entries_made_offline_wait_in_the_browser_and_are_sent_once_when_back(pa
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function(f"JSON.parse(localStorage.getItem('{OUTBOX}')).length === 0")
+    wait_for_js(page, f"JSON.parse(localStorage.getItem('{OUTBOX}')).length === 0")
     assert Interaction.objects.count() == 1
 
     # The same entry arrives again (another tab, a lost response): the server keeps one.
     page.evaluate(f"localStorage.setItem('{OUTBOX}', {json.dumps(saved_outbox)})")
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.querySelector('[data-desk-status]').textContent.startsWith('Already saved')")
+    wait_for_js(page, "document.querySelector('[data-desk-status]').textContent.startsWith('Already saved')")
     assert Interaction.objects.count() == 1
     assert pending.inner_text().strip() == ""
 
@@ -78,10 +79,10 @@ def test_u_undoes_the_last_entry_within_two_minutes(page, live_server, demo_coll
     open_desk(page, live_server.url, username="library")
     page.keyboard.press("r")
     page.keyboard.press("4")
-    page.wait_for_function("document.querySelectorAll('#desk-recent [data-undo]').length === 1")
+    wait_for_js(page, "document.querySelectorAll('#desk-recent [data-undo]').length === 1")
     assert Interaction.objects.count() == 1
     page.keyboard.press("u")
-    page.wait_for_function("document.querySelector('[data-desk-status]').textContent === 'Undone.'")
+    wait_for_js(page, "document.querySelector('[data-desk-status]').textContent === 'Undone.'")
     assert not Interaction.objects.exists()
 
 
@@ -95,7 +96,7 @@ def test_a_note_that_looks_like_an_email_is_warned_about_then_saved_on_request(p
     page.get_by_text("Log again to save it as it is").wait_for()
     assert not Interaction.objects.exists()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('[data-desk-status]').textContent.startsWith('Saved')")
+    wait_for_js(page, "document.querySelector('[data-desk-status]').textContent.startsWith('Saved')")
     assert Interaction.objects.get().note == "wrote to jdoe@example.edu"
 
 
@@ -104,6 +105,6 @@ def test_on_a_phone_two_taps_log_an_entry_and_nothing_scrolls_sideways(phone_pag
     open_desk(page, live_server.url, desk="commons-lab-desk")
     page.locator("label.chip", has_text="Equipment/printing").click()
     page.locator("label.chip--level", has_text="Quick").click()
-    page.wait_for_function("document.querySelector('[data-desk-status]').textContent.startsWith('Saved')")
+    wait_for_js(page, "document.querySelector('[data-desk-status]').textContent.startsWith('Saved')")
     assert Interaction.objects.get().kind.slug == "equipment-printing"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
