@@ -129,3 +129,10 @@ def test_the_deploy_check_catches_links_that_would_not_work(tmp_path: Path, site
     )
     assert result.returncode != 0
     assert complaint in result.stderr + result.stdout
+
+
+def test_an_administrator_finds_setup_in_the_menu_and_others_do_not(client_as):
+    admin_page = client_as(Role.ADMINISTRATOR).get("/home/").content.decode()
+    assert 'href="/admin/"' in admin_page and ">Setup<" in admin_page
+    staff_page = client_as(Role.SUPERVISOR).get("/home/").content.decode()
+    assert 'href="/admin/"' not in staff_page
