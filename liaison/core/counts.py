@@ -249,7 +249,9 @@ def read(
 ) -> dict[tuple, int]:
     """Totals for [start, end), grouped by the named dimensions, filtered by `where`
     (dimension name → a value or a list of values). Keys are tuples in `group_by` order
-    (the empty tuple when not grouped), with the source's own types."""
+    (the empty tuple when not grouped), with the source's own types. The pseudo-dimension
+    `BUCKET` groups by the hour (its UTC start), from which callers derive days, weekdays,
+    hours of the day and months in the campus time zone."""
     where = where or {}
     totals: dict[tuple, int] = defaultdict(int)
     filled_until = _filled_until(stat)
@@ -266,6 +268,46 @@ def read(
     return dict(totals)
 
 
+BUCKET = "bucket"
+# Parts of time a reading can be grouped by, computed by the database in the campus time zone.
+TIME_PARTS = ("day", "week", "month", "year", "hour_of_day", "weekday")
+
+
+def _time_expr(part: str, field: str):
+    from django.db.models.functions import (
+        ExtractHour,
+        ExtractIsoWeekDay,
+        ExtractYear,
+        TruncDay,
+        TruncMonth,
+        TruncWeek,
+    )
+
+    zone = timezone.get_current_timezone()
+    return {
+        BUCKET: lambda: TruncHour(field, tzinfo=UTC),
+        "day": lambda: TruncDay(field, tzinfo=zone),
+        "week": lambda: TruncWeek(field, tzinfo=zone),
+        "month": lambda: TruncMonth(field, tzinfo=zone),
+        "year": lambda: ExtractYear(field, tzinfo=zone),
+        "hour_of_day": lambda: ExtractHour(field, tzinfo=zone),
+        "weekday": lambda: ExtractIsoWeekDay(field, tzinfo=zone),
+    }[part]()
+
+
+def _is_time(name: str) -> bool:
+    return name == BUCKET or name in TIME_PARTS
+
+
+def _time_value(part: str, value: Any) -> Any:
+    """Days, weeks and months as dates in the campus zone; the rest as they come."""
+    if isinstance(value, dt.datetime) and part in ("day", "week", "month"):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.datetime):
+        return value.astimezone(UTC)
+    return value
+
+
 def _read_table(stat, start, end, group_by, where, totals) -> None:
     rows = AggregateCount.objects.filter(property=stat.property, bucket_start__gte=start, bucket_start__lt=end)
     for name, wanted in where.items():
@@ -274,10 +316,15 @@ def _read_table(stat, start, end, group_by, where, totals) -> None:
             rows = rows.filter(**{f"{column}__in": [_stored(w) for w in wanted]})
         else:
             rows = rows.filter(**{column: _stored(wanted)})
-    columns = [stat.column(name) for name in group_by]
-    casts = [stat.dimension(name).cast for name in group_by]
+    times = {f"liaison_{name}": _time_expr(name, "bucket_start") for name in group_by if _is_time(name)}
+    if times:
+        rows = rows.annotate(**times)
+    columns = [f"liaison_{name}" if _is_time(name) else stat.column(name) for name in group_by]
     for row in rows.values_list(*columns).annotate(total=Sum("value")).order_by():
-        key = tuple(None if text == "" else cast(text) for cast, text in zip(casts, row[:-1], strict=True))
+        key = tuple(
+            _time_value(name, value) if _is_time(name) else (None if value == "" else stat.dimension(name).cast(value))
+            for name, value in zip(group_by, row[:-1], strict=True)
+        )
         totals[key] += row[-1]
 
 
@@ -290,10 +337,16 @@ def _read_source(stat, start, end, group_by, where, totals) -> None:
             condition &= Q(**{f"{source_field}__in": list(wanted)})
         else:
             condition &= Q(**{source_field: wanted})
-    fields = [stat.dimension(name).source_field for name in group_by]
-    query = rows.filter(condition).values(*fields).annotate(liaison_value=stat.value).order_by()
+    rows = rows.filter(condition)
+    times = {f"liaison_{name}": _time_expr(name, stat.time_field) for name in group_by if _is_time(name)}
+    if times:
+        rows = rows.annotate(**times)
+    fields = [f"liaison_{name}" if _is_time(name) else stat.dimension(name).source_field for name in group_by]
+    query = rows.values(*fields).annotate(liaison_value=stat.value).order_by()
     for row in query:
-        key = tuple(row[f] for f in fields)
+        key = tuple(
+            _time_value(name, row[f]) if _is_time(name) else row[f] for name, f in zip(group_by, fields, strict=True)
+        )
         totals[key] += row["liaison_value"] or 0
 
 
