@@ -12,8 +12,8 @@ from ninja import Field, Router, Schema
 
 from liaison.core.api_access import api_access
 from liaison.imports import selectors
+from liaison.imports.policy import IMPORT_ROLES
 from liaison.imports.registry import importer_classes
-from liaison.imports.selectors import IMPORT_ROLES
 
 router = Router()
 IMPORT_ACCESS = api_access(*IMPORT_ROLES)
@@ -123,12 +123,12 @@ def _run_out(run) -> dict[str, Any]:
 @router.get("/runs", response=list[RunOut], auth=IMPORT_ACCESS, summary="Recent import runs")
 def run_list(request, importer: str = "", limit: int = 50):
     limit = max(1, min(limit, 200))
-    return [_run_out(run) for run in selectors.import_run_list(user=request.user, importer=importer, limit=limit)]
+    return [_run_out(run) for run in selectors.import_run_list(user=request.user, importer=importer)[:limit]]
 
 
 @router.get("/runs/{run_id}", response=RunDetailOut, auth=IMPORT_ACCESS, summary="One import run and its report")
 def run_detail(request, run_id: uuid.UUID):
-    run = selectors.import_run_get(user=request.user, public_id=run_id)
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
     report = run.report or {}
     return {
         **_run_out(run),
@@ -195,5 +195,5 @@ def mapping_list(request, importer: str = ""):
             "time_zone": m.time_zone,
             "updated_at": m.updated_at,
         }
-        for m in selectors.import_mapping_list(importer=importer)
+        for m in selectors.import_mapping_list(user=request.user, importer=importer)
     ]

@@ -8,7 +8,7 @@ class ImportsConfig(AppConfig):
 
     def ready(self):
         from liaison.core import navigation
-        from liaison.imports.selectors import IMPORT_RULE
+        from liaison.imports.policy import IMPORT_RULE
 
         navigation.register("Imports", "imports:index", IMPORT_RULE, order=700)
         # Importers register themselves when their domain is installed.

@@ -15,52 +15,30 @@ import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from liaison.audit.services import audit_record
-from liaison.core.access import user_has_role
-from liaison.core.roles import Role
+from liaison.imports import policy
 from liaison.imports.engine import CheckResult, check_rows
 from liaison.imports.mapping import Mapping, compile_mapping, mapping_from_preset, preset_for_headers
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.parsing import ParsedFile, parse_file
 from liaison.imports.registry import Importer, importer_class, importer_get
+from liaison.imports.selectors import NOT_IMPORTER, NOT_YOUR_MAPPING, NOT_YOUR_UPLOAD, import_run_parsed
+from liaison.imports.storage import import_keep_for, import_max_bytes, import_storage_dir, size_error
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
 # The report keeps this many rejected rows and warnings; the counts are always complete.
 REPORT_REJECTIONS_KEPT = 1000
 REPORT_WARNINGS_KEPT = 200
-
-
-def import_max_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
-
-
-def import_keep_for() -> dt.timedelta:
-    return dt.timedelta(hours=int(getattr(settings, "IMPORT_KEEP_HOURS", 24)))
-
-
-def import_storage_dir() -> Path:
-    """Uploaded files wait here between preview and commit. It is under MEDIA_ROOT, which no
-    URL serves (see MEDIA_URL), and each file is named by its run's random id."""
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def size_error(size: int) -> ValidationError:
-    limit = import_max_bytes()
-    return ValidationError(
-        {
-            "file": f"The file is {size / 1048576:.1f} MB; imports take files up to {limit / 1048576:.0f} MB. Split it into parts."
-        }
-    )
 
 
 def _safe_name(file_name: str) -> str:
@@ -76,8 +54,21 @@ def _extension(file_name: str) -> str:
 # --- Starting a run ----------------------------------------------------------------------
 
 
-def import_run_start(*, actor, importer_key: str, file_name: str, content: bytes, via: str = "browser") -> ImportRun:
+def _require_importer(actor: User) -> None:
+    if not policy.can_import(actor):
+        raise PermissionDenied(NOT_IMPORTER)
+
+
+def _require_may_act(actor: User, run: ImportRun) -> None:
+    if not policy.can_act_on_run(actor, run):
+        raise PermissionDenied(NOT_YOUR_UPLOAD)
+
+
+def import_run_start(
+    *, actor: User, importer_key: str, file_name: str, content: bytes, via: str = "browser"
+) -> ImportRun:
     """Keep an uploaded file for preview. The file must parse; the run remembers its hash."""
+    _require_importer(actor)
     importer_class(importer_key)  # unknown importer → ValidationError({"importer": ...})
     if len(content) > import_max_bytes():
         raise size_error(len(content))
@@ -92,7 +83,7 @@ def import_run_start(*, actor, importer_key: str, file_name: str, content: bytes
         run = ImportRun.objects.create(
             public_id=public_id,
             importer=importer_key,
-            started_by=actor if getattr(actor, "is_authenticated", False) else None,
+            started_by=actor,
             via=via,
             file_name=_safe_name(file_name),
             file_sha256=hashlib.sha256(content).hexdigest(),
@@ -110,18 +101,6 @@ def import_run_start(*, actor, importer_key: str, file_name: str, content: bytes
 
 def _file_summary(parsed: ParsedFile) -> dict[str, Any]:
     return {"format": parsed.format, "description": parsed.describe(), "headers": parsed.headers}
-
-
-def import_run_parsed(run: ImportRun) -> ParsedFile:
-    """The run's kept file, parsed again (cheap next to a human's wait)."""
-    if not run.stored_file:
-        raise ValidationError(
-            {"file": "The uploaded file is no longer kept (imports keep files for a day). Upload it again."}
-        )
-    path = import_storage_dir() / run.stored_file
-    if not path.exists():
-        raise ValidationError({"file": "The uploaded file is no longer kept. Upload it again."})
-    return parse_file(path.read_bytes(), run.file_name)
 
 
 def starting_mapping(
@@ -168,7 +147,7 @@ def _apply_result(run: ImportRun, parsed: ParsedFile, result: CheckResult, mappi
 
 def import_run_check(
     *,
-    actor,
+    actor: User,
     run: ImportRun,
     mapping: Mapping,
     saved_mapping: ImportMapping | None = None,
@@ -179,6 +158,7 @@ def import_run_check(
 
     `preset_key` records which built-in preset the mapping started from ("" for none).
     A mapping that does not fit the file raises ValidationError by target field."""
+    _require_may_act(actor, run)
     _require_open(run)
     parsed = import_run_parsed(run)
     if preset_key is not None:
@@ -193,7 +173,7 @@ def import_run_check(
 
 def import_run_commit(
     *,
-    actor,
+    actor: User,
     run: ImportRun,
     expected_digest: str = "",
     progress: Callable[[int], None] | None = None,
@@ -202,6 +182,7 @@ def import_run_commit(
 
     `expected_digest` is the digest of the mapping the person saw checked; if the run has
     been checked with another mapping since (another tab), the commit is refused."""
+    _require_may_act(actor, run)
     _require_open(run)
     if not run.mapping_snapshot:
         raise ValidationError({"mapping": "Check all rows before importing."})
@@ -242,7 +223,7 @@ def _save_if_open(run: ImportRun) -> None:
         run.save()
 
 
-def _commit(*, actor, run: ImportRun, importer: Importer, result: CheckResult) -> None:
+def _commit(*, actor: User | None, run: ImportRun, importer: Importer, result: CheckResult) -> None:
     try:
         with transaction.atomic():
             _lock_open(run)
@@ -250,7 +231,7 @@ def _commit(*, actor, run: ImportRun, importer: Importer, result: CheckResult) -
             run.rows_created = created
             run.status = ImportRun.Status.COMMITTED
             run.committed_at = timezone.now()
-            run.committed_by = actor if getattr(actor, "is_authenticated", False) else None
+            run.committed_by = actor
             kept = run.stored_file
             run.stored_file = ""
             run.save()
@@ -293,7 +274,9 @@ def _commit(*, actor, run: ImportRun, importer: Importer, result: CheckResult) -
         ) from exc
 
 
-def import_run_discard(*, actor, run: ImportRun) -> ImportRun:
+def import_run_discard(*, actor: User, run: ImportRun) -> ImportRun:
+    """Close an upload without importing it; its kept file is deleted."""
+    _require_may_act(actor, run)
     _require_open(run)
     kept = run.stored_file
     run.stored_file = ""
@@ -320,7 +303,7 @@ def _require_open(run: ImportRun) -> None:
 
 def import_file(
     *,
-    actor,
+    actor: User,
     importer_key: str,
     file_name: str,
     content: bytes,
@@ -333,6 +316,63 @@ def import_file(
 ) -> tuple[ImportRun | None, CheckResult]:
     """Check and (unless dry_run or rows are rejected) commit a file in one go, for the
     management command and scripts. The run is recorded; the file itself is not kept."""
+    _require_importer(actor)
+    return _import_file(
+        actor=actor,
+        importer_key=importer_key,
+        file_name=file_name,
+        content=content,
+        mapping=mapping,
+        saved_mapping=saved_mapping,
+        preset_key=preset_key,
+        dry_run=dry_run,
+        via=via,
+        progress=progress,
+    )
+
+
+def import_file_as_system(
+    *,
+    importer_key: str,
+    file_name: str,
+    content: bytes,
+    mapping: Mapping,
+    saved_mapping: ImportMapping | None = None,
+    preset_key: str = "",
+    dry_run: bool = False,
+    via: str = "command",
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportRun | None, CheckResult]:
+    """A system job: `import_file` with no person behind it, for `manage.py
+    import_interactions` run by an operator on the server without `--user`. Nobody is
+    recorded as having imported the rows."""
+    return _import_file(
+        actor=None,
+        importer_key=importer_key,
+        file_name=file_name,
+        content=content,
+        mapping=mapping,
+        saved_mapping=saved_mapping,
+        preset_key=preset_key,
+        dry_run=dry_run,
+        via=via,
+        progress=progress,
+    )
+
+
+def _import_file(
+    *,
+    actor: User | None,
+    importer_key: str,
+    file_name: str,
+    content: bytes,
+    mapping: Mapping,
+    saved_mapping: ImportMapping | None,
+    preset_key: str,
+    dry_run: bool,
+    via: str,
+    progress: Callable[[int], None] | None,
+) -> tuple[ImportRun | None, CheckResult]:
     importer_class(importer_key)
     if len(content) > import_max_bytes():
         raise size_error(len(content))
@@ -344,7 +384,7 @@ def import_file(
         return None, result
     run = ImportRun(
         importer=importer_key,
-        started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        started_by=actor,
         via=via,
         file_name=_safe_name(file_name),
         file_sha256=hashlib.sha256(content).hexdigest(),
@@ -361,16 +401,13 @@ def import_file(
 # --- Saved mappings ------------------------------------------------------------------------
 
 
-def _may_manage_mapping(actor, mapping: ImportMapping) -> bool:
-    return mapping.owner_id == getattr(actor, "pk", None) or user_has_role(actor, Role.SUPERVISOR)
-
-
 @transaction.atomic
 def import_mapping_save(
-    *, actor, importer_key: str, name: str, mapping: Mapping, description: str = ""
+    *, actor: User, importer_key: str, name: str, mapping: Mapping, description: str = ""
 ) -> ImportMapping:
     """Save a mapping under a name for reuse. Saving under an existing name replaces it if it
     is yours (supervisors may replace anyone's)."""
+    _require_importer(actor)
     importer = importer_get(importer_key, actor=actor)
     name = " ".join((name or "").split())
     if not name:
@@ -381,7 +418,7 @@ def import_mapping_save(
     existing = ImportMapping.objects.select_for_update().filter(importer=importer_key, name__iexact=name).first()
     data = {**mapping.as_json(), "time_zone": mapping.time_zone}
     if existing is not None:
-        if not _may_manage_mapping(actor, existing):
+        if not policy.can_manage_mapping(actor, existing):
             owner = existing.owner.name if existing.owner else "someone else"
             raise ValidationError(
                 {"name": f"A mapping named {existing.name!r} belongs to {owner}; choose another name."}
@@ -397,7 +434,7 @@ def import_mapping_save(
         importer=importer_key,
         name=name,
         description=description[:300],
-        owner=actor if getattr(actor, "is_authenticated", False) else None,
+        owner=actor,
         **data,
     )
     audit_record(actor=actor, action="import_mapping.create", obj=saved, after=data)
@@ -405,9 +442,9 @@ def import_mapping_save(
 
 
 @transaction.atomic
-def import_mapping_delete(*, actor, mapping: ImportMapping) -> None:
-    if not _may_manage_mapping(actor, mapping):
-        raise ValidationError({"mapping": "Only the person who saved this mapping, or a supervisor, may delete it."})
+def import_mapping_delete(*, actor: User, mapping: ImportMapping) -> None:
+    if not policy.can_manage_mapping(actor, mapping):
+        raise PermissionDenied(NOT_YOUR_MAPPING)
     audit_record(actor=actor, action="import_mapping.delete", obj=mapping, before=mapping.as_mapping_json())
     mapping.delete()
 
@@ -423,7 +460,7 @@ def _delete_file(stored: str) -> None:
 
 
 def import_files_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete kept files of runs older than IMPORT_KEEP_HOURS that were never committed, and
+    """A system job (hourly, no actor): delete kept files of runs older than IMPORT_KEEP_HOURS that were never committed, and
     any file in the folder that no run claims. Returns how many files went."""
     now = now or timezone.now()
     cutoff = now - import_keep_for()

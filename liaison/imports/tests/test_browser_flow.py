@@ -85,12 +85,16 @@ def test_a_gimlet_file_goes_from_upload_to_preview_to_check_to_import(
 def test_htmx_asks_for_the_mapping_fragment_only(client_as, points):
     client = client_as(Role.SUPERVISOR)
     run = uploaded_run(client, "spring.csv", fixture_bytes("desk_log_spring.csv"))
-    response = client.post(f"/imports/runs/{run.public_id}/check/", SPRING_FORM, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/imports/runs/{run.public_id}/check/", SPRING_FORM, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-work"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="import-work">') and "<html" not in body
     assert "Import 4 rows" in body
-    reload = client.get(f"/imports/runs/{run.public_id}/?start=guess", HTTP_HX_REQUEST="true")
+    reload = client.get(
+        f"/imports/runs/{run.public_id}/?start=guess", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-work"
+    )
     assert reload.content.decode().lstrip().startswith('<div id="import-work">')
 
 
@@ -187,9 +191,11 @@ def test_someone_elses_mapping_name_cannot_be_overwritten_but_a_supervisor_may(c
     refused = client.post(f"/imports/runs/{run.public_id}/mapping/", {**SPRING_FORM, "name": "it log"})
     assert refused.status_code == 400
     assert "belongs to" in refused.content.decode()
-    assert client.post(f"/imports/mappings/{mine.pk}/delete/").status_code == 302
+    assert "Delete the mapping IT log" not in client.get("/imports/").content.decode()
+    assert client.post(f"/imports/mappings/{mine.pk}/delete/").status_code == 403
     assert ImportMapping.objects.filter(pk=mine.pk).exists()
     client.force_login(users[Role.SUPERVISOR])
+    assert "Delete the mapping IT log" in client.get("/imports/").content.decode()
     client.post(f"/imports/mappings/{mine.pk}/delete/")
     assert not ImportMapping.objects.filter(pk=mine.pk).exists()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from tqdm import tqdm
@@ -72,20 +72,25 @@ class Command(BaseCommand):
             bar.update(done - last[0])
             last[0] = done
 
+        how = {
+            "importer_key": IMPORTER,
+            "file_name": path.name,
+            "content": content,
+            "mapping": mapping,
+            "saved_mapping": saved,
+            "preset_key": options["preset"] or "",
+            "dry_run": options["dry_run"],
+            "progress": progress,
+        }
         try:
-            run, result = services.import_file(
-                actor=actor,
-                importer_key=IMPORTER,
-                file_name=path.name,
-                content=content,
-                mapping=mapping,
-                saved_mapping=saved,
-                preset_key=options["preset"] or "",
-                dry_run=options["dry_run"],
-                progress=progress,
-            )
+            if actor is None:  # an operator on the server, importing for nobody in particular
+                run, result = services.import_file_as_system(**how)
+            else:
+                run, result = services.import_file(actor=actor, **how)
         except ValidationError as exc:
             raise CommandError(self._errors(exc), returncode=2) from exc
+        except PermissionDenied as exc:
+            raise CommandError(f"{options['user']} may not import: {exc}", returncode=2) from exc
         finally:
             bar.close()
 
@@ -119,7 +124,7 @@ class Command(BaseCommand):
             mapping = mapping_from_preset(importer.preset(options["preset"]), headers)
         else:
             try:
-                saved = selectors.import_mapping_get(name=options["mapping"], importer=IMPORTER)
+                saved = selectors.import_mapping_get_by_name(name=options["mapping"], importer=IMPORTER)
             except Http404:
                 raise ValidationError({"mapping": f"No saved mapping named {options['mapping']!r}."}) from None
             mapping = Mapping.from_json(saved.as_mapping_json())
