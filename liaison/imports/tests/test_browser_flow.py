@@ -328,6 +328,29 @@ def test_the_command_dry_run_writes_nothing_and_bad_input_exits_with_a_message(p
     assert "No saved mapping named 'nope'" in str(caught.value)
 
 
+def test_the_command_records_the_user_it_names_if_they_may_import(points, users):
+    def run_as(username: str) -> None:
+        call_command(
+            "import_interactions",
+            str(FIXTURES / "gimlet_questions.csv"),
+            preset="gimlet",
+            service_point="film-study-center",
+            user=username,
+            no_progress=True,
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+
+    for refused, reason in [("nobody-here", "No active user named"), (users[Role.STUDENT_WORKER].username, "may not")]:
+        with pytest.raises(CommandError) as caught:
+            run_as(refused)
+        assert caught.value.returncode == 2 and reason in str(caught.value)
+    assert Interaction.objects.count() == 0 and ImportRun.objects.count() == 0
+    run_as(users[Role.LIBRARY_STAFF].username)
+    run = ImportRun.objects.get()
+    assert run.started_by == run.committed_by == users[Role.LIBRARY_STAFF] and run.rows_created == 6
+
+
 def test_a_second_click_on_import_cannot_undo_or_repeat_the_first(client_as, points, users):
     client = client_as(Role.SUPERVISOR)
     run = uploaded_run(client, "spring.csv", fixture_bytes("desk_log_spring.csv"))

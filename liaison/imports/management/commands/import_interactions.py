@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from tqdm import tqdm
 
-from liaison.accounts.models import User
+from liaison.accounts.selectors import user_get_by_username
 from liaison.imports import selectors, services
 from liaison.imports.mapping import Mapping, mapping_from_preset
 from liaison.imports.parsing import parse_file
@@ -37,7 +37,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--service-point", help="Service point slug for every row (overrides the mapping's default)."
         )
-        parser.add_argument("--user", help="Username recorded as the importer (default: none).")
+        parser.add_argument(
+            "--user", help="Username recorded as the importer; they must be allowed to import (default: none)."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check every row and report; write nothing.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
@@ -47,9 +49,10 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}", returncode=2)
         actor = None
         if options["user"]:
-            actor = User.objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(f"No user named {options['user']!r}.", returncode=2)
+            try:
+                actor = user_get_by_username(username=options["user"])
+            except Http404:
+                raise CommandError(f"No active user named {options['user']!r}.", returncode=2) from None
         content = path.read_bytes()
         if len(content) > services.import_max_bytes():
             raise CommandError(services.size_error(len(content)).message_dict["file"][0], returncode=2)
