@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
+from liaison.core.errors import reject
 from liaison.imports import policy
 from liaison.imports.engine import check_rows
 from liaison.imports.mapping import Mapping, compile_mapping
@@ -63,12 +64,14 @@ def import_run_parsed(run: ImportRun) -> ParsedFile:
     """The run's kept file, parsed again (cheap next to a human's wait). The caller has the
     run from `import_run_get_for_user(..., to_act=True)` or is a service that checked."""
     if not run.stored_file:
-        raise ValidationError(
-            {"file": "The uploaded file is no longer kept (imports keep files for a day). Upload it again."}
+        raise reject(
+            "file",
+            "The uploaded file is no longer kept (imports keep files for a day). Upload it again.",
+            code="imports.file_gone",
         )
     path = import_storage_dir() / run.stored_file
     if not path.exists():
-        raise ValidationError({"file": "The uploaded file is no longer kept. Upload it again."})
+        raise reject("file", "The uploaded file is no longer kept. Upload it again.", code="imports.file_gone")
     return parse_file(path.read_bytes(), run.file_name)
 
 

@@ -22,6 +22,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from liaison.audit.services import audit_record
+from liaison.core.errors import reject
 from liaison.imports import policy
 from liaison.imports.engine import CheckResult, check_rows
 from liaison.imports.mapping import Mapping, compile_mapping, mapping_from_preset, preset_for_headers
@@ -185,10 +186,14 @@ def import_run_commit(
     _require_may_act(actor, run)
     _require_open(run)
     if not run.mapping_snapshot:
-        raise ValidationError({"mapping": "Check all rows before importing."})
+        raise reject("mapping", "Check all rows before importing.", code="imports.not_checked")
     mapping = Mapping.from_json(run.mapping_snapshot)
     if expected_digest and expected_digest != mapping.digest():
-        raise ValidationError({"mapping": "The mapping changed since these rows were checked. Check all rows again."})
+        raise reject(
+            "mapping",
+            "The mapping changed since these rows were checked. Check all rows again.",
+            code="imports.mapping_changed",
+        )
     parsed = import_run_parsed(run)
     importer = importer_get(run.importer, actor=actor, source_name=_source_name(run.preset))
     compiled = compile_mapping(importer, mapping, parsed.headers)
@@ -211,9 +216,11 @@ def _lock_open(run: ImportRun) -> None:
     committed run with its own stale copy."""
     status = ImportRun.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True).first()
     if status == ImportRun.Status.COMMITTED:
-        raise RunClosed({"file": "This file has already been imported."})
+        raise RunClosed({"file": ValidationError("This file has already been imported.", code="imports.run_committed")})
     if status == ImportRun.Status.DISCARDED:
-        raise RunClosed({"file": "This upload was discarded. Upload the file again."})
+        raise RunClosed(
+            {"file": ValidationError("This upload was discarded. Upload the file again.", code="imports.run_closed")}
+        )
 
 
 def _save_if_open(run: ImportRun) -> None:
@@ -269,8 +276,10 @@ def _commit(*, actor: User | None, run: ImportRun, importer: Importer, result: C
         ImportRun.objects.filter(pk=run.pk).exclude(status=ImportRun.Status.COMMITTED).update(
             status=run.status, rows_created=0, report=run.report, updated_at=timezone.now()
         )
-        raise ValidationError(
-            {"file": "Writing the rows failed and nothing was imported. Check all rows again and retry."}
+        raise reject(
+            "file",
+            "Writing the rows failed and nothing was imported. Check all rows again and retry.",
+            code="imports.write_failed",
         ) from exc
 
 
@@ -296,9 +305,13 @@ def _source_name(preset_key: str) -> str:
 
 def _require_open(run: ImportRun) -> None:
     if run.status == ImportRun.Status.COMMITTED:
-        raise ValidationError({"file": "This file has already been imported."})
+        raise reject("file", "This file has already been imported.", code="imports.run_committed")
     if not run.is_open:
-        raise ValidationError({"file": "This import is closed and its file is no longer kept. Upload the file again."})
+        raise reject(
+            "file",
+            "This import is closed and its file is no longer kept. Upload the file again.",
+            code="imports.run_closed",
+        )
 
 
 def import_file(
@@ -411,17 +424,19 @@ def import_mapping_save(
     importer = importer_get(importer_key, actor=actor)
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": "Give the mapping a name, e.g. 'Gimlet – main desk'."})
+        raise reject("name", "Give the mapping a name, e.g. 'Gimlet – main desk'.", code="imports.mapping_name_missing")
     if len(name) > 100:
-        raise ValidationError({"name": "Keep the name under 100 characters."})
+        raise reject("name", "Keep the name under 100 characters.", code="imports.mapping_name_too_long")
     compile_mapping(importer, mapping, headers=None)
     existing = ImportMapping.objects.select_for_update().filter(importer=importer_key, name__iexact=name).first()
     data = {**mapping.as_json(), "time_zone": mapping.time_zone}
     if existing is not None:
         if not policy.can_manage_mapping(actor, existing):
             owner = existing.owner.name if existing.owner else "someone else"
-            raise ValidationError(
-                {"name": f"A mapping named {existing.name!r} belongs to {owner}; choose another name."}
+            raise reject(
+                "name",
+                f"A mapping named {existing.name!r} belongs to {owner}; choose another name.",
+                code="imports.mapping_name_taken",
             )
         before = existing.as_mapping_json()
         for key, value in data.items():

@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from liaison.core.errors import reject
+
 
 def import_max_bytes() -> int:
     return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
@@ -31,8 +33,8 @@ def import_storage_dir() -> Path:
 
 def size_error(size: int) -> ValidationError:
     limit = import_max_bytes()
-    return ValidationError(
-        {
-            "file": f"The file is {size / 1048576:.1f} MB; imports take files up to {limit / 1048576:.0f} MB. Split it into parts."
-        }
+    return reject(
+        "file",
+        f"The file is {size / 1048576:.1f} MB; imports take files up to {limit / 1048576:.0f} MB. Split it into parts.",
+        code="imports.file_too_large",
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from liaison.core.roles import Role
 from liaison.desk.models import Interaction
 from liaison.imports import services
+from liaison.imports.mapping import Mapping
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.tests.conftest import FIXTURES, fixture_bytes
 
@@ -175,8 +176,6 @@ def test_a_saved_mapping_is_offered_and_reused_for_the_next_file(client_as, poin
 
 
 def test_someone_elses_mapping_name_cannot_be_overwritten_but_a_supervisor_may(client_as, points, users):
-    from liaison.imports.mapping import Mapping
-
     mine = services.import_mapping_save(
         actor=users[Role.IT_STAFF],
         importer_key="desk_interactions",
@@ -261,14 +260,43 @@ def test_the_api_lists_runs_and_shows_a_report(client_as, points):
     client.post(f"/imports/runs/{run.public_id}/check/", SPRING_FORM)
     listing = client.get("/api/v1/imports/runs")
     assert listing.status_code == 200
-    assert [r["file_name"] for r in listing.json()] == ["spring.csv"]
+    assert [r["file_name"] for r in listing.json()["results"]] == ["spring.csv"]
     detail = client.get(f"/api/v1/imports/runs/{run.public_id}").json()
     assert detail["status"] == "rejected" and detail["rows_rejected"] == 1
     assert detail["rejections"] == [{"line": 5, "field": "read_level", "message": "'seven' is not a number 1–6"}]
     assert detail["mapping"]["columns"]["kind"] == ["What"]
-    importers = client.get("/api/v1/imports/importers").json()
+    importers = client.get("/api/v1/imports/importers").json()["results"]
     assert [p["key"] for p in importers[0]["presets"]] == ["gimlet", "libanswers"]
-    assert client.get(f"/api/v1/imports/runs/{uuid.uuid4()}").status_code == 404
+    missing = client.get(f"/api/v1/imports/runs/{uuid.uuid4()}")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+def test_every_api_list_is_one_page_shape(client_as, points, users):
+    client = client_as(Role.SUPERVISOR)
+    for n in range(3):
+        uploaded_run(client, f"s{n}.csv", fixture_bytes("desk_log_spring.csv"))
+    services.import_mapping_save(
+        actor=users[Role.SUPERVISOR],
+        importer_key="desk_interactions",
+        name="Spring",
+        mapping=Mapping(
+            constants={"service_point": "joint-desk", "kind": "research", "read_level": "2"},
+            columns={"occurred_at": ["When"]},
+        ),
+    )
+    second = client.get("/api/v1/imports/runs?page=2&page_size=2").json()
+    assert {k: second[k] for k in ("count", "page", "pages", "page_size")} == {
+        "count": 3,
+        "page": 2,
+        "pages": 2,
+        "page_size": 2,
+    }
+    assert [r["file_name"] for r in second["results"]] == ["s0.csv"]  # newest first
+    assert client.get("/api/v1/imports/runs?page=3&page_size=2").json()["results"] == []
+    assert [m["name"] for m in client.get("/api/v1/imports/mappings").json()["results"]] == ["Spring"]
+    assert client.get("/api/v1/imports/importers").json()["count"] == 1
+    too_far = client.get("/api/v1/imports/runs?page=0")
+    assert too_far.status_code == 400 and too_far.json()["errors"][0]["field"] == "page"
 
 
 def test_the_runs_list_takes_a_fixed_number_of_queries(client_as, points, django_assert_max_num_queries):
