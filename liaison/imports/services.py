@@ -21,16 +21,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from liaison.audit.services import audit_record
 from liaison.core.errors import reject
-from liaison.imports import policy
+from liaison.imports import events, policy
 from liaison.imports.engine import CheckResult, check_rows
 from liaison.imports.mapping import Mapping, compile_mapping, mapping_from_preset, preset_for_headers
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.parsing import ParsedFile, parse_file
 from liaison.imports.registry import Importer, importer_class, importer_get
 from liaison.imports.selectors import NOT_IMPORTER, NOT_YOUR_MAPPING, NOT_YOUR_UPLOAD, import_run_parsed
-from liaison.imports.storage import import_keep_for, import_max_bytes, import_storage_dir, size_error
+from liaison.imports.storage import import_keep_for, import_max_bytes, import_storage_dir, kept_file_delete, size_error
 
 if TYPE_CHECKING:
     from liaison.accounts.models import User
@@ -81,19 +80,21 @@ def import_run_start(
     path = import_storage_dir() / stored
     path.write_bytes(content)
     try:
-        run = ImportRun.objects.create(
-            public_id=public_id,
-            importer=importer_key,
-            started_by=actor,
-            via=via,
-            file_name=_safe_name(file_name),
-            file_sha256=hashlib.sha256(content).hexdigest(),
-            file_size=len(content),
-            stored_file=stored,
-            preset=preset.key if preset else "",
-            rows_total=parsed.rows_total,
-            report={"file": _file_summary(parsed)},
-        )
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                public_id=public_id,
+                importer=importer_key,
+                started_by=actor,
+                via=via,
+                file_name=_safe_name(file_name),
+                file_sha256=hashlib.sha256(content).hexdigest(),
+                file_size=len(content),
+                stored_file=stored,
+                preset=preset.key if preset else "",
+                rows_total=parsed.rows_total,
+                report={"file": _file_summary(parsed)},
+            )
+            events.import_run_started(run=run, actor=actor)
     except Exception:
         path.unlink(missing_ok=True)
         raise
@@ -168,7 +169,7 @@ def import_run_check(
     compiled = compile_mapping(importer, mapping, parsed.headers)
     result = check_rows(importer, parsed, compiled, progress=progress)
     _apply_result(run, parsed, result, mapping, saved_mapping)
-    _save_if_open(run)
+    _save_check(run, actor=actor)
     return result
 
 
@@ -199,7 +200,8 @@ def import_run_commit(
     compiled = compile_mapping(importer, mapping, parsed.headers)
     result = check_rows(importer, parsed, compiled, progress=progress)
     _apply_result(run, parsed, result, mapping, run.mapping)
-    _save_if_open(run)
+    # The commit checks again; a check that now rejects rows is recorded as a check.
+    _save_check(run, actor=actor, record=bool(result.rejections))
     if result.rejections:
         return run, result
     _commit(actor=actor, run=run, importer=importer, result=result)
@@ -223,11 +225,14 @@ def _lock_open(run: ImportRun) -> None:
         )
 
 
-def _save_if_open(run: ImportRun) -> None:
+def _save_check(run: ImportRun, *, actor: User | None, record: bool = True) -> None:
+    """Save a run's check unless it was closed meanwhile; `record` writes the check's audit row."""
     with transaction.atomic():
         if run.pk:
             _lock_open(run)
         run.save()
+        if record:
+            events.import_run_checked(run=run, actor=actor)
 
 
 def _commit(*, actor: User | None, run: ImportRun, importer: Importer, result: CheckResult) -> None:
@@ -242,23 +247,9 @@ def _commit(*, actor: User | None, run: ImportRun, importer: Importer, result: C
             kept = run.stored_file
             run.stored_file = ""
             run.save()
-            audit_record(
-                actor=actor,
-                action="import.commit",
-                obj=run,
-                after={
-                    "importer": run.importer,
-                    "file_name": run.file_name,
-                    "file_sha256": run.file_sha256,
-                    "rows_total": run.rows_total,
-                    "rows_created": created,
-                    "rows_already_imported": run.rows_already_imported,
-                    "mapping": run.mapping_snapshot,
-                    **importer.audit_summary(result.objects),
-                },
+            events.import_run_committed(
+                run=run, actor=actor, summary=importer.audit_summary(result.objects), kept_file=kept
             )
-            if kept:
-                transaction.on_commit(lambda: _delete_file(kept))
     except RunClosed:
         raise
     except (IntegrityError, DatabaseError, ValidationError) as exc:
@@ -293,8 +284,7 @@ def import_run_discard(*, actor: User, run: ImportRun) -> ImportRun:
     with transaction.atomic():
         _lock_open(run)
         run.save(update_fields=["stored_file", "status", "updated_at"])
-    if kept:
-        _delete_file(kept)
+        events.import_run_discarded(run=run, actor=actor, kept_file=kept)
     return run
 
 
@@ -405,7 +395,7 @@ def _import_file(
         preset=preset_key,
     )
     _apply_result(run, parsed, result, mapping, saved_mapping)
-    run.save()
+    _save_check(run, actor=actor)
     if not result.rejections:
         _commit(actor=actor, run=run, importer=importer, result=result)
     return run, result
@@ -443,7 +433,7 @@ def import_mapping_save(
             setattr(existing, key, value)
         existing.description = description[:300] or existing.description
         existing.save()
-        audit_record(actor=actor, action="import_mapping.update", obj=existing, before=before, after=data)
+        events.import_mapping_saved(mapping=existing, actor=actor, before=before, after=data)
         return existing
     saved = ImportMapping.objects.create(
         importer=importer_key,
@@ -452,7 +442,7 @@ def import_mapping_save(
         owner=actor,
         **data,
     )
-    audit_record(actor=actor, action="import_mapping.create", obj=saved, after=data)
+    events.import_mapping_saved(mapping=saved, actor=actor, after=data)
     return saved
 
 
@@ -460,18 +450,11 @@ def import_mapping_save(
 def import_mapping_delete(*, actor: User, mapping: ImportMapping) -> None:
     if not policy.can_manage_mapping(actor, mapping):
         raise PermissionDenied(NOT_YOUR_MAPPING)
-    audit_record(actor=actor, action="import_mapping.delete", obj=mapping, before=mapping.as_mapping_json())
+    events.import_mapping_deleted(mapping=mapping, actor=actor)
     mapping.delete()
 
 
 # --- Housekeeping -------------------------------------------------------------------------------
-
-
-def _delete_file(stored: str) -> None:
-    try:
-        (import_storage_dir() / Path(stored).name).unlink(missing_ok=True)
-    except OSError:
-        logger.exception("Could not delete kept import file %s", stored)
 
 
 def import_files_purge(*, now: dt.datetime | None = None) -> int:
@@ -481,7 +464,7 @@ def import_files_purge(*, now: dt.datetime | None = None) -> int:
     cutoff = now - import_keep_for()
     removed = 0
     for run in ImportRun.objects.filter(created_at__lt=cutoff).exclude(stored_file=""):
-        _delete_file(run.stored_file)
+        kept_file_delete(run.stored_file)
         run.stored_file = ""
         run.save(update_fields=["stored_file", "updated_at"])
         removed += 1

@@ -8,12 +8,15 @@ read them back.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from liaison.core.errors import reject
+
+logger = logging.getLogger(__name__)
 
 
 def import_max_bytes() -> int:
@@ -38,3 +41,11 @@ def size_error(size: int) -> ValidationError:
         f"The file is {size / 1048576:.1f} MB; imports take files up to {limit / 1048576:.0f} MB. Split it into parts.",
         code="imports.file_too_large",
     )
+
+
+def kept_file_delete(stored: str) -> None:
+    """Delete a kept upload by its stored name; a failure is logged (the hourly purge retries)."""
+    try:
+        (import_storage_dir() / Path(stored).name).unlink(missing_ok=True)
+    except OSError:
+        logger.exception("Could not delete kept import file %s", stored)

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from liaison.audit.models import AuditEvent
 from liaison.core.roles import Role
 from liaison.desk.models import Interaction
 from liaison.imports import services
@@ -230,12 +231,19 @@ def test_the_rejected_rows_download_lists_every_one(client_as, points):
     assert rows[1] == "2,read_level,'7' is not a number 1–6"
 
 
-def test_discarding_an_upload_deletes_its_file(client_as, points):
+def test_discarding_an_upload_deletes_its_file_once_the_discard_is_saved(
+    client_as, points, django_capture_on_commit_callbacks
+):
     client = client_as(Role.SUPERVISOR)
     run = uploaded_run(client, "spring.csv", fixture_bytes("desk_log_spring.csv"))
-    client.post(f"/imports/runs/{run.public_id}/discard/")
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        client.post(f"/imports/runs/{run.public_id}/discard/")
     run.refresh_from_db()
-    assert run.status == "discarded" and list(services.import_storage_dir().iterdir()) == []
+    assert run.status == "discarded" and len(list(services.import_storage_dir().iterdir())) == 1
+    for callback in after_commit:
+        callback()
+    assert list(services.import_storage_dir().iterdir()) == []
+    assert AuditEvent.objects.filter(action="import.discard", object_id=str(run.pk)).exists()
 
 
 def test_kept_files_are_purged_after_a_day_and_never_served(client_as, points):
