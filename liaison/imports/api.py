@@ -1,6 +1,9 @@
 """Imports in the API: the history of runs with their reports, the importers and their
 fields and presets, and the saved mappings. Uploading stays in the browser flow and the
-management command, where a person sees the preview."""
+management command, where a person sees the preview.
+
+Every list is one page (`core.pagination`: `?page=&page_size=`, answered as
+`{count, count_is_capped, page, pages, page_size, results}`)."""
 
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from liaison.core.api_access import api_access
+from liaison.core.pagination import PageParams, api_page, page_of
 from liaison.imports import selectors
+from liaison.imports.policy import IMPORT_ROLES
 from liaison.imports.registry import importer_classes
-from liaison.imports.selectors import IMPORT_ROLES
 
 router = Router()
 IMPORT_ACCESS = api_access(*IMPORT_ROLES)
@@ -120,15 +124,15 @@ def _run_out(run) -> dict[str, Any]:
     }
 
 
-@router.get("/runs", response=list[RunOut], auth=IMPORT_ACCESS, summary="Recent import runs")
-def run_list(request, importer: str = "", limit: int = 50):
-    limit = max(1, min(limit, 200))
-    return [_run_out(run) for run in selectors.import_run_list(user=request.user, importer=importer, limit=limit)]
+@router.get("/runs", response=page_of(RunOut), auth=IMPORT_ACCESS, summary="Import runs, newest first")
+def run_list(request, params: Query[PageParams], importer: str = ""):
+    runs = selectors.import_run_list(user=request.user, importer=importer)
+    return api_page(runs, params=params, serialize=_run_out)
 
 
 @router.get("/runs/{run_id}", response=RunDetailOut, auth=IMPORT_ACCESS, summary="One import run and its report")
 def run_detail(request, run_id: uuid.UUID):
-    run = selectors.import_run_get(user=request.user, public_id=run_id)
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
     report = run.report or {}
     return {
         **_run_out(run),
@@ -142,58 +146,61 @@ def run_detail(request, run_id: uuid.UUID):
     }
 
 
-@router.get("/importers", response=list[ImporterOut], auth=IMPORT_ACCESS, summary="Importers, their fields and presets")
-def importer_list(request):
-    out = []
-    for cls in importer_classes():
-        out.append(
+def _importer_out(cls) -> dict[str, Any]:
+    return {
+        "key": cls.key,
+        "label": cls.label,
+        "description": cls.description,
+        "fields": [
             {
-                "key": cls.key,
-                "label": cls.label,
-                "description": cls.description,
-                "fields": [
-                    {
-                        "name": f.name,
-                        "label": f.label,
-                        "type": f.type,
-                        "required": f.required,
-                        "help": f.help,
-                        "max_columns": f.max_columns,
-                    }
-                    for f in cls.fields
-                ],
-                "presets": [
-                    {
-                        "key": p.key,
-                        "label": p.label,
-                        "help": p.help,
-                        "columns": {k: [list(alt) for alt in v] for k, v in p.columns.items()},
-                        "constants": p.constants,
-                        "value_maps": p.value_maps,
-                        "date_format": p.date_format,
-                    }
-                    for p in cls.presets
-                ],
+                "name": f.name,
+                "label": f.label,
+                "type": f.type,
+                "required": f.required,
+                "help": f.help,
+                "max_columns": f.max_columns,
             }
-        )
-    return out
+            for f in cls.fields
+        ],
+        "presets": [
+            {
+                "key": p.key,
+                "label": p.label,
+                "help": p.help,
+                "columns": {k: [list(alt) for alt in v] for k, v in p.columns.items()},
+                "constants": p.constants,
+                "value_maps": p.value_maps,
+                "date_format": p.date_format,
+            }
+            for p in cls.presets
+        ],
+    }
 
 
-@router.get("/mappings", response=list[MappingOut], auth=IMPORT_ACCESS, summary="Saved column mappings")
-def mapping_list(request, importer: str = ""):
-    return [
-        {
-            "id": m.pk,
-            "importer": m.importer,
-            "name": m.name,
-            "description": m.description,
-            "owner": m.owner.get_username() if m.owner else None,
-            "columns": m.columns,
-            "constants": m.constants,
-            "value_maps": m.value_maps,
-            "date_format": m.date_format,
-            "time_zone": m.time_zone,
-            "updated_at": m.updated_at,
-        }
-        for m in selectors.import_mapping_list(importer=importer)
-    ]
+@router.get(
+    "/importers", response=page_of(ImporterOut), auth=IMPORT_ACCESS, summary="Importers, their fields and presets"
+)
+def importer_list(request, params: Query[PageParams]):
+    return api_page(importer_classes(), params=params, serialize=_importer_out)
+
+
+def _mapping_out(m) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "importer": m.importer,
+        "name": m.name,
+        "description": m.description,
+        "owner": m.owner.get_username() if m.owner else None,
+        "columns": m.columns,
+        "constants": m.constants,
+        "value_maps": m.value_maps,
+        "date_format": m.date_format,
+        "time_zone": m.time_zone,
+        "updated_at": m.updated_at,
+    }
+
+
+@router.get("/mappings", response=page_of(MappingOut), auth=IMPORT_ACCESS, summary="Saved column mappings")
+def mapping_list(request, params: Query[PageParams], importer: str = ""):
+    mappings = selectors.import_mapping_list(user=request.user, importer=importer)
+    return api_page(mappings, params=params, serialize=_mapping_out)

@@ -1,4 +1,5 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class ImportsConfig(AppConfig):
@@ -8,9 +9,9 @@ class ImportsConfig(AppConfig):
 
     def ready(self):
         from liaison.core import navigation
-        from liaison.imports.selectors import IMPORT_RULE
+        from liaison.imports.policy import IMPORT_RULE
 
         navigation.register("Imports", "imports:index", IMPORT_RULE, order=700)
-        # Importers register themselves when their domain is installed.
-        if apps.is_installed("liaison.desk"):
-            from liaison.imports.importers import desk_interactions  # noqa: F401
+        # Importers belong to the domain whose rows they write (`<app>/importers.py`) and
+        # register themselves with liaison.imports.registry when imported: find them all.
+        autodiscover_modules("importers")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from liaison.accounts.models import User
+from django.http import Http404
+
+from liaison.accounts.selectors import user_get_by_username
 from liaison.imports.examples import BAMPFA_HEADERS, bampfa_form_data
 from liaison.imports.forms import MappingForm
 from liaison.imports.models import ImportMapping
@@ -27,8 +29,15 @@ def seed_imports(log: Callable[[str], None]) -> dict[str, int]:
             importer="desk_interactions",
             name=DEMO_MAPPING,
             description="A Google Form desk log: Timestamp, interaction source/type, staff time, 'Date if not today'.",
-            owner=User.objects.filter(username="supervisor").first(),
+            owner=_demo_supervisor(),
             **form.mapping.as_json(),
         )
         log(f"Saved the import mapping “{DEMO_MAPPING}”.")
     return {"import mappings": ImportMapping.objects.count()}
+
+
+def _demo_supervisor():
+    try:
+        return user_get_by_username(username="supervisor")
+    except Http404:
+        return None

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from liaison.imports import values
 from liaison.imports.mapping import Mapping, compile_mapping, value_map_from_text, value_map_to_text
 from liaison.imports.registry import Importer, importer_choices
-from liaison.imports.services import import_max_bytes, size_error
+from liaison.imports.storage import import_max_bytes, size_error
 
 NOT_MAPPED = ""
 CUSTOM_FORMAT = "custom"

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from liaison.core.errors import reject
 from liaison.imports import values
 from liaison.imports.parsing import SourceRow, normalize_header
 from liaison.imports.registry import (
@@ -39,6 +40,8 @@ from liaison.imports.registry import (
     Preset,
     TargetField,
 )
+
+MALFORMED = "imports.mapping_malformed"
 
 ANY_OTHER = "*"
 
@@ -69,7 +72,7 @@ class Mapping:
     def from_json(cls, data: Any) -> Mapping:
         """Read a stored or posted mapping, refusing shapes that are not a mapping."""
         if not isinstance(data, dict):
-            raise ValidationError({"mapping": "A mapping is an object with columns, constants and value_maps."})
+            raise reject("mapping", "A mapping is an object with columns, constants and value_maps.", code=MALFORMED)
         columns = data.get("columns") or {}
         constants = data.get("constants") or {}
         value_maps = data.get("value_maps") or {}
@@ -78,15 +81,19 @@ class Mapping:
         if not isinstance(columns, dict) or not all(
             isinstance(v, str) or (isinstance(v, list) and all(isinstance(c, str) for c in v)) for v in columns.values()
         ):
-            raise ValidationError({"columns": "columns maps each target field to a column name or a list of them."})
+            raise reject(
+                "columns", "columns maps each target field to a column name or a list of them.", code=MALFORMED
+            )
         if not isinstance(constants, dict):
-            raise ValidationError({"constants": "constants maps each target field to a value."})
+            raise reject("constants", "constants maps each target field to a value.", code=MALFORMED)
         if not isinstance(value_maps, dict) or not all(isinstance(v, dict) for v in value_maps.values()):
-            raise ValidationError({"value_maps": "value_maps maps each target field to {source value: target value}."})
+            raise reject(
+                "value_maps", "value_maps maps each target field to {source value: target value}.", code=MALFORMED
+            )
         if not isinstance(date_format, str):
-            raise ValidationError({"date_format": "date_format is a text such as 'mdy' or '%d/%m/%Y %H:%M'."})
+            raise reject("date_format", "date_format is a text such as 'mdy' or '%d/%m/%Y %H:%M'.", code=MALFORMED)
         if not isinstance(time_zone, str):
-            raise ValidationError({"time_zone": "time_zone is a name such as 'America/Los_Angeles'."})
+            raise reject("time_zone", "time_zone is a name such as 'America/Los_Angeles'.", code=MALFORMED)
         return cls(
             columns={k: [v] if isinstance(v, str) else list(v) for k, v in columns.items()},
             constants={k: "" if v is None else str(v) for k, v in constants.items()},
@@ -264,7 +271,12 @@ def compile_mapping(importer: Importer, mapping: Mapping, headers: list[str] | N
                 for message in messages:
                     add(key, f"Default: {message}")
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(
+            {
+                key: [ValidationError(m, code="imports.mapping_invalid") for m in messages]
+                for key, messages in errors.items()
+            }
+        )
     return CompiledMapping(mapping, list(importer.fields), sources, value_maps, constants)
 
 

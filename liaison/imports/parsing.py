@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from liaison.core.errors import reject
+
 CSV = "csv"
 XLSX = "xlsx"
 DELIMITERS = (",", ";", "\t", "|")
@@ -65,7 +67,7 @@ class ParsedFile:
 
 
 def file_error(message: str) -> ValidationError:
-    return ValidationError({"file": message})
+    return reject("file", message, code="imports.file_unreadable")
 
 
 def normalize_header(name: str) -> str:

@@ -25,8 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
-
+from liaison.core.errors import reject
 from liaison.imports.parsing import SourceRow, normalize_header
 
 TEXT = "text"
@@ -198,7 +197,9 @@ def importer_class(key: str) -> type[Importer]:
         return _registry[key]
     except KeyError:
         known = ", ".join(sorted(_registry)) or "none"
-        raise ValidationError({"importer": f"Unknown importer {key!r} (known: {known})."}) from None
+        raise reject(
+            "importer", f"Unknown importer {key!r} (known: {known}).", code="imports.importer_unknown"
+        ) from None
 
 
 def importer_get(key: str, *, actor=None, source_name: str = "") -> Importer:

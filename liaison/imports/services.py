@@ -15,52 +15,30 @@ import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from liaison.audit.services import audit_record
-from liaison.core.access import user_has_role
-from liaison.core.roles import Role
+from liaison.core.errors import reject
+from liaison.imports import events, policy
 from liaison.imports.engine import CheckResult, check_rows
 from liaison.imports.mapping import Mapping, compile_mapping, mapping_from_preset, preset_for_headers
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.parsing import ParsedFile, parse_file
 from liaison.imports.registry import Importer, importer_class, importer_get
+from liaison.imports.selectors import NOT_IMPORTER, NOT_YOUR_MAPPING, NOT_YOUR_UPLOAD, import_run_parsed
+from liaison.imports.storage import import_keep_for, import_max_bytes, import_storage_dir, kept_file_delete, size_error
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
 # The report keeps this many rejected rows and warnings; the counts are always complete.
 REPORT_REJECTIONS_KEPT = 1000
 REPORT_WARNINGS_KEPT = 200
-
-
-def import_max_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
-
-
-def import_keep_for() -> dt.timedelta:
-    return dt.timedelta(hours=int(getattr(settings, "IMPORT_KEEP_HOURS", 24)))
-
-
-def import_storage_dir() -> Path:
-    """Uploaded files wait here between preview and commit. It is under MEDIA_ROOT, which no
-    URL serves (see MEDIA_URL), and each file is named by its run's random id."""
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def size_error(size: int) -> ValidationError:
-    limit = import_max_bytes()
-    return ValidationError(
-        {
-            "file": f"The file is {size / 1048576:.1f} MB; imports take files up to {limit / 1048576:.0f} MB. Split it into parts."
-        }
-    )
 
 
 def _safe_name(file_name: str) -> str:
@@ -76,8 +54,21 @@ def _extension(file_name: str) -> str:
 # --- Starting a run ----------------------------------------------------------------------
 
 
-def import_run_start(*, actor, importer_key: str, file_name: str, content: bytes, via: str = "browser") -> ImportRun:
+def _require_importer(actor: User) -> None:
+    if not policy.can_import(actor):
+        raise PermissionDenied(NOT_IMPORTER)
+
+
+def _require_may_act(actor: User, run: ImportRun) -> None:
+    if not policy.can_act_on_run(actor, run):
+        raise PermissionDenied(NOT_YOUR_UPLOAD)
+
+
+def import_run_start(
+    *, actor: User, importer_key: str, file_name: str, content: bytes, via: str = "browser"
+) -> ImportRun:
     """Keep an uploaded file for preview. The file must parse; the run remembers its hash."""
+    _require_importer(actor)
     importer_class(importer_key)  # unknown importer → ValidationError({"importer": ...})
     if len(content) > import_max_bytes():
         raise size_error(len(content))
@@ -89,19 +80,21 @@ def import_run_start(*, actor, importer_key: str, file_name: str, content: bytes
     path = import_storage_dir() / stored
     path.write_bytes(content)
     try:
-        run = ImportRun.objects.create(
-            public_id=public_id,
-            importer=importer_key,
-            started_by=actor if getattr(actor, "is_authenticated", False) else None,
-            via=via,
-            file_name=_safe_name(file_name),
-            file_sha256=hashlib.sha256(content).hexdigest(),
-            file_size=len(content),
-            stored_file=stored,
-            preset=preset.key if preset else "",
-            rows_total=parsed.rows_total,
-            report={"file": _file_summary(parsed)},
-        )
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                public_id=public_id,
+                importer=importer_key,
+                started_by=actor,
+                via=via,
+                file_name=_safe_name(file_name),
+                file_sha256=hashlib.sha256(content).hexdigest(),
+                file_size=len(content),
+                stored_file=stored,
+                preset=preset.key if preset else "",
+                rows_total=parsed.rows_total,
+                report={"file": _file_summary(parsed)},
+            )
+            events.import_run_started(run=run, actor=actor)
     except Exception:
         path.unlink(missing_ok=True)
         raise
@@ -110,18 +103,6 @@ def import_run_start(*, actor, importer_key: str, file_name: str, content: bytes
 
 def _file_summary(parsed: ParsedFile) -> dict[str, Any]:
     return {"format": parsed.format, "description": parsed.describe(), "headers": parsed.headers}
-
-
-def import_run_parsed(run: ImportRun) -> ParsedFile:
-    """The run's kept file, parsed again (cheap next to a human's wait)."""
-    if not run.stored_file:
-        raise ValidationError(
-            {"file": "The uploaded file is no longer kept (imports keep files for a day). Upload it again."}
-        )
-    path = import_storage_dir() / run.stored_file
-    if not path.exists():
-        raise ValidationError({"file": "The uploaded file is no longer kept. Upload it again."})
-    return parse_file(path.read_bytes(), run.file_name)
 
 
 def starting_mapping(
@@ -168,7 +149,7 @@ def _apply_result(run: ImportRun, parsed: ParsedFile, result: CheckResult, mappi
 
 def import_run_check(
     *,
-    actor,
+    actor: User,
     run: ImportRun,
     mapping: Mapping,
     saved_mapping: ImportMapping | None = None,
@@ -179,6 +160,7 @@ def import_run_check(
 
     `preset_key` records which built-in preset the mapping started from ("" for none).
     A mapping that does not fit the file raises ValidationError by target field."""
+    _require_may_act(actor, run)
     _require_open(run)
     parsed = import_run_parsed(run)
     if preset_key is not None:
@@ -187,13 +169,13 @@ def import_run_check(
     compiled = compile_mapping(importer, mapping, parsed.headers)
     result = check_rows(importer, parsed, compiled, progress=progress)
     _apply_result(run, parsed, result, mapping, saved_mapping)
-    _save_if_open(run)
+    _save_check(run, actor=actor)
     return result
 
 
 def import_run_commit(
     *,
-    actor,
+    actor: User,
     run: ImportRun,
     expected_digest: str = "",
     progress: Callable[[int], None] | None = None,
@@ -202,18 +184,24 @@ def import_run_commit(
 
     `expected_digest` is the digest of the mapping the person saw checked; if the run has
     been checked with another mapping since (another tab), the commit is refused."""
+    _require_may_act(actor, run)
     _require_open(run)
     if not run.mapping_snapshot:
-        raise ValidationError({"mapping": "Check all rows before importing."})
+        raise reject("mapping", "Check all rows before importing.", code="imports.not_checked")
     mapping = Mapping.from_json(run.mapping_snapshot)
     if expected_digest and expected_digest != mapping.digest():
-        raise ValidationError({"mapping": "The mapping changed since these rows were checked. Check all rows again."})
+        raise reject(
+            "mapping",
+            "The mapping changed since these rows were checked. Check all rows again.",
+            code="imports.mapping_changed",
+        )
     parsed = import_run_parsed(run)
     importer = importer_get(run.importer, actor=actor, source_name=_source_name(run.preset))
     compiled = compile_mapping(importer, mapping, parsed.headers)
     result = check_rows(importer, parsed, compiled, progress=progress)
     _apply_result(run, parsed, result, mapping, run.mapping)
-    _save_if_open(run)
+    # The commit checks again; a check that now rejects rows is recorded as a check.
+    _save_check(run, actor=actor, record=bool(result.rejections))
     if result.rejections:
         return run, result
     _commit(actor=actor, run=run, importer=importer, result=result)
@@ -230,19 +218,24 @@ def _lock_open(run: ImportRun) -> None:
     committed run with its own stale copy."""
     status = ImportRun.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True).first()
     if status == ImportRun.Status.COMMITTED:
-        raise RunClosed({"file": "This file has already been imported."})
+        raise RunClosed({"file": ValidationError("This file has already been imported.", code="imports.run_committed")})
     if status == ImportRun.Status.DISCARDED:
-        raise RunClosed({"file": "This upload was discarded. Upload the file again."})
+        raise RunClosed(
+            {"file": ValidationError("This upload was discarded. Upload the file again.", code="imports.run_closed")}
+        )
 
 
-def _save_if_open(run: ImportRun) -> None:
+def _save_check(run: ImportRun, *, actor: User | None, record: bool = True) -> None:
+    """Save a run's check unless it was closed meanwhile; `record` writes the check's audit row."""
     with transaction.atomic():
         if run.pk:
             _lock_open(run)
         run.save()
+        if record:
+            events.import_run_checked(run=run, actor=actor)
 
 
-def _commit(*, actor, run: ImportRun, importer: Importer, result: CheckResult) -> None:
+def _commit(*, actor: User | None, run: ImportRun, importer: Importer, result: CheckResult) -> None:
     try:
         with transaction.atomic():
             _lock_open(run)
@@ -250,27 +243,13 @@ def _commit(*, actor, run: ImportRun, importer: Importer, result: CheckResult) -
             run.rows_created = created
             run.status = ImportRun.Status.COMMITTED
             run.committed_at = timezone.now()
-            run.committed_by = actor if getattr(actor, "is_authenticated", False) else None
+            run.committed_by = actor
             kept = run.stored_file
             run.stored_file = ""
             run.save()
-            audit_record(
-                actor=actor,
-                action="import.commit",
-                obj=run,
-                after={
-                    "importer": run.importer,
-                    "file_name": run.file_name,
-                    "file_sha256": run.file_sha256,
-                    "rows_total": run.rows_total,
-                    "rows_created": created,
-                    "rows_already_imported": run.rows_already_imported,
-                    "mapping": run.mapping_snapshot,
-                    **importer.audit_summary(result.objects),
-                },
+            events.import_run_committed(
+                run=run, actor=actor, summary=importer.audit_summary(result.objects), kept_file=kept
             )
-            if kept:
-                transaction.on_commit(lambda: _delete_file(kept))
     except RunClosed:
         raise
     except (IntegrityError, DatabaseError, ValidationError) as exc:
@@ -288,12 +267,16 @@ def _commit(*, actor, run: ImportRun, importer: Importer, result: CheckResult) -
         ImportRun.objects.filter(pk=run.pk).exclude(status=ImportRun.Status.COMMITTED).update(
             status=run.status, rows_created=0, report=run.report, updated_at=timezone.now()
         )
-        raise ValidationError(
-            {"file": "Writing the rows failed and nothing was imported. Check all rows again and retry."}
+        raise reject(
+            "file",
+            "Writing the rows failed and nothing was imported. Check all rows again and retry.",
+            code="imports.write_failed",
         ) from exc
 
 
-def import_run_discard(*, actor, run: ImportRun) -> ImportRun:
+def import_run_discard(*, actor: User, run: ImportRun) -> ImportRun:
+    """Close an upload without importing it; its kept file is deleted."""
+    _require_may_act(actor, run)
     _require_open(run)
     kept = run.stored_file
     run.stored_file = ""
@@ -301,8 +284,7 @@ def import_run_discard(*, actor, run: ImportRun) -> ImportRun:
     with transaction.atomic():
         _lock_open(run)
         run.save(update_fields=["stored_file", "status", "updated_at"])
-    if kept:
-        _delete_file(kept)
+        events.import_run_discarded(run=run, actor=actor, kept_file=kept)
     return run
 
 
@@ -313,14 +295,18 @@ def _source_name(preset_key: str) -> str:
 
 def _require_open(run: ImportRun) -> None:
     if run.status == ImportRun.Status.COMMITTED:
-        raise ValidationError({"file": "This file has already been imported."})
+        raise reject("file", "This file has already been imported.", code="imports.run_committed")
     if not run.is_open:
-        raise ValidationError({"file": "This import is closed and its file is no longer kept. Upload the file again."})
+        raise reject(
+            "file",
+            "This import is closed and its file is no longer kept. Upload the file again.",
+            code="imports.run_closed",
+        )
 
 
 def import_file(
     *,
-    actor,
+    actor: User,
     importer_key: str,
     file_name: str,
     content: bytes,
@@ -333,6 +319,63 @@ def import_file(
 ) -> tuple[ImportRun | None, CheckResult]:
     """Check and (unless dry_run or rows are rejected) commit a file in one go, for the
     management command and scripts. The run is recorded; the file itself is not kept."""
+    _require_importer(actor)
+    return _import_file(
+        actor=actor,
+        importer_key=importer_key,
+        file_name=file_name,
+        content=content,
+        mapping=mapping,
+        saved_mapping=saved_mapping,
+        preset_key=preset_key,
+        dry_run=dry_run,
+        via=via,
+        progress=progress,
+    )
+
+
+def import_file_as_system(
+    *,
+    importer_key: str,
+    file_name: str,
+    content: bytes,
+    mapping: Mapping,
+    saved_mapping: ImportMapping | None = None,
+    preset_key: str = "",
+    dry_run: bool = False,
+    via: str = "command",
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportRun | None, CheckResult]:
+    """A system job: `import_file` with no person behind it, for `manage.py
+    import_interactions` run by an operator on the server without `--user`. Nobody is
+    recorded as having imported the rows."""
+    return _import_file(
+        actor=None,
+        importer_key=importer_key,
+        file_name=file_name,
+        content=content,
+        mapping=mapping,
+        saved_mapping=saved_mapping,
+        preset_key=preset_key,
+        dry_run=dry_run,
+        via=via,
+        progress=progress,
+    )
+
+
+def _import_file(
+    *,
+    actor: User | None,
+    importer_key: str,
+    file_name: str,
+    content: bytes,
+    mapping: Mapping,
+    saved_mapping: ImportMapping | None,
+    preset_key: str,
+    dry_run: bool,
+    via: str,
+    progress: Callable[[int], None] | None,
+) -> tuple[ImportRun | None, CheckResult]:
     importer_class(importer_key)
     if len(content) > import_max_bytes():
         raise size_error(len(content))
@@ -344,7 +387,7 @@ def import_file(
         return None, result
     run = ImportRun(
         importer=importer_key,
-        started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        started_by=actor,
         via=via,
         file_name=_safe_name(file_name),
         file_sha256=hashlib.sha256(content).hexdigest(),
@@ -352,7 +395,7 @@ def import_file(
         preset=preset_key,
     )
     _apply_result(run, parsed, result, mapping, saved_mapping)
-    run.save()
+    _save_check(run, actor=actor)
     if not result.rejections:
         _commit(actor=actor, run=run, importer=importer, result=result)
     return run, result
@@ -361,75 +404,67 @@ def import_file(
 # --- Saved mappings ------------------------------------------------------------------------
 
 
-def _may_manage_mapping(actor, mapping: ImportMapping) -> bool:
-    return mapping.owner_id == getattr(actor, "pk", None) or user_has_role(actor, Role.SUPERVISOR)
-
-
 @transaction.atomic
 def import_mapping_save(
-    *, actor, importer_key: str, name: str, mapping: Mapping, description: str = ""
+    *, actor: User, importer_key: str, name: str, mapping: Mapping, description: str = ""
 ) -> ImportMapping:
     """Save a mapping under a name for reuse. Saving under an existing name replaces it if it
     is yours (supervisors may replace anyone's)."""
+    _require_importer(actor)
     importer = importer_get(importer_key, actor=actor)
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": "Give the mapping a name, e.g. 'Gimlet – main desk'."})
+        raise reject("name", "Give the mapping a name, e.g. 'Gimlet – main desk'.", code="imports.mapping_name_missing")
     if len(name) > 100:
-        raise ValidationError({"name": "Keep the name under 100 characters."})
+        raise reject("name", "Keep the name under 100 characters.", code="imports.mapping_name_too_long")
     compile_mapping(importer, mapping, headers=None)
     existing = ImportMapping.objects.select_for_update().filter(importer=importer_key, name__iexact=name).first()
     data = {**mapping.as_json(), "time_zone": mapping.time_zone}
     if existing is not None:
-        if not _may_manage_mapping(actor, existing):
+        if not policy.can_manage_mapping(actor, existing):
             owner = existing.owner.name if existing.owner else "someone else"
-            raise ValidationError(
-                {"name": f"A mapping named {existing.name!r} belongs to {owner}; choose another name."}
+            raise reject(
+                "name",
+                f"A mapping named {existing.name!r} belongs to {owner}; choose another name.",
+                code="imports.mapping_name_taken",
             )
         before = existing.as_mapping_json()
         for key, value in data.items():
             setattr(existing, key, value)
         existing.description = description[:300] or existing.description
         existing.save()
-        audit_record(actor=actor, action="import_mapping.update", obj=existing, before=before, after=data)
+        events.import_mapping_saved(mapping=existing, actor=actor, before=before, after=data)
         return existing
     saved = ImportMapping.objects.create(
         importer=importer_key,
         name=name,
         description=description[:300],
-        owner=actor if getattr(actor, "is_authenticated", False) else None,
+        owner=actor,
         **data,
     )
-    audit_record(actor=actor, action="import_mapping.create", obj=saved, after=data)
+    events.import_mapping_saved(mapping=saved, actor=actor, after=data)
     return saved
 
 
 @transaction.atomic
-def import_mapping_delete(*, actor, mapping: ImportMapping) -> None:
-    if not _may_manage_mapping(actor, mapping):
-        raise ValidationError({"mapping": "Only the person who saved this mapping, or a supervisor, may delete it."})
-    audit_record(actor=actor, action="import_mapping.delete", obj=mapping, before=mapping.as_mapping_json())
+def import_mapping_delete(*, actor: User, mapping: ImportMapping) -> None:
+    if not policy.can_manage_mapping(actor, mapping):
+        raise PermissionDenied(NOT_YOUR_MAPPING)
+    events.import_mapping_deleted(mapping=mapping, actor=actor)
     mapping.delete()
 
 
 # --- Housekeeping -------------------------------------------------------------------------------
 
 
-def _delete_file(stored: str) -> None:
-    try:
-        (import_storage_dir() / Path(stored).name).unlink(missing_ok=True)
-    except OSError:
-        logger.exception("Could not delete kept import file %s", stored)
-
-
 def import_files_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete kept files of runs older than IMPORT_KEEP_HOURS that were never committed, and
+    """A system job (hourly, no actor): delete kept files of runs older than IMPORT_KEEP_HOURS that were never committed, and
     any file in the folder that no run claims. Returns how many files went."""
     now = now or timezone.now()
     cutoff = now - import_keep_for()
     removed = 0
     for run in ImportRun.objects.filter(created_at__lt=cutoff).exclude(stored_file=""):
-        _delete_file(run.stored_file)
+        kept_file_delete(run.stored_file)
         run.stored_file = ""
         run.save(update_fields=["stored_file", "updated_at"])
         removed += 1

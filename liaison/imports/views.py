@@ -19,15 +19,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from liaison.core.access import roles
-from liaison.imports import selectors, services
-from liaison.imports.engine import check_rows
+from liaison.core.adapters import form_errors_from, message_and_redirect
+from liaison.core.htmx import htmx_template
+from liaison.imports import policy, selectors, services
 from liaison.imports.forms import MappingForm, SaveMappingForm, UploadForm
-from liaison.imports.mapping import Mapping, compile_mapping
+from liaison.imports.mapping import Mapping
 from liaison.imports.models import ImportMapping, ImportRun
+from liaison.imports.policy import IMPORT_ROLES
 from liaison.imports.registry import importer_choices, importer_get
-from liaison.imports.selectors import IMPORT_ROLES
+from liaison.imports.storage import import_max_bytes, size_error
 
 PREVIEW_ROWS = 20
+RECENT_RUNS = 30
+# htmx asks for the mapping form with its check result by the id it swaps.
+WORK_FRAGMENT = {"import-work": "work"}
 
 
 def _errors_text(exc: ValidationError) -> list[str]:
@@ -41,10 +46,10 @@ def index(request):
     """Upload a file (POST) and see earlier runs and saved mappings."""
     status = 200
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if request.method == "POST" and declared.isdigit() and int(declared) > services.import_max_bytes() + 65536:
+    if request.method == "POST" and declared.isdigit() and int(declared) > import_max_bytes() + 65536:
         # Refuse before Django spools a huge body to disk.
         context = _index_context(request, UploadForm())
-        context["upload_error"] = services.size_error(int(declared)).message_dict["file"][0]
+        context["upload_error"] = size_error(int(declared)).message_dict["file"][0]
         return render(request, "imports/index.html", context, status=413)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -58,9 +63,7 @@ def index(request):
                     content=b"".join(upload.chunks()),
                 )
             except ValidationError as exc:
-                for field, messages_ in exc.message_dict.items():
-                    for message in messages_:
-                        form.add_error(field if field in form.fields else None, message)
+                form_errors_from(form, exc)
             else:
                 return redirect("imports:run", run_id=run.public_id)
         status = 400
@@ -68,10 +71,12 @@ def index(request):
 
 
 def _index_context(request, form) -> dict:
+    mappings = selectors.import_mapping_list(user=request.user)
     return {
         "form": form,
-        "runs": selectors.import_run_list(user=request.user, limit=30),
-        "mappings": selectors.import_mapping_list(),
+        "runs": selectors.import_run_list(user=request.user)[:RECENT_RUNS],
+        # Each mapping with whether this person may delete it: the template asks no rules itself.
+        "mappings": [(m, policy.can_manage_mapping(request.user, m)) for m in mappings],
     }
 
 
@@ -111,11 +116,8 @@ def _saved_from(start: str, mappings) -> ImportMapping | None:
 def _page_context(request, run: ImportRun, **extra) -> dict:
     context = {
         "run": run,
-        "may_act": selectors.import_run_may_act(request.user, run),
-        "earlier": ImportRun.objects.filter(file_sha256=run.file_sha256, status=ImportRun.Status.COMMITTED)
-        .exclude(pk=run.pk)
-        .select_related("committed_by")
-        .first(),
+        "may_act": policy.can_act_on_run(request.user, run),
+        "earlier": selectors.import_run_earlier_commit(run=run),
         "report": run.report or {},
         "mapping_json": json.dumps(run.mapping_snapshot, indent=2, ensure_ascii=False),
         "importer_label": dict(importer_choices()).get(run.importer, run.importer),
@@ -148,16 +150,16 @@ def _work_context(run, importer, parsed, mappings, *, form=None, checked=False, 
 @roles(*IMPORT_ROLES)
 def run_detail(request, run_id):
     """The preview (mapping form and first rows) while a run is open; the result afterwards."""
-    run = selectors.import_run_get(user=request.user, public_id=run_id)
-    if not run.is_open or not selectors.import_run_may_act(request.user, run):
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
+    if not run.is_open or not policy.can_act_on_run(request.user, run):
         return render(request, "imports/result.html", _page_context(request, run))
     importer = importer_get(run.importer, actor=request.user)
     try:
-        parsed = services.import_run_parsed(run)
+        parsed = selectors.import_run_parsed(run)
     except ValidationError as exc:
         messages.error(request, " ".join(_errors_text(exc)))
         return render(request, "imports/result.html", _page_context(request, run))
-    mappings = list(selectors.import_mapping_list(importer=run.importer))
+    mappings = list(selectors.import_mapping_list(user=request.user, importer=run.importer))
     start, mapping = _starting_point(request, run, importer, parsed, mappings)
     form = MappingForm(importer=importer, headers=parsed.headers, initial_mapping=mapping, initial={"start": start})
     context = _page_context(
@@ -165,34 +167,33 @@ def run_detail(request, run_id):
         run,
         **_work_context(run, importer, parsed, mappings, form=form, start=start, checked=start == "last"),
     )
-    template = "imports/run.html#work" if request.htmx else "imports/run.html"
-    return render(request, template, context)
+    return render(request, htmx_template(request, "imports/run.html", WORK_FRAGMENT), context)
 
 
 def _bound_work(request, run):
     importer = importer_get(run.importer, actor=request.user)
-    parsed = services.import_run_parsed(run)
-    mappings = list(selectors.import_mapping_list(importer=run.importer))
+    parsed = selectors.import_run_parsed(run)
+    mappings = list(selectors.import_mapping_list(user=request.user, importer=run.importer))
     form = MappingForm(request.POST, importer=importer, headers=parsed.headers)
     return importer, parsed, mappings, form
 
 
 def _render_work(request, run, context, status=200):
-    template = "imports/run.html#work" if request.htmx else "imports/run.html"
+    template = htmx_template(request, "imports/run.html", WORK_FRAGMENT)
     # htmx swaps only successful responses; the fragment carries its own error messages.
-    return render(request, template, _page_context(request, run, **context), status=200 if request.htmx else status)
+    status = 200 if template != "imports/run.html" else status
+    return render(request, template, _page_context(request, run, **context), status=status)
 
 
 @roles(*IMPORT_ROLES)
 @require_POST
 def run_check(request, run_id):
     """Check every row under the posted mapping; show totals and every rejected row."""
-    run = selectors.import_run_get_for_action(user=request.user, public_id=run_id)
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
     try:
         importer, parsed, mappings, form = _bound_work(request, run)
     except ValidationError as exc:
-        messages.error(request, " ".join(_errors_text(exc)))
-        return redirect("imports:run", run_id=run.public_id)
+        return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
     start = form.data.get("start", "")
     if not form.is_valid():
         context = _work_context(run, importer, parsed, mappings, form=form, start=start)
@@ -218,14 +219,13 @@ def run_check(request, run_id):
 @require_POST
 def run_commit(request, run_id):
     """Import the rows last checked: all of them, or none if any is rejected."""
-    run = selectors.import_run_get_for_action(user=request.user, public_id=run_id)
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
     try:
         run, _checked = services.import_run_commit(
             actor=request.user, run=run, expected_digest=request.POST.get("digest", "")
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(_errors_text(exc)))
-        return redirect("imports:run", run_id=run.public_id)
+        return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
     if run.status == ImportRun.Status.COMMITTED:
         messages.success(
             request,
@@ -244,12 +244,11 @@ def run_commit(request, run_id):
 @require_POST
 def run_save_mapping(request, run_id):
     """Save the posted mapping under a name, for the next file like this one."""
-    run = selectors.import_run_get_for_action(user=request.user, public_id=run_id)
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
     try:
         importer, parsed, mappings, form = _bound_work(request, run)
     except ValidationError as exc:
-        messages.error(request, " ".join(_errors_text(exc)))
-        return redirect("imports:run", run_id=run.public_id)
+        return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
     save_form = SaveMappingForm(request.POST)
     start = form.data.get("start", "")
     if form.is_valid() and save_form.is_valid():
@@ -262,9 +261,7 @@ def run_save_mapping(request, run_id):
                 mapping=form.mapping,
             )
         except ValidationError as exc:
-            for field, messages_ in exc.message_dict.items():
-                for message in messages_:
-                    save_form.add_error(field if field in save_form.fields else None, message)
+            form_errors_from(save_form, exc)
         else:
             messages.success(request, f"Saved the mapping “{saved.name}”.")
             return redirect(reverse("imports:run", kwargs={"run_id": run.public_id}) + f"?start=saved:{saved.pk}")
@@ -276,29 +273,21 @@ def run_save_mapping(request, run_id):
 @roles(*IMPORT_ROLES)
 @require_POST
 def run_discard(request, run_id):
-    run = selectors.import_run_get_for_action(user=request.user, public_id=run_id)
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
     try:
         services.import_run_discard(actor=request.user, run=run)
     except ValidationError as exc:
-        messages.error(request, " ".join(_errors_text(exc)))
-    else:
-        messages.success(request, f"Discarded {run.file_name}; its file is deleted.")
+        return message_and_redirect(request, exc, "imports:index")
+    messages.success(request, f"Discarded {run.file_name}; its file is deleted.")
     return redirect("imports:index")
 
 
 @roles(*IMPORT_ROLES)
 def run_rejections_csv(request, run_id):
-    """Every rejected row of the last check, as CSV (the page and the stored report are capped)."""
-    run = selectors.import_run_get(user=request.user, public_id=run_id)
-    rejections = run.report.get("rejections", []) if run.report else []
-    if run.is_open and run.mapping_snapshot and selectors.import_run_may_act(request.user, run):
-        try:
-            parsed = services.import_run_parsed(run)
-            importer = importer_get(run.importer, actor=request.user)
-            compiled = compile_mapping(importer, Mapping.from_json(run.mapping_snapshot), parsed.headers)
-            rejections = [r.as_json() for r in check_rows(importer, parsed, compiled).rejections]
-        except ValidationError:
-            pass  # the stored report is what there is
+    """Every rejected row of the last check, as CSV (the page and the stored report are capped).
+    Made on request from the report, not a stored file, so it is a plain CSV response."""
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
+    rejections = selectors.import_run_rejections(user=request.user, run=run)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["line", "field", "reason"])
@@ -317,11 +306,7 @@ def _csv_safe(text: str) -> str:
 @roles(*IMPORT_ROLES)
 @require_POST
 def mapping_delete(request, pk):
-    mapping = selectors.import_mapping_get(pk=pk)
-    try:
-        services.import_mapping_delete(actor=request.user, mapping=mapping)
-    except ValidationError as exc:
-        messages.error(request, " ".join(_errors_text(exc)))
-    else:
-        messages.success(request, f"Deleted the mapping “{mapping.name}”.")
+    mapping = selectors.import_mapping_get_for_user(user=request.user, pk=pk, to_manage=True)
+    services.import_mapping_delete(actor=request.user, mapping=mapping)
+    messages.success(request, f"Deleted the mapping “{mapping.name}”.")
     return redirect("imports:index")

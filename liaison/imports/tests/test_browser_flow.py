@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from liaison.audit.models import AuditEvent
 from liaison.core.roles import Role
 from liaison.desk.models import Interaction
 from liaison.imports import services
+from liaison.imports.mapping import Mapping
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.tests.conftest import FIXTURES, fixture_bytes
 
@@ -85,12 +87,16 @@ def test_a_gimlet_file_goes_from_upload_to_preview_to_check_to_import(
 def test_htmx_asks_for_the_mapping_fragment_only(client_as, points):
     client = client_as(Role.SUPERVISOR)
     run = uploaded_run(client, "spring.csv", fixture_bytes("desk_log_spring.csv"))
-    response = client.post(f"/imports/runs/{run.public_id}/check/", SPRING_FORM, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/imports/runs/{run.public_id}/check/", SPRING_FORM, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-work"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="import-work">') and "<html" not in body
     assert "Import 4 rows" in body
-    reload = client.get(f"/imports/runs/{run.public_id}/?start=guess", HTTP_HX_REQUEST="true")
+    reload = client.get(
+        f"/imports/runs/{run.public_id}/?start=guess", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-work"
+    )
     assert reload.content.decode().lstrip().startswith('<div id="import-work">')
 
 
@@ -171,8 +177,6 @@ def test_a_saved_mapping_is_offered_and_reused_for_the_next_file(client_as, poin
 
 
 def test_someone_elses_mapping_name_cannot_be_overwritten_but_a_supervisor_may(client_as, points, users):
-    from liaison.imports.mapping import Mapping
-
     mine = services.import_mapping_save(
         actor=users[Role.IT_STAFF],
         importer_key="desk_interactions",
@@ -187,9 +191,11 @@ def test_someone_elses_mapping_name_cannot_be_overwritten_but_a_supervisor_may(c
     refused = client.post(f"/imports/runs/{run.public_id}/mapping/", {**SPRING_FORM, "name": "it log"})
     assert refused.status_code == 400
     assert "belongs to" in refused.content.decode()
-    assert client.post(f"/imports/mappings/{mine.pk}/delete/").status_code == 302
+    assert "Delete the mapping IT log" not in client.get("/imports/").content.decode()
+    assert client.post(f"/imports/mappings/{mine.pk}/delete/").status_code == 403
     assert ImportMapping.objects.filter(pk=mine.pk).exists()
     client.force_login(users[Role.SUPERVISOR])
+    assert "Delete the mapping IT log" in client.get("/imports/").content.decode()
     client.post(f"/imports/mappings/{mine.pk}/delete/")
     assert not ImportMapping.objects.filter(pk=mine.pk).exists()
 
@@ -225,12 +231,19 @@ def test_the_rejected_rows_download_lists_every_one(client_as, points):
     assert rows[1] == "2,read_level,'7' is not a number 1–6"
 
 
-def test_discarding_an_upload_deletes_its_file(client_as, points):
+def test_discarding_an_upload_deletes_its_file_once_the_discard_is_saved(
+    client_as, points, django_capture_on_commit_callbacks
+):
     client = client_as(Role.SUPERVISOR)
     run = uploaded_run(client, "spring.csv", fixture_bytes("desk_log_spring.csv"))
-    client.post(f"/imports/runs/{run.public_id}/discard/")
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        client.post(f"/imports/runs/{run.public_id}/discard/")
     run.refresh_from_db()
-    assert run.status == "discarded" and list(services.import_storage_dir().iterdir()) == []
+    assert run.status == "discarded" and len(list(services.import_storage_dir().iterdir())) == 1
+    for callback in after_commit:
+        callback()
+    assert list(services.import_storage_dir().iterdir()) == []
+    assert AuditEvent.objects.filter(action="import.discard", object_id=str(run.pk)).exists()
 
 
 def test_kept_files_are_purged_after_a_day_and_never_served(client_as, points):
@@ -255,14 +268,43 @@ def test_the_api_lists_runs_and_shows_a_report(client_as, points):
     client.post(f"/imports/runs/{run.public_id}/check/", SPRING_FORM)
     listing = client.get("/api/v1/imports/runs")
     assert listing.status_code == 200
-    assert [r["file_name"] for r in listing.json()] == ["spring.csv"]
+    assert [r["file_name"] for r in listing.json()["results"]] == ["spring.csv"]
     detail = client.get(f"/api/v1/imports/runs/{run.public_id}").json()
     assert detail["status"] == "rejected" and detail["rows_rejected"] == 1
     assert detail["rejections"] == [{"line": 5, "field": "read_level", "message": "'seven' is not a number 1–6"}]
     assert detail["mapping"]["columns"]["kind"] == ["What"]
-    importers = client.get("/api/v1/imports/importers").json()
+    importers = client.get("/api/v1/imports/importers").json()["results"]
     assert [p["key"] for p in importers[0]["presets"]] == ["gimlet", "libanswers"]
-    assert client.get(f"/api/v1/imports/runs/{uuid.uuid4()}").status_code == 404
+    missing = client.get(f"/api/v1/imports/runs/{uuid.uuid4()}")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+def test_every_api_list_is_one_page_shape(client_as, points, users):
+    client = client_as(Role.SUPERVISOR)
+    for n in range(3):
+        uploaded_run(client, f"s{n}.csv", fixture_bytes("desk_log_spring.csv"))
+    services.import_mapping_save(
+        actor=users[Role.SUPERVISOR],
+        importer_key="desk_interactions",
+        name="Spring",
+        mapping=Mapping(
+            constants={"service_point": "joint-desk", "kind": "research", "read_level": "2"},
+            columns={"occurred_at": ["When"]},
+        ),
+    )
+    second = client.get("/api/v1/imports/runs?page=2&page_size=2").json()
+    assert {k: second[k] for k in ("count", "page", "pages", "page_size")} == {
+        "count": 3,
+        "page": 2,
+        "pages": 2,
+        "page_size": 2,
+    }
+    assert [r["file_name"] for r in second["results"]] == ["s0.csv"]  # newest first
+    assert client.get("/api/v1/imports/runs?page=3&page_size=2").json()["results"] == []
+    assert [m["name"] for m in client.get("/api/v1/imports/mappings").json()["results"]] == ["Spring"]
+    assert client.get("/api/v1/imports/importers").json()["count"] == 1
+    too_far = client.get("/api/v1/imports/runs?page=0")
+    assert too_far.status_code == 400 and too_far.json()["errors"][0]["field"] == "page"
 
 
 def test_the_runs_list_takes_a_fixed_number_of_queries(client_as, points, django_assert_max_num_queries):
@@ -320,6 +362,29 @@ def test_the_command_dry_run_writes_nothing_and_bad_input_exits_with_a_message(p
             stderr=StringIO(),
         )
     assert "No saved mapping named 'nope'" in str(caught.value)
+
+
+def test_the_command_records_the_user_it_names_if_they_may_import(points, users):
+    def run_as(username: str) -> None:
+        call_command(
+            "import_interactions",
+            str(FIXTURES / "gimlet_questions.csv"),
+            preset="gimlet",
+            service_point="film-study-center",
+            user=username,
+            no_progress=True,
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+
+    for refused, reason in [("nobody-here", "No active user named"), (users[Role.STUDENT_WORKER].username, "may not")]:
+        with pytest.raises(CommandError) as caught:
+            run_as(refused)
+        assert caught.value.returncode == 2 and reason in str(caught.value)
+    assert Interaction.objects.count() == 0 and ImportRun.objects.count() == 0
+    run_as(users[Role.LIBRARY_STAFF].username)
+    run = ImportRun.objects.get()
+    assert run.started_by == run.committed_by == users[Role.LIBRARY_STAFF] and run.rows_created == 6
 
 
 def test_a_second_click_on_import_cannot_undo_or_repeat_the_first(client_as, points, users):

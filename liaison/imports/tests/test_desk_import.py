@@ -29,9 +29,11 @@ def preset_mapping(preset: str, content: bytes, name: str) -> Mapping:
 
 
 def import_with(mapping: Mapping, content: bytes, name: str, actor=None, preset: str = "", **kwargs):
-    return services.import_file(
-        actor=actor, importer_key=DESK, file_name=name, content=content, mapping=mapping, preset_key=preset, **kwargs
-    )
+    """Import as `actor`, or as the command does when it names no user (a system job)."""
+    how = {"importer_key": DESK, "file_name": name, "content": content, "mapping": mapping, "preset_key": preset}
+    if actor is None:
+        return services.import_file_as_system(**how, **kwargs)
+    return services.import_file(actor=actor, **how, **kwargs)
 
 
 CUSTOM_MAPPING = Mapping(

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from tqdm import tqdm
 
-from liaison.accounts.models import User
+from liaison.accounts.selectors import user_get_by_username
 from liaison.imports import selectors, services
 from liaison.imports.mapping import Mapping, mapping_from_preset
 from liaison.imports.parsing import parse_file
@@ -37,7 +37,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--service-point", help="Service point slug for every row (overrides the mapping's default)."
         )
-        parser.add_argument("--user", help="Username recorded as the importer (default: none).")
+        parser.add_argument(
+            "--user", help="Username recorded as the importer; they must be allowed to import (default: none)."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check every row and report; write nothing.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
@@ -47,9 +49,10 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}", returncode=2)
         actor = None
         if options["user"]:
-            actor = User.objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(f"No user named {options['user']!r}.", returncode=2)
+            try:
+                actor = user_get_by_username(username=options["user"])
+            except Http404:
+                raise CommandError(f"No active user named {options['user']!r}.", returncode=2) from None
         content = path.read_bytes()
         if len(content) > services.import_max_bytes():
             raise CommandError(services.size_error(len(content)).message_dict["file"][0], returncode=2)
@@ -72,20 +75,25 @@ class Command(BaseCommand):
             bar.update(done - last[0])
             last[0] = done
 
+        how = {
+            "importer_key": IMPORTER,
+            "file_name": path.name,
+            "content": content,
+            "mapping": mapping,
+            "saved_mapping": saved,
+            "preset_key": options["preset"] or "",
+            "dry_run": options["dry_run"],
+            "progress": progress,
+        }
         try:
-            run, result = services.import_file(
-                actor=actor,
-                importer_key=IMPORTER,
-                file_name=path.name,
-                content=content,
-                mapping=mapping,
-                saved_mapping=saved,
-                preset_key=options["preset"] or "",
-                dry_run=options["dry_run"],
-                progress=progress,
-            )
+            if actor is None:  # an operator on the server, importing for nobody in particular
+                run, result = services.import_file_as_system(**how)
+            else:
+                run, result = services.import_file(actor=actor, **how)
         except ValidationError as exc:
             raise CommandError(self._errors(exc), returncode=2) from exc
+        except PermissionDenied as exc:
+            raise CommandError(f"{options['user']} may not import: {exc}", returncode=2) from exc
         finally:
             bar.close()
 
@@ -119,7 +127,7 @@ class Command(BaseCommand):
             mapping = mapping_from_preset(importer.preset(options["preset"]), headers)
         else:
             try:
-                saved = selectors.import_mapping_get(name=options["mapping"], importer=IMPORTER)
+                saved = selectors.import_mapping_get_by_name(name=options["mapping"], importer=IMPORTER)
             except Http404:
                 raise ValidationError({"mapping": f"No saved mapping named {options['mapping']!r}."}) from None
             mapping = Mapping.from_json(saved.as_mapping_json())

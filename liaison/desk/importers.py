@@ -1,4 +1,10 @@
-"""Desk interactions from Gimlet, LibAnswers or any CSV.
+"""The desk's importer: desk interactions from Gimlet, LibAnswers or any CSV.
+
+It belongs to the desk, whose rows it writes, and registers itself with the imports app
+(`liaison.imports.registry`), which finds it through `autodiscover_modules("importers")`. The
+imports engine does the rest: parsing, the mapping form, checking every row, all or nothing.
+It reads service points through `places.selectors` and directory entries through
+`directory.selectors`, never their models.
 
 Each row becomes one `desk.Interaction`, built and validated by the desk's own
 `interaction_build` (so an imported row obeys exactly the rules of one typed at the desk)
@@ -40,7 +46,7 @@ from liaison.desk.models import (
     TechCategory,
     TopicTag,
 )
-from liaison.directory.models import DirectoryEntry
+from liaison.directory import selectors as directory_selectors
 from liaison.imports.registry import (
     CHOICE,
     DATETIME,
@@ -54,7 +60,7 @@ from liaison.imports.registry import (
     register,
 )
 from liaison.imports.values import DateOnly, zone_for
-from liaison.places.models import ServicePoint
+from liaison.places.selectors import service_point_choices
 
 # Fixed for ever: changing it would make every earlier import look new.
 NAMESPACE = uuid.UUID("6f1c1f3e-5d8a-4f0e-9a57-3c2b7d1e9a10")
@@ -275,10 +281,10 @@ class DeskInteractionImporter(Importer):
     def lookups(self) -> dict[str, dict[str, Any]]:
         if self._lookups is None:
             self._lookups = {
-                "service_point": _index(ServicePoint.objects.all()),
+                "service_point": _index(service_point_choices(active_only=False)),
                 "kind": _index(InteractionKind.objects.all()),
                 "tech_category": _index(TechCategory.objects.all()),
-                "referred_to": _index(DirectoryEntry.objects.all()),
+                "referred_to": _index(directory_selectors.entry_list(status="all")),
                 "tags": _index(TopicTag.objects.all()),
             }
         return self._lookups
@@ -290,7 +296,7 @@ class DeskInteractionImporter(Importer):
 
     def constant_choices(self, field_name: str) -> list[tuple[str, str]] | None:
         if field_name == "service_point":
-            return [(p.slug, p.name) for p in ServicePoint.objects.filter(is_active=True)]
+            return [(p.slug, p.name) for p in service_point_choices(active_only=True)]
         if field_name == "kind":
             return [(k.slug, k.name) for k in InteractionKind.objects.filter(is_active=True)]
         if field_name == "tech_category":
@@ -300,7 +306,7 @@ class DeskInteractionImporter(Importer):
         if field_name == "read_level":
             return [(str(n), f"READ {n}") for n in range(1, 7)]
         if field_name == "referred_to":
-            return [(e.slug, e.name) for e in DirectoryEntry.objects.filter(is_active=True).order_by("name")]
+            return [(e.slug, e.name) for e in directory_selectors.entry_list(status="active")]
         return None
 
     def clean_constants(self, constants: dict[str, Any]) -> None:

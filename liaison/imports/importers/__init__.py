@@ -1,1 +1,0 @@
-"""One module per importer; each registers itself with liaison.imports.registry.register."""
