@@ -272,6 +272,12 @@ LIAISON_PERMISSIONS_POLICY = (
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Desk reports: the fiscal year's first month (7 = July) and the READ level from which an
+# answer counts as an ACRL "consultation"; academic terms as (month, day, name) of their first day.
+LIAISON_FISCAL_YEAR_START_MONTH = int(os.environ.get("LIAISON_FISCAL_YEAR_START_MONTH", "7"))
+LIAISON_ACRL_CONSULTATION_MIN_READ = int(os.environ.get("LIAISON_ACRL_CONSULTATION_MIN_READ", "4"))
+LIAISON_TERMS = [(1, 1, "Spring"), (5, 16, "Summer"), (8, 15, "Fall")]
+
 # --- Tickets: attachment size limit, and how long patron contact details outlive a closed ticket.
 LIAISON_ATTACHMENT_MAX_MB = float(os.environ.get("LIAISON_ATTACHMENT_MAX_MB", "10"))
 # Images are decoded and re-encoded (EXIF dropped); bigger canvases are refused undecoded.

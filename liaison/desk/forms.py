@@ -56,3 +56,46 @@ class InteractionForm(forms.Form):
             "duration_minutes": data.get("duration_minutes"),
             "occurred_at": data.get("occurred_at"),
         }
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    """What a desk report counts: a period, one or two dimensions, optionally one service point."""
+
+    period = forms.ChoiceField(choices=[], initial="month")
+    anchor = forms.DateField(
+        required=False,
+        label="Containing the day",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The week, month, term or year that contains this day (today if blank).",
+    )
+    first = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    rows = forms.ChoiceField(choices=[], initial="service_point", label="Count by")
+    columns = forms.ChoiceField(choices=[], required=False, label="and by (optional)")
+    service_point = forms.ModelChoiceField(queryset=None, required=False, empty_label="All service points")
+
+    def __init__(self, *args, **kwargs):
+        from liaison.desk import reports
+        from liaison.places.selectors import service_point_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = list(reports.PERIOD_KINDS.items())
+        dimensions = [(key, d.label) for key, d in reports.DIMENSIONS.items()]
+        self.fields["rows"].choices = dimensions
+        self.fields["columns"].choices = [("", "—"), *dimensions]
+        self.fields["service_point"].queryset = service_point_choices(active_only=False).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom" and not (data.get("first") and data.get("last")):
+            self.add_error("first", "Give the first and the last day of a custom period.")
+        if data.get("columns") and data.get("columns") == data.get("rows"):
+            self.add_error("columns", "Choose a different dimension for the columns than for the rows.")
+        return data
+
+
+class SaveReportForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Save as")

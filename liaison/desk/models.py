@@ -166,3 +166,27 @@ class Interaction(models.Model):
     @property
     def undo_until(self) -> dt.datetime:
         return self.logged_at + UNDO_WINDOW
+
+
+class SavedReport(models.Model):
+    """A desk report someone set up once and reopens with one click: the period, the one or two
+    dimensions, and the filters. It holds no counts; opening it reads them afresh."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_desk_reports")
+    name = models.CharField(max_length=80)
+    period = models.CharField(max_length=16, default="month")
+    first = models.DateField(null=True, blank=True, help_text="Custom periods only.")
+    last = models.DateField(null=True, blank=True, help_text="Custom periods only.")
+    rows = models.CharField(max_length=24, default="service_point")
+    columns = models.CharField(max_length=24, blank=True)
+    service_point = models.ForeignKey(
+        "places.ServicePoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="desk_saved_report_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

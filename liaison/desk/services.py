@@ -616,3 +616,38 @@ def topic_tag_get_or_create(*, name: str) -> TopicTag:
     if tag is None:
         tag = TopicTag.objects.create(name=clean, slug=slug, is_active=False)
     return tag
+
+
+# --- Saved reports -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def saved_report_create(*, actor, name: str, report: dict[str, Any]):
+    """Keep a report's settings under a name for its owner (the counts are read afresh each time)."""
+    from liaison.desk.models import SavedReport
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the report a name."})
+    if SavedReport.objects.filter(owner=actor, name=name).exists():
+        raise ValidationError({"name": f"You already have a report called “{name}”; choose another name."})
+    saved = SavedReport.objects.create(
+        owner=actor,
+        name=name[:80],
+        period=report["period"],
+        first=report.get("first") if report["period"] == "custom" else None,
+        last=report.get("last") if report["period"] == "custom" else None,
+        rows=report["rows"],
+        columns=report.get("columns") or "",
+        service_point=report.get("service_point"),
+    )
+    audit_record(actor=actor, action="desk.report_save", obj=saved, after={"name": saved.name, "rows": saved.rows})
+    return saved
+
+
+@transaction.atomic
+def saved_report_delete(*, actor, report) -> None:
+    if report.owner_id != actor.pk:
+        raise PermissionDenied("Only the person who saved a report can remove it.")
+    audit_record(actor=actor, action="desk.report_delete", obj=report, before={"name": report.name})
+    report.delete()
