@@ -1,22 +1,29 @@
-"""The directory's API: the same selectors and services as the pages."""
+"""The directory's API: the same selectors and services as the pages. Thin: parse, call one
+selector or service, shape the answer. Lists answer the one page shape (`core.pagination`);
+errors carry the codes in `errors.py`. Departments, buildings and people are named by code
+or user name and looked up through their own apps' selectors."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
-from liaison.accounts.models import Department, User
+from liaison.accounts.selectors import department_get, user_get_by_username
 from liaison.core.api_access import api_access
-from liaison.core.roles import DESK_ROLES, STAFF_ROLES
-from liaison.directory import selectors, services
+from liaison.core.errors import reject
+from liaison.core.idempotency import IDEMPOTENCY_NOTE, idempotent
+from liaison.core.pagination import PageParams, api_page, page_of
+from liaison.directory import policy, selectors, services
 from liaison.directory.models import DirectoryEntry
-from liaison.places.models import Building
+from liaison.places.selectors import building_list
 
 router = Router()
-READERS = api_access(*DESK_ROLES)
-EDITORS = api_access(*STAFF_ROLES)
+READERS = api_access(*policy.READER_ROLES)
+EDITORS = api_access(*policy.EDITOR_ROLES)
 
 
 class EntryOut(Schema):
@@ -41,11 +48,6 @@ class EntryOut(Schema):
     referral_count: int = Field(description="Desk referrals to this entry in the last 90 days.")
 
 
-class EntryListOut(Schema):
-    count: int
-    items: list[EntryOut]
-
-
 class EntryChoiceOut(Schema):
     id: int
     name: str
@@ -66,8 +68,6 @@ class EntryFilters(Schema):
     kind: DirectoryEntry.Kind | None = None
     overdue: bool = False
     status: str = Field("active", pattern="^(active|retired|all)$")
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
 
 
 class EntryIn(Schema):
@@ -131,41 +131,33 @@ def _entry_out(entry: DirectoryEntry) -> dict:
     }
 
 
-def _resolve(values: dict) -> dict:
+def _resolve(values: dict[str, Any]) -> dict[str, Any]:
     """Turn codes and user names into objects; unknown ones are reported against their field."""
-    from django.core.exceptions import ValidationError
-
-    errors = {}
+    problems: list[ValidationError] = []
     if "department" in values:
-        values["department"] = Department.objects.filter(code=values["department"]).first()
-        if values["department"] is None:
-            errors["department"] = "No department has this code."
+        try:
+            values["department"] = department_get(code=values["department"] or "")
+        except Http404:
+            problems.append(reject("department", "No department has this code.", code="directory.department_unknown"))
     if "building" in values:
         code = values["building"]
-        values["building"] = Building.objects.filter(code=code).first() if code else None
+        values["building"] = building_list().filter(code=code).first() if code else None
         if code and values["building"] is None:
-            errors["building"] = "No building has this code."
+            problems.append(reject("building", "No building has this code.", code="directory.building_unknown"))
     if "owner" in values:
         username = values["owner"]
-        values["owner"] = User.objects.filter(username=username, is_active=True).first() if username else None
-        if username and values["owner"] is None:
-            errors["owner"] = "No active person has this user name."
-    if errors:
-        raise ValidationError(errors)
+        try:
+            values["owner"] = user_get_by_username(username=username, active_only=True) if username else None
+        except Http404:
+            problems.append(reject("owner", "No active person has this user name.", code="directory.owner_unknown"))
+    if problems:
+        raise ValidationError({field: p.error_dict[field] for p in problems for field in p.error_dict})
     return values
 
 
-def _reload(pk: int) -> DirectoryEntry:
-    return selectors.with_referral_counts(
-        DirectoryEntry.objects.select_related("department", "owner", "building").filter(pk=pk)
-    ).get()
-
-
-@router.get("/entries", response=EntryListOut, auth=READERS, summary="List and filter directory entries")
-def entry_list(request, filters: Query[EntryFilters]):
-    department_id = None
-    if filters.department:
-        department_id = get_object_or_404(Department, code=filters.department).pk
+@router.get("/entries", response=page_of(EntryOut), auth=READERS, summary="List and filter directory entries")
+def entry_list(request, filters: Query[EntryFilters], page: Query[PageParams]):
+    department_id = department_get(code=filters.department).pk if filters.department else None
     entries = selectors.entry_list(
         query=filters.q,
         department_id=department_id,
@@ -173,8 +165,7 @@ def entry_list(request, filters: Query[EntryFilters]):
         overdue=filters.overdue,
         status=filters.status,
     )
-    page = entries[filters.offset : filters.offset + filters.limit]
-    return {"count": entries.count(), "items": [_entry_out(e) for e in page]}
+    return api_page(entries, params=page, serialize=_entry_out)
 
 
 @router.get(
@@ -182,6 +173,7 @@ def entry_list(request, filters: Query[EntryFilters]):
     response=list[EntryChoiceOut],
     auth=READERS,
     summary="Who handles X? Active entries ranked best first",
+    description="A ranked look-up, not a list: the best `limit` choices (at most 50), no pages.",
 )
 def entry_search(request, q: str = Query("", max_length=200), limit: int = Query(8, ge=1, le=50)):
     results = selectors.directory_search(q, limit=limit, with_counts=True) if q.strip() else []
@@ -205,23 +197,28 @@ def entry_search(request, q: str = Query("", max_length=200), limit: int = Query
 
 @router.get("/entries/{entry_id}", response=EntryOut, auth=READERS)
 def entry_detail(request, entry_id: int):
-    selectors.entry_get(pk=entry_id)
-    return _entry_out(_reload(entry_id))
+    return _entry_out(selectors.entry_get_for_user(user=request.user, pk=entry_id))
 
 
-@router.post("/entries", response={201: EntryOut}, auth=EDITORS, summary="Add a directory entry")
+@router.post(
+    "/entries",
+    response={201: EntryOut},
+    auth=EDITORS,
+    summary="Add a directory entry",
+    description=IDEMPOTENCY_NOTE,
+)
+@idempotent("directory.entry_create")
 def entry_create(request, payload: EntryIn):
-    values = _resolve(payload.dict())
-    entry = services.entry_create(actor=request.user, **values)
-    return 201, _entry_out(_reload(entry.pk))
+    entry = services.entry_create(actor=request.user, **_resolve(payload.dict()))
+    return 201, _entry_out(selectors.entry_get_for_user(user=request.user, pk=entry.pk))
 
 
 @router.patch("/entries/{entry_id}", response=EntryOut, auth=EDITORS, summary="Change a directory entry")
 def entry_update(request, entry_id: int, payload: EntryPatch):
-    entry = selectors.entry_get(pk=entry_id)
-    changes = _resolve(payload.dict(exclude_unset=True))
-    entry = services.entry_update(actor=request.user, entry=entry, **changes)
-    return _entry_out(_reload(entry.pk))
+    entry = selectors.entry_get_for_user(user=request.user, pk=entry_id, for_edit=True)
+    data = _resolve(payload.dict(exclude_unset=True))
+    entry = services.entry_update(actor=request.user, entry=entry, data=data)
+    return _entry_out(selectors.entry_get_for_user(user=request.user, pk=entry.pk))
 
 
 @router.post(
@@ -231,12 +228,13 @@ def entry_update(request, entry_id: int, payload: EntryPatch):
     summary="Mark an entry reviewed (still true) and push its review-by date out",
 )
 def entry_mark_reviewed(request, entry_id: int, payload: ReviewIn):
-    entry = selectors.entry_get(pk=entry_id)
+    entry = selectors.entry_get_for_user(user=request.user, pk=entry_id, for_edit=True)
     entry = services.entry_mark_reviewed(actor=request.user, entry=entry, next_review_by=payload.next_review_by)
-    return _entry_out(_reload(entry.pk))
+    return _entry_out(selectors.entry_get_for_user(user=request.user, pk=entry.pk))
 
 
 @router.post("/entries/{entry_id}/retire", response=EntryOut, auth=EDITORS, summary="Retire an entry")
 def entry_retire(request, entry_id: int):
-    entry = services.entry_retire(actor=request.user, entry=selectors.entry_get(pk=entry_id))
-    return _entry_out(_reload(entry.pk))
+    entry = selectors.entry_get_for_user(user=request.user, pk=entry_id, for_edit=True)
+    entry = services.entry_retire(actor=request.user, entry=entry)
+    return _entry_out(selectors.entry_get_for_user(user=request.user, pk=entry.pk))

@@ -9,7 +9,7 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from liaison.core import navigation
         from liaison.core.access import role_rule
-        from liaison.core.roles import DESK_ROLES
+        from liaison.directory.policy import READER_ROLES
 
-        navigation.register("Directory", "directory:list", role_rule(*DESK_ROLES), order=300)
+        navigation.register("Directory", "directory:list", role_rule(*READER_ROLES), order=300)
         from liaison.directory import panels, tasks  # noqa: F401  (home panel, periodic task)

@@ -290,7 +290,7 @@ def seed_directory(log: Callable[[str], None]) -> dict[str, int]:
     users = {u.username: u for u in User.objects.filter(username__in={s.owner for s in ENTRIES} | {"admin"})}
     buildings = {b.code: b for b in Building.objects.all()}
     existing = set(DirectoryEntry.objects.values_list("slug", flat=True))
-    actor = users.get("admin")
+    actor = users["admin"]  # seed_foundation made the administrator; the services need a real actor
     today = timezone.localdate()
     created = 0
     for spec in ENTRIES:

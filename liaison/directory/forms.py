@@ -1,7 +1,7 @@
 from django import forms
 from django.db import models
 
-from liaison.accounts.models import Department, User
+from liaison.accounts.selectors import department_list, user_list
 from liaison.directory.models import DirectoryEntry
 from liaison.directory.selectors import STATUS_CHOICES
 from liaison.directory.services import review_by_problem
@@ -62,8 +62,8 @@ class DirectoryEntryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("first_name", "username")
-        self.fields["department"].queryset = Department.objects.order_by("name")
+        self.fields["owner"].queryset = user_list(active_only=True).order_by("first_name", "username")
+        self.fields["department"].queryset = department_list().order_by("name")
         self.fields["handles"].required = True
         self.fields["review_by"].required = False
         self.fields["review_by"].help_text = "When someone should check it is still true. Empty: a year from today."
@@ -85,12 +85,14 @@ class DirectoryFilterForm(forms.Form):
     """The list's search box and filters (GET). Invalid filters are ignored, not fatal."""
 
     q = forms.CharField(required=False, max_length=200, label="Who handles…")
-    department = forms.ModelChoiceField(
-        queryset=Department.objects.order_by("name"), required=False, empty_label="Any department"
-    )
+    department = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any department")
     kind = forms.ChoiceField(choices=[("", "Any kind"), *DirectoryEntry.Kind.choices], required=False)
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     overdue = forms.BooleanField(required=False, label="Past review date only")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = department_list().order_by("name")
 
     def filters(self) -> dict:
         self.is_valid()

@@ -59,6 +59,11 @@ class DirectoryEntry(TimeStampedModel):
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
+    # Not columns: set by the selectors that rank or count (see selectors.py).
+    search_score: float
+    matched_handles: list[str]
+    referral_count: int
+
     class Meta:
         ordering = ["name"]
         verbose_name = "directory entry"

@@ -2,8 +2,7 @@ from django.utils import timezone
 
 from liaison.core import home
 from liaison.core.access import role_rule
-from liaison.core.roles import STAFF_ROLES
-from liaison.directory import selectors
+from liaison.directory import policy, selectors
 
 
 def _to_review(request) -> dict:
@@ -19,7 +18,7 @@ home.register(
         "directory-review",
         "Directory entries to review",
         "directory/panel_review.html",
-        role_rule(*STAFF_ROLES),
+        role_rule(*policy.EDITOR_ROLES),
         _to_review,
         order=40,
     )

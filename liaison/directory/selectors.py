@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from liaison.core.search import STOP_WORDS, hyphenated_forms, match_strength, search_terms, text_words, words
+from liaison.directory import policy
 from liaison.directory.models import DirectoryEntry, split_handles
 
 REFERRAL_WINDOW_DAYS = 90
@@ -232,5 +235,38 @@ def entries_due_soon(*, owner, today: dt.date | None = None, days: int = 30) -> 
 
 
 def entry_get(*, pk: int) -> DirectoryEntry:
-    """One entry (active or retired) with what its page shows; 404 when absent."""
+    """One entry (active or retired) with what its page shows; 404 when absent. No access
+    check: pages and the API use `entry_get_for_user`."""
     return get_object_or_404(DirectoryEntry.objects.select_related("department", "owner", "building"), pk=pk)
+
+
+def entry_get_for_user(*, user: Any, pk: int, for_edit: bool = False) -> DirectoryEntry:
+    """One entry (active or retired) with `referral_count` (last 90 days) and what its page
+    shows. 404 when there is none or `user` may not read the directory; with `for_edit`, 403
+    when they may read it but not change it."""
+    entries = DirectoryEntry.objects.select_related("department", "owner", "building").filter(pk=pk)
+    entry = with_referral_counts(entries).first() if policy.can_view_entries(user) else None
+    if entry is None:
+        raise Http404("No such directory entry.")
+    if for_edit and not policy.can_edit_entry(user, entry):
+        raise PermissionDenied("Only staff may change directory entries.")
+    return entry
+
+
+# --- For other apps (the desk refers to entries; the desk importer matches them) -----------
+
+
+def entry_find(*, key: DirectoryEntry | int | str) -> DirectoryEntry | None:
+    """A referral target by id or slug, active or retired; None when there is none. Every desk
+    role may read the directory, so a caller that has checked the role needs no user here."""
+    if isinstance(key, DirectoryEntry):
+        return key
+    text = str(key).strip()
+    entry = DirectoryEntry.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    return entry or DirectoryEntry.objects.filter(slug=text.lower()).first()
+
+
+def entry_choices(*, active_only: bool = True) -> QuerySet[DirectoryEntry]:
+    """Entries for a choice list or a look-up by slug or name (no joins, no counts), by name."""
+    entries = DirectoryEntry.objects.order_by("name")
+    return entries.filter(is_active=True) if active_only else entries

@@ -1,20 +1,24 @@
-"""The knowledge base's API: public FAQ reads for anyone, staff reads and writes by role."""
+"""The knowledge base's API: public FAQ reads for anyone, staff reads and writes by role.
+Thin: parse, call one selector or service, shape the answer. Lists answer the one page shape
+(`core.pagination`); errors carry the codes in `errors.py`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from liaison.core.api_access import API_PUBLIC, api_access
-from liaison.core.roles import DESK_ROLES
-from liaison.kb import selectors, services
+from liaison.core.errors import reject
+from liaison.core.idempotency import IDEMPOTENCY_NOTE, idempotent
+from liaison.core.pagination import PageParams, api_page, page_of
+from liaison.kb import policy, selectors, services
 from liaison.kb.models import Article, Category
 
 router = Router()
-READERS = api_access(*DESK_ROLES)
-WRITERS = api_access(*selectors.WRITER_ROLES)
+READERS = api_access(*policy.READER_ROLES)
+WRITERS = api_access(*policy.WRITER_ROLES)
 
 
 class CategoryOut(Schema):
@@ -50,16 +54,9 @@ class ArticleOut(ArticleSummaryOut):
     )
 
 
-class ArticleListOut(Schema):
-    count: int
-    items: list[ArticleSummaryOut]
-
-
 class PublicSearch(Schema):
-    q: str = Field("", max_length=200)
+    q: str = Field("", max_length=200, description="Words to search for; results best match first.")
     category: str = Field("", description="Category slug.")
-    limit: int = Field(30, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 class StaffSearch(PublicSearch):
@@ -91,10 +88,10 @@ class ArticlePatch(Schema):
 def _category(slug: str | None) -> Category | None:
     if not slug:
         return None
-    category = Category.objects.filter(slug=slug).first()
-    if category is None:
-        raise ValidationError({"category": "No category has this slug."})
-    return category
+    try:
+        return selectors.category_get(slug=slug)
+    except Http404:
+        raise reject("category", "No category has this slug.", code="kb.category_unknown") from None
 
 
 def _summary(article: Article) -> dict:
@@ -120,10 +117,15 @@ def _full(article: Article) -> dict:
     return {**_summary(article), "body": article.body, "body_html": article.body_html, "warnings": warnings}
 
 
-@router.get("/public/articles", response=list[PublicArticleSummaryOut], auth=API_PUBLIC, summary="Public FAQ articles")
-def public_article_list(request, filters: Query[PublicSearch]):
+@router.get(
+    "/public/articles",
+    response=page_of(PublicArticleSummaryOut),
+    auth=API_PUBLIC,
+    summary="Public FAQ articles",
+)
+def public_article_list(request, filters: Query[PublicSearch], page: Query[PageParams]):
     articles = selectors.public_article_list(query=filters.q, category_slug=filters.category)
-    return [_summary(a) for a in articles[filters.offset : filters.offset + filters.limit]]
+    return api_page(articles, params=page, serialize=_summary)
 
 
 @router.get("/public/articles/{slug}", response=PublicArticleOut, auth=API_PUBLIC, summary="One public FAQ article")
@@ -131,13 +133,15 @@ def public_article_detail(request, slug: str):
     return {**_summary(article := selectors.public_article_get(slug=slug)), "body_html": article.body_html}
 
 
-@router.get("/categories", response=list[CategoryOut], auth=API_PUBLIC)
-def category_list(request):
-    return list(Category.objects.order_by("order", "name"))
+@router.get("/categories", response=page_of(CategoryOut), auth=API_PUBLIC)
+def category_list(request, page: Query[PageParams]):
+    return api_page(selectors.category_list(), params=page)
 
 
-@router.get("/articles", response=ArticleListOut, auth=READERS, summary="Staff knowledge base: list and search")
-def article_list(request, filters: Query[StaffSearch]):
+@router.get(
+    "/articles", response=page_of(ArticleSummaryOut), auth=READERS, summary="Staff knowledge base: list and search"
+)
+def article_list(request, filters: Query[StaffSearch], page: Query[PageParams]):
     articles = selectors.article_list(
         user=request.user,
         query=filters.q,
@@ -145,8 +149,7 @@ def article_list(request, filters: Query[StaffSearch]):
         audience=filters.audience or "",
         status=filters.status or "",
     )
-    page = articles[filters.offset : filters.offset + filters.limit]
-    return {"count": articles.count(), "items": [_summary(a) for a in page]}
+    return api_page(articles, params=page, serialize=_summary)
 
 
 @router.get("/articles/{slug}", response=ArticleOut, auth=READERS)
@@ -154,30 +157,32 @@ def article_detail(request, slug: str):
     return _full(selectors.article_get_for_user(user=request.user, slug=slug))
 
 
-@router.post("/articles", response={201: ArticleOut}, auth=WRITERS, summary="Write an article")
+@router.post(
+    "/articles", response={201: ArticleOut}, auth=WRITERS, summary="Write an article", description=IDEMPOTENCY_NOTE
+)
+@idempotent("kb.article_create")
 def article_create(request, payload: ArticleIn):
     values = payload.dict()
     values["category"] = _category(values["category"])
-    article = services.article_create(actor=request.user, **values)
-    return 201, _full(article)
+    return 201, _full(services.article_create(actor=request.user, **values))
 
 
 @router.patch("/articles/{slug}", response=ArticleOut, auth=WRITERS, summary="Change an article")
 def article_update(request, slug: str, payload: ArticlePatch):
-    article = selectors.article_get_for_user(user=request.user, slug=slug)
-    changes = payload.dict(exclude_unset=True)
-    if "category" in changes:
-        changes["category"] = _category(changes["category"])
-    return _full(services.article_update(actor=request.user, article=article, **changes))
+    article = selectors.article_get_for_user(user=request.user, slug=slug, for_edit=True)
+    data = payload.dict(exclude_unset=True)
+    if "category" in data:
+        data["category"] = _category(data["category"])
+    return _full(services.article_update(actor=request.user, article=article, data=data))
 
 
 @router.post("/articles/{slug}/publish", response=ArticleOut, auth=WRITERS)
 def article_publish(request, slug: str):
-    article = selectors.article_get_for_user(user=request.user, slug=slug)
+    article = selectors.article_get_for_user(user=request.user, slug=slug, for_edit=True)
     return _full(services.article_publish(actor=request.user, article=article))
 
 
 @router.post("/articles/{slug}/unpublish", response=ArticleOut, auth=WRITERS)
 def article_unpublish(request, slug: str):
-    article = selectors.article_get_for_user(user=request.user, slug=slug)
+    article = selectors.article_get_for_user(user=request.user, slug=slug, for_edit=True)
     return _full(services.article_unpublish(actor=request.user, article=article))

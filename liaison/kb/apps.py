@@ -9,6 +9,6 @@ class KbConfig(AppConfig):
     def ready(self):
         from liaison.core import navigation
         from liaison.core.access import role_rule
-        from liaison.core.roles import DESK_ROLES
+        from liaison.kb.policy import READER_ROLES
 
-        navigation.register("Knowledge base", "kb:list", role_rule(*DESK_ROLES), order=320)
+        navigation.register("Knowledge base", "kb:list", role_rule(*READER_ROLES), order=320)

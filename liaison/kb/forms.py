@@ -1,7 +1,8 @@
 from django import forms
 
-from liaison.kb.models import Article, Category
+from liaison.kb.models import Article
 from liaison.kb.rendering import render_markdown
+from liaison.kb.selectors import category_list
 
 
 class ArticleForm(forms.Form):
@@ -15,7 +16,7 @@ class ArticleForm(forms.Form):
     summary = forms.CharField(
         max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One or two sentences."
     )
-    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False, empty_label="No category")
+    category = forms.ModelChoiceField(queryset=category_list(), required=False, empty_label="No category")
     audience = forms.ChoiceField(
         choices=Article.Audience.choices,
         widget=forms.RadioSelect,
@@ -60,7 +61,7 @@ class ArticleForm(forms.Form):
 class ArticleFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
     category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), required=False, to_field_name="slug", empty_label="Any category"
+        queryset=category_list(), required=False, to_field_name="slug", empty_label="Any category"
     )
     audience = forms.ChoiceField(choices=[("", "Any audience"), *Article.Audience.choices], required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *Article.Status.choices], required=False)

@@ -51,6 +51,9 @@ class Article(TimeStampedModel):
     )
     published_at = models.DateTimeField(null=True, blank=True)
 
+    # Not a column: what the sanitiser removed on the last create or update (services set it).
+    markup_removed: list[str]
+
     class Meta:
         ordering = ["title"]
         indexes = [

@@ -1,28 +1,27 @@
 """Reads for the knowledge base, with search: PostgreSQL full-text when the site runs on
-PostgreSQL, weighted word matching on SQLite. Access checks live here: a draft or a
-staff-only article is simply not found (404) by someone who may not see it."""
+PostgreSQL, weighted word matching on SQLite. Access follows `policy.py`: a draft or a
+staff-only article is simply not found (404) by someone who may not see it, and an article
+they may see but not change is 403 when asked for editing."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from liaison.core.access import user_has_role
-from liaison.core.roles import STAFF_ROLES
 from liaison.core.search import hyphenated_forms, search_terms
+from liaison.kb import policy
 from liaison.kb.models import Article, Category
 
-WRITER_ROLES = STAFF_ROLES  # supervisors, library staff, IT staff; administrators pass every rule
 # Field weights for the SQLite fallback; PostgreSQL uses the A/B/C weights of the same order.
 _WEIGHTS = (("title", 8.0), ("tags", 6.0), ("summary", 3.0), ("body", 1.0))
 _TSQUERY_SAFE = re.compile(r"[^0-9a-z]")
-
-
-def can_write(user) -> bool:
-    return user_has_role(user, *WRITER_ROLES)
 
 
 def _base() -> QuerySet[Article]:
@@ -36,7 +35,7 @@ def _search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
         return articles
     if settings.DATABASE_IS_POSTGRES:
         return _search_postgres(articles, query, terms)
-    score = Value(0.0, output_field=FloatField())
+    score: Combinable = Value(0.0, output_field=FloatField())
     for term in terms:
         forms = [term, *hyphenated_forms(term)]  # 'wifi' also finds 'Wi-Fi'
         matches = {field: Q() for field, _ in _WEIGHTS}
@@ -85,18 +84,16 @@ def _search_postgres(articles: QuerySet[Article], query: str, terms: list[str]) 
 
 def article_list(
     *,
-    user,
+    user: Any,
     query: str = "",
     category_slug: str = "",
     audience: str = "",
     status: str = "",
 ) -> QuerySet[Article]:
     """The staff knowledge base for `user`: every audience; drafts only for writers."""
-    articles = _base()
-    if not can_write(user) or status == Article.Status.PUBLISHED:
-        articles = articles.filter(status=Article.Status.PUBLISHED)
-    elif status == Article.Status.DRAFT:
-        articles = articles.filter(status=Article.Status.DRAFT)
+    articles = _base().filter(policy.visible_articles_filter(user))
+    if status in Article.Status.values:
+        articles = articles.filter(status=status)
     if audience in Article.Audience.values:
         articles = articles.filter(audience=audience)
     if category_slug:
@@ -121,16 +118,41 @@ def article_search(
     return list(_search(articles, query)[: max(1, min(int(limit), 50))])
 
 
-def article_get_for_user(*, user, slug: str) -> Article:
-    """An article on the staff pages: drafts only for writers, else 404."""
-    articles = Article.objects.select_related("category", "author", "updated_by")
-    if not can_write(user):
-        articles = articles.filter(status=Article.Status.PUBLISHED)
-    return get_object_or_404(articles, slug=slug)
+def article_get_for_user(
+    *, user: Any, pk: int | None = None, slug: str | None = None, for_edit: bool = False
+) -> Article:
+    """One article by id (other apps: tickets links by id) or web address (the pages).
+
+    404 when there is none or `user` may not see it (a draft for a student worker, anything
+    for someone without a desk role); with `for_edit`, 403 when they may see it but not
+    change, publish or unpublish it."""
+    if (pk is None) == (slug is None):
+        raise TypeError("article_get_for_user takes exactly one of pk or slug.")
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    article = Article.objects.select_related("category", "author", "updated_by").filter(**lookup).first()
+    if article is None or not policy.can_see_article(user, article):
+        raise Http404("No such article, or not one you may see.")
+    if for_edit and not policy.can_edit_article(user, article):
+        raise PermissionDenied("Only staff may change knowledge-base articles.")
+    return article
 
 
-def category_list_with_counts(*, user) -> QuerySet[Category]:
-    visible = Q(articles__status=Article.Status.PUBLISHED) if not can_write(user) else Q(articles__isnull=False)
+def category_list() -> QuerySet[Category]:
+    return Category.objects.order_by("order", "name")
+
+
+def category_get(*, slug: str) -> Category:
+    return get_object_or_404(Category, slug=slug)
+
+
+def category_list_with_counts(*, user: Any) -> QuerySet[Category]:
+    """Categories with how many articles in each `user` may see."""
+    if policy.can_write_articles(user):
+        visible = Q(articles__isnull=False)
+    elif policy.can_read_articles(user):
+        visible = Q(articles__status=Article.Status.PUBLISHED)
+    else:
+        visible = Q(articles__status=Article.Status.PUBLISHED, articles__audience=Article.Audience.PUBLIC)
     return Category.objects.annotate(article_count=Count("articles", filter=visible)).order_by("order", "name")
 
 

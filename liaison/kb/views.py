@@ -1,4 +1,5 @@
-"""Knowledge-base pages for staff (/kb/) and the public FAQ (/help/). Thin adapters."""
+"""Knowledge-base pages for staff (/kb/) and the public FAQ (/help/). Thin adapters: parse,
+call one selector or service, render. Who may do what is `policy.py`'s answer."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,24 +8,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from liaison.core.access import public, roles
-from liaison.core.roles import DESK_ROLES
-from liaison.kb import selectors, services
+from liaison.core.adapters import form_errors_from
+from liaison.core.htmx import htmx_template
+from liaison.kb import policy, selectors, services
 from liaison.kb.forms import ArticleFilterForm, ArticleForm
 from liaison.kb.models import Article
 
 PAGE_SIZE = 30
 
 
-def _partial(request, template: str, target: str, name: str = "results") -> str:
-    if request.htmx and request.htmx.target == target:
-        return f"{template}#{name}"
-    return template
-
-
 # --- Staff knowledge base ---------------------------------------------------------------
 
 
-@roles(*DESK_ROLES)
+@roles(*policy.READER_ROLES)
 def article_list(request):
     filter_form = ArticleFilterForm(request.GET, auto_id="kb-%s")
     filters = filter_form.filters()
@@ -35,15 +31,20 @@ def article_list(request):
         "filter_form": filter_form,
         "filters": filters,
         "categories": selectors.category_list_with_counts(user=request.user),
-        "can_write": selectors.can_write(request.user),
+        "can_write": policy.can_write_articles(request.user),
     }
-    return render(request, _partial(request, "kb/list.html", "kb-results"), context)
+    return render(request, htmx_template(request, "kb/list.html", {"kb-results": "results"}), context)
 
 
-@roles(*DESK_ROLES)
+@roles(*policy.READER_ROLES)
 def article_detail(request, slug: str):
     article = selectors.article_get_for_user(user=request.user, slug=slug)
-    return render(request, "kb/detail.html", {"article": article, "can_write": selectors.can_write(request.user)})
+    context = {
+        "article": article,
+        "can_edit": policy.can_edit_article(request.user, article),
+        "can_publish": policy.can_publish_article(request.user, article),
+    }
+    return render(request, "kb/detail.html", context)
 
 
 def _saved(request, article: Article, verb: str):
@@ -58,7 +59,7 @@ def _saved(request, article: Article, verb: str):
     return redirect("kb:detail", slug=article.slug)
 
 
-@roles(*selectors.WRITER_ROLES)
+@roles(*policy.WRITER_ROLES)
 def article_create(request):
     form = ArticleForm(request.POST or None, initial={"audience": Article.Audience.STAFF})
     if request.method == "POST":
@@ -68,46 +69,45 @@ def article_create(request):
                     actor=request.user, publish="publish" in request.POST, **form.cleaned_data
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors_from(form, exc)
             else:
-                return _saved(
-                    request, article, "is published" if article.status == "published" else "is saved as a draft"
-                )
+                verb = "is published" if policy.article_is_published(article) else "is saved as a draft"
+                return _saved(request, article, verb)
         return render(request, "kb/form.html", {"form": form, "article": None}, status=400)
     return render(request, "kb/form.html", {"form": form, "article": None})
 
 
-@roles(*selectors.WRITER_ROLES)
+@roles(*policy.WRITER_ROLES)
 def article_edit(request, slug: str):
-    article = selectors.article_get_for_user(user=request.user, slug=slug)
+    article = selectors.article_get_for_user(user=request.user, slug=slug, for_edit=True)
     form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article))
     if request.method == "POST":
         if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            data = {name: form.cleaned_data[name] for name in form.changed_data}
             try:
-                article = services.article_update(actor=request.user, article=article, **changes)
+                article = services.article_update(actor=request.user, article=article, data=data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors_from(form, exc)
             else:
                 return _saved(request, article, "is saved")
         return render(request, "kb/form.html", {"form": form, "article": article}, status=400)
     return render(request, "kb/form.html", {"form": form, "article": article})
 
 
-@roles(*selectors.WRITER_ROLES)
+@roles(*policy.WRITER_ROLES)
 @require_POST
 def article_publish(request, slug: str):
-    article = selectors.article_get_for_user(user=request.user, slug=slug)
+    article = selectors.article_get_for_user(user=request.user, slug=slug, for_edit=True)
     article = services.article_publish(actor=request.user, article=article)
-    where = "on the public help pages and in staff search" if article.audience == "public" else "in staff search"
+    where = "on the public help pages and in staff search" if article.is_public else "in staff search"
     messages.success(request, f"Published: “{article.title}” is now {where}.")
     return redirect("kb:detail", slug=article.slug)
 
 
-@roles(*selectors.WRITER_ROLES)
+@roles(*policy.WRITER_ROLES)
 @require_POST
 def article_unpublish(request, slug: str):
-    article = selectors.article_get_for_user(user=request.user, slug=slug)
+    article = selectors.article_get_for_user(user=request.user, slug=slug, for_edit=True)
     article = services.article_unpublish(actor=request.user, article=article)
     messages.success(request, f"“{article.title}” is a draft again: only editors can see it.")
     return redirect("kb:detail", slug=article.slug)
@@ -126,7 +126,7 @@ def help_index(request):
     else:
         context["categories"] = selectors.public_categories()
         context["uncategorised"] = list(selectors.public_article_list().filter(category__isnull=True))
-    return render(request, _partial(request, "kb/help_index.html", "help-results"), context)
+    return render(request, htmx_template(request, "kb/help_index.html", {"help-results": "results"}), context)
 
 
 @public

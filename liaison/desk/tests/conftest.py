@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from liaison.directory.services import entry_create
+from liaison.directory.tests.factories import editor
 from liaison.places.models import ServicePoint
 
 API = "/api/v1/desk/interactions"
@@ -29,7 +30,7 @@ def chat_point(departments):
 @pytest.fixture
 def registrar(departments):
     return entry_create(
-        actor=None,
+        actor=editor(),
         department=departments["library"],
         name="Registrar",
         handles="transcripts, enrollment verification, grades",

@@ -115,8 +115,9 @@ def test_staff_list_every_entry_and_can_ask_for_their_own(client, point, users):
 
 def test_referrals_are_counted_per_target(point, users, registrar, departments):
     from liaison.directory.services import entry_create
+    from liaison.directory.tests.factories import editor
 
-    other = entry_create(actor=None, department=departments["it"], name="IT Help Desk", handles="laptops")
+    other = entry_create(actor=editor(), department=departments["it"], name="IT Help Desk", handles="laptops")
     user = users[Role.STUDENT_WORKER]
     old = timezone.now() - dt.timedelta(days=100)
     log(user, point, referred_to=registrar)

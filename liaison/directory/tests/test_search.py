@@ -3,7 +3,7 @@ import pytest
 from liaison.core.roles import Role
 from liaison.directory.selectors import directory_search
 from liaison.directory.services import entry_retire
-from liaison.directory.tests.factories import make_entry
+from liaison.directory.tests.factories import editor, make_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_entries_matching_every_word_rank_above_those_matching_some(directory):
 
 
 def test_retired_entries_are_not_offered(directory):
-    entry_retire(actor=None, entry=directory["registrar"])
+    entry_retire(actor=editor(), entry=directory["registrar"])
     assert "Registrar" not in names(directory_search("transcript"))
 
 

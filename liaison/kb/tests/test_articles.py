@@ -126,7 +126,7 @@ def test_article_search_for_tickets_filters_by_audience_and_skips_drafts(article
 def test_the_staff_api_lists_and_patches_articles(client_as, articles):
     client = client_as(Role.LIBRARY_STAFF)
     listed = client.get("/api/v1/kb/articles", {"q": "eduroam"}).json()
-    assert listed["count"] == 1 and listed["items"][0]["slug"] == "eduroam"
+    assert listed["count"] == 1 and listed["results"][0]["slug"] == "eduroam"
     patched = client.patch(
         "/api/v1/kb/articles/eduroam", {"tags": "Wi-Fi, wifi , Wi-Fi"}, content_type="application/json"
     )

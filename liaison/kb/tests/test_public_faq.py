@@ -49,7 +49,9 @@ def test_public_search_finds_public_answers_only(client, faq):
 def test_the_public_api_lists_public_articles_for_anyone(client, faq):
     response = client.get("/api/v1/kb/public/articles")
     assert response.status_code == 200
-    assert {a["slug"] for a in response.json()} == {"laptop-printing", "eduroam", "lost-and-found"}
+    page = response.json()
+    assert page["count"] == 3 and page["page"] == 1 and page["pages"] == 1
+    assert {a["slug"] for a in page["results"]} == {"laptop-printing", "eduroam", "lost-and-found"}
     detail = client.get("/api/v1/kb/public/articles/eduroam").json()
     assert "<p>Wi-Fi setup.</p>" in detail["body_html"] and "body" not in detail
 
