@@ -151,10 +151,9 @@ def _tech_categories() -> list[tuple[Any, str]]:
 
 
 def _referrals() -> list[tuple[Any, str]]:
-    from liaison.directory.selectors import entry_list
+    from liaison.directory.selectors import entry_choices
 
-    entries = entry_list(status="all").order_by("name").values_list("pk", "name")
-    return [(None, "No referral"), *entries]
+    return [(None, "No referral"), *((e.pk, e.name) for e in entry_choices(active_only=False))]
 
 
 def _hours() -> list[tuple[Any, str]]:
