@@ -11,8 +11,12 @@ After Zulip's analytics (`analytics/lib/counts.py`). A domain declares what it c
         value=Count("id"),
     ))
 
-- **Buckets** are UTC hours, so a day, week or month in the campus time zone is a whole number
-  of buckets wherever the zone's offset is whole hours.
+- **Buckets** are UTC hours (`frequency=HOUR`), so a day, week or month in the campus time zone
+  is a whole number of buckets wherever the zone's offset is whole hours; or days in the campus
+  time zone (`frequency=DAY`), for stats that reports read over years. A domain declares a few
+  narrow stats (two or three dimensions) beside one wide hourly one, and readers `choose` the
+  narrowest that answers: a month × service point × READ table over ten years then reads tens of
+  thousands of rows, not a million.
 - **Filling** (`fill`, run every few minutes by `tasks.fill_counts`, and by `manage.py
   fill_counts`) rewrites whole buckets from the source rows, a chunk at a time, each chunk in
   its own transaction that also moves the fill state on: running it twice, or in two workers at
@@ -50,7 +54,8 @@ from liaison.core.models import DIMENSION_COLUMNS, AggregateCount, AggregateFill
 
 logger = logging.getLogger(__name__)
 
-BUCKET = dt.timedelta(hours=1)
+HOUR = "hour"
+DAY = "day"
 SETTLE = dt.timedelta(minutes=10)
 FILL_CHUNK = dt.timedelta(days=31)
 UTC = dt.UTC
@@ -71,10 +76,16 @@ class CountStat:
     dimensions: Sequence[Dimension]
     value: Aggregate
     description: str = ""
+    frequency: str = HOUR  # HOUR (UTC hours) or DAY (days in the campus time zone)
 
     def __post_init__(self) -> None:
         if len(self.dimensions) > len(DIMENSION_COLUMNS):
             raise ValueError(f"A stat has at most {len(DIMENSION_COLUMNS)} dimensions.")
+        if self.frequency not in (HOUR, DAY):
+            raise ValueError("A stat is counted by the hour or by the day.")
+
+    def names(self) -> set[str]:
+        return {d.name for d in self.dimensions}
 
     def column(self, name: str) -> str:
         for index, dimension in enumerate(self.dimensions):
@@ -124,19 +135,30 @@ def autodiscover() -> None:
 # --- Time -------------------------------------------------------------------------------------
 
 
-def floor_bucket(moment: dt.datetime) -> dt.datetime:
+def floor_bucket(moment: dt.datetime, frequency: str = HOUR) -> dt.datetime:
+    """The start of the bucket `moment` falls in: its UTC hour, or its day's local midnight."""
+    if frequency == DAY:
+        local = timezone.localtime(moment)
+        return timezone.make_aware(dt.datetime.combine(local.date(), dt.time.min)).astimezone(UTC)
     moment = moment.astimezone(UTC)
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def ceil_bucket(moment: dt.datetime) -> dt.datetime:
-    floored = floor_bucket(moment)
-    return floored if floored == moment else floored + BUCKET
+def next_bucket(start: dt.datetime, frequency: str = HOUR) -> dt.datetime:
+    if frequency == DAY:
+        local = timezone.localtime(start).date() + dt.timedelta(days=1)
+        return timezone.make_aware(dt.datetime.combine(local, dt.time.min)).astimezone(UTC)
+    return start + dt.timedelta(hours=1)
 
 
-def fillable_until(now: dt.datetime | None = None) -> dt.datetime:
+def ceil_bucket(moment: dt.datetime, frequency: str = HOUR) -> dt.datetime:
+    floored = floor_bucket(moment, frequency)
+    return floored if floored == moment else next_bucket(floored, frequency)
+
+
+def fillable_until(now: dt.datetime | None = None, frequency: str = HOUR) -> dt.datetime:
     """The end of the last bucket that no write still in flight can land in."""
-    return floor_bucket((now or timezone.now()) - SETTLE)
+    return floor_bucket((now or timezone.now()) - SETTLE, frequency)
 
 
 # --- Late writes --------------------------------------------------------------------------------
@@ -147,16 +169,20 @@ def is_late(moment: dt.datetime | None, *, now: dt.datetime | None = None) -> bo
     return moment is not None and moment < (now or timezone.now()) - SETTLE
 
 
-def touch(stat: CountStat, *moments: dt.datetime | None, now: dt.datetime | None = None) -> None:
+def touch(stats: CountStat | Sequence[CountStat], *moments: dt.datetime | None, now: dt.datetime | None = None) -> None:
     """A source row at `moment` was added, changed or removed. Call it in the writing
-    transaction. Free for moments in the last SETTLE minutes (the fill never reaches them);
-    otherwise the stat's fill state moves back to the moment's bucket."""
+    transaction, with every stat counted from that source. Free for moments in the last SETTLE
+    minutes (the fill never reaches them); otherwise each stat's fill state moves back to the
+    moment's bucket."""
     cutoff = (now or timezone.now()) - SETTLE
-    late = [floor_bucket(m) for m in moments if m is not None and m < cutoff]
+    late = [m for m in moments if m is not None and m < cutoff]
     if not late:
         return
-    earliest = min(late)
-    AggregateFillState.objects.filter(property=stat.property, filled_until__gt=earliest).update(filled_until=earliest)
+    for stat in [stats] if isinstance(stats, CountStat) else stats:
+        earliest = floor_bucket(min(late), stat.frequency)
+        AggregateFillState.objects.filter(property=stat.property, filled_until__gt=earliest).update(
+            filled_until=earliest
+        )
 
 
 # --- Filling -----------------------------------------------------------------------------------
@@ -167,11 +193,19 @@ def _bucketed(stat: CountStat, start: dt.datetime, end: dt.datetime) -> QuerySet
     return (
         stat.source()
         .filter(**{f"{stat.time_field}__gte": start, f"{stat.time_field}__lt": end})
-        .annotate(liaison_bucket=TruncHour(stat.time_field, tzinfo=UTC))
+        .annotate(liaison_bucket=_bucket_expr(stat))
         .values("liaison_bucket", *source_fields)
         .annotate(liaison_value=stat.value)
         .order_by()
     )
+
+
+def _bucket_expr(stat: CountStat):
+    from django.db.models.functions import TruncDay
+
+    if stat.frequency == DAY:
+        return TruncDay(stat.time_field, tzinfo=timezone.get_current_timezone())
+    return TruncHour(stat.time_field, tzinfo=UTC)
 
 
 def _stored(value: Any) -> str:
@@ -180,13 +214,13 @@ def _stored(value: Any) -> str:
 
 def _first_moment(stat: CountStat) -> dt.datetime | None:
     first = stat.source().order_by(stat.time_field).values_list(stat.time_field, flat=True).first()
-    return floor_bucket(first) if first else None
+    return floor_bucket(first, stat.frequency) if first else None
 
 
 def fill(stat: CountStat, *, now: dt.datetime | None = None, chunk: dt.timedelta = FILL_CHUNK) -> int:
     """Fill the stat's buckets up to `fillable_until(now)`. Returns how many buckets were written.
     Safe to run twice or in two workers at once; resumes where a stopped run left off."""
-    target = fillable_until(now)
+    target = fillable_until(now, stat.frequency)
     written = 0
     while True:
         with transaction.atomic():
@@ -200,7 +234,8 @@ def fill(stat: CountStat, *, now: dt.datetime | None = None, chunk: dt.timedelta
             start = state.filled_until
             if start >= target:
                 return written
-            end = min(start + chunk, target)
+            end = max(min(floor_bucket(start + chunk, stat.frequency), target), next_bucket(start, stat.frequency))
+            end = min(end, target)
             AggregateCount.objects.filter(
                 property=stat.property, bucket_start__gte=start, bucket_start__lt=end
             ).delete()
@@ -253,10 +288,12 @@ def read(
     `BUCKET` groups by the hour (its UTC start), from which callers derive days, weekdays,
     hours of the day and months in the campus time zone."""
     where = where or {}
+    if stat.frequency == DAY and set(group_by) & HOURLY_PARTS:
+        raise ValueError(f"{stat.property} is counted by the day; it has no hours.")
     totals: dict[tuple, int] = defaultdict(int)
     filled_until = _filled_until(stat)
-    table_start = ceil_bucket(start)
-    table_end = min(floor_bucket(end), filled_until) if filled_until else table_start
+    table_start = ceil_bucket(start, stat.frequency)
+    table_end = min(floor_bucket(end, stat.frequency), filled_until) if filled_until else table_start
     if table_end > table_start:
         _read_table(stat, table_start, table_end, group_by, where, totals)
         live = [(start, table_start), (table_end, end)]
@@ -269,6 +306,21 @@ def read(
 
 
 BUCKET = "bucket"
+HOURLY_PARTS = {BUCKET, "hour_of_day"}  # need a stat counted by the hour
+
+
+def choose(candidates: Sequence[CountStat], *, names: Iterable[str]) -> CountStat:
+    """The first of `candidates` (list them narrowest first) that can answer a reading grouped
+    or filtered by `names` (dimensions and time parts): fewer dimensions mean fewer rows."""
+    wanted = set(names)
+    needs_hours = bool(wanted & HOURLY_PARTS)
+    dims = wanted - set(TIME_PARTS) - {BUCKET}
+    for stat in candidates:
+        if dims <= stat.names() and (not needs_hours or stat.frequency == HOUR):
+            return stat
+    raise ValueError(f"No declared stat counts {', '.join(sorted(wanted))}.")
+
+
 # Parts of time a reading can be grouped by, computed by the database in the campus time zone.
 TIME_PARTS = ("day", "week", "month", "year", "hour_of_day", "weekday")
 

@@ -268,7 +268,8 @@ def desk_table(
         )
     row_dim, col_dim = DIMENSIONS[rows], DIMENSIONS[columns] if columns else None
     group = (row_dim.reads,) + ((col_dim.reads,) if col_dim else ())
-    totals = counts.read(stats.INTERACTIONS, start=period.start, end=period.end, group_by=group, where=where or {})
+    stat = counts.choose(stats.NARROWEST_FIRST, names=(*group, *(where or {})))
+    totals = counts.read(stat, start=period.start, end=period.end, group_by=group, where=where or {})
     table = Table(period=period, rows_by=row_dim, columns_by=col_dim, filters=dict(where or {}))
     for key, n in totals.items():
         table.cells[(key[0], key[1] if col_dim else None)] = n
@@ -317,7 +318,9 @@ class AcrlFigures:
 
 
 def acrl_figures(*, period: Period) -> AcrlFigures:
-    by_kind_level = counts.read(stats.INTERACTIONS, start=period.start, end=period.end, group_by=("kind", "read_level"))
+    by_kind_level = counts.read(
+        stats.BY_POINT_KIND_LEVEL, start=period.start, end=period.end, group_by=("kind", "read_level")
+    )
     kinds = {k.pk: k for k in InteractionKind.objects.all()}
     minimum = consultation_min_read()
     transactions = consultations = directional = technology = 0
@@ -339,7 +342,5 @@ def acrl_figures(*, period: Period) -> AcrlFigures:
 
 def by_month_for_years(*, period: Period) -> dict[dt.date, int]:
     """Totals per month (first day of the month in the campus zone): for long periods."""
-    return {
-        key[0]: n
-        for key, n in counts.read(stats.INTERACTIONS, start=period.start, end=period.end, group_by=("month",)).items()
-    }
+    totals = counts.read(stats.BY_POINT_LEVEL, start=period.start, end=period.end, group_by=("month",))
+    return {key[0]: n for key, n in totals.items()}

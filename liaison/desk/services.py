@@ -418,7 +418,7 @@ def interaction_log(
                 candidate.save(force_insert=True)
                 _attach_tags([candidate])
                 if late:  # back-dated into an hour the count tables may have filled
-                    counts.touch(stats.INTERACTIONS, candidate.occurred_at)
+                    counts.touch(stats.ALL, candidate.occurred_at)
         else:
             # One INSERT is atomic on its own; without a transaction around it the desk's
             # busiest write skips two round trips (BEGIN and COMMIT).
@@ -503,7 +503,7 @@ def interactions_bulk_create(interactions: Sequence[Interaction], *, batch_size:
         saved.pending_tags = getattr(built, "pending_tags", [])
     _attach_tags(created)
     if created:  # an import of past entries: the count tables recount from the earliest
-        counts.touch(stats.INTERACTIONS, min(i.occurred_at for i in created))
+        counts.touch(stats.ALL, min(i.occurred_at for i in created))
     result.created = created
     return result
 
@@ -532,7 +532,7 @@ def interaction_undo(*, actor, interaction: Interaction) -> None:
     """Remove an entry: the person who logged it, within 2 minutes; a supervisor, any time."""
     _check_may_change(actor, interaction, verb="undo")
     audit_record(actor=actor, action="interaction.undo", obj=interaction, before=_audit_snapshot(interaction))
-    counts.touch(stats.INTERACTIONS, interaction.occurred_at)
+    counts.touch(stats.ALL, interaction.occurred_at)
     try:
         interaction.delete()
     except (ProtectedError, RestrictedError):
@@ -587,7 +587,7 @@ def interaction_update(*, actor, interaction: Interaction, data: dict[str, Any])
     interaction.content_fingerprint = content_fingerprint(interaction, checked.pending_tags)
     interaction.save()
     interaction.tags.set(checked.pending_tags)
-    counts.touch(stats.INTERACTIONS, current["occurred_at"], interaction.occurred_at)
+    counts.touch(stats.ALL, current["occurred_at"], interaction.occurred_at)
     audit_record(
         actor=actor, action="interaction.update", obj=interaction, before=before, after=_audit_snapshot(interaction)
     )

@@ -1,11 +1,13 @@
-"""What the desk counts in the count tables (liaison/core/counts.py): interactions per hour
-by service point, kind, READ level, mode, IT category and referral target. The day's tally,
-the home panel and the desk reports read this stat instead of scanning the interaction log."""
+"""What the desk counts in the count tables (liaison/core/counts.py).
+
+One wide hourly stat answers anything (every dimension, any hour); narrow daily stats answer
+the common report shapes over years from far fewer rows. `NARROWEST_FIRST` is the order in
+which readers `counts.choose` among them; every write to the interaction log touches `ALL`."""
 
 from django.db.models import Count
 
 from liaison.core import counts
-from liaison.core.counts import Dimension
+from liaison.core.counts import DAY, HOUR, Dimension
 from liaison.desk.models import Interaction
 
 
@@ -13,20 +15,63 @@ def _interactions():
     return Interaction.objects.all()
 
 
-INTERACTIONS = counts.register(
-    counts.CountStat(
-        property="desk.interactions",
-        source=_interactions,
-        time_field="occurred_at",
-        dimensions=(
-            Dimension("service_point", "service_point_id", int),
-            Dimension("kind", "kind_id", int),
-            Dimension("read_level", "read_level", int),
-            Dimension("mode", "mode", str),
-            Dimension("tech_category", "tech_category_id", int),
-            Dimension("referred_to", "referred_to_id", int),
-        ),
-        value=Count("id"),
-        description="Desk interactions per hour, by service point, kind, READ level, mode, IT category and referral.",
+SERVICE_POINT = Dimension("service_point", "service_point_id", int)
+KIND = Dimension("kind", "kind_id", int)
+READ_LEVEL = Dimension("read_level", "read_level", int)
+MODE = Dimension("mode", "mode", str)
+TECH_CATEGORY = Dimension("tech_category", "tech_category_id", int)
+REFERRED_TO = Dimension("referred_to", "referred_to_id", int)
+
+
+def _stat(property: str, frequency: str, *dimensions: Dimension, description: str) -> counts.CountStat:
+    return counts.register(
+        counts.CountStat(
+            property=property,
+            source=_interactions,
+            time_field="occurred_at",
+            dimensions=dimensions,
+            value=Count("id"),
+            frequency=frequency,
+            description=description,
+        )
     )
+
+
+INTERACTIONS = _stat(
+    "desk.interactions",
+    HOUR,
+    SERVICE_POINT,
+    KIND,
+    READ_LEVEL,
+    MODE,
+    TECH_CATEGORY,
+    REFERRED_TO,
+    description="Desk interactions per hour by every dimension: the day's tally and any report shape.",
 )
+BY_POINT_HOURLY = _stat(
+    "desk.point_hourly", HOUR, SERVICE_POINT, description="Per hour and service point: traffic by hour and weekday."
+)
+BY_POINT_LEVEL = _stat("desk.point_level_daily", DAY, SERVICE_POINT, READ_LEVEL, description="Per day: READ levels.")
+BY_POINT_KIND = _stat("desk.point_kind_daily", DAY, SERVICE_POINT, KIND, description="Per day: kinds.")
+BY_POINT_MODE = _stat("desk.point_mode_daily", DAY, SERVICE_POINT, MODE, description="Per day: modes.")
+BY_POINT_CATEGORY = _stat(
+    "desk.point_category_daily", DAY, SERVICE_POINT, TECH_CATEGORY, description="Per day: IT categories."
+)
+BY_POINT_REFERRAL = _stat(
+    "desk.point_referral_daily", DAY, SERVICE_POINT, REFERRED_TO, description="Per day: referral targets."
+)
+BY_POINT_KIND_LEVEL = _stat(
+    "desk.point_kind_level_daily", DAY, SERVICE_POINT, KIND, READ_LEVEL, description="Per day: kind by READ level."
+)
+
+NARROWEST_FIRST = (
+    BY_POINT_LEVEL,
+    BY_POINT_KIND,
+    BY_POINT_MODE,
+    BY_POINT_CATEGORY,
+    BY_POINT_REFERRAL,
+    BY_POINT_KIND_LEVEL,
+    BY_POINT_HOURLY,
+    INTERACTIONS,
+)
+ALL = NARROWEST_FIRST

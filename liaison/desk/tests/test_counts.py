@@ -121,3 +121,28 @@ def test_a_fill_stopped_half_way_resumes_where_it_stopped(joint_desk, day_at_des
     counts.fill(stats.INTERACTIONS)
     assert AggregateFillState.objects.get(property="desk.interactions").filled_until > half
     assert _figures(joint_desk, day_at_desk)[0] == 7
+
+
+def test_every_narrow_stat_agrees_with_the_wide_one_before_and_after_filling(joint_desk, day_at_desk):
+    start = timezone.make_aware(dt.datetime.combine(day_at_desk - dt.timedelta(days=3), dt.time.min))
+    end = timezone.now()
+
+    def by_stat():
+        out = {}
+        for stat in stats.NARROWEST_FIRST:
+            names = [d.name for d in stat.dimensions]
+            out[stat.property] = counts.read(stat, start=start, end=end, group_by=names)
+            wide = counts.read(stats.INTERACTIONS, start=start, end=end, group_by=names)
+            assert out[stat.property] == wide, stat.property
+        return out
+
+    before = by_stat()
+    for stat in stats.ALL:
+        counts.fill(stat)
+    assert by_stat() == before
+
+
+def test_choose_picks_the_narrowest_stat_that_answers():
+    assert counts.choose(stats.NARROWEST_FIRST, names=("month", "service_point", "read_level")) is stats.BY_POINT_LEVEL
+    assert counts.choose(stats.NARROWEST_FIRST, names=("hour_of_day", "weekday")) is stats.BY_POINT_HOURLY
+    assert counts.choose(stats.NARROWEST_FIRST, names=("mode", "read_level")) is stats.INTERACTIONS
