@@ -20,7 +20,8 @@ The classes:
 - `pii`: identifies a person, or is about one: names, e-mail addresses, phone numbers, links
   to a user, free text typed about a patron.
 - `sensitive`: does not identify anyone alone, but is private: hashes of secrets and of file
-  contents, staff notes, uploaded files.
+  contents, uploaded files, when a person last signed in. (Staff notes on a case are free text
+  about a patron, so they are `pii`.)
 - `public`: no personal data (ids, states, times of things, names of places and categories).
 
 A field's purpose and retention are its model's unless `why(purpose, retention=...)` gives its
