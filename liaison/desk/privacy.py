@@ -58,3 +58,11 @@ privacy.register(
         "tags",
     ),
 )
+
+privacy.register(
+    "desk.SavedReport",
+    purpose="A desk report's settings, kept under a name for the person who saved it; it holds no counts.",
+    retention="Kept until its owner removes it; deleted with the owner's account.",
+    pii={"owner": "Whose saved report it is: only they see and open it."},
+    public=("id", "name", "period", "first", "last", "rows", "columns", "service_point", "created_at"),
+)
