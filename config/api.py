@@ -21,7 +21,16 @@ from liaison.kb.api import router as kb_router
 from liaison.places.api import router as places_router
 from liaison.tickets.api import router as tickets_router
 
-api = NinjaAPI(
+class LiaisonAPI(NinjaAPI):
+    """The document also lists every operation's errors in the one error format (core/api_docs.py)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        from liaison.core.api_docs import complete
+
+        return complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = LiaisonAPI(
     title="Liaison API",
     version="1",
     description=(
