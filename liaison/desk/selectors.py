@@ -13,9 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from liaison.core import counts
-from liaison.core.access import user_has_role
-from liaison.core.roles import Role
-from liaison.desk import stats
+from liaison.desk import policy, stats
 from liaison.desk.models import READ_LEVELS, Interaction, InteractionKind, TechCategory, TopicTag
 from liaison.directory.selectors import directory_search
 from liaison.places.models import ServicePoint
@@ -140,22 +138,11 @@ def recent_interactions_for_user(
     return list(_with_relations(entries).order_by("-logged_at", "-id")[:limit])
 
 
-def _may_see_everyones(user) -> bool:
-    """Student workers see their own entries; staff and supervisors see the desk's."""
-    return user_has_role(user, Role.SUPERVISOR, Role.LIBRARY_STAFF, Role.IT_STAFF)
-
-
-def _visible_to(user) -> QuerySet[Interaction]:
-    entries = Interaction.objects.all()
-    if not _may_see_everyones(user):
-        entries = entries.filter(recorded_by=user)
-    return entries
-
-
 def interaction_get_for_user(*, user, client_id: uuid.UUID) -> Interaction:
-    """One entry by its client id, if this person may see it; otherwise 404."""
-    entry = _with_relations(_visible_to(user)).filter(client_id=client_id).first()
-    if entry is None:
+    """One entry by its client id, if this person may see it (policy.can_see_interaction);
+    otherwise 404, the same answer as for an id that does not exist."""
+    entry = _with_relations(Interaction.objects.filter(client_id=client_id)).first()
+    if entry is None or not policy.can_see_interaction(user, entry):
         raise Http404("No interaction with that id.")
     return entry
 
@@ -183,7 +170,7 @@ def interaction_list_for_user(
 ) -> QuerySet[Interaction]:
     """Entries this person may see, filtered; newest first. Unknown filter values are a 400
     naming the filter, not an empty list that hides a typo."""
-    entries = _visible_to(user)
+    entries = policy.visible_interactions(user, Interaction.objects.all())
     if service_point:
         point = ServicePoint.objects.filter(slug=service_point).first()
         if point is None:

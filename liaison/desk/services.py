@@ -18,7 +18,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -28,13 +28,11 @@ from django.utils.dateparse import parse_datetime
 
 from liaison.audit.services import audit_record, snapshot
 from liaison.core import counts, refcache
-from liaison.core.access import user_has_role
-from liaison.core.roles import Role
-from liaison.desk import stats
+from liaison.core.errors import reject
+from liaison.desk import policy, stats
 from liaison.desk.models import (
     MAX_DURATION_MINUTES,
     MAX_NOTE_LENGTH,
-    UNDO_WINDOW,
     Interaction,
     InteractionKind,
     TechCategory,
@@ -42,6 +40,9 @@ from liaison.desk.models import (
 )
 from liaison.directory.models import DirectoryEntry
 from liaison.places.models import ServicePoint
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
 
 # A desk PC's clock may run a little fast; beyond this, "it happened in the future" is an error.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -374,7 +375,7 @@ def _occurred_at(value, now: dt.datetime) -> dt.datetime | None:
 
 def interaction_log(
     *,
-    actor,
+    actor: User,
     service_point: ServicePoint | str | int,
     kind: InteractionKind | str | int,
     read_level: int | str,
@@ -396,6 +397,8 @@ def interaction_log(
     The atomic block is the transaction (or a savepoint when the caller has one open), so
     the row and its tags are written together or not at all.
     """
+    if not policy.can_log_interaction(actor):
+        raise PermissionDenied("Only desk staff log interactions.")
     candidate = interaction_build(
         service_point=service_point,
         kind=kind,
@@ -511,26 +514,25 @@ def interactions_bulk_create(interactions: Sequence[Interaction], *, batch_size:
 # --- Undo and corrections ------------------------------------------------------------------
 
 
-def _check_may_change(actor, interaction: Interaction, *, verb: str) -> None:
-    if user_has_role(actor, Role.SUPERVISOR):  # supervisors and administrators, any time
+def _require_may_change(actor: User, interaction: Interaction, *, verb: str) -> None:
+    """policy.can_change_interaction, said as a reason to the logger after the window, else a 403."""
+    if policy.can_change_interaction(actor, interaction):
         return
-    if actor is None or not actor.is_authenticated or interaction.recorded_by_id != actor.pk:
+    if not policy.is_logger(actor, interaction):
         raise PermissionDenied(f"Only the person who logged this entry, or a supervisor, can {verb} it.")
-    elapsed = timezone.now() - interaction.logged_at
-    if elapsed > UNDO_WINDOW:
-        minutes = int(elapsed.total_seconds() // 60)
-        raise ValidationError(
-            {
-                "client_id": f"You can {verb} an entry for 2 minutes after logging it; this one was logged "
-                f"{minutes} minute{'s' if minutes != 1 else ''} ago. Ask a supervisor to correct it."
-            }
-        )
+    minutes = int((timezone.now() - interaction.logged_at).total_seconds() // 60)
+    raise reject(
+        "client_id",
+        f"You can {verb} an entry for 2 minutes after logging it; this one was logged "
+        f"{minutes} minute{'s' if minutes != 1 else ''} ago. Ask a supervisor to correct it.",
+        code="desk.undo_window_closed",
+    )
 
 
 @transaction.atomic
-def interaction_undo(*, actor, interaction: Interaction) -> None:
+def interaction_undo(*, actor: User, interaction: Interaction) -> None:
     """Remove an entry: the person who logged it, within 2 minutes; a supervisor, any time."""
-    _check_may_change(actor, interaction, verb="undo")
+    _require_may_change(actor, interaction, verb="undo")
     audit_record(actor=actor, action="interaction.undo", obj=interaction, before=_audit_snapshot(interaction))
     counts.touch(stats.INTERACTIONS, interaction.occurred_at)
     try:
@@ -556,12 +558,12 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def interaction_update(*, actor, interaction: Interaction, data: dict[str, Any]) -> Interaction:
+def interaction_update(*, actor: User, interaction: Interaction, data: dict[str, Any]) -> Interaction:
     """Correct an entry (same rule as undo). `data` holds only the fields that change."""
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValidationError({unknown[0]: f"{unknown[0]!r} can't be changed."})
-    _check_may_change(actor, interaction, verb="correct")
+    _require_may_change(actor, interaction, verb="correct")
     before = _audit_snapshot(interaction)
     current = {
         "service_point": interaction.service_point,
