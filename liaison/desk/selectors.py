@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -16,7 +17,10 @@ from liaison.core import counts
 from liaison.desk import policy, stats
 from liaison.desk.models import READ_LEVELS, Interaction, InteractionKind, TechCategory, TopicTag
 from liaison.directory.selectors import directory_search
-from liaison.places.models import ServicePoint
+from liaison.places import selectors as places_selectors
+
+if TYPE_CHECKING:
+    from liaison.places.models import ServicePoint
 
 SHIFT_HOURS = 12  # "this shift" on the desk screen: what you logged in the last 12 hours
 
@@ -53,11 +57,13 @@ def topic_tag_list(*, active_only: bool = True) -> QuerySet[TopicTag]:
 
 
 def desk_service_points() -> QuerySet[ServicePoint]:
-    return ServicePoint.objects.filter(is_active=True).select_related("room__building")
+    """The service points in use, with their rooms (to choose one on the desk screen)."""
+    return places_selectors.service_point_choices(active_only=True)
 
 
 def desk_service_point_get(*, slug: str) -> ServicePoint:
-    return get_object_or_404(ServicePoint.objects.select_related("room"), slug=slug, is_active=True)
+    """A service point in use, by slug; 404 for an unknown or retired one."""
+    return get_object_or_404(places_selectors.service_point_choices(active_only=True), slug=slug)
 
 
 # --- The tally -------------------------------------------------------------------------------
@@ -172,7 +178,7 @@ def interaction_list_for_user(
     naming the filter, not an empty list that hides a typo."""
     entries = policy.visible_interactions(user, Interaction.objects.all())
     if service_point:
-        point = ServicePoint.objects.filter(slug=service_point).first()
+        point = places_selectors.service_point_choices(active_only=False).filter(slug=service_point).first()
         if point is None:
             raise ValidationError({"service_point": f"Unknown service point {service_point[:60]!r}."})
         entries = entries.filter(service_point=point)

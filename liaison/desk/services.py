@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -38,11 +39,17 @@ from liaison.desk.models import (
     TechCategory,
     TopicTag,
 )
-from liaison.directory.models import DirectoryEntry
-from liaison.places.models import ServicePoint
+from liaison.directory import selectors as directory_selectors
+from liaison.places import selectors as places_selectors
 
 if TYPE_CHECKING:
     from liaison.accounts.models import User
+    from liaison.directory.models import DirectoryEntry
+    from liaison.places.models import ServicePoint
+
+# The models desk rows point at, known through the desk's own foreign keys (never imported).
+_SERVICE_POINT_MODEL = Interaction._meta.get_field("service_point").related_model
+_DIRECTORY_ENTRY_MODEL = Interaction._meta.get_field("referred_to").related_model
 
 # A desk PC's clock may run a little fast; beyond this, "it happened in the future" is an error.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -64,10 +71,11 @@ _MODE_ALIASES = {
     "email": Interaction.Mode.EMAIL,
     "e_mail": Interaction.Mode.EMAIL,
 }
-_MODE_FOR_POINT = {
-    ServicePoint.Kind.CHAT: Interaction.Mode.CHAT,
-    ServicePoint.Kind.PHONE: Interaction.Mode.PHONE,
-    ServicePoint.Kind.EMAIL: Interaction.Mode.EMAIL,
+# A service point's kind (places' ServicePoint.Kind values) → the usual mode there.
+_MODE_FOR_POINT_KIND: dict[str, str] = {
+    "chat": Interaction.Mode.CHAT,
+    "phone": Interaction.Mode.PHONE,
+    "email": Interaction.Mode.EMAIL,
 }
 
 
@@ -104,7 +112,7 @@ def note_privacy_warnings(note: str) -> list[str]:
 
 
 def default_mode_for(service_point: ServicePoint) -> str:
-    return _MODE_FOR_POINT.get(service_point.kind, Interaction.Mode.IN_PERSON)
+    return _MODE_FOR_POINT_KIND.get(service_point.kind, Interaction.Mode.IN_PERSON)
 
 
 def content_fingerprint(
@@ -164,9 +172,7 @@ def interaction_build(
             return None
 
     parsed_id = attempt(lambda: _client_id(client_id))
-    point = attempt(
-        lambda: _resolve(ServicePoint, service_point, field="service_point", label="service point", inactive=is_import),
-    )
+    point = attempt(lambda: _service_point(service_point, inactive=is_import))
     kind_obj = attempt(lambda: _resolve(InteractionKind, kind, field="kind", label="kind", inactive=is_import))
     level = attempt(lambda: _read_level(read_level))
     category = None
@@ -221,29 +227,70 @@ def _client_id(value) -> uuid.UUID:
         raise ValidationError({"client_id": f"Give a UUID made by the client; got {str(value)[:60]!r}."}) from None
 
 
-def _resolve(model: type[models.Model], value, *, field: str, label: str, inactive: bool):
+def _resolve(model: type[InteractionKind] | type[TechCategory], value, *, field: str, label: str, inactive: bool):
+    """One of the desk's own reference rows (a kind, a technology category)."""
+    return _reference(
+        value,
+        field=field,
+        label=label,
+        inactive=inactive,
+        expected=model,
+        find=lambda key: _own_reference(model, key),
+        known=lambda: model.objects.filter(is_active=True).values_list("slug", flat=True)[:12],
+    )
+
+
+def _service_point(value, *, inactive: bool) -> ServicePoint:
+    return _reference(
+        value,
+        field="service_point",
+        label="service point",
+        inactive=inactive,
+        expected=_SERVICE_POINT_MODEL,
+        find=places_selectors.service_point_by_key,
+        known=places_selectors.service_point_slugs,
+    )
+
+
+def _reference(
+    value,
+    *,
+    field: str,
+    label: str,
+    inactive: bool,
+    expected: type[models.Model],
+    find: Callable[[Any], Any],
+    known: Callable[[], Iterable[str]],
+):
     if value is None or value == "":
-        raise ValidationError({field: f"Choose a {label}."})
-    if isinstance(value, model):
+        raise reject(field, f"Choose a {label}.", code="desk.required")
+    if isinstance(value, expected):
         return value  # the caller chose it
     if isinstance(value, models.Model):
-        raise ValidationError({field: f"Expected a {label}; got a {value._meta.verbose_name}."})
+        raise reject(field, f"Expected a {label}; got a {value._meta.verbose_name}.", code="desk.wrong_type")
     text = str(value).strip()
-    # Small reference tables come from a per-process index first; a miss asks the database.
-    found = refcache.lookup(model, value) if text else None
-    if found is None and text:
-        if isinstance(value, int) and not isinstance(value, bool):
-            found = model.objects.filter(pk=value).first()
-        else:
-            found = model.objects.filter(Q(slug=text.lower()) | Q(name__iexact=text)).first()
-            if found is None and text.isdigit():
-                found = model.objects.filter(pk=int(text)).first()
+    found = find(value) if text else None
     if found is None:
-        known = ", ".join(model.objects.filter(is_active=True).values_list("slug", flat=True)[:12])
-        raise ValidationError({field: f"Unknown {label} {text[:60]!r}." + (f" Known: {known}." if known else "")})
+        names = ", ".join(known())
+        message = f"Unknown {label} {text[:60]!r}." + (f" Known: {names}." if names else "")
+        raise reject(field, message, code="desk.unknown")
     if not found.is_active and not inactive:
-        raise ValidationError({field: f"The {label} {found.slug!r} is no longer in use."})
+        raise reject(field, f"The {label} {found.slug!r} is no longer in use.", code="desk.no_longer_in_use")
     return found
+
+
+def _own_reference(model: type[InteractionKind] | type[TechCategory], value) -> InteractionKind | TechCategory | None:
+    # Small reference tables come from a per-process index first; a miss asks the database.
+    found = refcache.lookup(model, value)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return model.objects.filter(pk=value).first()
+    text = str(value).strip()
+    row = model.objects.filter(Q(slug=text.lower()) | Q(name__iexact=text)).first()
+    if row is None and text.isdigit():
+        row = model.objects.filter(pk=int(text)).first()
+    return row
 
 
 def _read_level(value) -> int:
@@ -311,18 +358,23 @@ def _note(value) -> str:
 
 
 def _referral(value, *, inactive: bool) -> DirectoryEntry:
-    if isinstance(value, DirectoryEntry):
-        return value
+    if isinstance(value, _DIRECTORY_ENTRY_MODEL):
+        return value  # type: ignore[return-value]
     text = str(value).strip()
     entry = None
     if text.isdigit():
-        entry = DirectoryEntry.objects.filter(pk=int(text)).first()
+        try:
+            entry = directory_selectors.entry_get(pk=int(text))
+        except Http404:
+            entry = None
     if entry is None:
-        entry = DirectoryEntry.objects.filter(slug=text.lower()).first()
+        entry = directory_selectors.entry_list(status="all").filter(slug=text.lower()).first()
     if entry is None:
-        raise ValidationError({"referred_to": f"Unknown directory entry {text[:60]!r}."})
+        raise reject("referred_to", f"Unknown directory entry {text[:60]!r}.", code="desk.unknown")
     if not entry.is_active and not inactive:
-        raise ValidationError({"referred_to": f"The directory entry {entry.name!r} is no longer in use."})
+        raise reject(
+            "referred_to", f"The directory entry {entry.name!r} is no longer in use.", code="desk.no_longer_in_use"
+        )
     return entry
 
 

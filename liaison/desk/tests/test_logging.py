@@ -216,6 +216,18 @@ def test_a_replay_costs_no_extra_writes_and_leaves_the_transaction_usable(point,
     assert Interaction.objects.count() == 1  # and the connection still works
 
 
+def test_a_known_service_point_and_kind_are_not_looked_up_again(point, users):
+    """The desk's busiest write: once the reference lists are warm, logging by slugs reads nothing."""
+    fields = {"service_point": "joint-desk", "kind": "research", "read_level": 3, "mode": None}
+    services.interaction_log(actor=users[Role.LIBRARY_STAFF], client_id=uuid.uuid4(), **fields)
+    with CaptureQueriesContext(connection) as queries:
+        services.interaction_log(actor=users[Role.LIBRARY_STAFF], client_id=uuid.uuid4(), **fields)
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert "SELECT" not in statements
+    assert statements.count("INSERT") == 1
+    assert Interaction.objects.count() == 2
+
+
 def test_interaction_build_returns_an_unsaved_instance_with_its_tags(point):
     built = services.interaction_build(
         service_point="joint-desk",
