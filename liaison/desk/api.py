@@ -12,13 +12,12 @@ import math
 import uuid
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Query, Router, Schema
 
 from liaison.core.api_access import api_access
-from liaison.core.errors import django_validation_errors, error_body
+from liaison.core.errors import django_validation_errors, error_body, reject
 from liaison.core.roles import DESK_ROLES
 from liaison.desk import selectors, services
 from liaison.desk.models import Interaction
@@ -30,10 +29,12 @@ DESK = api_access(*DESK_ROLES)
 class ErrorItem(Schema):
     field: str
     message: str
+    code: str
 
 
 class ErrorOut(Schema):
     detail: str
+    code: str
     errors: list[ErrorItem]
 
 
@@ -203,7 +204,9 @@ def interaction_create(request, payload: InteractionIn):
         interaction, created = services.interaction_log(actor=request.user, **payload.dict())
     except services.ClientIdConflict as exc:
         return 409, error_body(
-            "This client_id was already used for a different interaction.", django_validation_errors(exc)
+            "This client_id was already used for a different interaction.",
+            django_validation_errors(exc),
+            code="conflict",
         )
     return (201 if created else 200), interaction_out(
         interaction, warnings=services.note_privacy_warnings(interaction.note)
@@ -218,7 +221,9 @@ def _date_or_time(value: str | None, field: str) -> dt.date | dt.datetime | None
     except ValueError:
         parsed = None
     if parsed is None:
-        raise ValidationError({field: f"Give a date (2025-03-04) or an ISO date-time; got {value[:40]!r}."})
+        raise reject(
+            field, f"Give a date (2025-03-04) or an ISO date-time; got {value[:40]!r}.", code="desk.date_invalid"
+        )
     return parsed
 
 
@@ -259,7 +264,7 @@ def interaction_update(request, client_id: uuid.UUID, payload: InteractionPatch)
     entry = selectors.interaction_get_for_user(user=request.user, client_id=client_id)
     changes = payload.dict(exclude_unset=True)
     if changes.get("tags", []) is None:
-        raise ValidationError({"tags": "Send a list of tags; [] removes them all."})
+        raise reject("tags", "Send a list of tags; [] removes them all.", code="desk.tags_not_a_list")
     updated = services.interaction_update(actor=request.user, interaction=entry, data=changes)
     return interaction_out(updated, warnings=services.note_privacy_warnings(updated.note))
 

@@ -7,13 +7,13 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from liaison.core import counts
+from liaison.core.errors import reject
 from liaison.desk import policy, stats
 from liaison.desk.models import READ_LEVELS, Interaction, InteractionKind, TechCategory, TopicTag
 from liaison.directory.selectors import directory_search
@@ -180,22 +180,21 @@ def interaction_list_for_user(
     if service_point:
         point = places_selectors.service_point_choices(active_only=False).filter(slug=service_point).first()
         if point is None:
-            raise ValidationError({"service_point": f"Unknown service point {service_point[:60]!r}."})
+            raise reject("service_point", f"Unknown service point {service_point[:60]!r}.", code="desk.unknown")
         entries = entries.filter(service_point=point)
     if kind:
         kind_obj = InteractionKind.objects.filter(slug=kind).first()
         if kind_obj is None:
-            raise ValidationError({"kind": f"Unknown kind {kind[:60]!r}."})
+            raise reject("kind", f"Unknown kind {kind[:60]!r}.", code="desk.unknown")
         entries = entries.filter(kind=kind_obj)
     if read_level is not None:
         if read_level not in READ_LEVELS:
-            raise ValidationError({"read_level": f"READ level must be 1–6; got {read_level}."})
+            raise reject("read_level", f"READ level must be 1–6; got {read_level}.", code="desk.read_level_invalid")
         entries = entries.filter(read_level=read_level)
     if mode:
         if mode not in Interaction.Mode.values:
-            raise ValidationError(
-                {"mode": f"Unknown mode {mode[:30]!r}; use one of {', '.join(Interaction.Mode.values)}."}
-            )
+            choices = ", ".join(Interaction.Mode.values)
+            raise reject("mode", f"Unknown mode {mode[:30]!r}; use one of {choices}.", code="desk.unknown")
         entries = entries.filter(mode=mode)
     if since is not None:
         entries = entries.filter(occurred_at__gte=_aware(since))
