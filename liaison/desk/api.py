@@ -2,13 +2,13 @@
 
 POST /interactions is idempotent on `client_id`: 201 when stored, 200 when the same entry
 was already stored (a re-send), 409 when the id was used for different content, 400 when a
-field is wrong. Every error body is `{detail, errors: [{field, message}]}`.
+field is wrong. Every error body is `{detail, code, errors: [{field, message, code}]}`; the
+desk's codes are in errors.py. Lists answer the one page shape (core/pagination.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import uuid
 from typing import Literal
 
@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema
 
 from liaison.core.api_access import api_access
 from liaison.core.errors import django_validation_errors, error_body, reject
+from liaison.core.pagination import PageParams, api_page, page_of
 from liaison.core.roles import DESK_ROLES
 from liaison.desk import selectors, services
 from liaison.desk.models import Interaction
@@ -98,14 +99,6 @@ class InteractionOut(Schema):
     warnings: list[str] = Field(default_factory=list, description="Privacy warnings about the note (not errors).")
 
 
-class InteractionPageOut(Schema):
-    count: int
-    page: int
-    pages: int
-    page_size: int
-    results: list[InteractionOut]
-
-
 class InteractionFilters(Schema):
     service_point: str | None = Field(None, description="Service point slug.")
     kind: str | None = Field(None, description="Kind slug.")
@@ -115,8 +108,6 @@ class InteractionFilters(Schema):
     until: str | None = Field(None, description="Happened before: ISO date-time, or a date (through its end).")
     mine: bool = Field(False, description="Only what I logged.")
     source: str | None = None
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class KindOut(Schema):
@@ -227,19 +218,19 @@ def _date_or_time(value: str | None, field: str) -> dt.date | dt.datetime | None
     return parsed
 
 
-@router.get("/interactions", response={200: InteractionPageOut, 400: ErrorOut}, auth=DESK, summary="List interactions")
-def interaction_list(request, filters: Query[InteractionFilters]):
+@router.get(
+    "/interactions",
+    response={200: page_of(InteractionOut), 400: ErrorOut},
+    auth=DESK,
+    summary="List interactions",
+)
+def interaction_list(request, filters: Query[InteractionFilters], params: Query[PageParams]):
     """Newest first. Student workers see what they logged; staff see every desk's entries."""
     options = filters.dict()
-    page, page_size = options.pop("page"), options.pop("page_size")
     options["since"] = _date_or_time(options["since"], "since")
     options["until"] = _date_or_time(options["until"], "until")
     entries = selectors.interaction_list_for_user(user=request.user, **options)
-    count = entries.count()
-    pages = max(1, math.ceil(count / page_size))
-    start = (page - 1) * page_size
-    results = [interaction_out(entry) for entry in entries[start : start + page_size]]
-    return {"count": count, "page": page, "pages": pages, "page_size": page_size, "results": results}
+    return api_page(entries, params=params, serialize=interaction_out)
 
 
 @router.get(
