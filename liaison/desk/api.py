@@ -272,19 +272,19 @@ def interaction_undo(request, client_id: uuid.UUID):
     return 204, None
 
 
-@router.get("/kinds", response=list[KindOut], auth=DESK, summary="Kinds of interaction (editable in setup)")
-def kind_list(request, include_inactive: bool = False):
-    return list(selectors.kind_list(active_only=not include_inactive))
+@router.get("/kinds", response=page_of(KindOut), auth=DESK, summary="Kinds of interaction (editable in setup)")
+def kind_list(request, params: Query[PageParams], include_inactive: bool = False):
+    return api_page(selectors.kind_list(active_only=not include_inactive), params=params, ids_first=False)
 
 
-@router.get("/tech-categories", response=list[CategoryOut], auth=DESK, summary="Technology categories")
-def tech_category_list(request, include_inactive: bool = False):
-    return list(selectors.tech_category_list(active_only=not include_inactive))
+@router.get("/tech-categories", response=page_of(CategoryOut), auth=DESK, summary="Technology categories")
+def tech_category_list(request, params: Query[PageParams], include_inactive: bool = False):
+    return api_page(selectors.tech_category_list(active_only=not include_inactive), params=params, ids_first=False)
 
 
-@router.get("/tags", response=list[TagOut], auth=DESK, summary="Topic tags")
-def topic_tag_list(request, include_inactive: bool = False):
-    return list(selectors.topic_tag_list(active_only=not include_inactive))
+@router.get("/tags", response=page_of(TagOut), auth=DESK, summary="Topic tags")
+def topic_tag_list(request, params: Query[PageParams], include_inactive: bool = False):
+    return api_page(selectors.topic_tag_list(active_only=not include_inactive), params=params, ids_first=False)
 
 
 @router.get(

@@ -131,7 +131,7 @@ def test_referrals_are_counted_per_target(point, users, registrar, departments):
 
 def test_the_kind_category_and_tag_lists_are_served(client_as):
     client = client_as(Role.STUDENT_WORKER)
-    kinds = client.get("/api/v1/desk/kinds").json()
+    kinds = client.get("/api/v1/desk/kinds").json()["results"]
     assert [k["slug"] for k in kinds] == [
         "research",
         "technology",
@@ -141,7 +141,7 @@ def test_the_kind_category_and_tag_lists_are_served(client_as):
         "other",
     ]
     assert {k["slug"]: k["shortcut"] for k in kinds}["research"] == "r"
-    categories = {c["slug"] for c in client.get("/api/v1/desk/tech-categories").json()}
+    categories = {c["slug"] for c in client.get("/api/v1/desk/tech-categories").json()["results"]}
     assert {"wifi-network", "printing", "lms-canvas", "av-classroom"} <= categories
     assert client.get("/api/v1/desk/tags").status_code == 200
 
