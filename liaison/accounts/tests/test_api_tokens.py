@@ -106,3 +106,21 @@ def test_session_writes_to_the_api_need_the_csrf_token(users):
     response = client.post("/api/v1/accounts/tokens", data={"name": "x"}, content_type="application/json")
     assert response.status_code == 403
     assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", [None, *Role.values], ids=lambda r: r or "anonymous")
+def test_revoking_a_token_by_a_made_up_or_someone_elses_id_changes_nothing(client, users, role):
+    token, _ = api_token_create(actor=users[Role.LIBRARY_STAFF], name="Mine")
+    if role is not None:
+        client.force_login(users[role])
+    for token_id in (token.id, 999999):
+        api = client.delete(f"/api/v1/accounts/tokens/{token_id}")
+        page = client.post(f"/accounts/tokens/{token_id}/revoke/")
+        if role is None:
+            assert (api.status_code, page.status_code) == (401, 302)
+        elif role in (Role.ADMINISTRATOR, Role.LIBRARY_STAFF) and token_id == token.id:
+            assert api.status_code == 204  # the owner, or an administrator
+        else:
+            assert (api.status_code, page.status_code) == (404, 404)
+    token.refresh_from_db()
+    assert (token.revoked_at is not None) == (role in (Role.ADMINISTRATOR, Role.LIBRARY_STAFF))

@@ -153,6 +153,10 @@ def interactions_bulk_create(interactions: Sequence[Interaction], *, batch_size:
     content is listed in `conflicting` (the caller decides whether that aborts its import;
     raising inside its own transaction rolls everything back). Repeated ids within the batch
     are stored once.
+
+    An importer's building block, without an actor of its own: the import run that calls it
+    (the imports app's service) has already checked who may import, and each row's
+    `recorded_by` was set by `interaction_build`.
     """
     result = BulkCreateResult()
     stored: dict[uuid.UUID, str] = {}
@@ -191,7 +195,8 @@ def interactions_bulk_create(interactions: Sequence[Interaction], *, batch_size:
 
 
 def topic_tag_get_or_create(*, name: str) -> TopicTag:
-    """For importers: a tag by name, made if missing (kept inactive so the desk isn't flooded)."""
+    """For importers: a tag by name, made if missing (kept inactive so the desk isn't flooded).
+    Like `interactions_bulk_create`, it runs inside an import run that checked its actor."""
     clean = " ".join(str(name or "").split())[:60]
     slug = slugify(clean)[:60]
     if not clean or not slug:
