@@ -21,6 +21,7 @@ from liaison.kb.api import router as kb_router
 from liaison.places.api import router as places_router
 from liaison.tickets.api import router as tickets_router
 
+
 class LiaisonAPI(NinjaAPI):
     """The document also lists every operation's errors in the one error format (core/api_docs.py)."""
 

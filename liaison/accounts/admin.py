@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from liaison.accounts import services
 from liaison.accounts.models import ApiToken, Department, User
 from liaison.audit.admin_base import AuditedModelAdmin
 
@@ -17,6 +18,12 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_filter = ["role", "department", "is_active"]
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Liaison", {"fields": ["display_name", "role", "department"]}))
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, ("Liaison", {"fields": ["role", "department"]}))
+
+    def save_model(self, request, obj, form, change):
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivating:  # unticking "Active" is a deactivation: the service ends their sessions
+            services.user_deactivate(actor=request.user, user=obj)
 
 
 @admin.register(ApiToken)

@@ -1,9 +1,10 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from liaison.accounts import selectors, services
 from liaison.core.api_access import API_SIGNED_IN
+from liaison.core.pagination import PageParams, api_page, page_of
 
 router = Router()
 
@@ -45,24 +46,26 @@ def me(request):
     return request.user
 
 
-@router.get("/departments", response=list[DepartmentOut], auth=API_SIGNED_IN)
-def department_list(request):
-    return selectors.department_list()
+@router.get("/departments", response=page_of(DepartmentOut), auth=API_SIGNED_IN)
+def department_list(request, params: Query[PageParams]):
+    return api_page(selectors.department_list(), params=params, ids_first=False)
 
 
-@router.get("/tokens", response=list[TokenOut], auth=API_SIGNED_IN, summary="Your API tokens")
-def token_list(request):
-    return selectors.api_token_list_for_user(user=request.user)
+@router.get("/tokens", response=page_of(TokenOut), auth=API_SIGNED_IN, summary="Your API tokens")
+def token_list(request, params: Query[PageParams]):
+    return api_page(selectors.api_token_list_for_user(user=request.user), params=params, ids_first=False)
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, auth=API_SIGNED_IN, summary="Make a token (shown once)")
 def token_create(request, payload: TokenIn):
-    token, plain = services.api_token_create(user=request.user, name=payload.name)
+    # Not @idempotent on purpose: replaying the first answer would mean storing the plain token
+    # for a day, and it is never stored. Sending twice makes two tokens; revoke the spare one.
+    token, plain = services.api_token_create(actor=request.user, name=payload.name)
     return 201, {**TokenOut.from_orm(token).dict(), "token": plain}
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, auth=API_SIGNED_IN, summary="Revoke a token")
 def token_revoke(request, token_id: int):
     token = selectors.api_token_get_for_user(user=request.user, token_id=token_id)
-    services.api_token_revoke(token=token, actor=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
     return 204, None

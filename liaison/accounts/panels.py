@@ -1,6 +1,4 @@
-from django.db.models import Count
-
-from liaison.accounts.models import User
+from liaison.accounts import selectors
 from liaison.core import home
 from liaison.core.access import SIGNED_IN, role_rule
 from liaison.core.roles import Role
@@ -11,7 +9,7 @@ def _shortcuts(request) -> dict:
 
 
 def _people(request) -> dict:
-    counts = dict(User.objects.filter(is_active=True).values_list("role").annotate(n=Count("id")))
+    counts = selectors.active_user_counts_by_role()
     return {"rows": [(label, counts.get(value, 0)) for value, label in Role.choices]}
 
 

@@ -1,6 +1,14 @@
-from django.db.models import QuerySet
+"""Reads for accounts. Other apps read people and departments through the functions at the
+end, never the models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from liaison.accounts import policy
 from liaison.accounts.models import ApiToken, Department, User
 
 
@@ -9,13 +17,17 @@ def api_token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
 
 
 def api_token_get_for_user(*, user: User, token_id: int) -> ApiToken:
-    """Only the owner (or an administrator) reaches a token; others get 404."""
-    tokens = ApiToken.objects.all() if user.is_administrator else ApiToken.objects.filter(user=user)
-    return get_object_or_404(tokens, pk=token_id)
+    """Only the owner (or an administrator) reaches a token (policy.can_see_api_token); others get 404."""
+    return get_object_or_404(policy.visible_api_tokens(user, ApiToken.objects.all()), pk=token_id)
 
 
 def department_list() -> QuerySet[Department]:
     return Department.objects.all()
+
+
+def active_user_counts_by_role() -> dict[str, int]:
+    """How many active people hold each role (roles nobody holds are absent)."""
+    return dict(User.objects.filter(is_active=True).values_list("role").annotate(n=Count("id")).order_by())
 
 
 # --- For other apps: people and departments are read through these, never the models. -------
@@ -26,7 +38,9 @@ def user_get_by_username(*, username: str, active_only: bool = True) -> User:
     return get_object_or_404(users, username=username)
 
 
-def user_list(*, active_only: bool = True, department_id: int | None = None, roles=None) -> QuerySet[User]:
+def user_list(
+    *, active_only: bool = True, department_id: int | None = None, roles: Iterable[str] | None = None
+) -> QuerySet[User]:
     users = User.objects.select_related("department")
     if active_only:
         users = users.filter(is_active=True)

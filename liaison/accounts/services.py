@@ -1,20 +1,29 @@
-"""Writes for accounts: API tokens and the sign-in throttle."""
+"""Writes for accounts: API tokens, deactivating a person, and the sign-in throttle.
+
+Every write takes the person making it (`actor`) and asks `policy.py` itself. The sign-in
+throttle and token verification run before anyone is known, so they take no actor."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.accounts import policy
 from liaison.accounts.models import ApiToken, User
 from liaison.audit.services import audit_record
+from liaison.core.errors import reject
+from liaison.core.events import after_commit
+
+logger = logging.getLogger("liaison.security")
 
 TOKEN_PREFIX = "lsn"  # noqa: S105 (a public marker, not a secret)
 
@@ -25,23 +34,30 @@ def hash_token_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with its plain text, which is never stored or shown again."""
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Make a token for `actor` and return it with its plain text, which is never stored or
+    shown again (so a token is only ever made by the person it belongs to)."""
+    if not policy.can_create_api_token(actor):
+        raise PermissionDenied("Sign in to make an API token.")
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Give the token a name that says what uses it."})
+        raise reject("name", "Give the token a name that says what uses it.", code="accounts.token_name_missing")
     if len(name) > 100:
-        raise ValidationError({"name": "Keep the name under 100 characters."})
+        raise reject("name", "Keep the name under 100 characters.", code="accounts.token_name_too_long")
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     plain = f"{TOKEN_PREFIX}_{prefix}_{secret}"
-    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, key_hash=hash_token_secret(plain))
-    audit_record(actor=user, action="api_token.create", obj=token, after={"name": name, "prefix": prefix})
+    token = ApiToken.objects.create(user=actor, name=name, prefix=prefix, key_hash=hash_token_secret(plain))
+    audit_record(actor=actor, action="api_token.create", obj=token, after={"name": name, "prefix": prefix})
     return token, plain
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token (its owner, or an administrator). The cached verification is dropped by
+    signals.py, so the token is refused on its very next call."""
+    if not policy.can_revoke_api_token(actor, token):
+        raise PermissionDenied("Only the token's owner or an administrator can revoke it.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
@@ -151,6 +167,36 @@ def sign_in_record_failure(*, username: str, ip: str) -> None:
 
 def sign_in_clear_failures(*, username: str, ip: str) -> None:
     cache.delete(_throttle_keys(username, ip)[0])
+
+
+# --- Deactivating a person.
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    """End a person's access (security A5): the account is marked inactive, every session they
+    have ends once this commits, and their API tokens are refused on the next call (the token
+    cache is cleared by signals.py on every save of a user, so admin saves are covered too).
+
+    Safe to call for an account already marked inactive: the admin's change form saves the
+    flag with the rest of the form (its audit row records the change) and then calls this, so
+    the sessions still end."""
+    if not policy.can_deactivate_user(actor, user):
+        raise PermissionDenied("Only administrators deactivate accounts.")
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor, action="user.deactivate", obj=user, before={"is_active": True}, after={"is_active": False}
+        )
+    after_commit(_end_sessions, user.pk)
+    return user
+
+
+def _end_sessions(user_id: int) -> None:
+    ended = sessions_end_for_user(user_id)
+    if ended:
+        logger.info("ended %d session(s) of deactivated user %s", ended, user_id)
 
 
 def sessions_end_for_user(user_id) -> int:

@@ -5,12 +5,11 @@ import hashlib
 import logging
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from liaison.accounts.models import ApiToken, User
-from liaison.accounts.services import api_token_forget, sessions_end_for_user
+from liaison.accounts.services import api_token_forget
 from liaison.core.http import client_ip
 
 logger = logging.getLogger("liaison.security")
@@ -38,7 +37,9 @@ def start_session_clock(sender, request, user, **kwargs):
         request.session["last_seen"] = now
 
 
-# --- Cached API token verifications are dropped whenever what a token may do changes.
+# --- Cached API token verifications are dropped whenever what a token may do changes. These
+# stay signals so that every save counts, the admin's included; ending a deactivated person's
+# sessions is the service's work (services.user_deactivate), not a signal's.
 
 
 @receiver(post_save, sender=ApiToken)
@@ -52,12 +53,3 @@ def forget_tokens_of_changed_user(sender, instance, created, update_fields=None,
     if created or (update_fields and set(update_fields) <= {"last_login"}):
         return  # a new user has no tokens; signing in changes nothing a token may do
     api_token_forget(ApiToken.objects.filter(user_id=instance.pk).values_list("key_hash", flat=True))
-    if not instance.is_active:
-        user_id = instance.pk
-        transaction.on_commit(lambda: _end_sessions(user_id))
-
-
-def _end_sessions(user_id) -> None:
-    ended = sessions_end_for_user(user_id)
-    if ended:
-        logger.info("ended %d session(s) of deactivated user %s", ended, user_id)

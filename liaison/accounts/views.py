@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from liaison.accounts import selectors, services
 from liaison.accounts.forms import ApiTokenForm, SignInForm
 from liaison.core.access import public, signed_in
+from liaison.core.adapters import form_errors_from
 from liaison.core.http import client_ip
 
 
@@ -93,9 +94,9 @@ def token_create(request):
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            token, plain = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            token, plain = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_errors_from(form, exc)
         else:
             return render(
                 request,
@@ -120,6 +121,6 @@ def token_create(request):
 @require_POST
 def token_revoke(request, token_id: int):
     token = selectors.api_token_get_for_user(user=request.user, token_id=token_id)
-    services.api_token_revoke(token=token, actor=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked. Anything using it can no longer sign in.")
     return redirect("accounts:tokens")

@@ -1,11 +1,11 @@
-from liaison.audit.models import AuditEvent
+from liaison.audit.selectors import audit_event_recent_for_user
 from liaison.core import home
 from liaison.core.access import role_rule
 from liaison.core.roles import Role
 
 
 def _recent(request) -> dict:
-    return {"events": AuditEvent.objects.order_by("-at")[:6]}
+    return {"events": audit_event_recent_for_user(user=request.user)}
 
 
 home.register(

@@ -1,16 +1,23 @@
-"""Writing the audit trail. Services call `audit_record` inside their own transaction, so an
-audit row exists exactly when the change it describes does."""
+"""Writing the audit trail. Domains call `audit_record` from their `events.py` (or their
+services) inside their own transaction, so an audit row exists exactly when the change it
+describes does. It takes no policy decision of its own: the calling service has already
+asked its policy whether `actor` may make the change. `actor=None` is a system job."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.forms.models import model_to_dict
 
 from liaison.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from liaison.accounts.models import User
 
 # Never copy secrets into the trail.
 _REDACTED_FIELDS = {"password", "key_hash"}
@@ -27,7 +34,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 def audit_record(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -40,10 +47,10 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    person = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_label=(actor.get_username() if authenticated else "anonymous")[:150],
+        actor=person,
+        actor_label=(person.get_username() if person is not None else "anonymous")[:150],
         action=action,
         object_type=object_type,
         object_id=object_id,

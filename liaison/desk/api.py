@@ -2,23 +2,23 @@
 
 POST /interactions is idempotent on `client_id`: 201 when stored, 200 when the same entry
 was already stored (a re-send), 409 when the id was used for different content, 400 when a
-field is wrong. Every error body is `{detail, errors: [{field, message}]}`.
+field is wrong. Every error body is `{detail, code, errors: [{field, message, code}]}`; the
+desk's codes are in errors.py. Lists answer the one page shape (core/pagination.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import uuid
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Query, Router, Schema
 
 from liaison.core.api_access import api_access
-from liaison.core.errors import django_validation_errors, error_body
+from liaison.core.errors import django_validation_errors, error_body, reject
+from liaison.core.pagination import PageParams, api_page, page_of
 from liaison.core.roles import DESK_ROLES
 from liaison.desk import selectors, services
 from liaison.desk.models import Interaction
@@ -30,10 +30,12 @@ DESK = api_access(*DESK_ROLES)
 class ErrorItem(Schema):
     field: str
     message: str
+    code: str
 
 
 class ErrorOut(Schema):
     detail: str
+    code: str
     errors: list[ErrorItem]
 
 
@@ -97,14 +99,6 @@ class InteractionOut(Schema):
     warnings: list[str] = Field(default_factory=list, description="Privacy warnings about the note (not errors).")
 
 
-class InteractionPageOut(Schema):
-    count: int
-    page: int
-    pages: int
-    page_size: int
-    results: list[InteractionOut]
-
-
 class InteractionFilters(Schema):
     service_point: str | None = Field(None, description="Service point slug.")
     kind: str | None = Field(None, description="Kind slug.")
@@ -114,8 +108,6 @@ class InteractionFilters(Schema):
     until: str | None = Field(None, description="Happened before: ISO date-time, or a date (through its end).")
     mine: bool = Field(False, description="Only what I logged.")
     source: str | None = None
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class KindOut(Schema):
@@ -203,7 +195,9 @@ def interaction_create(request, payload: InteractionIn):
         interaction, created = services.interaction_log(actor=request.user, **payload.dict())
     except services.ClientIdConflict as exc:
         return 409, error_body(
-            "This client_id was already used for a different interaction.", django_validation_errors(exc)
+            "This client_id was already used for a different interaction.",
+            django_validation_errors(exc),
+            code="conflict",
         )
     return (201 if created else 200), interaction_out(
         interaction, warnings=services.note_privacy_warnings(interaction.note)
@@ -218,23 +212,25 @@ def _date_or_time(value: str | None, field: str) -> dt.date | dt.datetime | None
     except ValueError:
         parsed = None
     if parsed is None:
-        raise ValidationError({field: f"Give a date (2025-03-04) or an ISO date-time; got {value[:40]!r}."})
+        raise reject(
+            field, f"Give a date (2025-03-04) or an ISO date-time; got {value[:40]!r}.", code="desk.date_invalid"
+        )
     return parsed
 
 
-@router.get("/interactions", response={200: InteractionPageOut, 400: ErrorOut}, auth=DESK, summary="List interactions")
-def interaction_list(request, filters: Query[InteractionFilters]):
+@router.get(
+    "/interactions",
+    response={200: page_of(InteractionOut), 400: ErrorOut},
+    auth=DESK,
+    summary="List interactions",
+)
+def interaction_list(request, filters: Query[InteractionFilters], params: Query[PageParams]):
     """Newest first. Student workers see what they logged; staff see every desk's entries."""
     options = filters.dict()
-    page, page_size = options.pop("page"), options.pop("page_size")
     options["since"] = _date_or_time(options["since"], "since")
     options["until"] = _date_or_time(options["until"], "until")
     entries = selectors.interaction_list_for_user(user=request.user, **options)
-    count = entries.count()
-    pages = max(1, math.ceil(count / page_size))
-    start = (page - 1) * page_size
-    results = [interaction_out(entry) for entry in entries[start : start + page_size]]
-    return {"count": count, "page": page, "pages": pages, "page_size": page_size, "results": results}
+    return api_page(entries, params=params, serialize=interaction_out)
 
 
 @router.get(
@@ -259,7 +255,7 @@ def interaction_update(request, client_id: uuid.UUID, payload: InteractionPatch)
     entry = selectors.interaction_get_for_user(user=request.user, client_id=client_id)
     changes = payload.dict(exclude_unset=True)
     if changes.get("tags", []) is None:
-        raise ValidationError({"tags": "Send a list of tags; [] removes them all."})
+        raise reject("tags", "Send a list of tags; [] removes them all.", code="desk.tags_not_a_list")
     updated = services.interaction_update(actor=request.user, interaction=entry, data=changes)
     return interaction_out(updated, warnings=services.note_privacy_warnings(updated.note))
 
@@ -276,19 +272,19 @@ def interaction_undo(request, client_id: uuid.UUID):
     return 204, None
 
 
-@router.get("/kinds", response=list[KindOut], auth=DESK, summary="Kinds of interaction (editable in setup)")
-def kind_list(request, include_inactive: bool = False):
-    return list(selectors.kind_list(active_only=not include_inactive))
+@router.get("/kinds", response=page_of(KindOut), auth=DESK, summary="Kinds of interaction (editable in setup)")
+def kind_list(request, params: Query[PageParams], include_inactive: bool = False):
+    return api_page(selectors.kind_list(active_only=not include_inactive), params=params, ids_first=False)
 
 
-@router.get("/tech-categories", response=list[CategoryOut], auth=DESK, summary="Technology categories")
-def tech_category_list(request, include_inactive: bool = False):
-    return list(selectors.tech_category_list(active_only=not include_inactive))
+@router.get("/tech-categories", response=page_of(CategoryOut), auth=DESK, summary="Technology categories")
+def tech_category_list(request, params: Query[PageParams], include_inactive: bool = False):
+    return api_page(selectors.tech_category_list(active_only=not include_inactive), params=params, ids_first=False)
 
 
-@router.get("/tags", response=list[TagOut], auth=DESK, summary="Topic tags")
-def topic_tag_list(request, include_inactive: bool = False):
-    return list(selectors.topic_tag_list(active_only=not include_inactive))
+@router.get("/tags", response=page_of(TagOut), auth=DESK, summary="Topic tags")
+def topic_tag_list(request, params: Query[PageParams], include_inactive: bool = False):
+    return api_page(selectors.topic_tag_list(active_only=not include_inactive), params=params, ids_first=False)
 
 
 @router.get(

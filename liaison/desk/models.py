@@ -134,6 +134,10 @@ class Interaction(models.Model):
     source = models.CharField(max_length=60, default="desk", help_text="desk, api or import:<name>.")
     content_fingerprint = models.CharField(max_length=64, editable=False)
 
+    # Not columns: what services.interaction_build leaves on an unsaved row for the write after it.
+    pending_tags: list[TopicTag]
+    occurred_at_given: bool
+
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [

@@ -5,20 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from liaison.core import counts
-from liaison.core.access import user_has_role
-from liaison.core.roles import Role
-from liaison.desk import stats
+from liaison.core.errors import reject
+from liaison.desk import policy, stats
 from liaison.desk.models import READ_LEVELS, Interaction, InteractionKind, TechCategory, TopicTag
 from liaison.directory.selectors import directory_search
-from liaison.places.models import ServicePoint
+from liaison.places import selectors as places_selectors
+
+if TYPE_CHECKING:
+    from liaison.places.models import ServicePoint
 
 SHIFT_HOURS = 12  # "this shift" on the desk screen: what you logged in the last 12 hours
 
@@ -55,11 +57,13 @@ def topic_tag_list(*, active_only: bool = True) -> QuerySet[TopicTag]:
 
 
 def desk_service_points() -> QuerySet[ServicePoint]:
-    return ServicePoint.objects.filter(is_active=True).select_related("room__building")
+    """The service points in use, with their rooms (to choose one on the desk screen)."""
+    return places_selectors.service_point_choices(active_only=True)
 
 
 def desk_service_point_get(*, slug: str) -> ServicePoint:
-    return get_object_or_404(ServicePoint.objects.select_related("room"), slug=slug, is_active=True)
+    """A service point in use, by slug; 404 for an unknown or retired one."""
+    return get_object_or_404(places_selectors.service_point_choices(active_only=True), slug=slug)
 
 
 # --- The tally -------------------------------------------------------------------------------
@@ -140,22 +144,11 @@ def recent_interactions_for_user(
     return list(_with_relations(entries).order_by("-logged_at", "-id")[:limit])
 
 
-def _may_see_everyones(user) -> bool:
-    """Student workers see their own entries; staff and supervisors see the desk's."""
-    return user_has_role(user, Role.SUPERVISOR, Role.LIBRARY_STAFF, Role.IT_STAFF)
-
-
-def _visible_to(user) -> QuerySet[Interaction]:
-    entries = Interaction.objects.all()
-    if not _may_see_everyones(user):
-        entries = entries.filter(recorded_by=user)
-    return entries
-
-
 def interaction_get_for_user(*, user, client_id: uuid.UUID) -> Interaction:
-    """One entry by its client id, if this person may see it; otherwise 404."""
-    entry = _with_relations(_visible_to(user)).filter(client_id=client_id).first()
-    if entry is None:
+    """One entry by its client id, if this person may see it (policy.can_see_interaction);
+    otherwise 404, the same answer as for an id that does not exist."""
+    entry = _with_relations(Interaction.objects.filter(client_id=client_id)).first()
+    if entry is None or not policy.can_see_interaction(user, entry):
         raise Http404("No interaction with that id.")
     return entry
 
@@ -183,26 +176,25 @@ def interaction_list_for_user(
 ) -> QuerySet[Interaction]:
     """Entries this person may see, filtered; newest first. Unknown filter values are a 400
     naming the filter, not an empty list that hides a typo."""
-    entries = _visible_to(user)
+    entries = policy.visible_interactions(user, Interaction.objects.all())
     if service_point:
-        point = ServicePoint.objects.filter(slug=service_point).first()
+        point = places_selectors.service_point_choices(active_only=False).filter(slug=service_point).first()
         if point is None:
-            raise ValidationError({"service_point": f"Unknown service point {service_point[:60]!r}."})
+            raise reject("service_point", f"Unknown service point {service_point[:60]!r}.", code="desk.unknown")
         entries = entries.filter(service_point=point)
     if kind:
         kind_obj = InteractionKind.objects.filter(slug=kind).first()
         if kind_obj is None:
-            raise ValidationError({"kind": f"Unknown kind {kind[:60]!r}."})
+            raise reject("kind", f"Unknown kind {kind[:60]!r}.", code="desk.unknown")
         entries = entries.filter(kind=kind_obj)
     if read_level is not None:
         if read_level not in READ_LEVELS:
-            raise ValidationError({"read_level": f"READ level must be 1–6; got {read_level}."})
+            raise reject("read_level", f"READ level must be 1–6; got {read_level}.", code="desk.read_level_invalid")
         entries = entries.filter(read_level=read_level)
     if mode:
         if mode not in Interaction.Mode.values:
-            raise ValidationError(
-                {"mode": f"Unknown mode {mode[:30]!r}; use one of {', '.join(Interaction.Mode.values)}."}
-            )
+            choices = ", ".join(Interaction.Mode.values)
+            raise reject("mode", f"Unknown mode {mode[:30]!r}; use one of {choices}.", code="desk.unknown")
         entries = entries.filter(mode=mode)
     if since is not None:
         entries = entries.filter(occurred_at__gte=_aware(since))

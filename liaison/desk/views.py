@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison.core.access import roles, signed_in
+from liaison.core.adapters import form_errors_from, message_and_redirect
+from liaison.core.htmx import htmx_template
 from liaison.core.roles import DESK_ROLES
 from liaison.desk import read_scale, selectors, services
 from liaison.desk.forms import InteractionForm
@@ -25,7 +27,9 @@ from liaison.desk.models import UNDO_WINDOW, Interaction
 
 SESSION_KEY = "desk_service_point"
 _SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
-FRAGMENTS = {"tally", "recent", "referrals"}
+SCREEN = "desk/screen.html"
+# htmx target id → the partial of the screen that answers it (also asked for as ?fragment=).
+FRAGMENTS = {"desk-tally": "tally", "desk-recent": "recent", "desk-referrals": "referrals"}
 
 
 @roles(*DESK_ROLES)
@@ -42,11 +46,12 @@ def choose(request):
 @require_http_methods(["GET", "POST"])
 def screen(request, slug: str):
     point = selectors.desk_service_point_get(slug=slug)
-    fragment = request.GET.get("fragment", "")
-    if request.method == "GET" and fragment:
-        if fragment not in FRAGMENTS:
+    if request.method == "GET":
+        template = htmx_template(request, SCREEN, FRAGMENTS)
+        if template != SCREEN:
+            return _fragment(request, point, template)
+        if request.GET.get("fragment"):
             return HttpResponseBadRequest("Unknown fragment.")
-        return _fragment(request, point, fragment)
 
     if request.session.get(SESSION_KEY) != point.slug:
         request.session[SESSION_KEY] = point.slug
@@ -62,7 +67,7 @@ def screen(request, slug: str):
                     actor=request.user, service_point=point, source="desk", **form.service_kwargs()
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                form_errors_from(form, exc)  # the client id is a hidden field: its errors show on top
             else:
                 if created:
                     messages.success(request, f"Logged: {interaction.kind} · READ {interaction.read_level}.")
@@ -71,13 +76,6 @@ def screen(request, slug: str):
                 return redirect("desk:screen", slug=point.slug)
         return _render_screen(request, point, form, warnings=warnings, status=400)
     return _render_screen(request, point, None)
-
-
-def _add_service_errors(form: InteractionForm, exc: ValidationError) -> None:
-    for field, messages_ in exc.message_dict.items():
-        target = field if field in form.fields and field != "client_id" else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def _initial(recent: list[Interaction], point) -> dict:
@@ -135,7 +133,7 @@ def _render_screen(request, point, form, *, warnings=(), confirm_note=False, sta
         "more_open": bool(who or warnings or (form is not None and form.is_bound and form.errors)),
         "desk_config": _desk_config(request, point, kinds),
     }
-    return render(request, "desk/screen.html", context, status=status)
+    return render(request, SCREEN, context, status=status)
 
 
 def _with_ticket_links(entries: list[Interaction]) -> list[Interaction]:
@@ -172,18 +170,17 @@ def _desk_config(request, point, kinds) -> dict:
     }
 
 
-def _fragment(request, point, fragment: str):
-    if fragment == "tally":
+def _fragment(request, point, template: str):
+    """One partial of the screen, with only what it shows."""
+    if template.endswith("#tally"):
         tally = selectors.interaction_tally_for_day(point, timezone.localdate())
-        return render(request, "desk/screen.html#tally", {"point": point, "tally": tally})
-    if fragment == "recent":
+        return render(request, template, {"point": point, "tally": tally})
+    if template.endswith("#recent"):
         recent = _with_ticket_links(selectors.recent_interactions_for_user(request.user, service_point=point, limit=25))
-        return render(request, "desk/screen.html#recent", {"point": point, "recent": recent, "now": timezone.now()})
+        return render(request, template, {"point": point, "recent": recent, "now": timezone.now()})
     who = request.GET.get("who", "").strip()[:200]
     results = selectors.referral_search(who) if who else []
-    return render(
-        request, "desk/screen.html#referrals", {"point": point, "who": who, "referral_results": results, "values": {}}
-    )
+    return render(request, template, {"point": point, "who": who, "referral_results": results, "values": {}})
 
 
 @roles(*DESK_ROLES)
@@ -193,11 +190,12 @@ def undo(request, slug: str, client_id: uuid.UUID):
     entry = selectors.interaction_get_for_user(user=request.user, client_id=client_id)
     try:
         services.interaction_undo(actor=request.user, interaction=entry)
-    except (ValidationError, PermissionDenied) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
-    else:
-        messages.success(request, f"Undone: {entry.kind} · READ {entry.read_level}.")
+    except ValidationError as exc:
+        # The screen has no client-id field to name: say the reason alone.
+        return message_and_redirect(request, ValidationError(exc.messages), "desk:screen", slug=point.slug)
+    except PermissionDenied as exc:
+        return message_and_redirect(request, ValidationError(str(exc)), "desk:screen", slug=point.slug)
+    messages.success(request, f"Undone: {entry.kind} · READ {entry.read_level}.")
     return redirect("desk:screen", slug=point.slug)
 
 

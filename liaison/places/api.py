@@ -1,9 +1,10 @@
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from liaison.core.api_access import API_PUBLIC, api_access
+from liaison.core.pagination import PageParams, api_page, page_of
 from liaison.core.roles import Role
 from liaison.places import selectors, services
 
@@ -70,10 +71,13 @@ def _point_out(point) -> dict:
 
 
 @router.get(
-    "/service-points", response=list[ServicePointOut], auth=API_PUBLIC, summary="Service points and their week of hours"
+    "/service-points",
+    response=page_of(ServicePointOut),
+    auth=API_PUBLIC,
+    summary="Service points and their week of hours",
 )
-def service_point_list(request):
-    return [_point_out(point) for point in selectors.service_point_list()]
+def service_point_list(request, params: Query[PageParams]):
+    return api_page(selectors.service_point_list(), params=params, serialize=_point_out)
 
 
 @router.get("/service-points/{slug}", response=ServicePointOut, auth=API_PUBLIC)

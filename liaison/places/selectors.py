@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db import models
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from liaison.places.models import HoursException, OpeningHours, Room, ServicePoint
+from liaison.core import refcache
+from liaison.places.models import Building, HoursException, OpeningHours, Room, ServicePoint
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,8 @@ def hours_on(service_point: ServicePoint, day: dt.date) -> DayHours:
     if exception is None and "hours_exceptions" not in getattr(service_point, "_prefetched_objects_cache", {}):
         exception = HoursException.objects.filter(service_point=service_point, date=day).first()
     if exception is not None:
-        if exception.is_closed:
-            return DayHours(day, (), exception.reason)
+        if exception.is_closed or exception.opens is None or exception.closes is None:
+            return DayHours(day, (), exception.reason)  # the database allows no open day without hours
         return DayHours(day, ((exception.opens, exception.closes),), exception.reason)
     periods = tuple((h.opens, h.closes) for h in service_point.opening_hours.all() if h.weekday == day.weekday())
     return DayHours(day, periods)
@@ -77,12 +80,40 @@ def lab_list() -> QuerySet[Room]:
 
 
 def service_point_choices(*, active_only: bool = True) -> QuerySet[ServicePoint]:
-    """Service points for a form's choice field or a look-up by slug or id (no prefetches)."""
-    points = ServicePoint.objects.select_related("room")
+    """Service points for a form's choice field or a look-up by slug or id (no prefetches;
+    the room and its building come along, so a point's room can be named without a query)."""
+    points = ServicePoint.objects.select_related("room__building")
     return points.filter(is_active=True) if active_only else points
 
 
-def building_list() -> QuerySet:
-    from liaison.places.models import Building
+def service_point_by_key(key: Any) -> ServicePoint | None:
+    """The service point a write names: an instance (taken as given), an id, a slug or a name
+    (any case), active or not; None when nothing matches. For hot write paths (the desk logs
+    one entry per question): answered from the per-process index of `core.refcache` first, so
+    a known point costs no query; a miss asks the database, so a point made a moment ago on
+    another server is still found. The caller decides whether an inactive point will do."""
+    if isinstance(key, ServicePoint):
+        return key
+    if key is None or isinstance(key, (bool, models.Model)):
+        return None
+    text = str(key).strip()
+    if not text:
+        return None
+    found = refcache.lookup(ServicePoint, key)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    if isinstance(key, int):
+        return ServicePoint.objects.filter(pk=key).first()
+    found = ServicePoint.objects.filter(Q(slug=text.lower()) | Q(name__iexact=text)).first()
+    if found is None and text.isdigit():
+        found = ServicePoint.objects.filter(pk=int(text)).first()
+    return found
 
+
+def service_point_slugs(*, active_only: bool = True, limit: int = 12) -> list[str]:
+    """Slugs to name in an "unknown service point" message, in the points' own order."""
+    return list(service_point_choices(active_only=active_only).values_list("slug", flat=True)[:limit])
+
+
+def building_list() -> QuerySet[Building]:
     return Building.objects.order_by("name")

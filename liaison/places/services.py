@@ -1,20 +1,27 @@
-"""Writes for places. Setup mostly happens in the admin; these are for the API and imports."""
+"""Writes for places. Setup mostly happens in the admin; these are for the API and imports.
+Each write takes the person making it and asks policy.py itself."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from liaison.audit.services import audit_record, snapshot
+from liaison.core.errors import reject
+from liaison.places import policy
 from liaison.places.models import HoursException, ServicePoint
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
 
 
 @transaction.atomic
 def hours_exception_set(
     *,
-    actor,
+    actor: User,
     service_point: ServicePoint,
     date: dt.date,
     reason: str,
@@ -23,14 +30,18 @@ def hours_exception_set(
     closes: dt.time | None = None,
 ) -> HoursException:
     """Close a service point on a date, or give it special hours (replaces any earlier exception)."""
+    if not policy.can_edit_hours(actor, service_point):
+        raise PermissionDenied("Only supervisors change a service point's hours.")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the hours change (e.g. 'Thanksgiving')."})
+        raise reject("reason", "Say why the hours change (e.g. 'Thanksgiving').", code="places.reason_missing")
     if not is_closed:
         if opens is None or closes is None:
-            raise ValidationError({"opens": "Special hours need an opening and a closing time."})
+            raise reject(
+                "opens", "Special hours need an opening and a closing time.", code="places.special_hours_incomplete"
+            )
         if closes <= opens:
-            raise ValidationError({"closes": "Closing time must be after opening time."})
+            raise reject("closes", "Closing time must be after opening time.", code="places.closes_before_opens")
     else:
         opens = closes = None
     existing = HoursException.objects.filter(service_point=service_point, date=date).first()

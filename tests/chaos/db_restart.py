@@ -53,7 +53,7 @@ library = Department.objects.create(name="Library", code="library", kind="librar
 point = ServicePoint.objects.create(name="Research & IT Desk", slug="joint-desk")
 point.departments.set([library])
 user = User.objects.create_user("desk", role="library_staff", department=library)
-_token, plain = api_token_create(user=user, name="chaos client")
+_token, plain = api_token_create(actor=user, name="chaos client")
 open({token_path!r}, "w").write(plain)
 """
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from liaison.accounts.models import ApiToken
 from liaison.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
+from liaison.audit.models import AuditEvent
 from liaison.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def bearer(plain: str) -> dict:
 
 
 def test_a_remembered_token_is_checked_without_reading_the_database(users):
-    _token, plain = api_token_create(user=users[Role.IT_STAFF], name="Lab agent")
+    _token, plain = api_token_create(actor=users[Role.IT_STAFF], name="Lab agent")
     first = api_token_authenticate(plain)
     with CaptureQueriesContext(connection) as queries:
         again = api_token_authenticate(plain)
@@ -39,7 +40,7 @@ def test_a_remembered_token_is_checked_without_reading_the_database(users):
 
 def test_the_cache_holds_no_password_hash(users):
     user = users[Role.IT_STAFF]
-    token, plain = api_token_create(user=user, name="Lab agent")
+    token, plain = api_token_create(actor=user, name="Lab agent")
     api_token_authenticate(plain)
     remembered = cache.get(f"apitoken:{token.key_hash}")
     assert remembered is not None, "the verification should be cached"
@@ -49,7 +50,7 @@ def test_the_cache_holds_no_password_hash(users):
 
 def test_saving_a_remembered_user_keeps_their_password(users):
     user = users[Role.IT_STAFF]
-    _token, plain = api_token_create(user=user, name="Lab agent")
+    _token, plain = api_token_create(actor=user, name="Lab agent")
     api_token_authenticate(plain)
     remembered = api_token_authenticate(plain)
     remembered.first_name = "Renamed"
@@ -60,14 +61,14 @@ def test_saving_a_remembered_user_keeps_their_password(users):
 
 
 def test_a_revoked_token_is_refused_on_the_next_call(client, users):
-    token, plain = api_token_create(user=users[Role.LIBRARY_STAFF], name="Report script")
+    token, plain = api_token_create(actor=users[Role.LIBRARY_STAFF], name="Report script")
     assert client.get(ME, **bearer(plain)).status_code == 200  # now remembered
-    api_token_revoke(token=token, actor=users[Role.LIBRARY_STAFF])
+    api_token_revoke(actor=users[Role.LIBRARY_STAFF], token=token)
     assert client.get(ME, **bearer(plain)).status_code == 401
 
 
 def test_a_deleted_token_is_refused_on_the_next_call(client, users):
-    token, plain = api_token_create(user=users[Role.LIBRARY_STAFF], name="Report script")
+    token, plain = api_token_create(actor=users[Role.LIBRARY_STAFF], name="Report script")
     assert client.get(ME, **bearer(plain)).status_code == 200
     ApiToken.objects.get(pk=token.pk).delete()
     assert client.get(ME, **bearer(plain)).status_code == 401
@@ -75,7 +76,7 @@ def test_a_deleted_token_is_refused_on_the_next_call(client, users):
 
 def test_deactivating_the_user_refuses_their_tokens_on_the_next_call(client, users):
     user = users[Role.LIBRARY_STAFF]
-    _token, plain = api_token_create(user=user, name="Report script")
+    _token, plain = api_token_create(actor=user, name="Report script")
     assert client.get(ME, **bearer(plain)).status_code == 200
     user.is_active = False
     user.save()
@@ -84,7 +85,7 @@ def test_deactivating_the_user_refuses_their_tokens_on_the_next_call(client, use
 
 def test_a_role_change_applies_on_the_next_call(client, users):
     user = users[Role.LIBRARY_STAFF]
-    _token, plain = api_token_create(user=user, name="Report script")
+    _token, plain = api_token_create(actor=user, name="Report script")
     assert client.get(ME, **bearer(plain)).json()["role"] == "library_staff"
     user.role = Role.STUDENT_WORKER
     user.save(update_fields=["role"])
@@ -93,7 +94,7 @@ def test_a_role_change_applies_on_the_next_call(client, users):
 
 def test_signing_in_does_not_clear_remembered_tokens(client, users):
     user = users[Role.LIBRARY_STAFF]
-    _token, plain = api_token_create(user=user, name="Report script")
+    _token, plain = api_token_create(actor=user, name="Report script")
     api_token_authenticate(plain)
     assert client.login(username=user.username, password=PASSWORD)
     with CaptureQueriesContext(connection) as queries:
@@ -103,7 +104,7 @@ def test_signing_in_does_not_clear_remembered_tokens(client, users):
 
 def test_with_the_cache_turned_off_every_call_reads_the_database(settings, users):
     settings.API_TOKEN_CACHE_SECONDS = 0
-    _token, plain = api_token_create(user=users[Role.IT_STAFF], name="Lab agent")
+    _token, plain = api_token_create(actor=users[Role.IT_STAFF], name="Lab agent")
     api_token_authenticate(plain)
     with CaptureQueriesContext(connection) as queries:
         assert api_token_authenticate(plain) is not None
@@ -130,12 +131,59 @@ def test_tokens_are_remembered_by_default_only_with_a_shared_cache(redis_url, ex
 def test_deactivating_a_user_ends_their_sessions(client, users, django_capture_on_commit_callbacks):
     from django.contrib.sessions.models import Session
 
+    from liaison.accounts.services import user_deactivate
+
     user = users[Role.LIBRARY_STAFF]
     client.force_login(user)
     assert client.get("/home/").status_code == 200
     assert Session.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        user.is_active = False
-        user.save()
+        user_deactivate(actor=users[Role.ADMINISTRATOR], user=user)
     assert Session.objects.count() == 0
     assert client.get("/home/").status_code == 302  # back to sign-in
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert AuditEvent.objects.filter(action="user.deactivate", object_id=str(user.pk)).exists()
+
+
+def test_unticking_active_in_the_admin_ends_their_sessions_and_tokens(
+    client, users, django_capture_on_commit_callbacks
+):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    user = users[Role.LIBRARY_STAFF]
+    _token, plain = api_token_create(actor=user, name="Report script")
+    assert client.get(ME, **bearer(plain)).status_code == 200  # now remembered
+    theirs = Client()
+    theirs.force_login(user)
+    admin = Client()
+    admin.force_login(users[Role.ADMINISTRATOR])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            f"/admin/accounts/user/{user.pk}/change/",
+            {
+                "username": user.username,
+                "role": user.role,
+                "department": user.department_id,
+                "date_joined_0": "2026-01-01",
+                "date_joined_1": "10:00",
+            },  # "is_active" left out: the box unticked
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert not Session.objects.filter(session_key=theirs.session.session_key).exists()
+    assert theirs.get("/home/").status_code == 302
+    assert client.get(ME, **bearer(plain)).status_code == 401
+
+
+def test_only_administrators_deactivate_people(users):
+    from django.core.exceptions import PermissionDenied
+
+    from liaison.accounts.services import user_deactivate
+
+    with pytest.raises(PermissionDenied):
+        user_deactivate(actor=users[Role.SUPERVISOR], user=users[Role.STUDENT_WORKER])
+    users[Role.STUDENT_WORKER].refresh_from_db()
+    assert users[Role.STUDENT_WORKER].is_active is True

@@ -21,7 +21,7 @@ def test_a_token_is_shown_once_and_stored_only_as_a_hash(client_as):
 
 
 def test_a_token_authenticates_api_calls_until_revoked(client, users):
-    token, plain = api_token_create(user=users[Role.LIBRARY_STAFF], name="Report script")
+    token, plain = api_token_create(actor=users[Role.LIBRARY_STAFF], name="Report script")
     me = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {plain}")
     assert me.status_code == 200
     assert me.json()["username"] == "t_library"
@@ -43,8 +43,18 @@ def test_unknown_or_malformed_tokens_get_401_with_the_error_format(client, db, h
     assert body["code"] == "not_authenticated"
 
 
+def test_the_token_list_is_a_page_of_your_own_tokens(client_as, users):
+    api_token_create(actor=users[Role.LIBRARY_STAFF], name="Not mine")
+    client = client_as(Role.IT_STAFF)
+    client.post("/api/v1/accounts/tokens", data={"name": "Lab agent"}, content_type="application/json")
+    page = client.get("/api/v1/accounts/tokens").json()
+    assert (page["count"], page["page"], page["pages"]) == (1, 1, 1)
+    assert [token["name"] for token in page["results"]] == ["Lab agent"]
+    assert "token" not in page["results"][0]  # the secret is shown once, when made
+
+
 def test_a_token_cannot_be_revoked_by_someone_else(client_as, users):
-    token, _ = api_token_create(user=users[Role.LIBRARY_STAFF], name="Mine")
+    token, _ = api_token_create(actor=users[Role.LIBRARY_STAFF], name="Mine")
     client = client_as(Role.IT_STAFF)
     assert client.post(f"/accounts/tokens/{token.id}/revoke/").status_code == 404
     assert client.delete(f"/api/v1/accounts/tokens/{token.id}").status_code == 404
@@ -52,11 +62,27 @@ def test_a_token_cannot_be_revoked_by_someone_else(client_as, users):
     assert token.revoked_at is None
 
 
+def test_the_revoke_service_itself_refuses_someone_else_but_not_an_administrator(users):
+    from django.core.exceptions import PermissionDenied
+
+    from liaison.accounts.services import api_token_revoke
+
+    token, _ = api_token_create(actor=users[Role.LIBRARY_STAFF], name="Mine")
+    with pytest.raises(PermissionDenied):
+        api_token_revoke(actor=users[Role.IT_STAFF], token=token)
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    api_token_revoke(actor=users[Role.ADMINISTRATOR], token=token)
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
 def test_a_token_without_a_name_is_refused_with_the_field_named(client_as):
     client = client_as(Role.IT_STAFF)
     response = client.post("/api/v1/accounts/tokens", data={"name": "  "}, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "name"
+    assert response.json()["errors"][0]["code"] == "accounts.token_name_missing"
     page = client.post("/accounts/tokens/new/", {"name": ""})
     assert page.status_code == 400
     assert ApiToken.objects.count() == 0
@@ -80,3 +106,21 @@ def test_session_writes_to_the_api_need_the_csrf_token(users):
     response = client.post("/api/v1/accounts/tokens", data={"name": "x"}, content_type="application/json")
     assert response.status_code == 403
     assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", [None, *Role.values], ids=lambda r: r or "anonymous")
+def test_revoking_a_token_by_a_made_up_or_someone_elses_id_changes_nothing(client, users, role):
+    token, _ = api_token_create(actor=users[Role.LIBRARY_STAFF], name="Mine")
+    if role is not None:
+        client.force_login(users[role])
+    for token_id in (token.id, 999999):
+        api = client.delete(f"/api/v1/accounts/tokens/{token_id}")
+        page = client.post(f"/accounts/tokens/{token_id}/revoke/")
+        if role is None:
+            assert (api.status_code, page.status_code) == (401, 302)
+        elif role in (Role.ADMINISTRATOR, Role.LIBRARY_STAFF) and token_id == token.id:
+            assert api.status_code == 204  # the owner, or an administrator
+        else:
+            assert (api.status_code, page.status_code) == (404, 404)
+    token.refresh_from_db()
+    assert (token.revoked_at is not None) == (role in (Role.ADMINISTRATOR, Role.LIBRARY_STAFF))

@@ -116,6 +116,16 @@ def test_bad_form_input_is_a_400_with_the_reason_next_to_the_field(client_as, po
     assert not Interaction.objects.exists()
 
 
+def test_an_id_reused_for_other_content_through_the_form_says_so_on_top(client_as, point):
+    client = client_as(Role.STUDENT_WORKER)
+    data = form_data()
+    assert client.post(screen_url(point), data).status_code == 302
+    response = client.post(screen_url(point), {**data, "read_level": "5"})
+    assert response.status_code == 400
+    assert "already used for a different interaction" in response.content.decode()
+    assert Interaction.objects.get().read_level == 2
+
+
 def test_a_note_that_looks_like_patron_identity_is_warned_about_before_saving(client_as, point):
     client = client_as(Role.LIBRARY_STAFF)
     data = form_data(note="call back at 555-201-4100")
@@ -186,6 +196,17 @@ def test_the_recent_fragment_lists_only_my_entries_with_undo(client_as, point, u
     page = client_as(Role.STUDENT_WORKER).get(screen_url(point), {"fragment": "recent"}).content.decode()
     assert "mine" in page and "someone else" not in page
     assert reverse("desk:undo", args=[point.slug, mine.client_id]) in page
+
+
+def test_an_htmx_request_aimed_at_the_tally_gets_only_the_tally(client_as, point, users):
+    log(users[Role.LIBRARY_STAFF], point)
+    response = client_as(Role.STUDENT_WORKER).get(
+        screen_url(point), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="desk-tally"
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-tally-total="1"' in page
+    assert "<html" not in page and "Your entries this shift" not in page
 
 
 def test_an_unknown_fragment_is_a_bad_request(client_as, point):

@@ -63,6 +63,8 @@ def test_the_same_id_with_different_content_is_a_conflict_naming_the_client_id(c
     assert response.status_code == 409
     assert "already used for a different interaction" in field_errors(response)["client_id"]
     assert response.json()["detail"]
+    assert response.json()["code"] == "conflict"
+    assert response.json()["errors"][0]["code"] == "desk.client_id_reused"
     assert Interaction.objects.get().read_level == 3
 
 
@@ -76,28 +78,35 @@ def test_the_same_id_sent_by_someone_else_is_a_conflict(client, payload, users):
 
 
 @pytest.mark.parametrize(
-    ("change", "field", "message"),
+    ("change", "field", "message", "code"),
     [
-        ({"read_level": 9}, "read_level", "READ level must be 1–6; got 9."),
-        ({"read_level": 0}, "read_level", "READ level must be 1–6; got 0."),
-        ({"kind": "xyz"}, "kind", "Unknown kind 'xyz'."),
-        ({"service_point": "nowhere"}, "service_point", "Unknown service point 'nowhere'."),
-        ({"mode": "carrier pigeon"}, "mode", "Unknown mode 'carrier pigeon'"),
-        ({"tech_category": "quantum"}, "tech_category", "Unknown technology category 'quantum'."),
-        ({"tags": ["no-such-tag"]}, "tags", "Unknown tag 'no-such-tag'."),
-        ({"referred_to": 999999}, "referred_to", "Unknown directory entry '999999'."),
-        ({"duration_minutes": 5000}, "duration_minutes", "Duration must be 0–1440 minutes; got 5000."),
-        ({"note": "x" * 501}, "note", "Keep the note to 500 characters; it has 501."),
-        ({"read_level": "high"}, "read_level", ""),
-        ({"client_id": "not-a-uuid"}, "client_id", ""),
+        ({"read_level": 9}, "read_level", "READ level must be 1–6; got 9.", "desk.read_level_invalid"),
+        ({"read_level": 0}, "read_level", "READ level must be 1–6; got 0.", "desk.read_level_invalid"),
+        ({"kind": "xyz"}, "kind", "Unknown kind 'xyz'.", "desk.unknown"),
+        ({"service_point": "nowhere"}, "service_point", "Unknown service point 'nowhere'.", "desk.unknown"),
+        ({"mode": "carrier pigeon"}, "mode", "Unknown mode 'carrier pigeon'", "desk.unknown"),
+        ({"tech_category": "quantum"}, "tech_category", "Unknown technology category 'quantum'.", "desk.unknown"),
+        ({"tags": ["no-such-tag"]}, "tags", "Unknown tag 'no-such-tag'.", "desk.unknown"),
+        ({"tags": [f"t{n}" for n in range(11)]}, "tags", "Use at most 10 tags; got 11.", "desk.too_many_tags"),
+        ({"referred_to": 999999}, "referred_to", "Unknown directory entry '999999'.", "desk.unknown"),
+        (
+            {"duration_minutes": 5000},
+            "duration_minutes",
+            "Duration must be 0–1440 minutes; got 5000.",
+            "desk.duration_invalid",
+        ),
+        ({"note": "x" * 501}, "note", "Keep the note to 500 characters; it has 501.", "desk.note_too_long"),
+        ({"read_level": "high"}, "read_level", "", "invalid"),  # not a number: the schema's own check
+        ({"client_id": "not-a-uuid"}, "client_id", "", "invalid"),
     ],
 )
-def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(client_as, payload, change, field, message):
+def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(client_as, payload, change, field, message, code):
     response = post_json(client_as(Role.STUDENT_WORKER), payload(**change))
     assert response.status_code == 400, response.content
     errors = field_errors(response)
     assert field in errors
     assert errors[field].startswith(message)
+    assert {e["field"]: e["code"] for e in response.json()["errors"]}[field] == code
     assert not Interaction.objects.exists()
 
 
@@ -214,6 +223,18 @@ def test_a_replay_costs_no_extra_writes_and_leaves_the_transaction_usable(point,
     inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 1  # the attempt that the unique constraint refused
     assert Interaction.objects.count() == 1  # and the connection still works
+
+
+def test_a_known_service_point_and_kind_are_not_looked_up_again(point, users):
+    """The desk's busiest write: once the reference lists are warm, logging by slugs reads nothing."""
+    fields = {"service_point": "joint-desk", "kind": "research", "read_level": 3, "mode": None}
+    services.interaction_log(actor=users[Role.LIBRARY_STAFF], client_id=uuid.uuid4(), **fields)
+    with CaptureQueriesContext(connection) as queries:
+        services.interaction_log(actor=users[Role.LIBRARY_STAFF], client_id=uuid.uuid4(), **fields)
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert "SELECT" not in statements
+    assert statements.count("INSERT") == 1
+    assert Interaction.objects.count() == 2
 
 
 def test_interaction_build_returns_an_unsaved_instance_with_its_tags(point):

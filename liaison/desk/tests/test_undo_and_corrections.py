@@ -49,6 +49,7 @@ def test_undo_after_two_minutes_is_refused_with_a_reason(client_as, point, users
     response = client_as(Role.STUDENT_WORKER).delete(f"{API}/{entry.client_id}")
     assert response.status_code == 400
     assert "2 minutes" in field_errors(response)["client_id"]
+    assert response.json()["errors"][0]["code"] == "desk.undo_window_closed"
     assert Interaction.objects.filter(pk=entry.pk).exists()
     assert not AuditEvent.objects.exists()
 
@@ -57,6 +58,16 @@ def test_someone_elses_entry_cannot_be_undone(client_as, point, users):
     entry = log(users[Role.LIBRARY_STAFF], point)
     assert client_as(Role.IT_STAFF).delete(f"{API}/{entry.client_id}").status_code == 403
     assert Interaction.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_colleague_who_sees_an_entry_still_cannot_correct_it(client_as, point, users):
+    entry = log(users[Role.LIBRARY_STAFF], point)
+    client = client_as(Role.IT_STAFF)
+    assert client.get(f"{API}/{entry.client_id}").status_code == 200
+    response = client.patch(f"{API}/{entry.client_id}", data={"read_level": 5}, content_type="application/json")
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.read_level == 3
 
 
 def test_a_student_worker_cannot_even_see_someone_elses_entry(client_as, point, users):
@@ -126,3 +137,15 @@ def test_a_bad_correction_names_the_field_and_changes_nothing(client_as, point, 
     entry.refresh_from_db()
     assert entry.read_level == 3
     assert not AuditEvent.objects.exists()
+
+
+def test_nobody_signed_out_reaches_an_entry(point, users):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from liaison.desk import selectors
+
+    entry = log(users[Role.LIBRARY_STAFF], point)
+    with pytest.raises(Http404):
+        selectors.interaction_get_for_user(user=AnonymousUser(), client_id=entry.client_id)
+    assert not selectors.interaction_list_for_user(user=AnonymousUser()).exists()

@@ -75,6 +75,24 @@ def test_special_hours_must_close_after_they_open(desk, users):
     assert not HoursException.objects.exists()
 
 
+def test_only_supervisors_change_hours_whatever_the_way_in(desk, users):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        hours_exception_set(actor=users[Role.LIBRARY_STAFF], service_point=desk, date=MONDAY, reason="Reading day")
+    assert not HoursException.objects.exists()
+    assert not selectors.hours_on(desk, MONDAY).is_closed
+
+
+def test_a_write_finds_a_service_point_by_slug_name_or_id(desk):
+    assert selectors.service_point_by_key("joint-desk") == desk
+    assert selectors.service_point_by_key("research & it desk") == desk
+    assert selectors.service_point_by_key(desk.pk) == desk
+    assert selectors.service_point_by_key(str(desk.pk)) == desk
+    assert selectors.service_point_by_key("nowhere") is None
+    assert selectors.service_point_by_key("") is None
+
+
 def test_the_database_refuses_hours_that_close_before_they_open(desk):
     with pytest.raises(IntegrityError):
         OpeningHours.objects.create(service_point=desk, weekday=2, opens=dt.time(18), closes=dt.time(9))
@@ -97,7 +115,9 @@ def test_the_hours_pages_use_a_constant_number_of_queries(client_as, desk, depar
 
 
 def test_api_lists_service_points_with_a_week_of_hours(client, desk):
-    body = client.get("/api/v1/places/service-points").json()
+    page = client.get("/api/v1/places/service-points").json()
+    assert page["count"] == 1
+    body = page["results"]
     assert body[0]["slug"] == "joint-desk"
     assert len(body[0]["week"]) == 7
     assert set(body[0]["departments"]) == {"library", "it"}
@@ -112,7 +132,7 @@ def test_api_hours_exception_names_the_bad_field(client_as, desk):
     )
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"field": "closes", "message": "Closing time must be after opening time.", "code": "invalid"}
+        {"field": "closes", "message": "Closing time must be after opening time.", "code": "places.closes_before_opens"}
     ]
     bad_date = client.put(
         "/api/v1/places/service-points/joint-desk/exceptions",

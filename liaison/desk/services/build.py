@@ -1,0 +1,405 @@
+"""Building an interaction: every rule an entry obeys, checked in one place for the desk
+screen, the API, corrections and importers.
+
+`interaction_build` validates one entry and returns it unsaved (tags on `.pending_tags`);
+writes go through `log.py` and `corrections.py`. Every problem is reported at once, each under
+its field with a code from `liaison.desk.errors.CODES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from liaison.core import refcache
+from liaison.core.errors import reject
+from liaison.desk.models import (
+    MAX_DURATION_MINUTES,
+    MAX_NOTE_LENGTH,
+    Interaction,
+    InteractionKind,
+    TechCategory,
+    TopicTag,
+)
+from liaison.directory import selectors as directory_selectors
+from liaison.places import selectors as places_selectors
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
+    from liaison.directory.models import DirectoryEntry
+    from liaison.places.models import ServicePoint
+
+# The models desk rows point at, known through the desk's own foreign keys (never imported).
+_SERVICE_POINT_MODEL = Interaction._meta.get_field("service_point").related_model
+_DIRECTORY_ENTRY_MODEL = Interaction._meta.get_field("referred_to").related_model
+
+# A desk PC's clock may run a little fast; beyond this, "it happened in the future" is an error.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+MAX_TAGS = 10
+_SOURCE = re.compile(r"^(desk|api|import:[a-z0-9][a-z0-9_.-]{0,49})$")
+# Control characters other than tab and newline (PostgreSQL refuses NUL outright).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHOLE_NUMBER = re.compile(r"^\s*\+?(\d+)(?:\.0+)?\s*$")
+
+_MODE_ALIASES = {
+    "in_person": Interaction.Mode.IN_PERSON,
+    "inperson": Interaction.Mode.IN_PERSON,
+    "walk_in": Interaction.Mode.IN_PERSON,
+    "face_to_face": Interaction.Mode.IN_PERSON,
+    "phone": Interaction.Mode.PHONE,
+    "telephone": Interaction.Mode.PHONE,
+    "chat": Interaction.Mode.CHAT,
+    "im": Interaction.Mode.CHAT,
+    "email": Interaction.Mode.EMAIL,
+    "e_mail": Interaction.Mode.EMAIL,
+}
+# A service point's kind (places' ServicePoint.Kind values) → the usual mode there.
+_MODE_FOR_POINT_KIND: dict[str, str] = {
+    "chat": Interaction.Mode.CHAT,
+    "phone": Interaction.Mode.PHONE,
+    "email": Interaction.Mode.EMAIL,
+}
+
+
+def default_mode_for(service_point: ServicePoint) -> str:
+    return _MODE_FOR_POINT_KIND.get(service_point.kind, Interaction.Mode.IN_PERSON)
+
+
+def content_fingerprint(
+    interaction: Interaction, tags: Iterable[TopicTag], occurred_at: dt.datetime | None = None
+) -> str:
+    """A hash of what was logged (not of who sent it or when it arrived)."""
+    moment = occurred_at or interaction.occurred_at
+    payload = [
+        interaction.service_point_id,
+        interaction.kind_id,
+        interaction.read_level,
+        interaction.tech_category_id,
+        interaction.mode,
+        sorted(tag.pk for tag in tags),
+        interaction.note,
+        interaction.referred_to_id,
+        interaction.duration_minutes,
+        moment.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
+    ]
+    return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
+
+
+def interaction_build(
+    *,
+    service_point: ServicePoint | str | int,
+    kind: InteractionKind | str | int,
+    read_level: int | str,
+    mode: str | None,
+    client_id: uuid.UUID | str,
+    occurred_at: dt.datetime | str | None = None,
+    duration_minutes: int | str | None = None,
+    tech_category: TechCategory | str | int | None = None,
+    tags: Iterable[TopicTag | str | int] = (),
+    note: str = "",
+    referred_to: DirectoryEntry | str | int | None = None,
+    recorded_by: User | None = None,
+    source: str = "desk",
+) -> Interaction:
+    """Validate one interaction and return it UNSAVED, with its tags on `.pending_tags`.
+
+    Accepts model instances or slugs/ids (names too) for the service point, kind, tech
+    category, tags and referral. Instances are taken as given; slugs and ids must name
+    something still in use, except for imports (`source="import:…"`), which may carry
+    history. `mode=None` means the service point's usual mode (chat for a chat service…).
+    Every problem is reported at once: ValidationError({field: [reason with its code]}).
+    Importers call this per row and save the batch with `interactions_bulk_create`.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    now = timezone.now()
+    is_import = isinstance(source, str) and source.startswith("import:")
+
+    def attempt(fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except ValidationError as exc:
+            errors.update(exc.error_dict)  # each field keeps its message and its code
+            return None
+
+    parsed_id = attempt(lambda: _client_id(client_id))
+    point = attempt(lambda: _service_point(service_point, inactive=is_import))
+    kind_obj = attempt(lambda: _resolve(InteractionKind, kind, field="kind", label="kind", inactive=is_import))
+    level = attempt(lambda: _read_level(read_level))
+    category = None
+    if tech_category not in (None, ""):
+        category = attempt(
+            lambda: _resolve(
+                TechCategory, tech_category, field="tech_category", label="technology category", inactive=is_import
+            ),
+        )
+    chosen_mode = attempt(lambda: _mode(mode, point))
+    tag_objs = attempt(lambda: _tags(tags, inactive=is_import)) or []
+    clean_note = attempt(lambda: _note(note))
+    referral = None
+    if referred_to not in (None, ""):
+        referral = attempt(lambda: _referral(referred_to, inactive=is_import))
+    duration = attempt(lambda: _duration(duration_minutes))
+    moment = attempt(lambda: _occurred_at(occurred_at, now))
+    if not isinstance(source, str) or not _SOURCE.match(source):
+        message = f"Source must be desk, api or import:<name>; got {source!r}."
+        errors.update(reject("source", message, code="desk.source_invalid").error_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    interaction = Interaction(
+        client_id=parsed_id,
+        service_point=point,
+        kind=kind_obj,
+        read_level=level,
+        tech_category=category,
+        mode=chosen_mode,
+        note=clean_note,
+        referred_to=referral,
+        duration_minutes=duration,
+        occurred_at=moment or now.replace(microsecond=0),
+        logged_at=now,
+        recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
+        source=source,
+    )
+    interaction.pending_tags = tag_objs
+    interaction.occurred_at_given = moment is not None
+    interaction.content_fingerprint = content_fingerprint(interaction, tag_objs)
+    return interaction
+
+
+def _client_id(value) -> uuid.UUID:
+    if value is None or value == "":
+        raise reject(
+            "client_id", "An id made by the client is required, so that a re-send is stored once.", code="desk.required"
+        )
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value).strip())
+    except (ValueError, AttributeError, TypeError):
+        raise reject(
+            "client_id", f"Give a UUID made by the client; got {str(value)[:60]!r}.", code="desk.client_id_invalid"
+        ) from None
+
+
+def _resolve(model: type[InteractionKind] | type[TechCategory], value, *, field: str, label: str, inactive: bool):
+    """One of the desk's own reference rows (a kind, a technology category)."""
+    return _reference(
+        value,
+        field=field,
+        label=label,
+        inactive=inactive,
+        expected=model,
+        find=lambda key: _own_reference(model, key),
+        known=lambda: model.objects.filter(is_active=True).values_list("slug", flat=True)[:12],
+    )
+
+
+def _service_point(value, *, inactive: bool) -> ServicePoint:
+    return _reference(
+        value,
+        field="service_point",
+        label="service point",
+        inactive=inactive,
+        expected=_SERVICE_POINT_MODEL,
+        find=places_selectors.service_point_by_key,
+        known=places_selectors.service_point_slugs,
+    )
+
+
+def _reference(
+    value,
+    *,
+    field: str,
+    label: str,
+    inactive: bool,
+    expected: type[models.Model],
+    find: Callable[[Any], Any],
+    known: Callable[[], Iterable[str]],
+):
+    if value is None or value == "":
+        raise reject(field, f"Choose a {label}.", code="desk.required")
+    if isinstance(value, expected):
+        return value  # the caller chose it
+    if isinstance(value, models.Model):
+        raise reject(field, f"Expected a {label}; got a {value._meta.verbose_name}.", code="desk.wrong_type")
+    text = str(value).strip()
+    found = find(value) if text else None
+    if found is None:
+        names = ", ".join(known())
+        message = f"Unknown {label} {text[:60]!r}." + (f" Known: {names}." if names else "")
+        raise reject(field, message, code="desk.unknown")
+    if not found.is_active and not inactive:
+        raise reject(field, f"The {label} {found.slug!r} is no longer in use.", code="desk.no_longer_in_use")
+    return found
+
+
+def _own_reference(model: type[InteractionKind] | type[TechCategory], value) -> InteractionKind | TechCategory | None:
+    # Small reference tables come from a per-process index first; a miss asks the database.
+    found = refcache.lookup(model, value)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return model.objects.filter(pk=value).first()
+    text = str(value).strip()
+    row = model.objects.filter(Q(slug=text.lower()) | Q(name__iexact=text)).first()
+    if row is None and text.isdigit():
+        row = model.objects.filter(pk=int(text)).first()
+    return row
+
+
+def _read_level(value) -> int:
+    if value is None or value == "":
+        raise reject("read_level", "Choose a READ level, 1–6.", code="desk.required")
+    if isinstance(value, bool):
+        raise reject("read_level", f"READ level must be 1–6; got {value!r}.", code="desk.read_level_invalid")
+    if isinstance(value, int):
+        number = value
+    else:
+        match = _WHOLE_NUMBER.match(str(value))
+        if not match:
+            raise reject(
+                "read_level", f"READ level must be 1–6; got {str(value)[:20]!r}.", code="desk.read_level_invalid"
+            )
+        number = int(match.group(1))
+    if not 1 <= number <= 6:
+        raise reject("read_level", f"READ level must be 1–6; got {number}.", code="desk.read_level_invalid")
+    return number
+
+
+def _mode(value, point: ServicePoint | None) -> str:
+    if value is None or value == "":
+        return default_mode_for(point) if point is not None else Interaction.Mode.IN_PERSON
+    key = re.sub(r"[\s-]+", "_", str(value).strip().lower())
+    if key in _MODE_ALIASES:
+        return _MODE_ALIASES[key]
+    choices = ", ".join(Interaction.Mode.values)
+    raise reject("mode", f"Unknown mode {str(value)[:30]!r}; use one of {choices}.", code="desk.unknown")
+
+
+def _tags(values, *, inactive: bool) -> list[TopicTag]:
+    if values is None:
+        return []
+    if isinstance(values, str | int | TopicTag):
+        values = [values]
+    values = [v for v in values if v not in (None, "")]
+    if len(values) > MAX_TAGS:
+        raise reject("tags", f"Use at most {MAX_TAGS} tags; got {len(values)}.", code="desk.too_many_tags")
+    given = [v for v in values if isinstance(v, TopicTag)]
+    wanted = [str(v).strip() for v in values if not isinstance(v, TopicTag)]
+    found: list[TopicTag] = []
+    if wanted:
+        lowered = {w.lower() for w in wanted}
+        ids = {int(w) for w in wanted if w.isdigit()}
+        rows = list(TopicTag.objects.filter(Q(slug__in=lowered) | Q(name__in=wanted) | Q(pk__in=ids)))
+        for text in wanted:
+            match = next(
+                (t for t in rows if t.slug == text.lower() or t.name.lower() == text.lower() or str(t.pk) == text), None
+            )
+            if match is None:
+                raise reject("tags", f"Unknown tag {text[:60]!r}.", code="desk.unknown")
+            if not match.is_active and not inactive:
+                raise reject("tags", f"The tag {match.slug!r} is no longer in use.", code="desk.no_longer_in_use")
+            found.append(match)
+    unique: dict[int, TopicTag] = {}
+    for tag in [*given, *found]:
+        unique.setdefault(tag.pk, tag)
+    return list(unique.values())
+
+
+def _note(value) -> str:
+    text = _CONTROL.sub("", str(value or "")).strip()
+    if len(text) > MAX_NOTE_LENGTH:
+        raise reject(
+            "note", f"Keep the note to {MAX_NOTE_LENGTH} characters; it has {len(text)}.", code="desk.note_too_long"
+        )
+    return text
+
+
+def _referral(value, *, inactive: bool) -> DirectoryEntry:
+    if isinstance(value, _DIRECTORY_ENTRY_MODEL):
+        return value  # type: ignore[return-value]
+    text = str(value).strip()
+    entry = None
+    if text.isdigit():
+        try:
+            entry = directory_selectors.entry_get(pk=int(text))
+        except Http404:
+            entry = None
+    if entry is None:
+        entry = directory_selectors.entry_list(status="all").filter(slug=text.lower()).first()
+    if entry is None:
+        raise reject("referred_to", f"Unknown directory entry {text[:60]!r}.", code="desk.unknown")
+    if not entry.is_active and not inactive:
+        raise reject(
+            "referred_to", f"The directory entry {entry.name!r} is no longer in use.", code="desk.no_longer_in_use"
+        )
+    return entry
+
+
+def _duration(value) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise reject(
+            "duration_minutes", f"Duration must be a number of minutes; got {value!r}.", code="desk.duration_invalid"
+        )
+    if isinstance(value, int):
+        minutes = value
+    else:
+        match = _WHOLE_NUMBER.match(str(value))
+        if not match:
+            raise reject(
+                "duration_minutes",
+                f"Duration must be a whole number of minutes; got {str(value)[:20]!r}.",
+                code="desk.duration_invalid",
+            )
+        minutes = int(match.group(1))
+    if not 0 <= minutes <= MAX_DURATION_MINUTES:
+        raise reject(
+            "duration_minutes",
+            f"Duration must be 0–{MAX_DURATION_MINUTES} minutes; got {minutes}.",
+            code="desk.duration_invalid",
+        )
+    return minutes
+
+
+def _occurred_at(value, now: dt.datetime) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = parse_datetime(value.strip())
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise reject(
+                "occurred_at",
+                f"Give the time as ISO 8601, e.g. 2025-03-04T10:15:00-05:00; got {value[:40]!r}.",
+                code="desk.time_invalid",
+            )
+    if not isinstance(moment, dt.datetime):
+        raise reject("occurred_at", "Give a date and a time.", code="desk.time_invalid")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    moment = moment.replace(microsecond=0)
+    if moment > now + FUTURE_TOLERANCE:
+        raise reject(
+            "occurred_at",
+            "That time is in the future; an interaction is logged once it happened.",
+            code="desk.time_in_future",
+        )
+    return moment

@@ -1,0 +1,207 @@
+"""Logging interactions, once per client id: one from the desk screen or the API
+(`interaction_log`), many from an importer (`interactions_bulk_create`).
+
+Idempotency: every interaction carries a `client_id` made by the client. `interaction_log`
+inserts inside a savepoint and relies on the unique constraint; when the id is already
+stored (a re-send, a double click, two tabs flushing the same offline queue at once) it
+compares a fingerprint of the content and either returns the stored row (`created=False`)
+or refuses with `ClientIdConflict`. There is no read-then-write race to lose.
+
+Logging is high-volume and is neither audited nor an event: the row is its own record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from liaison.core import counts
+from liaison.core.errors import reject
+from liaison.desk import policy, stats
+from liaison.desk.models import Interaction, InteractionKind, TechCategory, TopicTag
+from liaison.desk.services.build import content_fingerprint, interaction_build
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
+    from liaison.directory.models import DirectoryEntry
+    from liaison.places.models import ServicePoint
+
+
+class ClientIdConflict(ValidationError):
+    """The client id is already stored for a different interaction. The API answers 409
+    (code `desk.client_id_reused` on the field, `conflict` on the answer)."""
+
+    def __init__(
+        self, message: dict[str, Any] | str | None = None, code: str | None = None, params: dict[str, Any] | None = None
+    ) -> None:
+        if message is None:
+            message = {
+                "client_id": ValidationError(
+                    "This id was already used for a different interaction; a new entry needs a new id.",
+                    code="desk.client_id_reused",
+                )
+            }
+        super().__init__(message, code, params)
+
+
+def interaction_log(
+    *,
+    actor: User,
+    service_point: ServicePoint | str | int,
+    kind: InteractionKind | str | int,
+    read_level: int | str,
+    mode: str | None,
+    client_id: uuid.UUID | str,
+    occurred_at: dt.datetime | str | None = None,
+    duration_minutes: int | str | None = None,
+    tech_category: TechCategory | str | int | None = None,
+    tags: Iterable[TopicTag | str | int] = (),
+    note: str = "",
+    referred_to: DirectoryEntry | str | int | None = None,
+    source: str = "desk",
+) -> tuple[Interaction, bool]:
+    """Store an interaction once per client id. Returns (interaction, created).
+
+    The same id with the same content returns the stored row and created=False; the same id
+    with different content (or from someone else) raises ClientIdConflict. Safe when two
+    requests with one id race: the unique constraint decides, inside a savepoint.
+    The atomic block is the transaction (or a savepoint when the caller has one open), so
+    the row and its tags are written together or not at all.
+    """
+    if not policy.can_log_interaction(actor):
+        raise PermissionDenied("Only desk staff log interactions.")
+    candidate = interaction_build(
+        service_point=service_point,
+        kind=kind,
+        read_level=read_level,
+        mode=mode,
+        client_id=client_id,
+        occurred_at=occurred_at,
+        duration_minutes=duration_minutes,
+        tech_category=tech_category,
+        tags=tags,
+        note=note,
+        referred_to=referred_to,
+        recorded_by=actor,
+        source=source,
+    )
+    late = counts.is_late(candidate.occurred_at)
+    try:
+        if candidate.pending_tags or late or transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # the row and its tags together (a savepoint inside a caller's transaction)
+                candidate.save(force_insert=True)
+                _attach_tags([candidate])
+                if late:  # back-dated into an hour the count tables may have filled
+                    counts.touch(stats.ALL, candidate.occurred_at)
+        else:
+            # One INSERT is atomic on its own; without a transaction around it the desk's
+            # busiest write skips two round trips (BEGIN and COMMIT).
+            candidate.save(force_insert=True)
+    except IntegrityError:
+        existing = (
+            Interaction.objects.select_related("service_point", "kind", "tech_category", "referred_to")
+            .filter(client_id=candidate.client_id)
+            .first()
+        )
+        if existing is None:
+            raise  # some other constraint: a bug, not a re-send
+        candidate.pk = None
+        _check_replay(existing, candidate)
+        return existing, False
+    return candidate, True
+
+
+def _check_replay(existing: Interaction, candidate: Interaction) -> None:
+    if existing.recorded_by_id and candidate.recorded_by_id and existing.recorded_by_id != candidate.recorded_by_id:
+        raise ClientIdConflict()
+    fingerprint = candidate.content_fingerprint
+    if not candidate.occurred_at_given:  # "now" differs on every send: compare the rest
+        fingerprint = content_fingerprint(candidate, candidate.pending_tags, occurred_at=existing.occurred_at)
+    if fingerprint != existing.content_fingerprint:
+        raise ClientIdConflict()
+
+
+def _attach_tags(interactions: Sequence[Interaction]) -> None:
+    through = Interaction.tags.through
+    rows = [
+        through(interaction_id=i.pk, topictag_id=tag.pk) for i in interactions for tag in getattr(i, "pending_tags", [])
+    ]
+    if rows:
+        through.objects.bulk_create(rows, batch_size=500)
+
+
+@dataclass
+class BulkCreateResult:
+    created: list[Interaction] = field(default_factory=list)
+    unchanged: int = 0  # already stored with the same content (a re-import)
+    conflicting: list[uuid.UUID] = field(default_factory=list)  # already stored with other content
+
+
+@transaction.atomic
+def interactions_bulk_create(interactions: Sequence[Interaction], *, batch_size: int = 500) -> BulkCreateResult:
+    """Save interactions made by `interaction_build`, with their tags, in bulk.
+
+    Ids already stored are not written again: the same content counts as `unchanged`, other
+    content is listed in `conflicting` (the caller decides whether that aborts its import;
+    raising inside its own transaction rolls everything back). Repeated ids within the batch
+    are stored once.
+
+    An importer's building block, without an actor of its own: the import run that calls it
+    (the imports app's service) has already checked who may import, and each row's
+    `recorded_by` was set by `interaction_build`.
+    """
+    result = BulkCreateResult()
+    stored: dict[uuid.UUID, str] = {}
+    ids = [i.client_id for i in interactions]
+    for start in range(0, len(ids), 900):
+        stored.update(
+            Interaction.objects.filter(client_id__in=ids[start : start + 900]).values_list(
+                "client_id", "content_fingerprint"
+            )
+        )
+    fresh: dict[uuid.UUID, Interaction] = {}
+    for interaction in interactions:
+        if interaction.client_id in stored:
+            if stored[interaction.client_id] == interaction.content_fingerprint:
+                result.unchanged += 1
+            else:
+                result.conflicting.append(interaction.client_id)
+        elif interaction.client_id in fresh:
+            if fresh[interaction.client_id].content_fingerprint == interaction.content_fingerprint:
+                result.unchanged += 1
+            else:
+                result.conflicting.append(interaction.client_id)
+        else:
+            fresh[interaction.client_id] = interaction
+    created = Interaction.objects.bulk_create(list(fresh.values()), batch_size=batch_size)
+    for saved, built in zip(created, fresh.values(), strict=True):
+        saved.pending_tags = getattr(built, "pending_tags", [])
+    _attach_tags(created)
+    if created:  # an import of past entries: the count tables recount from the earliest
+        counts.touch(stats.ALL, min(i.occurred_at for i in created))
+    result.created = created
+    return result
+
+
+# --- Undo and corrections ------------------------------------------------------------------
+
+
+def topic_tag_get_or_create(*, name: str) -> TopicTag:
+    """For importers: a tag by name, made if missing (kept inactive so the desk isn't flooded).
+    Like `interactions_bulk_create`, it runs inside an import run that checked its actor."""
+    clean = " ".join(str(name or "").split())[:60]
+    slug = slugify(clean)[:60]
+    if not clean or not slug:
+        raise reject("tags", f"A tag needs a name with letters or digits; got {name!r}.", code="desk.tag_name_invalid")
+    tag = TopicTag.objects.filter(Q(slug=slug) | Q(name__iexact=clean)).first()
+    if tag is None:
+        tag = TopicTag.objects.create(name=clean, slug=slug, is_active=False)
+    return tag
