@@ -20,6 +20,7 @@ from liaison.accounts.models import User
 from liaison.core.api_access import API_PUBLIC, api_access
 from liaison.core.idempotency import run_once
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
+from liaison.desk import selectors as desk_selectors
 from liaison.places.models import ServicePoint
 from liaison.tickets import notifications, selectors, services
 from liaison.tickets.models import Queue, Ticket, TicketEvent
@@ -439,15 +440,12 @@ def ticket_bulk_update(request, payload: BulkIn):
     summary="Make a ticket from a desk interaction (shares its id)",
 )
 def ticket_promote(request, client_id: str, payload: PromoteIn):
-    from liaison.desk.models import Interaction
-
     try:
         key = uuid.UUID(client_id)
     except ValueError:
         raise Http404("No desk interaction with that id.") from None
-    interaction = Interaction.objects.select_related("service_point").filter(client_id=key).first()
-    if interaction is None:
-        raise Http404("No desk interaction with that id.")
+    # Through the desk's access-checked selector: a desk entry you may not see is a 404 here too.
+    interaction = desk_selectors.interaction_get_for_user(user=request.user, client_id=key)
     ticket = services.ticket_promote_from_interaction(
         actor=request.user,
         interaction=interaction,

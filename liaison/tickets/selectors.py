@@ -105,6 +105,11 @@ def ticket_get_for_user(*, user, key, for_work: bool = False) -> Ticket:
     return ticket
 
 
+def ticket_for_interaction(*, interaction) -> Ticket | None:
+    """The ticket a desk interaction was promoted to, if any (whoever may see it)."""
+    return Ticket.objects.filter(interaction=interaction).first()
+
+
 def ticket_timeline(*, ticket: Ticket, public_only: bool = False) -> list[TicketEvent]:
     events = ticket.events.select_related(
         "actor",

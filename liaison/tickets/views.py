@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.core.access import public, roles
 from liaison.core.idempotency import IdempotencyError, run_once
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
+from liaison.desk import selectors as desk_selectors
 from liaison.tickets import forms, policy, selectors, services
 from liaison.tickets.models import Ticket
 
@@ -190,15 +191,6 @@ def ticket_new(request):
     )
 
 
-def _interaction_or_404(client_id):
-    from liaison.desk.models import Interaction
-
-    interaction = Interaction.objects.select_related("service_point", "kind").filter(client_id=client_id).first()
-    if interaction is None:
-        raise Http404("No desk interaction with that id.")
-    return interaction
-
-
 def _promote_initial(interaction) -> dict:
     note = (getattr(interaction, "note", "") or "").strip()
     first_line = note.splitlines()[0] if note else ""
@@ -209,8 +201,9 @@ def _promote_initial(interaction) -> dict:
 @roles(*DESK_ROLES)
 @require_http_methods(["GET", "POST"])
 def ticket_promote(request, client_id):
-    interaction = _interaction_or_404(client_id)
-    existing = Ticket.objects.filter(interaction=interaction).first()
+    # Through the desk's access-checked selector: a desk entry you may not see is a 404 here too.
+    interaction = desk_selectors.interaction_get_for_user(user=request.user, client_id=client_id)
+    existing = selectors.ticket_for_interaction(interaction=interaction)
     if existing is not None:
         messages.info(request, f"This interaction is already ticket #{existing.number}.")
         return redirect("tickets:detail", reference=existing.reference)
