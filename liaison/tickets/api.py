@@ -275,7 +275,7 @@ def _detail_out(ticket: Ticket) -> dict:
         "service_point": ticket.service_point.slug if ticket.service_point_id else None,
         "followers": [u.username for u in ticket.followers.all()],
         "referring_departments": [d.code for d in ticket.referring_departments.all()],
-        "linked_articles": [{"id": a.pk, "title": str(a)} for a in ticket.linked_articles.all()],
+        "linked_articles": [{"id": a.pk, "title": str(a)} for a in selectors.linked_articles(ticket=ticket)],
         "attachments": [
             {
                 "id": a.pk,
@@ -576,13 +576,8 @@ def ticket_attachment_download(request, ticket: str, attachment_id: int):
 
 @router.post("/{ticket}/articles", response=TicketDetailOut, auth=DESK, summary="Link a knowledge-base article")
 def ticket_link_article(request, ticket: str, payload: ArticleLinkIn):
-    from liaison.kb.models import Article
-
     obj = _ticket(request, ticket)
-    article = Article.objects.filter(pk=payload.article, status=Article.Status.PUBLISHED).first()
-    if article is None:
-        raise ValidationError({"article": f"No published article {payload.article}."})
-    services.ticket_link_article(actor=request.user, ticket=obj, article=article)
+    services.ticket_link_article(actor=request.user, ticket=obj, article_id=payload.article)
     return _detail_out(obj)
 
 

@@ -343,11 +343,12 @@ class _Player:
             services.ticket_assign(actor=worker, ticket=ticket, assignee=worker)
             services.ticket_change_state(actor=worker, ticket=ticket, state=State.OPEN)
         if case.article:
-            from liaison.kb.models import Article
+            from liaison.kb import selectors as kb_selectors
 
-            article = Article.objects.filter(slug=case.article).first()
+            # Only published answers are linked (a draft is refused by the service).
+            article = kb_selectors.article_list(user=worker, status="published").filter(slug=case.article).first()
             if article is not None:
-                services.ticket_link_article(actor=worker, ticket=ticket, article=article)
+                services.ticket_link_article(actor=worker, ticket=ticket, article_id=article.pk)
         services.ticket_reply(actor=worker, ticket=ticket, body=case.answer)
         services.ticket_change_state(actor=worker, ticket=ticket, state=State.RESOLVED)
         if final == State.CLOSED:

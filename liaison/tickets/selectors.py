@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,9 @@ from liaison.accounts.models import User
 from liaison.core.roles import DESK_ROLES, Role
 from liaison.tickets import policy
 from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent, hash_status_token
+
+if TYPE_CHECKING:
+    from liaison.kb.models import Article
 
 State = Ticket.State
 
@@ -138,6 +142,19 @@ def attachment_get_for_user(*, user, key, attachment_id: int) -> tuple[Ticket, A
     if attachment is None:
         raise Http404("No such attachment on this ticket.")
     return ticket, attachment
+
+
+def linked_articles(*, ticket: Ticket) -> list[Article]:
+    """The knowledge-base articles linked to the ticket (through its own link table)."""
+    return list(ticket.linked_articles.all())
+
+
+def linked_article_get(*, ticket: Ticket, article_id: int) -> Article:
+    """An article linked to this ticket; any other id (unknown, or linked elsewhere) is a 404."""
+    article = ticket.linked_articles.filter(pk=article_id).first()
+    if article is None:
+        raise Http404("No such article on this ticket.")
+    return article
 
 
 def contact_views(*, ticket: Ticket, limit: int = 10) -> list[ContactAccessLog]:

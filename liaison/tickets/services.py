@@ -8,7 +8,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,8 @@ from django.db.models import TextChoices
 from django.utils import timezone
 
 from liaison.audit.services import audit_record
+from liaison.core.errors import reject
+from liaison.kb import selectors as kb_selectors
 from liaison.tickets import notifications, policy, uploads
 from liaison.tickets.models import (
     Attachment,
@@ -30,6 +32,9 @@ from liaison.tickets.models import (
     TicketEvent,
     hash_status_token,
 )
+
+if TYPE_CHECKING:
+    from liaison.kb.models import Article
 
 State = Ticket.State
 Kind = TicketEvent.Kind
@@ -498,23 +503,32 @@ def ticket_attach(*, actor, ticket: Ticket, upload) -> Attachment:
 
 
 @transaction.atomic
-def ticket_link_article(*, actor, ticket: Ticket, article) -> Ticket:
+def ticket_link_article(*, actor, ticket: Ticket, article_id: int | None) -> Article:
+    """Link a knowledge-base article to the ticket. Only published articles can be linked
+    (drafts are not ready to hand on); the article is read through the kb's selectors, so a
+    person never links an article they may not see."""
     _require_view(actor, ticket)
+    if not article_id:
+        raise reject("article", "Choose an article to link.", code="tickets.article_required")
+    article = kb_selectors.article_list(user=actor).filter(pk=article_id).first()
     if article is None:
-        raise ValidationError({"article": "Choose an article to link."})
+        raise reject("article", f"No article {article_id}.", code="tickets.article_not_found")
+    if article.status != article.Status.PUBLISHED:
+        raise reject("article", "Only published articles can be linked.", code="tickets.article_not_published")
     if ticket.linked_articles.filter(pk=article.pk).exists():
-        return ticket
+        return article
     ticket.linked_articles.add(article)
     _event(ticket, Kind.ARTICLE_LINKED, actor, article=article, note=str(article)[:200])
     audit_record(actor=actor, action="ticket.link_article", obj=ticket, after={"article": article.pk})
-    return ticket
+    return article
 
 
 @transaction.atomic
-def ticket_unlink_article(*, actor, ticket: Ticket, article) -> Ticket:
+def ticket_unlink_article(*, actor, ticket: Ticket, article_id: int) -> Ticket:
     _require_view(actor, ticket)
-    if not ticket.linked_articles.filter(pk=article.pk).exists():
-        raise ValidationError({"article": "That article is not linked to this ticket."})
+    article = ticket.linked_articles.filter(pk=article_id).first()
+    if article is None:
+        raise reject("article", "That article is not linked to this ticket.", code="tickets.article_not_linked")
     ticket.linked_articles.remove(article)
     _event(ticket, Kind.ARTICLE_UNLINKED, actor, article=article, note=str(article)[:200])
     audit_record(actor=actor, action="ticket.unlink_article", obj=ticket, before={"article": article.pk})

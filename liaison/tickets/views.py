@@ -15,6 +15,7 @@ from liaison.core.access import public, roles
 from liaison.core.idempotency import IdempotencyError, run_once
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
 from liaison.desk import selectors as desk_selectors
+from liaison.kb import selectors as kb_selectors
 from liaison.tickets import forms, policy, selectors, services
 from liaison.tickets.models import Ticket
 
@@ -233,7 +234,7 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
         "ticket": ticket,
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "attachments": selectors.ticket_attachments(ticket=ticket),
-        "articles": list(ticket.linked_articles.all()),
+        "articles": selectors.linked_articles(ticket=ticket),
         "followers": followers,
         "is_following": any(f.pk == user.pk for f in followers),
         "referring_departments": list(ticket.referring_departments.all()),
@@ -434,11 +435,9 @@ def attachment_download(request, reference, attachment_id):
 @require_GET
 def article_search(request, reference):
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
-    from liaison.kb.selectors import article_search as kb_article_search
-
     query = (request.GET.get("q") or "").strip()[:100]
-    results = list(kb_article_search(query, audience=None, limit=10)) if query else []
-    linked = {a.pk for a in ticket.linked_articles.all()}
+    results = kb_selectors.article_search(query, audience=None, limit=10) if query else []
+    linked = {a.pk for a in selectors.linked_articles(ticket=ticket)}
     return render(
         request,
         "tickets/_article_results.html",
@@ -446,21 +445,14 @@ def article_search(request, reference):
     )
 
 
-def _published_article(article_id):
-    """Only published answers are linked (drafts are not ready to hand on)."""
-    from liaison.kb.models import Article
-
-    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
-
-
 @roles(*DESK_ROLES)
 @require_POST
 def article_link(request, reference):
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
     form = forms.ArticleLinkForm(request.POST)
-    article = _published_article(form.cleaned_data["article"]) if form.is_valid() else None
+    article_id = form.cleaned_data["article"] if form.is_valid() else None
     try:
-        services.ticket_link_article(actor=request.user, ticket=ticket, article=article)
+        article = services.ticket_link_article(actor=request.user, ticket=ticket, article_id=article_id)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -472,13 +464,9 @@ def article_link(request, reference):
 @require_POST
 def article_unlink(request, reference, article_id):
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
-    from liaison.kb.models import Article
-
-    article = Article.objects.filter(pk=article_id).first()
-    if article is None:
-        raise Http404("No such article.")
+    selectors.linked_article_get(ticket=ticket, article_id=article_id)  # 404 unless linked here
     try:
-        services.ticket_unlink_article(actor=request.user, ticket=ticket, article=article)
+        services.ticket_unlink_article(actor=request.user, ticket=ticket, article_id=article_id)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return _back_to(ticket)
