@@ -137,10 +137,17 @@ class ArticleLinkForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    tickets = forms.CharField(required=False)  # read with getlist in the view
+    tickets = forms.CharField(required=False)  # one `tickets` value per ticked box; see clean_tickets
     action = forms.ChoiceField(choices=BulkAction.choices)
     assignee = forms.IntegerField(required=False, min_value=1)
     state = forms.ChoiceField(choices=[("", "—"), *Ticket.State.choices], required=False)
     waiting_on = forms.ChoiceField(choices=[("", "—"), *Ticket.WaitingOn.choices], required=False)
     queue = forms.ModelChoiceField(queryset=Queue.objects.filter(is_active=True), required=False)
     priority = forms.TypedChoiceField(choices=[("", "—"), *Ticket.Priority.choices], coerce=int, required=False)
+
+    def clean_tickets(self) -> list[int]:
+        """The ticked tickets' numbers (the service checks each is yours to see)."""
+        values = [value.strip() for value in self.data.getlist("tickets") if value.strip()]
+        if not all(value.isdigit() and len(value) < 18 for value in values):
+            raise forms.ValidationError("Choose tickets by their numbers.")
+        return sorted({int(value) for value in values})

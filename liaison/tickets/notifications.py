@@ -137,7 +137,7 @@ def _staff_recipients(event) -> list[str]:
         if ticket.assignee and ticket.assignee.is_active:
             people.append(ticket.assignee)
     for person in people:
-        if person.pk != event.actor_id and person.email and policy.can_view(person, ticket):
+        if person.pk != event.actor_id and person.email and policy.can_view_ticket(person, ticket):
             addresses.append(person.email)
     if event.kind in (TicketEvent.Kind.CREATED, TicketEvent.Kind.PROMOTED):
         addresses.append(ticket.queue.notify_email)

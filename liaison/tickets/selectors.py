@@ -104,8 +104,8 @@ def ticket_get_for_user(*, user, key, for_work: bool = False) -> Ticket:
     )
     if ticket is None:
         raise Http404("No such ticket, or it is not one you can see.")
-    if for_work and not policy.can_work(user, ticket):
-        raise PermissionDenied(f"Only {ticket.queue.department.name} works tickets in {ticket.queue.name}.")
+    if for_work and not policy.can_work_ticket(user, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
     return ticket
 
 

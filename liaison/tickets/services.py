@@ -21,7 +21,7 @@ from django.utils import timezone
 from liaison.audit.services import audit_record
 from liaison.core.errors import reject
 from liaison.kb import selectors as kb_selectors
-from liaison.tickets import notifications, policy, uploads
+from liaison.tickets import notifications, policy, selectors, uploads
 from liaison.tickets.models import (
     Attachment,
     ContactAccessLog,
@@ -71,16 +71,6 @@ def _event(ticket: Ticket, kind: str, actor, **fields) -> TicketEvent:
 
 def _due_at(queue: Queue, start: dt.datetime) -> dt.datetime:
     return start + dt.timedelta(hours=queue.target_response_hours)
-
-
-def _require_view(actor, ticket: Ticket) -> None:
-    if not policy.can_view(actor, ticket):
-        raise PermissionDenied("You cannot see this ticket.")
-
-
-def _require_work(actor, ticket: Ticket) -> None:
-    if not policy.can_work(actor, ticket):
-        raise PermissionDenied(f"Only {ticket.queue.department.name} works tickets in {ticket.queue.name}.")
 
 
 def _clean_text(value: str | None, *, field: str, required: bool, limit: int, what: str) -> str:
@@ -157,7 +147,7 @@ def _open_ticket(
     assignee,
     interaction,
 ) -> Ticket:
-    if not policy.is_ticket_user(actor):
+    if not policy.can_open_ticket(actor, queue):
         raise PermissionDenied("Your role does not open tickets.")
     queue = _clean_queue(queue)
     subject = _clean_text(subject, field="subject", required=True, limit=SUBJECT_MAX, what="a subject")
@@ -273,7 +263,8 @@ def ticket_promote_from_interaction(
 @transaction.atomic
 def ticket_assign(*, actor, ticket: Ticket, assignee) -> Ticket:
     """Give the ticket to someone in its queue's department, or to nobody (assignee=None)."""
-    _require_work(actor, ticket)
+    if not policy.can_work_ticket(actor, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
     if ticket.state == State.CLOSED:
         raise ValidationError({"assignee": "A closed ticket cannot be reassigned."})
     if assignee is not None:
@@ -301,7 +292,8 @@ def allowed_next_states(ticket: Ticket) -> tuple[str, ...]:
 
 @transaction.atomic
 def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = "") -> Ticket:
-    _require_work(actor, ticket)
+    if not policy.can_work_ticket(actor, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
     if state not in State.values:
         raise ValidationError({"state": f"Unknown state {state!r}; choose one of {', '.join(State.values)}."})
     waiting_on = (waiting_on or "").strip()
@@ -346,7 +338,8 @@ def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = 
 
 @transaction.atomic
 def ticket_set_priority(*, actor, ticket: Ticket, priority: int | str) -> Ticket:
-    _require_work(actor, ticket)
+    if not policy.can_work_ticket(actor, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
     value = _clean_priority(priority)
     if value == ticket.priority:
         return ticket
@@ -365,7 +358,8 @@ def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assi
     """Hand the ticket to another department's queue. The history stays with the ticket; the
     handing-off person follows it and their department keeps seeing it, so the referring side
     is told when it moves. In the new queue it is new again and due by that queue's target."""
-    _require_work(actor, ticket)
+    if not policy.can_work_ticket(actor, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
     queue = _clean_queue(queue)
     note = _clean_text(note, field="note", required=False, limit=BODY_MAX, what="the hand-off note")
     if not ticket.is_active:
@@ -412,7 +406,8 @@ def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assi
 def ticket_move(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee=None) -> Ticket:
     """Put the ticket in another queue: inside the department it is a move (the due date and the
     assignee stay); into another department's queue it is a hand-off (see ticket_hand_off)."""
-    _require_work(actor, ticket)
+    if not policy.can_work_ticket(actor, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
     queue = _clean_queue(queue)
     if queue.department_id != ticket.queue.department_id:
         return ticket_hand_off(actor=actor, ticket=ticket, queue=queue, note=note, assignee=assignee)
@@ -448,7 +443,8 @@ def ticket_move(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee
 @transaction.atomic
 def ticket_reply(*, actor, ticket: Ticket, body: str, is_internal: bool = False) -> Reply:
     """A public reply (the patron sees it and is e-mailed) or an internal note (staff only)."""
-    _require_view(actor, ticket)
+    if not policy.can_view_ticket(actor, ticket):
+        raise PermissionDenied("You cannot see this ticket.")
     body = _clean_text(body, field="body", required=True, limit=BODY_MAX, what="the reply")
     now = timezone.now()
     reply = Reply.objects.create(ticket=ticket, author=actor, body=body, is_internal=is_internal, created_at=now)
@@ -473,7 +469,8 @@ def ticket_reply(*, actor, ticket: Ticket, body: str, is_internal: bool = False)
 def ticket_attach(*, actor, ticket: Ticket, upload) -> Attachment:
     """Store a checked file (see uploads.py). Nothing is written unless every check passes;
     if the database write fails after the file is stored, the file is removed again."""
-    _require_view(actor, ticket)
+    if not policy.can_view_ticket(actor, ticket):
+        raise PermissionDenied("You cannot see this ticket.")
     checked = uploads.inspect_upload(upload)
     attachment = Attachment(
         ticket=ticket,
@@ -507,7 +504,8 @@ def ticket_link_article(*, actor, ticket: Ticket, article_id: int | None) -> Art
     """Link a knowledge-base article to the ticket. Only published articles can be linked
     (drafts are not ready to hand on); the article is read through the kb's selectors, so a
     person never links an article they may not see."""
-    _require_view(actor, ticket)
+    if not policy.can_view_ticket(actor, ticket):
+        raise PermissionDenied("You cannot see this ticket.")
     if not article_id:
         raise reject("article", "Choose an article to link.", code="tickets.article_required")
     article = kb_selectors.article_list(user=actor).filter(pk=article_id).first()
@@ -525,7 +523,8 @@ def ticket_link_article(*, actor, ticket: Ticket, article_id: int | None) -> Art
 
 @transaction.atomic
 def ticket_unlink_article(*, actor, ticket: Ticket, article_id: int) -> Ticket:
-    _require_view(actor, ticket)
+    if not policy.can_view_ticket(actor, ticket):
+        raise PermissionDenied("You cannot see this ticket.")
     article = ticket.linked_articles.filter(pk=article_id).first()
     if article is None:
         raise reject("article", "That article is not linked to this ticket.", code="tickets.article_not_linked")
@@ -537,7 +536,8 @@ def ticket_unlink_article(*, actor, ticket: Ticket, article_id: int) -> Ticket:
 
 @transaction.atomic
 def ticket_follow(*, actor, ticket: Ticket, follow: bool = True) -> Ticket:
-    _require_view(actor, ticket)
+    if not policy.can_view_ticket(actor, ticket):
+        raise PermissionDenied("You cannot see this ticket.")
     if follow:
         ticket.followers.add(actor)
     else:
@@ -557,7 +557,7 @@ class BulkAction(TextChoices):
 def tickets_bulk_update(
     *,
     actor,
-    tickets: Sequence[Ticket],
+    numbers: Sequence[int],
     action: str,
     assignee=None,
     state: str = "",
@@ -566,16 +566,17 @@ def tickets_bulk_update(
     priority: int | str | None = None,
     note: str = "",
 ) -> int:
-    """Apply one change to many tickets, all or nothing: if any ticket refuses, none change and
-    the error lists every refusal by ticket number. Returns how many tickets changed."""
-    if not policy.can_bulk_update(actor):
+    """Apply one change to many tickets (named by number), all or nothing: every ticket must be
+    one the actor may see, and if any ticket refuses the change, none change and the error
+    lists every refusal by ticket number. Returns how many tickets changed."""
+    if not policy.can_bulk_update_tickets(actor):
         raise PermissionDenied("Bulk changes are for staff.")
     if action not in BulkAction.values:
         raise ValidationError({"action": f"Unknown action {action!r}; choose one of {', '.join(BulkAction.values)}."})
-    tickets = list(tickets)
-    if not tickets:
+    wanted = set(numbers)
+    if not wanted:
         raise ValidationError({"tickets": "Tick at least one ticket."})
-    if len(tickets) > BULK_MAX:
+    if len(wanted) > BULK_MAX:
         raise ValidationError({"tickets": f"Change at most {BULK_MAX} tickets at a time."})
     if action == BulkAction.ASSIGN and assignee is None:
         raise ValidationError({"assignee": "Choose who takes the tickets."})
@@ -585,6 +586,17 @@ def tickets_bulk_update(
         queue = _clean_queue(queue)
     if action == BulkAction.PRIORITY:
         priority = _clean_priority(priority)
+    # Every ticket must be the actor's to see: one they may not see is "not found", never changed.
+    tickets = list(
+        selectors.visible_tickets(actor)
+        .filter(pk__in=wanted)
+        .select_related("queue__department", "assignee")
+        .order_by("pk")
+    )
+    missing = wanted - {ticket.pk for ticket in tickets}
+    if missing:
+        listed = ", ".join(f"#{number}" for number in sorted(missing))
+        raise ValidationError({"tickets": f"Not found or not yours to see: {listed}. Nothing was changed."})
     refused: list[str] = []
     changed = 0
     for ticket in tickets:
@@ -653,8 +665,8 @@ def status_link_issue(*, ticket: Ticket, actor=None, now: dt.datetime | None = N
     re-sent; staff make one to hand to a patron in person."""
     if ticket.contact_purged_at is not None:
         raise ValidationError({"status_link": "This ticket's patron details were purged; it has no status page now."})
-    if actor is not None:
-        _require_view(actor, ticket)
+    if actor is not None and not policy.can_view_ticket(actor, ticket):
+        raise PermissionDenied("You cannot see this ticket.")
     now = now or timezone.now()
     token = secrets.token_urlsafe(32)
     link = StatusLink.objects.create(

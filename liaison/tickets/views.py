@@ -94,7 +94,7 @@ def queue_view(request):
             ("created", "Oldest"),
             ("-priority", "Most urgent"),
         ],
-        "can_bulk": policy.can_bulk_update(request.user),
+        "can_bulk": policy.can_bulk_update_tickets(request.user),
         "bulk_actions": services.BulkAction.choices,
         "waiting_choices": Ticket.WaitingOn.choices,
         "assignees": selectors.assignee_choices(queue=filters.queue) if filters.queue else None,
@@ -113,15 +113,6 @@ def bulk_update(request):
     if not form.is_valid():
         messages.error(request, "Bulk change: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
         return redirect(back)
-    keys = [key for key in request.POST.getlist("tickets") if key.strip()]
-    tickets = list(
-        selectors.visible_tickets(request.user)
-        .filter(pk__in=[int(k) for k in keys if k.isdigit()])
-        .select_related("queue__department", "assignee")
-    )
-    if len(tickets) != len(set(keys)):
-        messages.error(request, "Tickets: some of the chosen tickets were not found. Nothing was changed.")
-        return redirect(back)
     data = form.cleaned_data
     assignee = None
     if data["action"] == services.BulkAction.ASSIGN and data.get("assignee"):
@@ -131,7 +122,7 @@ def bulk_update(request):
     try:
         changed = services.tickets_bulk_update(
             actor=request.user,
-            tickets=tickets,
+            numbers=data["tickets"],
             action=data["action"],
             assignee=assignee,
             state=data.get("state") or "",
@@ -142,7 +133,7 @@ def bulk_update(request):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"Changed {changed} of {len(tickets)} ticket(s).")
+        messages.success(request, f"Changed {changed} of {len(data['tickets'])} ticket(s).")
     return redirect(back)
 
 
@@ -228,7 +219,7 @@ def ticket_promote(request, client_id):
 
 def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
     user = request.user
-    can_work = policy.can_work(user, ticket)
+    can_work = policy.can_work_ticket(user, ticket)
     followers = list(ticket.followers.all())
     context = {
         "ticket": ticket,
@@ -344,7 +335,7 @@ def ticket_move(request, reference):
             _apply_errors(form, exc)
         else:
             messages.success(request, f"Ticket #{ticket.number} is now in {ticket.queue.full_name}.")
-            if policy.can_view(request.user, ticket):
+            if policy.can_view_ticket(request.user, ticket):
                 return _back_to(ticket)
             return redirect("tickets:my_work")
     return _render_detail(request, ticket, status=400, move_form=form)
