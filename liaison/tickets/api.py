@@ -22,9 +22,8 @@ from liaison.core.idempotency import run_once
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
 from liaison.desk import selectors as desk_selectors
 from liaison.places.models import ServicePoint
-from liaison.tickets import notifications, selectors, services
+from liaison.tickets import events, notifications, selectors, services
 from liaison.tickets.models import Queue, Ticket, TicketEvent
-from liaison.tickets.templatetags.tickets import event_summary, public_summary
 
 router = Router()
 
@@ -253,7 +252,7 @@ def _event_out(event: TicketEvent) -> dict:
         "kind": event.kind,
         "at": event.at,
         "actor": event.actor.username if event.actor_id else None,
-        "summary": event_summary(event),
+        "summary": events.describe(event),
         "from_state": event.from_state,
         "to_state": event.to_state,
         "from_queue": event.from_queue.slug if event.from_queue_id else None,
@@ -456,12 +455,12 @@ def ticket_promote(request, client_id: str, payload: PromoteIn):
 @router.get("/status/{token}", response=StatusOut, auth=API_PUBLIC, summary="A patron's view of their request")
 def ticket_status(request, token: str):
     ticket = selectors.ticket_get_by_status_token(token=token)
-    events = []
+    lines = []
     for event in ticket.public_events:
-        summary = public_summary(event)
+        summary = events.describe(event, public=True)
         if summary:
             reply = event.reply.body if event.reply_id and not event.reply.is_internal else None
-            events.append({"at": event.at, "summary": summary, "reply": reply})
+            lines.append({"at": event.at, "summary": summary, "reply": reply})
     return {
         "number": ticket.pk,
         "subject": ticket.subject,
@@ -470,7 +469,7 @@ def ticket_status(request, token: str):
         "department": ticket.queue.department.name,
         "created_at": ticket.created_at,
         "resolved_at": ticket.resolved_at,
-        "events": events,
+        "events": lines,
     }
 
 

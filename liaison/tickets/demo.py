@@ -20,7 +20,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from liaison.accounts.models import Department, User
-from liaison.tickets import notifications, services
+from liaison.tickets import events, services
 from liaison.tickets.models import Queue, Reply, Ticket, TicketEvent
 
 NAMESPACE = uuid.UUID("6f0c5a2e-2b1d-4d59-9a57-5e1d2c7e0b11")
@@ -462,7 +462,7 @@ def seed_tickets(log: Callable[[str], None]) -> dict[str, int]:
     player = _Player(rng, people, queues)
     existing = set(Ticket.objects.values_list("reference", flat=True))
     created = 0
-    with notifications.muted():
+    with events.muted():
         for index in range(TICKET_COUNT):
             case = CASES[index % len(CASES)]
             final = STATE_PLAN[index % len(STATE_PLAN)]

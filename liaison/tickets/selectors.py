@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from liaison.accounts.models import User
 from liaison.core.roles import DESK_ROLES, Role
 from liaison.tickets import policy
+from liaison.tickets.events import EVENT_RELATIONS
 from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent, hash_status_token
 
 if TYPE_CHECKING:
@@ -115,17 +116,7 @@ def ticket_for_interaction(*, interaction) -> Ticket | None:
 
 
 def ticket_timeline(*, ticket: Ticket, public_only: bool = False) -> list[TicketEvent]:
-    events = ticket.events.select_related(
-        "actor",
-        "assignee",
-        "reply__author",
-        "attachment",
-        "article",
-        "from_queue__department",
-        "to_queue__department",
-        "from_department",
-        "to_department",
-    )
+    events = ticket.events.select_related(*EVENT_RELATIONS, "reply__author", "attachment", "article")
     if public_only:
         events = events.filter(kind__in=TicketEvent.PUBLIC_KINDS).exclude(reply__is_internal=True)
     return list(events)
@@ -356,7 +347,7 @@ def ticket_get_by_status_token(*, token: str, now: dt.datetime | None = None) ->
                 "events",
                 queryset=TicketEvent.objects.filter(kind__in=TicketEvent.PUBLIC_KINDS)
                 .exclude(reply__is_internal=True)
-                .select_related("reply", "to_department"),
+                .select_related(*EVENT_RELATIONS),
                 to_attr="public_events",
             )
         )

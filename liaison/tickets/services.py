@@ -8,7 +8,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,13 +18,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
 from django.utils import timezone
 
-from liaison.audit.services import audit_record
 from liaison.core.errors import reject
 from liaison.kb import selectors as kb_selectors
-from liaison.tickets import notifications, policy, selectors, uploads
+from liaison.tickets import events, policy, selectors, uploads
 from liaison.tickets.models import (
     Attachment,
-    ContactAccessLog,
     Queue,
     Reply,
     StatusLink,
@@ -51,22 +49,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
 BULK_MAX = 200
-_AUDITED_FIELDS = ("subject", "queue", "state", "waiting_on", "priority", "assignee", "due_at")
-
-
-def _audit_view(ticket: Ticket) -> dict[str, Any]:
-    """What the audit trail keeps about a ticket: never the patron's contact details."""
-    data: dict[str, Any] = {}
-    for name in _AUDITED_FIELDS:
-        field = Ticket._meta.get_field(name)
-        value = getattr(ticket, field.attname)
-        data[name] = value.isoformat() if isinstance(value, dt.datetime) else value
-    data["reference"] = str(ticket.reference)
-    return data
-
-
-def _event(ticket: Ticket, kind: str, actor, **fields) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, **fields)
 
 
 def _due_at(queue: Queue, start: dt.datetime) -> dt.datetime:
@@ -166,6 +148,7 @@ def _open_ticket(
         origin_department=actor.department,
         service_point=service_point,
         interaction=interaction,
+        assignee=assignee,
         due_at=_due_at(queue, now),
         patron_name=patron_name,
         patron_email=patron_email,
@@ -184,14 +167,10 @@ def _open_ticket(
     ticket.followers.add(actor)
     if actor.department_id and actor.department_id != queue.department_id:
         ticket.referring_departments.add(actor.department_id)
-    kind = Kind.PROMOTED if interaction is not None else Kind.CREATED
-    created = _event(ticket, kind, actor, to_state=ticket.state, to_queue=queue, to_department=queue.department)
-    if assignee is not None:
-        ticket.assignee = assignee
-        ticket.save(update_fields=["assignee", "updated_at"])
-        _event(ticket, Kind.ASSIGNED, actor, assignee=assignee)
-    audit_record(actor=actor, action=f"ticket.{kind}", obj=ticket, after=_audit_view(ticket))
-    notifications.announce(created)
+    if interaction is not None:
+        events.ticket_promoted(ticket=ticket, actor=actor)
+    else:
+        events.ticket_created(ticket=ticket, actor=actor)
     return ticket
 
 
@@ -274,15 +253,7 @@ def ticket_assign(*, actor, ticket: Ticket, assignee) -> Ticket:
     previous = ticket.assignee_id
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
-    event = _event(ticket, Kind.ASSIGNED, actor, assignee=assignee, data={"previous_assignee": previous})
-    audit_record(
-        actor=actor,
-        action="ticket.assign",
-        obj=ticket,
-        before={"assignee": previous},
-        after={"assignee": ticket.assignee_id},
-    )
-    notifications.announce(event)
+    events.ticket_assigned(ticket=ticket, actor=actor, previous_assignee_id=previous)
     return ticket
 
 
@@ -318,7 +289,7 @@ def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = 
             message = f"{article} {label} ticket cannot go to {State(state).label.lower()}; it can go to {options}."
         raise ValidationError({"state": message})
     now = timezone.now()
-    before = _audit_view(ticket)
+    before = events.audit_view(ticket)
     ticket.state = state
     ticket.waiting_on = waiting_on
     if state == State.RESOLVED:
@@ -328,11 +299,7 @@ def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = 
     if state == State.CLOSED:
         ticket.closed_at = now
     ticket.save(update_fields=["state", "waiting_on", "resolved_at", "closed_at", "updated_at"])
-    event = _event(
-        ticket, Kind.STATE_CHANGED, actor, from_state=current, to_state=state, data={"waiting_on": waiting_on}
-    )
-    audit_record(actor=actor, action="ticket.change_state", obj=ticket, before=before, after=_audit_view(ticket))
-    notifications.announce(event)
+    events.ticket_state_changed(ticket=ticket, actor=actor, from_state=current, before=before)
     return ticket
 
 
@@ -346,10 +313,7 @@ def ticket_set_priority(*, actor, ticket: Ticket, priority: int | str) -> Ticket
     previous = ticket.priority
     ticket.priority = value
     ticket.save(update_fields=["priority", "updated_at"])
-    _event(ticket, Kind.PRIORITY_CHANGED, actor, data={"from": previous, "to": value})
-    audit_record(
-        actor=actor, action="ticket.set_priority", obj=ticket, before={"priority": previous}, after={"priority": value}
-    )
+    events.ticket_priority_changed(ticket=ticket, actor=actor, previous=previous)
     return ticket
 
 
@@ -372,7 +336,7 @@ def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assi
         )
     if assignee is not None:
         _check_assignee(assignee, queue)
-    before = _audit_view(ticket)
+    before = events.audit_view(ticket)
     from_queue, from_state, previous_assignee = ticket.queue, ticket.state, ticket.assignee_id
     now = timezone.now()
     ticket.queue = queue
@@ -383,22 +347,15 @@ def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assi
     ticket.save(update_fields=["queue", "state", "waiting_on", "assignee", "due_at", "updated_at"])
     ticket.followers.add(actor)
     ticket.referring_departments.add(from_queue.department_id)
-    event = _event(
-        ticket,
-        Kind.HANDED_OFF,
-        actor,
+    events.ticket_handed_off(
+        ticket=ticket,
+        actor=actor,
         from_queue=from_queue,
-        to_queue=queue,
-        from_department=from_queue.department,
-        to_department=queue.department,
         from_state=from_state,
-        to_state=State.NEW,
-        assignee=assignee,
+        previous_assignee_id=previous_assignee,
         note=note,
-        data={"previous_assignee": previous_assignee},
+        before=before,
     )
-    audit_record(actor=actor, action="ticket.hand_off", obj=ticket, before=before, after=_audit_view(ticket))
-    notifications.announce(event)
     return ticket
 
 
@@ -416,7 +373,7 @@ def ticket_move(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee
     if ticket.state == State.CLOSED:
         raise ValidationError({"queue": "A closed ticket stays where it was closed."})
     note = _clean_text(note, field="note", required=False, limit=BODY_MAX, what="the note")
-    before = _audit_view(ticket)
+    before = events.audit_view(ticket)
     from_queue = ticket.queue
     ticket.queue = queue
     fields = ["queue", "updated_at"]
@@ -425,18 +382,7 @@ def ticket_move(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee
         ticket.assignee = assignee
         fields.append("assignee")
     ticket.save(update_fields=fields)
-    event = _event(
-        ticket,
-        Kind.QUEUE_CHANGED,
-        actor,
-        from_queue=from_queue,
-        to_queue=queue,
-        from_department=from_queue.department,
-        to_department=queue.department,
-        note=note,
-    )
-    audit_record(actor=actor, action="ticket.move", obj=ticket, before=before, after=_audit_view(ticket))
-    notifications.announce(event)
+    events.ticket_moved(ticket=ticket, actor=actor, from_queue=from_queue, note=note, before=before)
     return ticket
 
 
@@ -454,14 +400,7 @@ def ticket_reply(*, actor, ticket: Ticket, body: str, is_internal: bool = False)
         ticket.first_response_at = now
         fields.append("first_response_at")
     ticket.save(update_fields=fields)
-    event = _event(ticket, Kind.INTERNAL_NOTE if is_internal else Kind.REPLY, actor, reply=reply, at=now)
-    audit_record(
-        actor=actor,
-        action="ticket.internal_note" if is_internal else "ticket.reply",
-        obj=ticket,
-        after={"reply": reply.pk, "internal": is_internal},
-    )
-    notifications.announce(event)
+    events.ticket_replied(ticket=ticket, actor=actor, reply=reply)
     return reply
 
 
@@ -485,14 +424,8 @@ def ticket_attach(*, actor, ticket: Ticket, upload) -> Attachment:
     try:
         with transaction.atomic():
             attachment.save()
-            _event(ticket, Kind.ATTACHMENT_ADDED, actor, attachment=attachment, note=checked.name)
             Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
-            audit_record(
-                actor=actor,
-                action="ticket.attach",
-                obj=ticket,
-                after={"attachment": attachment.pk, "name": checked.name, "size": checked.size},
-            )
+            events.ticket_attachment_added(ticket=ticket, actor=actor, attachment=attachment)
     except Exception:
         attachment.file.delete(save=False)
         raise
@@ -516,8 +449,7 @@ def ticket_link_article(*, actor, ticket: Ticket, article_id: int | None) -> Art
     if ticket.linked_articles.filter(pk=article.pk).exists():
         return article
     ticket.linked_articles.add(article)
-    _event(ticket, Kind.ARTICLE_LINKED, actor, article=article, note=str(article)[:200])
-    audit_record(actor=actor, action="ticket.link_article", obj=ticket, after={"article": article.pk})
+    events.ticket_article_linked(ticket=ticket, actor=actor, article=article)
     return article
 
 
@@ -529,8 +461,7 @@ def ticket_unlink_article(*, actor, ticket: Ticket, article_id: int) -> Ticket:
     if article is None:
         raise reject("article", "That article is not linked to this ticket.", code="tickets.article_not_linked")
     ticket.linked_articles.remove(article)
-    _event(ticket, Kind.ARTICLE_UNLINKED, actor, article=article, note=str(article)[:200])
-    audit_record(actor=actor, action="ticket.unlink_article", obj=ticket, before={"article": article.pk})
+    events.ticket_article_unlinked(ticket=ticket, actor=actor, article=article)
     return ticket
 
 
@@ -651,8 +582,7 @@ def ticket_contact_reveal(*, actor, ticket: Ticket, reason: str = "") -> Contact
     reason = _clean_text(reason, field="reason", required=False, limit=200, what="the reason")
     details = ContactDetails(ticket.patron_name, ticket.patron_email, ticket.patron_phone, ticket.contact_purged_at)
     if not details.is_empty:
-        ContactAccessLog.objects.create(ticket=ticket, user=actor, user_label=actor.get_username(), reason=reason)
-        audit_record(actor=actor, action="ticket.contact_viewed", obj=ticket, after={"reason": reason})
+        events.ticket_contact_viewed(ticket=ticket, actor=actor, reason=reason)
     return details
 
 
@@ -677,9 +607,7 @@ def status_link_issue(*, ticket: Ticket, actor=None, now: dt.datetime | None = N
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if actor is not None:
-        audit_record(
-            actor=actor, action="ticket.status_link", obj=ticket, after={"expires_at": link.expires_at.isoformat()}
-        )
+        events.ticket_status_link_issued(ticket=ticket, actor=actor, link=link)
     return link, token
 
 
@@ -714,15 +642,5 @@ def tickets_purge_contacts(*, older_than_days: int | None = None, now: dt.dateti
             patron_name="", patron_email="", patron_phone="", contact_purged_at=now
         )
         StatusLink.objects.filter(ticket_id__in=batch).delete()
-        TicketEvent.objects.bulk_create(
-            TicketEvent(ticket_id=pk, kind=Kind.CONTACT_PURGED, at=now, data={"retention_days": days}) for pk in batch
-        )
-    if ids:
-        audit_record(
-            actor=None,
-            action="ticket.purge_contacts",
-            object_type="tickets.ticket",
-            object_repr=f"{len(ids)} closed ticket(s)",
-            after={"count": len(ids), "older_than_days": days, "first": ids[0], "last": ids[-1]},
-        )
+    events.tickets_contacts_purged(ticket_ids=ids, retention_days=days, now=now)
     return len(ids)
