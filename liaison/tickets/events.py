@@ -230,12 +230,19 @@ def muted() -> Iterator[None]:
 
 
 def _announce(event: TicketEvent) -> None:
-    """Mail about the event, after the commit (notifications.py says who is told and what)."""
+    """Mail about the event, after the commit (notifications.py says who is told and what).
+
+    What the mail needs that must be written is written now, in this transaction: the
+    patron's fresh status link. The task gets its token, so it writes nothing, and a retry
+    sends the same link instead of minting another."""
     if _muted.get():
         return
     from liaison.tickets.tasks import send_ticket_event_mail  # tasks import services, which import this
 
-    after_commit(send_ticket_event_mail, event.pk)
+    status_token = None
+    if mails_patron(event):
+        _link, status_token = StatusLink.objects.mint(ticket=event.ticket)
+    after_commit(send_ticket_event_mail, event.pk, status_token=status_token)
 
 
 def _opened(*, ticket: Ticket, actor: User, kind: str) -> TicketEvent:

@@ -1,8 +1,10 @@
 """Who is told about a ticket event, and the mail they get.
 
-`events.py` schedules `tasks.send_ticket_event_mail` after the commit; the task calls
-`deliver`, which reads the event, builds one message per recipient from `events.EVENT_TEXT`,
-and sends them. A failed send is logged with the event id and re-raised, so the queue retries.
+`events.py` schedules `tasks.send_ticket_event_mail` after the commit, with the patron's
+freshly minted status link when the event writes to them; the task calls `deliver`, which
+reads the event, builds one message per recipient from `events.EVENT_TEXT`, and sends them.
+Nothing here writes to the database. A failed send is logged with the event id and re-raised,
+so the queue retries (with the same link).
 
 Staff mail never carries patron contact details. Patron mail never carries internal notes or
 staff names, only what the status page shows, and the status link.
@@ -51,14 +53,6 @@ def status_url_for_token(token: str) -> str:
     return settings.SITE_URL + reverse("tickets:status", kwargs={"token": token})
 
 
-def fresh_status_url(ticket) -> str:
-    """A new link for this message (only hashes are stored, so a link is never re-sent)."""
-    from liaison.tickets.services import status_link_issue
-
-    _link, token = status_link_issue(ticket=ticket)
-    return status_url_for_token(token)
-
-
 def _staff_body(event: TicketEvent) -> str:
     """The timeline line with the actor's name, and what the event carries (the details of a
     new ticket, the hand-off note, the reply); never the patron's contact details."""
@@ -99,36 +93,41 @@ def _staff_recipients(event: TicketEvent) -> list[str]:
     return unique
 
 
-def _patron_message(event: TicketEvent) -> Outgoing | None:
+def _patron_message(event: TicketEvent, status_token: str | None) -> Outgoing | None:
     if not events.mails_patron(event):
         return None
-    link = fresh_status_url(event.ticket)
+    if not status_token:  # minted with the event; the mail task never writes one itself
+        logger.warning("Ticket event %s has no status link for the patron; their mail is not sent.", event.pk)
+        return None
+    link = status_url_for_token(status_token)
     subject = events.describe(event, public=True, part="subject")
     body = events.describe(event, public=True, part="body", link=link)
     return Outgoing(event.ticket.patron_email, events.one_line(subject, limit=200), body)
 
 
-def messages_for(event: TicketEvent) -> list[Outgoing]:
-    """Every message one event sends (one per recipient, so addresses are not shared)."""
+def messages_for(event: TicketEvent, *, status_token: str | None = None) -> list[Outgoing]:
+    """Every message one event sends (one per recipient, so addresses are not shared).
+    `status_token` is the patron's link, minted when the event was written."""
     out: list[Outgoing] = []
     if event.kind in STAFF_KINDS:
         phrase = events.describe(event, part="subject")
         subject = f"[{settings.SITE_NAME} #{event.ticket.number}] {phrase}: {events.one_line(event.ticket.subject)}"
         body = _staff_body(event) + f"\n\nOpen the ticket: {ticket_url(event.ticket)}\n"
         out += [Outgoing(address, subject, body) for address in _staff_recipients(event)]
-    patron = _patron_message(event)
+    patron = _patron_message(event, status_token)
     if patron is not None:
         out.append(patron)
     return out
 
 
-def deliver(event_id: int) -> int:
-    """Send an event's mail. Returns how many messages went out; raises (after logging) on failure."""
+def deliver(event_id: int, *, status_token: str | None = None) -> int:
+    """Send an event's mail; reads, never writes. Returns how many messages went out; raises
+    (after logging) on failure, so the task queue retries."""
     event = TicketEvent.objects.select_related("ticket__assignee", *events.EVENT_RELATIONS).filter(pk=event_id).first()
     if event is None:
         logger.warning("Ticket event %s is gone; no mail sent.", event_id)
         return 0
-    outgoing = messages_for(event)
+    outgoing = messages_for(event, status_token=status_token)
     if not outgoing:
         return 0
     messages = [

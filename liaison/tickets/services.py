@@ -5,7 +5,6 @@ in the same transaction, and queues its e-mail for after the commit."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,7 +27,6 @@ from liaison.tickets.models import (
     StatusLink,
     Ticket,
     TicketEvent,
-    hash_status_token,
 )
 
 if TYPE_CHECKING:
@@ -597,15 +595,8 @@ def status_link_issue(*, ticket: Ticket, actor=None, now: dt.datetime | None = N
         raise ValidationError({"status_link": "This ticket's patron details were purged; it has no status page now."})
     if actor is not None and not policy.can_view_ticket(actor, ticket):
         raise PermissionDenied("You cannot see this ticket.")
-    now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
-    link = StatusLink.objects.create(
-        ticket=ticket,
-        token_hash=hash_status_token(token),
-        created_at=now,
-        expires_at=now + dt.timedelta(days=settings.LIAISON_STATUS_LINK_DAYS),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    created_by = actor if getattr(actor, "is_authenticated", False) else None
+    link, token = StatusLink.objects.mint(ticket=ticket, created_by=created_by, now=now)
     if actor is not None:
         events.ticket_status_link_issued(ticket=ticket, actor=actor, link=link)
     return link, token

@@ -178,7 +178,7 @@ def test_a_failed_mail_is_logged_not_swallowed(
 
     monkeypatch.setattr(notifications, "get_connection", lambda **kwargs: Broken())
     with caplog.at_level("ERROR"), pytest.raises(ConnectionRefusedError):
-        notifications.deliver(ticket.events.get().pk)
+        notifications.deliver(ticket.events.get().pk, status_token="T" * 43)
     assert f"Could not send 2 message(s) for ticket #{ticket.pk}" in caplog.text
 
     # Through the task after commit (immediate mode) the change itself still succeeds.
@@ -317,3 +317,47 @@ def test_expired_links_are_deleted_by_the_daily_job(make_ticket):
     services.status_link_issue(ticket=ticket)
     assert services.status_links_delete_expired() == 1
     assert StatusLink.objects.count() == 1
+
+
+# --- The mail task writes nothing, and a failed send raises so the queue retries.
+
+
+def _queued_mail(make_ticket, django_capture_on_commit_callbacks):
+    """A ticket whose acknowledgement went out; returns it, its event and the link it carried."""
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket(patron_email="ana@students.college.example")
+    (ack,) = [m for m in mail.outbox if m.to == ["ana@students.college.example"]]
+    (token,) = LINK.findall(ack.body)
+    return ticket, ticket.events.get(), token
+
+
+def test_the_patrons_link_is_minted_with_the_event_not_by_the_mail_task(
+    make_ticket, django_capture_on_commit_callbacks
+):
+    from liaison.tickets import tasks
+
+    ticket, event, token = _queued_mail(make_ticket, django_capture_on_commit_callbacks)
+    assert StatusLink.objects.filter(ticket=ticket).count() == 1
+    mail.outbox.clear()
+    for _ in range(2):  # a retry, or the queue running it twice
+        tasks.send_ticket_event_mail.call_local(event.pk, status_token=token)
+    assert StatusLink.objects.filter(ticket=ticket).count() == 1, "the task wrote no link"
+    to_patron = [m for m in mail.outbox if m.to == ["ana@students.college.example"]]
+    assert len(to_patron) == 2 and all(LINK.findall(m.body) == [token] for m in to_patron)
+
+
+def test_a_failed_send_in_the_mail_task_raises_for_a_retry(
+    make_ticket, django_capture_on_commit_callbacks, monkeypatch
+):
+    from liaison.tickets import notifications, tasks
+
+    _ticket, event, token = _queued_mail(make_ticket, django_capture_on_commit_callbacks)
+
+    class Broken:
+        def send_messages(self, messages):
+            raise ConnectionRefusedError("SMTP is down")
+
+    monkeypatch.setattr(notifications, "get_connection", lambda **kwargs: Broken())
+    with pytest.raises(ConnectionRefusedError):
+        tasks.send_ticket_event_mail.call_local(event.pk, status_token=token)
+    assert tasks.send_ticket_event_mail.retries == 3  # huey tries again, with the same link
