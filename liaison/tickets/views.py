@@ -16,7 +16,7 @@ from liaison.core.idempotency import IdempotencyError, run_once
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
 from liaison.desk import selectors as desk_selectors
 from liaison.kb import selectors as kb_selectors
-from liaison.tickets import forms, policy, selectors, services
+from liaison.tickets import forms, policy, selectors, services, uploads
 from liaison.tickets.models import Ticket
 
 PAGE_SIZE = 25
@@ -237,7 +237,7 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
         "reply_form": forms.ReplyForm(),
         "attachment_form": forms.AttachmentForm(),
         "contact_form": forms.ContactRevealForm(),
-        "max_attachment_mb": services.uploads.max_bytes() // (1024 * 1024),
+        "max_attachment_mb": uploads.max_bytes() // (1024 * 1024),
     }
     if can_work:
         context.update(

@@ -1,0 +1,82 @@
+"""Moving a ticket: to another queue of its department, or handing it off to another department."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.tickets import events, policy
+from liaison.tickets.models import Queue, Ticket
+from liaison.tickets.services._clean import BODY_MAX, check_assignee, clean_queue, clean_text, due_at
+
+State = Ticket.State
+
+
+@transaction.atomic
+def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee=None) -> Ticket:
+    """Hand the ticket to another department's queue. The history stays with the ticket; the
+    handing-off person follows it and their department keeps seeing it, so the referring side
+    is told when it moves. In the new queue it is new again and due by that queue's target."""
+    if not policy.can_work_ticket(actor, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
+    queue = clean_queue(queue)
+    note = clean_text(note, field="note", required=False, limit=BODY_MAX, what="the hand-off note")
+    if not ticket.is_active:
+        raise ValidationError(
+            {"queue": f"A {ticket.get_state_display().lower()} ticket cannot be handed off; reopen it first."}
+        )
+    if queue.department_id == ticket.queue.department_id:
+        raise ValidationError(
+            {"queue": f"{queue.name} is in {queue.department.name} already: move the ticket instead of handing it off."}
+        )
+    if assignee is not None:
+        check_assignee(assignee, queue)
+    before = events.audit_view(ticket)
+    from_queue, from_state, previous_assignee = ticket.queue, ticket.state, ticket.assignee_id
+    now = timezone.now()
+    ticket.queue = queue
+    ticket.state = State.NEW
+    ticket.waiting_on = ""
+    ticket.assignee = assignee
+    ticket.due_at = due_at(queue, now)
+    ticket.save(update_fields=["queue", "state", "waiting_on", "assignee", "due_at", "updated_at"])
+    ticket.followers.add(actor)
+    ticket.referring_departments.add(from_queue.department_id)
+    events.ticket_handed_off(
+        ticket=ticket,
+        actor=actor,
+        from_queue=from_queue,
+        from_state=from_state,
+        previous_assignee_id=previous_assignee,
+        note=note,
+        before=before,
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_move(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee=None) -> Ticket:
+    """Put the ticket in another queue: inside the department it is a move (the due date and the
+    assignee stay); into another department's queue it is a hand-off (see ticket_hand_off)."""
+    if not policy.can_work_ticket(actor, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
+    queue = clean_queue(queue)
+    if queue.department_id != ticket.queue.department_id:
+        return ticket_hand_off(actor=actor, ticket=ticket, queue=queue, note=note, assignee=assignee)
+    if queue.pk == ticket.queue_id:
+        raise ValidationError({"queue": f"The ticket is already in {queue.name}."})
+    if ticket.state == State.CLOSED:
+        raise ValidationError({"queue": "A closed ticket stays where it was closed."})
+    note = clean_text(note, field="note", required=False, limit=BODY_MAX, what="the note")
+    before = events.audit_view(ticket)
+    from_queue = ticket.queue
+    ticket.queue = queue
+    fields = ["queue", "updated_at"]
+    if assignee is not None:
+        check_assignee(assignee, queue)
+        ticket.assignee = assignee
+        fields.append("assignee")
+    ticket.save(update_fields=fields)
+    events.ticket_moved(ticket=ticket, actor=actor, from_queue=from_queue, note=note, before=before)
+    return ticket
