@@ -38,6 +38,7 @@ from liaison.tickets.services.tickets import (
     ticket_follow,
     ticket_promote_from_interaction,
     ticket_set_priority,
+    ticket_update,
 )
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "ticket_reply",
     "ticket_set_priority",
     "ticket_unlink_article",
+    "ticket_update",
     "tickets_bulk_update",
     "tickets_purge_contacts",
 ]

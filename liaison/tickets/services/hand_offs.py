@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.core.services import model_update
 from liaison.tickets import events, policy
 from liaison.tickets.models import Queue, Ticket
 from liaison.tickets.services._clean import BODY_MAX, check_assignee, clean_queue, clean_text, due_at
 
 State = Ticket.State
+
+
+HANDED_OFF_FIELDS = ("queue", "state", "waiting_on", "assignee", "due_at")
 
 
 @transaction.atomic
@@ -34,13 +40,9 @@ def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assi
         check_assignee(assignee, queue)
     before = events.audit_view(ticket)
     from_queue, from_state, previous_assignee = ticket.queue, ticket.state, ticket.assignee_id
-    now = timezone.now()
-    ticket.queue = queue
-    ticket.state = State.NEW
-    ticket.waiting_on = ""
-    ticket.assignee = assignee
-    ticket.due_at = due_at(queue, now)
-    ticket.save(update_fields=["queue", "state", "waiting_on", "assignee", "due_at", "updated_at"])
+    # New again in the receiving queue, due by its target from now.
+    arrived = {"queue": queue, "state": State.NEW, "waiting_on": "", "assignee": assignee}
+    model_update(instance=ticket, fields=HANDED_OFF_FIELDS, data={**arrived, "due_at": due_at(queue, timezone.now())})
     ticket.followers.add(actor)
     ticket.referring_departments.add(from_queue.department_id)
     events.ticket_handed_off(
@@ -71,12 +73,10 @@ def ticket_move(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee
     note = clean_text(note, field="note", required=False, limit=BODY_MAX, what="the note")
     before = events.audit_view(ticket)
     from_queue = ticket.queue
-    ticket.queue = queue
-    fields = ["queue", "updated_at"]
-    if assignee is not None:
+    moved: dict[str, Any] = {"queue": queue}
+    if assignee is not None:  # the due date and, unless given, the assignee stay
         check_assignee(assignee, queue)
-        ticket.assignee = assignee
-        fields.append("assignee")
-    ticket.save(update_fields=fields)
+        moved["assignee"] = assignee
+    model_update(instance=ticket, fields=("queue", "assignee"), data=moved)
     events.ticket_moved(ticket=ticket, actor=actor, from_queue=from_queue, note=note, before=before)
     return ticket

@@ -3,10 +3,14 @@ priority, the state machine, following."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from liaison.core.services import model_update
 from liaison.tickets import events, policy
 from liaison.tickets.models import Queue, Ticket
 from liaison.tickets.services._clean import (
@@ -156,36 +160,43 @@ def ticket_promote_from_interaction(
     )
 
 
+# What ticket_update may change; state, queue and contact details have services of their own.
+UPDATABLE_FIELDS = ("assignee", "priority")
+
+
 @transaction.atomic
+def ticket_update(*, actor, ticket: Ticket, data: Mapping[str, Any]) -> Ticket:
+    """Change who holds the ticket and its priority (`data` holds the fields to change). Each
+    field that changed writes its own history line; nothing is written when nothing changed."""
+    if not policy.can_work_ticket(actor, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
+    cleaned: dict[str, Any] = {}
+    if "assignee" in data:
+        assignee = data["assignee"]
+        if ticket.state == State.CLOSED:
+            raise ValidationError({"assignee": "A closed ticket cannot be reassigned."})
+        if assignee is not None:
+            check_assignee(assignee, ticket.queue)
+        cleaned["assignee"] = assignee
+    if "priority" in data:
+        cleaned["priority"] = clean_priority(data["priority"])
+    ticket, before = model_update(instance=ticket, fields=UPDATABLE_FIELDS, data=cleaned)
+    if "assignee" in before:
+        previous = before["assignee"].pk if before["assignee"] is not None else None
+        events.ticket_assigned(ticket=ticket, actor=actor, previous_assignee_id=previous)
+    if "priority" in before:
+        events.ticket_priority_changed(ticket=ticket, actor=actor, previous=before["priority"])
+    return ticket
+
+
 def ticket_assign(*, actor, ticket: Ticket, assignee) -> Ticket:
     """Give the ticket to someone in its queue's department, or to nobody (assignee=None)."""
-    if not policy.can_work_ticket(actor, ticket):
-        raise PermissionDenied(policy.work_refusal(ticket))
-    if ticket.state == State.CLOSED:
-        raise ValidationError({"assignee": "A closed ticket cannot be reassigned."})
-    if assignee is not None:
-        check_assignee(assignee, ticket.queue)
-    if ticket.assignee_id == (assignee.pk if assignee else None):
-        return ticket
-    previous = ticket.assignee_id
-    ticket.assignee = assignee
-    ticket.save(update_fields=["assignee", "updated_at"])
-    events.ticket_assigned(ticket=ticket, actor=actor, previous_assignee_id=previous)
-    return ticket
+    return ticket_update(actor=actor, ticket=ticket, data={"assignee": assignee})
 
 
-@transaction.atomic
 def ticket_set_priority(*, actor, ticket: Ticket, priority: int | str) -> Ticket:
-    if not policy.can_work_ticket(actor, ticket):
-        raise PermissionDenied(policy.work_refusal(ticket))
-    value = clean_priority(priority)
-    if value == ticket.priority:
-        return ticket
-    previous = ticket.priority
-    ticket.priority = value
-    ticket.save(update_fields=["priority", "updated_at"])
-    events.ticket_priority_changed(ticket=ticket, actor=actor, previous=previous)
-    return ticket
+    """Set the priority by value (1–4) or name ("urgent")."""
+    return ticket_update(actor=actor, ticket=ticket, data={"priority": priority})
 
 
 def allowed_next_states(ticket: Ticket) -> tuple[str, ...]:
@@ -221,15 +232,14 @@ def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = 
         raise ValidationError({"state": message})
     now = timezone.now()
     before = events.audit_view(ticket)
-    ticket.state = state
-    ticket.waiting_on = waiting_on
+    changes: dict[str, Any] = {"state": state, "waiting_on": waiting_on}
     if state == State.RESOLVED:
-        ticket.resolved_at = now
+        changes["resolved_at"] = now
     elif state == State.OPEN:
-        ticket.resolved_at = None
+        changes["resolved_at"] = None
     if state == State.CLOSED:
-        ticket.closed_at = now
-    ticket.save(update_fields=["state", "waiting_on", "resolved_at", "closed_at", "updated_at"])
+        changes["closed_at"] = now
+    model_update(instance=ticket, fields=changes.keys(), data=changes)
     events.ticket_state_changed(ticket=ticket, actor=actor, from_state=current, before=before)
     return ticket
 
