@@ -156,21 +156,22 @@ def _context(event: TicketEvent) -> dict[str, Any]:
     """Every name the wording may use (load the event with `EVENT_RELATIONS`)."""
     data = event.data or {}
     ticket = event.ticket
+    from_queue, to_queue, to_department = event.from_queue, event.to_queue, event.to_department
     return {
-        "from_queue": event.from_queue.full_name if event.from_queue_id else "",
-        "to_queue": event.to_queue.full_name if event.to_queue_id else "",
-        "to_queue_name": event.to_queue.name if event.to_queue_id else "",
-        "to_department": event.to_department.name if event.to_department_id else "",
+        "from_queue": from_queue.full_name if from_queue else "",
+        "to_queue": to_queue.full_name if to_queue else "",
+        "to_queue_name": to_queue.name if to_queue else "",
+        "to_department": to_department.name if to_department else "",
         "from_state": _label(State, event.from_state).lower(),
         "to_state": _label(State, event.to_state).lower(),
         "to_state_label": _label(State, event.to_state),
         "waiting_on": _label(Ticket.WaitingOn, data.get("waiting_on", "")),
-        "assignee": event.assignee.name if event.assignee_id else "nobody",
+        "assignee": assignee.name if (assignee := event.assignee) else "nobody",
         "from_priority": _label(Ticket.Priority, _int(data.get("from"))).lower(),
         "to_priority": _label(Ticket.Priority, _int(data.get("to"))).lower(),
         "note": event.note,
         "retention_days": data.get("retention_days", "some"),
-        "reply": event.reply.body if event.reply_id else "",
+        "reply": reply.body if (reply := event.reply) else "",
         "number": f"#{ticket.pk}",
         "subject": ticket.subject,
         "subject_line": one_line(ticket.subject),

@@ -12,19 +12,18 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.functional import cached_property
 
-from liaison.accounts.models import User
+from liaison.accounts import selectors as accounts_selectors
 from liaison.core.roles import DESK_ROLES, Role
 from liaison.tickets import policy
 from liaison.tickets.events import EVENT_RELATIONS
 from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent, hash_status_token
 
 if TYPE_CHECKING:
+    from liaison.accounts.models import User
     from liaison.kb.models import Article
 
 State = Ticket.State
@@ -154,9 +153,8 @@ def contact_views(*, ticket: Ticket, limit: int = 10) -> list[ContactAccessLog]:
 
 def assignee_choices(*, queue: Queue) -> QuerySet[User]:
     """Only the queue's department: never a list of every user on campus."""
-    return User.objects.filter(
-        is_active=True, department_id=queue.department_id, role__in=[*DESK_ROLES, Role.ADMINISTRATOR]
-    ).order_by("first_name", "last_name", "username")
+    people = accounts_selectors.user_list(department_id=queue.department_id, roles=[*DESK_ROLES, Role.ADMINISTRATOR])
+    return people.order_by("first_name", "last_name", "username")
 
 
 def _search(tickets: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
@@ -364,37 +362,5 @@ def ticket_get_by_status_token(*, token: str, now: dt.datetime | None = None) ->
     return ticket
 
 
+# Searches stop counting here and say "more than 1,000" (core.pagination.CappedPaginator).
 SEARCH_COUNT_CAP = 1000
-
-
-class TicketPaginator(Paginator):
-    """Pages of a ticket list in three queries whatever the count: the count, the page's ids
-    (sorted and sliced on the ticket rows alone, so the database keeps only the top of the
-    sort), then those tickets with their queue, department and assignee.
-
-    With `count_cap` (used for searches) the count stops at the cap: a search matching
-    thousands of tickets says "more than 1,000" instead of visiting every match to count it,
-    and asks for more words; its pages beyond the cap are not offered."""
-
-    def __init__(self, object_list, per_page, *, count_cap: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count_cap = count_cap
-        self.is_capped = False
-
-    @cached_property
-    def count(self) -> int:
-        if self.count_cap is None:
-            return self.object_list.count()
-        found = self.object_list.order_by()[: self.count_cap + 1].count()
-        self.is_capped = found > self.count_cap
-        return min(found, self.count_cap)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        by_id = {ticket.pk: ticket for ticket in self.object_list.filter(pk__in=ids)} if ids else {}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)

@@ -1,4 +1,4 @@
-"""Input checks the ticket services share: each raises a ValidationError naming the field."""
+"""Input checks the ticket services share: each raises `reject(field, message, code=...)`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+from liaison.core.errors import reject
 from liaison.tickets import policy
 from liaison.tickets.models import Queue, Ticket
 
@@ -23,9 +24,11 @@ def due_at(queue: Queue, start: dt.datetime) -> dt.datetime:
 def clean_text(value: str | None, *, field: str, required: bool, limit: int, what: str) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ValidationError({field: f"Write {what}."})
+        raise reject(field, f"Write {what}.", code="tickets.text_missing")
     if len(text) > limit:
-        raise ValidationError({field: f"Keep {what} under {limit:,} characters (this is {len(text):,})."})
+        raise reject(
+            field, f"Keep {what} under {limit:,} characters (this is {len(text):,}).", code="tickets.text_too_long"
+        )
     return text
 
 
@@ -43,14 +46,14 @@ def clean_priority(priority) -> int:
         if value in Ticket.Priority.values:
             return value
     names = ", ".join(p.name.lower() for p in Ticket.Priority)
-    raise ValidationError({"priority": f"Unknown priority {priority!r}; choose one of {names}."})
+    raise reject("priority", f"Unknown priority {priority!r}; choose one of {names}.", code="tickets.priority_unknown")
 
 
 def clean_queue(queue, field: str = "queue") -> Queue:
     if not isinstance(queue, Queue):
-        raise ValidationError({field: "Choose a queue."})
+        raise reject(field, "Choose a queue.", code="tickets.queue_required")
     if not queue.is_active:
-        raise ValidationError({field: f"{queue.full_name} no longer takes tickets."})
+        raise reject(field, f"{queue.full_name} no longer takes tickets.", code="tickets.queue_inactive")
     return queue
 
 
@@ -61,20 +64,24 @@ def clean_contact(name: str, email: str, phone: str) -> tuple[str, str, str]:
         try:
             EmailValidator()(email)
         except ValidationError:
-            raise ValidationError({"patron_email": f"{email!r} is not an e-mail address."}) from None
+            raise reject("patron_email", f"{email!r} is not an e-mail address.", code="tickets.email_invalid") from None
         if len(email) > 254:
-            raise ValidationError({"patron_email": "That e-mail address is too long."})
+            raise reject("patron_email", "That e-mail address is too long.", code="tickets.email_invalid")
     phone = (phone or "").strip()
     if phone:
         allowed = set("0123456789+-(). xX/ext")
         digits = sum(ch.isdigit() for ch in phone)
         if len(phone) > 40 or digits < 3 or any(ch not in allowed for ch in phone):
-            raise ValidationError({"patron_phone": "Enter a phone number with digits (e.g. 555-0100 ext 12)."})
+            raise reject(
+                "patron_phone", "Enter a phone number with digits (e.g. 555-0100 ext 12).", code="tickets.phone_invalid"
+            )
     return name, email, phone
 
 
 def check_assignee(assignee, queue: Queue, field: str = "assignee") -> None:
     if not policy.can_take_tickets(assignee, queue):
-        raise ValidationError(
-            {field: f"{assignee} cannot take tickets from {queue.full_name}: they are not in {queue.department.name}."}
+        raise reject(
+            field,
+            f"{assignee} cannot take tickets from {queue.full_name}: they are not in {queue.department.name}.",
+            code="tickets.assignee_not_in_department",
         )

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.core.errors import reject
 from liaison.tickets import events, policy
 from liaison.tickets.models import StatusLink, Ticket
 from liaison.tickets.services._clean import clean_text
@@ -53,7 +54,7 @@ def tickets_purge_contacts(*, older_than_days: int | None = None, now: dt.dateti
     run changes nothing. Returns how many tickets were purged."""
     days = retention_days() if older_than_days is None else older_than_days
     if days < 0:
-        raise ValidationError({"older_than_days": "The retention period cannot be negative."})
+        raise reject("older_than_days", "The retention period cannot be negative.", code="tickets.retention_negative")
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=days)
     ids = list(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.core.errors import reject
 from liaison.core.services import model_update
 from liaison.tickets import events, policy
 from liaison.tickets.models import Queue, Ticket
@@ -29,12 +30,16 @@ def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assi
     queue = clean_queue(queue)
     note = clean_text(note, field="note", required=False, limit=BODY_MAX, what="the hand-off note")
     if not ticket.is_active:
-        raise ValidationError(
-            {"queue": f"A {ticket.get_state_display().lower()} ticket cannot be handed off; reopen it first."}
+        raise reject(
+            "queue",
+            f"A {ticket.get_state_display().lower()} ticket cannot be handed off; reopen it first.",
+            code="tickets.hand_off_not_active",
         )
     if queue.department_id == ticket.queue.department_id:
-        raise ValidationError(
-            {"queue": f"{queue.name} is in {queue.department.name} already: move the ticket instead of handing it off."}
+        raise reject(
+            "queue",
+            f"{queue.name} is in {queue.department.name} already: move the ticket instead of handing it off.",
+            code="tickets.hand_off_same_department",
         )
     if assignee is not None:
         check_assignee(assignee, queue)
@@ -67,9 +72,9 @@ def ticket_move(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee
     if queue.department_id != ticket.queue.department_id:
         return ticket_hand_off(actor=actor, ticket=ticket, queue=queue, note=note, assignee=assignee)
     if queue.pk == ticket.queue_id:
-        raise ValidationError({"queue": f"The ticket is already in {queue.name}."})
+        raise reject("queue", f"The ticket is already in {queue.name}.", code="tickets.queue_unchanged")
     if ticket.state == State.CLOSED:
-        raise ValidationError({"queue": "A closed ticket stays where it was closed."})
+        raise reject("queue", "A closed ticket stays where it was closed.", code="tickets.closed_cannot_move")
     note = clean_text(note, field="note", required=False, limit=BODY_MAX, what="the note")
     before = events.audit_view(ticket)
     from_queue = ticket.queue

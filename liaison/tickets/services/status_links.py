@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from liaison.core.errors import reject
 from liaison.tickets import events, policy
 from liaison.tickets.models import StatusLink, Ticket
 
@@ -16,7 +17,11 @@ def status_link_issue(*, ticket: Ticket, actor=None, now: dt.datetime | None = N
     stored and cannot be shown again. Each patron e-mail gets its own, so old ones are never
     re-sent; staff make one to hand to a patron in person."""
     if ticket.contact_purged_at is not None:
-        raise ValidationError({"status_link": "This ticket's patron details were purged; it has no status page now."})
+        raise reject(
+            "status_link",
+            "This ticket's patron details were purged; it has no status page now.",
+            code="tickets.contact_purged",
+        )
     if actor is not None and not policy.can_view_ticket(actor, ticket):
         raise PermissionDenied("You cannot see this ticket.")
     created_by = actor if getattr(actor, "is_authenticated", False) else None

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from liaison.core.errors import reject
 from liaison.core.services import model_update
 from liaison.tickets import events, policy
 from liaison.tickets.models import Queue, Ticket
@@ -83,7 +84,9 @@ def _open_ticket(
             ticket.save()
     except IntegrityError:
         if interaction is not None:
-            raise ValidationError({"interaction": "This interaction is already a ticket."}) from None
+            raise reject(
+                "interaction", "This interaction is already a ticket.", code="tickets.interaction_already_ticket"
+            ) from None
         raise
     ticket.followers.add(actor)
     if actor.department_id and actor.department_id != queue.department_id:
@@ -142,9 +145,15 @@ def ticket_promote_from_interaction(
     interaction's client id: one case, counted once (statistics count interactions)."""
     existing = Ticket.objects.filter(interaction=interaction).first()
     if existing is not None:
-        raise ValidationError({"interaction": f"This interaction is already ticket #{existing.number}."})
+        raise reject(
+            "interaction",
+            f"This interaction is already ticket #{existing.number}.",
+            code="tickets.interaction_already_ticket",
+        )
     if Ticket.objects.filter(reference=interaction.client_id).exists():
-        raise ValidationError({"interaction": "A ticket already uses this interaction's id."})
+        raise reject(
+            "interaction", "A ticket already uses this interaction's id.", code="tickets.interaction_already_ticket"
+        )
     return _open_ticket(
         actor=actor,
         queue=queue,
@@ -174,7 +183,7 @@ def ticket_update(*, actor, ticket: Ticket, data: Mapping[str, Any]) -> Ticket:
     if "assignee" in data:
         assignee = data["assignee"]
         if ticket.state == State.CLOSED:
-            raise ValidationError({"assignee": "A closed ticket cannot be reassigned."})
+            raise reject("assignee", "A closed ticket cannot be reassigned.", code="tickets.closed_cannot_reassign")
         if assignee is not None:
             check_assignee(assignee, ticket.queue)
         cleaned["assignee"] = assignee
@@ -208,18 +217,22 @@ def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = 
     if not policy.can_work_ticket(actor, ticket):
         raise PermissionDenied(policy.work_refusal(ticket))
     if state not in State.values:
-        raise ValidationError({"state": f"Unknown state {state!r}; choose one of {', '.join(State.values)}."})
+        raise reject(
+            "state", f"Unknown state {state!r}; choose one of {', '.join(State.values)}.", code="tickets.state_unknown"
+        )
     waiting_on = (waiting_on or "").strip()
     current = ticket.state
     if state == State.WAITING:
         if waiting_on not in Ticket.WaitingOn.values:
-            raise ValidationError(
-                {"waiting_on": "Say who the ticket is waiting on: the patron, the other department or a vendor."}
+            raise reject(
+                "waiting_on",
+                "Say who the ticket is waiting on: the patron, the other department or a vendor.",
+                code="tickets.waiting_on_required",
             )
     else:
         waiting_on = ""
     if state == current and not (state == State.WAITING and waiting_on != ticket.waiting_on):
-        raise ValidationError({"state": f"The ticket is already {State(current).label.lower()}."})
+        raise reject("state", f"The ticket is already {State(current).label.lower()}.", code="tickets.state_unchanged")
     if state != current and state not in TRANSITIONS[current]:
         allowed = TRANSITIONS[current]
         if not allowed:
@@ -229,7 +242,7 @@ def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = 
             label = State(current).label.lower()
             article = "An" if label[0] in "aeiou" else "A"
             message = f"{article} {label} ticket cannot go to {State(state).label.lower()}; it can go to {options}."
-        raise ValidationError({"state": message})
+        raise reject("state", message, code="tickets.transition_not_allowed")
     now = timezone.now()
     before = events.audit_view(ticket)
     changes: dict[str, Any] = {"state": state, "waiting_on": waiting_on}

@@ -87,6 +87,7 @@ def test_the_htmx_reply_returns_only_the_conversation(client_as, make_ticket):
         f"/tickets/{ticket.reference}/reply/",
         {"body": "Checked the printer queue.", "visibility": "internal", "idempotency_key": one_time_key()},
         HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="conversation",  # what the reply form's hx-target sends
     )
     body = response.content.decode()
     assert response.status_code == 200
