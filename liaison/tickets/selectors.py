@@ -17,8 +17,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from liaison.accounts import selectors as accounts_selectors
+from liaison.core import counts
 from liaison.core.roles import DESK_ROLES, Role
-from liaison.tickets import policy
+from liaison.tickets import policy, stats
 from liaison.tickets.events import EVENT_RELATIONS
 from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent, hash_status_token
 
@@ -276,26 +277,27 @@ def my_work(*, user) -> dict[str, QuerySet[Ticket]]:
     return {"assigned": assigned, "following": following, "resolved": recently_resolved}
 
 
-UNASSIGNED_COUNT_CAP = 1000
+@dataclass(frozen=True)
+class HomeCounts:
+    assigned: int  # my active tickets
+    overdue: int  # of those, past their due time
+    unassigned: int  # active tickets nobody holds in my department's queues
+    unassigned_as_of: dt.datetime | None  # when that figure was counted (a snapshot)
 
 
-def ticket_counts_for(*, user) -> dict[str, int | bool]:
-    """The home panel's figures: my active tickets and how many are overdue (a short index
-    walk over what is assigned to me), and my department's unassigned backlog, counted up to
-    UNASSIGNED_COUNT_CAP: the panel says "1,000+" rather than scan a large backlog on every
-    visit to the home page (the queue page has the exact list)."""
-    active = visible_tickets(user).filter(state__in=Ticket.ACTIVE_STATES)
-    counts: dict[str, int | bool] = active.filter(assignee_id=user.pk).aggregate(
-        assigned=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now()))
-    )
-    unassigned = 0
+def ticket_counts_for(*, user, now: dt.datetime | None = None) -> HomeCounts:
+    """The home panel's figures. Mine (assigned, overdue) are counted live: a short walk of the
+    assignee index. My department's unassigned backlog reads the `stats.UNASSIGNED` gauge, a
+    snapshot at most five minutes old, so a large backlog is not counted on every visit."""
+    now = now or timezone.now()
+    mine = visible_tickets(user).filter(state__in=Ticket.ACTIVE_STATES, assignee_id=user.pk)
+    figures = mine.aggregate(assigned=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+    unassigned, as_of = 0, None
     if user.department_id:
-        own_queues = Queue.objects.filter(department_id=user.department_id).values("pk")
-        backlog = active.filter(assignee__isnull=True, queue_id__in=own_queues)
-        unassigned = backlog[: UNASSIGNED_COUNT_CAP + 1].count()
-    counts["unassigned"] = min(unassigned, UNASSIGNED_COUNT_CAP)
-    counts["unassigned_capped"] = unassigned > UNASSIGNED_COUNT_CAP
-    return counts
+        backlog = counts.gauge_read(stats.UNASSIGNED, now=now)
+        own_queues = list(Queue.objects.filter(department_id=user.department_id).values_list("pk", flat=True))
+        unassigned, as_of = backlog.total(queue=own_queues), backlog.taken_at
+    return HomeCounts(figures["assigned"], figures["overdue"], unassigned, as_of)
 
 
 def _links_outlive_closing() -> dt.timedelta:
