@@ -114,9 +114,19 @@ def test_the_database_refuses_a_waiting_ticket_without_waiting_on(make_ticket):
 
 def test_only_the_queues_department_changes_its_state(make_ticket, users):
     ticket = make_ticket(queue="help_desk", actor=users[Role.IT_STAFF])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         services.ticket_change_state(actor=users[Role.LIBRARY_STAFF], ticket=ticket, state=State.OPEN)
-    services.ticket_change_state(actor=users[Role.SUPERVISOR], ticket=ticket, state=State.OPEN)  # supervisors may
+    assert str(refused.value) == "Only IT works tickets in Help Desk."
+    ticket.refresh_from_db()
+    assert ticket.state == State.NEW
+    assert not ticket.events.filter(kind=TicketEvent.Kind.STATE_CHANGED).exists()
+
+    # Supervisors work every department's tickets.
+    services.ticket_change_state(actor=users[Role.SUPERVISOR], ticket=ticket, state=State.OPEN)
+    ticket.refresh_from_db()
+    assert ticket.state == State.OPEN
+    changed = ticket.events.get(kind=TicketEvent.Kind.STATE_CHANGED)
+    assert (changed.actor, changed.from_state, changed.to_state) == (users[Role.SUPERVISOR], "new", "open")
 
 
 def test_assigning_needs_someone_in_the_queues_department(make_ticket, users, people):
