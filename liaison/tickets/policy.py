@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from liaison.core.access import user_has_role
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES, Role
+from liaison.tickets.models import Queue, Ticket
 
 
 def sees_everything(user) -> bool:
@@ -31,16 +32,12 @@ def is_ticket_user(user) -> bool:
 
 def visibility_filter(user) -> Q:
     """A Q over Ticket for the tickets `user` may see (subqueries, so no duplicate rows)."""
-    from liaison.tickets.models import Ticket
-
     if not is_ticket_user(user):
         return Q(pk__in=[])
     if sees_everything(user):
         return Q()
     # Every branch is on the ticket row itself (no join), so the database can filter while it
     # scans and keep only the top of a sorted page; the subqueries run once, not per row.
-    from liaison.tickets.models import Queue
-
     follows = Ticket.followers.through.objects.filter(user_id=user.pk).values("ticket_id")
     rule = Q(assignee_id=user.pk) | Q(opened_by_id=user.pk) | Q(pk__in=follows)
     if user.department_id:
@@ -59,8 +56,6 @@ def can_open_ticket(user, queue=None) -> bool:
 
 def can_view_ticket(user, ticket) -> bool:
     """See it, and so reply, add a note, attach a file, link an article, follow it."""
-    from liaison.tickets.models import Ticket
-
     if not is_ticket_user(user):
         return False
     if sees_everything(user) or can_work_ticket(user, ticket):

@@ -13,11 +13,12 @@ from liaison.tickets import events, policy
 from liaison.tickets.models import Ticket
 
 if TYPE_CHECKING:
+    from liaison.accounts.models import User
     from liaison.kb.models import Article
 
 
 @transaction.atomic
-def ticket_link_article(*, actor, ticket: Ticket, article_id: int | None) -> Article:
+def ticket_link_article(*, actor: User, ticket: Ticket, article_id: int | None) -> Article:
     """Link a knowledge-base article to the ticket. Only published articles can be linked
     (drafts are not ready to hand on); the article is read through the kb's selectors, so a
     person never links an article they may not see."""
@@ -38,7 +39,7 @@ def ticket_link_article(*, actor, ticket: Ticket, article_id: int | None) -> Art
 
 
 @transaction.atomic
-def ticket_unlink_article(*, actor, ticket: Ticket, article_id: int) -> Ticket:
+def ticket_unlink_article(*, actor: User, ticket: Ticket, article_id: int) -> Ticket:
     if not policy.can_view_ticket(actor, ticket):
         raise PermissionDenied("You cannot see this ticket.")
     article = ticket.linked_articles.filter(pk=article_id).first()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -10,9 +12,14 @@ from django.utils import timezone
 from liaison.tickets import events, policy, uploads
 from liaison.tickets.models import Attachment, Ticket
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from liaison.accounts.models import User
+
 
 @transaction.atomic
-def ticket_attach(*, actor, ticket: Ticket, upload) -> Attachment:
+def ticket_attach(*, actor: User, ticket: Ticket, upload: UploadedFile) -> Attachment:
     """Store a checked file (see uploads.py). Nothing is written unless every check passes;
     if the database write fails after the file is stored, the file is removed again."""
     if not policy.can_view_ticket(actor, ticket):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +15,9 @@ from liaison.tickets.models import Queue, Ticket
 from liaison.tickets.services._clean import clean_priority, clean_queue
 from liaison.tickets.services.hand_offs import ticket_move
 from liaison.tickets.services.tickets import ticket_assign, ticket_change_state, ticket_set_priority
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
 
 State = Ticket.State
 
@@ -30,7 +34,15 @@ class BulkAction(TextChoices):
 
 
 def _one_change(
-    *, actor, action: str, assignee, state: str, waiting_on: str, queue: Queue | None, priority, note: str
+    *,
+    actor: User,
+    action: str,
+    assignee: User | None,
+    state: str,
+    waiting_on: str,
+    queue: Queue | None,
+    priority,
+    note: str,
 ) -> Callable[[Ticket], bool]:
     """Check the action's input once, and return the change as a function of one ticket: it
     goes through that ticket's own service (so every rule holds) and says if anything changed."""
@@ -90,7 +102,7 @@ def _one_change(
 @transaction.atomic
 def tickets_bulk_update(
     *,
-    actor,
+    actor: User,
     numbers: Sequence[int],
     action: str,
     assignee=None,

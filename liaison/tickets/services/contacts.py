@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,9 @@ from liaison.core.errors import reject
 from liaison.tickets import events, policy
 from liaison.tickets.models import StatusLink, Ticket
 from liaison.tickets.services._clean import clean_text
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
 
 State = Ticket.State
 
@@ -31,7 +35,7 @@ class ContactDetails:
 
 
 @transaction.atomic
-def ticket_contact_reveal(*, actor, ticket: Ticket, reason: str = "") -> ContactDetails:
+def ticket_contact_reveal(*, actor: User, ticket: Ticket, reason: str = "") -> ContactDetails:
     """Show the patron's contact details to staff, and record that they were seen (who, when,
     why). The record holds no copy of the details."""
     if not policy.can_reveal_contact(actor, ticket):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,6 +14,9 @@ from liaison.tickets import events, policy
 from liaison.tickets.models import Queue, Ticket
 from liaison.tickets.services._clean import BODY_MAX, check_assignee, clean_queue, clean_text, due_at
 
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
+
 State = Ticket.State
 
 
@@ -21,7 +24,9 @@ HANDED_OFF_FIELDS = ("queue", "state", "waiting_on", "assignee", "due_at")
 
 
 @transaction.atomic
-def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee=None) -> Ticket:
+def ticket_hand_off(
+    *, actor: User, ticket: Ticket, queue: Queue, note: str = "", assignee: User | None = None
+) -> Ticket:
     """Hand the ticket to another department's queue. The history stays with the ticket; the
     handing-off person follows it and their department keeps seeing it, so the referring side
     is told when it moves. In the new queue it is new again and due by that queue's target."""
@@ -63,7 +68,7 @@ def ticket_hand_off(*, actor, ticket: Ticket, queue: Queue, note: str = "", assi
 
 
 @transaction.atomic
-def ticket_move(*, actor, ticket: Ticket, queue: Queue, note: str = "", assignee=None) -> Ticket:
+def ticket_move(*, actor: User, ticket: Ticket, queue: Queue, note: str = "", assignee: User | None = None) -> Ticket:
     """Put the ticket in another queue: inside the department it is a move (the due date and the
     assignee stay); into another department's queue it is a hand-off (see ticket_hand_off)."""
     if not policy.can_work_ticket(actor, ticket):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -10,9 +12,12 @@ from liaison.tickets import events, policy
 from liaison.tickets.models import Reply, Ticket
 from liaison.tickets.services._clean import BODY_MAX, clean_text
 
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
+
 
 @transaction.atomic
-def ticket_reply(*, actor, ticket: Ticket, body: str, is_internal: bool = False) -> Reply:
+def ticket_reply(*, actor: User, ticket: Ticket, body: str, is_internal: bool = False) -> Reply:
     """A public reply (the patron sees it and is e-mailed) or an internal note (staff only)."""
     if not policy.can_view_ticket(actor, ticket):
         raise PermissionDenied("You cannot see this ticket.")

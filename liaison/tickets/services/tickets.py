@@ -4,7 +4,7 @@ priority, the state machine, following."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -25,6 +25,11 @@ from liaison.tickets.services._clean import (
     due_at,
 )
 
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
+    from liaison.desk.models import Interaction
+    from liaison.places.models import ServicePoint
+
 State = Ticket.State
 
 
@@ -39,17 +44,17 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 def _open_ticket(
     *,
-    actor,
+    actor: User,
     queue: Queue,
     subject: str,
     description: str,
-    priority,
+    priority: int | str,
     patron_name: str,
     patron_email: str,
     patron_phone: str,
-    service_point,
-    assignee,
-    interaction,
+    service_point: ServicePoint | None,
+    assignee: User | None,
+    interaction: Interaction | None,
 ) -> Ticket:
     if not policy.can_open_ticket(actor, queue):
         raise PermissionDenied("Your role does not open tickets.")
@@ -101,7 +106,7 @@ def _open_ticket(
 @transaction.atomic
 def ticket_create(
     *,
-    actor,
+    actor: User,
     queue: Queue,
     subject: str,
     description: str = "",
@@ -109,8 +114,8 @@ def ticket_create(
     patron_name: str = "",
     patron_email: str = "",
     patron_phone: str = "",
-    service_point=None,
-    assignee=None,
+    service_point: ServicePoint | None = None,
+    assignee: User | None = None,
 ) -> Ticket:
     """Open a ticket from scratch. It has its own reference; no desk interaction is made."""
     return _open_ticket(
@@ -131,8 +136,8 @@ def ticket_create(
 @transaction.atomic
 def ticket_promote_from_interaction(
     *,
-    actor,
-    interaction,
+    actor: User,
+    interaction: Interaction,
     queue: Queue,
     subject: str,
     description: str = "",
@@ -174,7 +179,7 @@ UPDATABLE_FIELDS = ("assignee", "priority")
 
 
 @transaction.atomic
-def ticket_update(*, actor, ticket: Ticket, data: Mapping[str, Any]) -> Ticket:
+def ticket_update(*, actor: User, ticket: Ticket, data: Mapping[str, Any]) -> Ticket:
     """Change who holds the ticket and its priority (`data` holds the fields to change). Each
     field that changed writes its own history line; nothing is written when nothing changed."""
     if not policy.can_work_ticket(actor, ticket):
@@ -198,12 +203,12 @@ def ticket_update(*, actor, ticket: Ticket, data: Mapping[str, Any]) -> Ticket:
     return ticket
 
 
-def ticket_assign(*, actor, ticket: Ticket, assignee) -> Ticket:
+def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None) -> Ticket:
     """Give the ticket to someone in its queue's department, or to nobody (assignee=None)."""
     return ticket_update(actor=actor, ticket=ticket, data={"assignee": assignee})
 
 
-def ticket_set_priority(*, actor, ticket: Ticket, priority: int | str) -> Ticket:
+def ticket_set_priority(*, actor: User, ticket: Ticket, priority: int | str) -> Ticket:
     """Set the priority by value (1–4) or name ("urgent")."""
     return ticket_update(actor=actor, ticket=ticket, data={"priority": priority})
 
@@ -213,7 +218,7 @@ def allowed_next_states(ticket: Ticket) -> tuple[str, ...]:
 
 
 @transaction.atomic
-def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = "") -> Ticket:
+def ticket_change_state(*, actor: User, ticket: Ticket, state: str, waiting_on: str = "") -> Ticket:
     if not policy.can_work_ticket(actor, ticket):
         raise PermissionDenied(policy.work_refusal(ticket))
     if state not in State.values:
@@ -258,7 +263,7 @@ def ticket_change_state(*, actor, ticket: Ticket, state: str, waiting_on: str = 
 
 
 @transaction.atomic
-def ticket_follow(*, actor, ticket: Ticket, follow: bool = True) -> Ticket:
+def ticket_follow(*, actor: User, ticket: Ticket, follow: bool = True) -> Ticket:
     if not policy.can_view_ticket(actor, ticket):
         raise PermissionDenied("You cannot see this ticket.")
     if follow:

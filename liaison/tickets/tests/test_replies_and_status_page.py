@@ -19,7 +19,7 @@ LINK = re.compile(r"/status/([A-Za-z0-9_-]{43})/")
 
 def _token(ticket) -> str:
     """A fresh status link's token, as staff would hand it to the patron."""
-    return services.status_link_issue(ticket=ticket)[1]
+    return services.status_link_issue(actor=ticket.opened_by, ticket=ticket)[1]
 
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -214,7 +214,7 @@ def test_a_subject_with_line_breaks_cannot_inject_mail_headers(make_ticket, djan
 
 def test_only_the_hash_of_a_link_is_stored(make_ticket):
     ticket = make_ticket()
-    link, token = services.status_link_issue(ticket=ticket)
+    link, token = services.status_link_issue(actor=ticket.opened_by, ticket=ticket)
     assert len(token) == 43 and link.token_hash != token
     assert not any(token in str(value) for value in StatusLink.objects.values_list().get())
     assert not any(token in str(value) for value in Ticket.objects.values_list().get(pk=ticket.pk))
@@ -224,8 +224,8 @@ def test_a_link_expires_after_its_days(client, make_ticket, settings):
     settings.LIAISON_STATUS_LINK_DAYS = 30
     ticket = make_ticket()
     made = timezone.now() - dt.timedelta(days=31)
-    _link, old = services.status_link_issue(ticket=ticket, now=made)
-    _link, fresh = services.status_link_issue(ticket=ticket)
+    _link, old = services.status_link_issue(actor=ticket.opened_by, ticket=ticket, now=made)
+    _link, fresh = services.status_link_issue(actor=ticket.opened_by, ticket=ticket)
     assert client.get(f"/status/{old}/").status_code == 404
     assert client.get(f"/api/v1/tickets/status/{old}").status_code == 404
     assert client.get(f"/status/{fresh}/").status_code == 200
@@ -314,8 +314,8 @@ def test_no_link_is_made_for_a_purged_ticket(client_as, make_ticket, users):
 
 def test_expired_links_are_deleted_by_the_daily_job(make_ticket):
     ticket = make_ticket()
-    services.status_link_issue(ticket=ticket, now=timezone.now() - dt.timedelta(days=40))
-    services.status_link_issue(ticket=ticket)
+    services.status_link_issue(actor=ticket.opened_by, ticket=ticket, now=timezone.now() - dt.timedelta(days=40))
+    services.status_link_issue(actor=ticket.opened_by, ticket=ticket)
     assert services.status_links_delete_expired() == 1
     assert StatusLink.objects.count() == 1
 
