@@ -1,7 +1,10 @@
-"""The tickets API: the same selectors and services as the pages, with explicit schemas.
+"""The tickets API (`/api/v1/tickets`): the same selectors and services as the pages, with
+explicit schemas.
 
-A ticket is named in paths by its number ("1042") or its reference (UUID). Errors use the
-API's one format; a refused change names the field ({"field": "state", "message": …}).
+A ticket is named in paths by its number ("1042") or its reference (UUID). Lists answer the
+one page shape (`core.pagination`); creates honour `Idempotency-Key` (`core.idempotency`);
+errors use the API's one format, and a refused change names the field and its code
+({"field": "state", "message": …, "code": "tickets.transition_not_allowed"}; see errors.py).
 """
 
 from __future__ import annotations

@@ -24,6 +24,11 @@ def test_errors_py_lists_exactly_the_codes_the_app_raises():
     assert _codes_in_the_code() == set(CODES)
 
 
+def test_the_readme_lists_every_code():
+    readme = (APP / "README.md").read_text()
+    assert [code for code in CODES if f"`{code}`" not in readme] == []
+
+
 @pytest.mark.django_db
 def test_an_api_refusal_names_the_field_and_its_code(client_as, make_ticket):
     ticket = make_ticket()
