@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 State = Ticket.State
 
-
+# The state machine. Closed is final: a new question is a new ticket.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     State.NEW: (State.OPEN,),
     State.OPEN: (State.WAITING, State.RESOLVED),
