@@ -1,35 +1,44 @@
-"""The tickets API: the same selectors and services as the pages, with explicit schemas.
+"""The tickets API (`/api/v1/tickets`): the same selectors and services as the pages, with
+explicit schemas.
 
-A ticket is named in paths by its number ("1042") or its reference (UUID). Errors use the
-API's one format; a refused change names the field ({"field": "state", "message": …}).
+A ticket is named in paths by its number ("1042") or its reference (UUID). Lists answer the
+one page shape (`core.pagination`); creates honour `Idempotency-Key` (`core.idempotency`);
+errors use the API's one format, and a refused change names the field and its code
+({"field": "state", "message": …, "code": "tickets.transition_not_allowed"}; see errors.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from liaison.accounts.models import User
+from liaison.accounts import selectors as accounts_selectors
+from liaison.core.adapters import protected_download
 from liaison.core.api_access import API_PUBLIC, api_access
-from liaison.core.idempotency import run_once
+from liaison.core.errors import reject
+from liaison.core.idempotency import IDEMPOTENCY_NOTE, idempotent
+from liaison.core.pagination import PageParams, api_page, page_of
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
-from liaison.places.models import ServicePoint
-from liaison.tickets import notifications, selectors, services
+from liaison.desk import selectors as desk_selectors
+from liaison.places import selectors as places_selectors
+from liaison.tickets import events, notifications, selectors, services
 from liaison.tickets.models import Queue, Ticket, TicketEvent
-from liaison.tickets.templatetags.tickets import event_summary, public_summary
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
+    from liaison.places.models import ServicePoint
 
 router = Router()
 
 DESK = api_access(*DESK_ROLES)
 STAFF = api_access(*STAFF_ROLES)
-MAX_PAGE_SIZE = 100
 
 
 # --- Schemas -----------------------------------------------------------------------------
@@ -63,14 +72,6 @@ class TicketOut(Schema):
     resolved_at: dt.datetime | None
     closed_at: dt.datetime | None
     url: str
-
-
-class TicketPageOut(Schema):
-    count: int
-    count_is_capped: bool = False  # searches stop counting at 1,000 matches
-    page: int
-    pages: int
-    results: list[TicketOut]
 
 
 class ReplyOut(Schema):
@@ -252,7 +253,7 @@ def _event_out(event: TicketEvent) -> dict:
         "kind": event.kind,
         "at": event.at,
         "actor": event.actor.username if event.actor_id else None,
-        "summary": event_summary(event),
+        "summary": events.describe(event),
         "from_state": event.from_state,
         "to_state": event.to_state,
         "from_queue": event.from_queue.slug if event.from_queue_id else None,
@@ -274,7 +275,7 @@ def _detail_out(ticket: Ticket) -> dict:
         "service_point": ticket.service_point.slug if ticket.service_point_id else None,
         "followers": [u.username for u in ticket.followers.all()],
         "referring_departments": [d.code for d in ticket.referring_departments.all()],
-        "linked_articles": [{"id": a.pk, "title": str(a)} for a in ticket.linked_articles.all()],
+        "linked_articles": [{"id": a.pk, "title": str(a)} for a in selectors.linked_articles(ticket=ticket)],
         "attachments": [
             {
                 "id": a.pk,
@@ -296,27 +297,28 @@ def _detail_out(ticket: Ticket) -> dict:
 
 
 def _queue(slug: str | None, field: str = "queue") -> Queue:
-    queue = Queue.objects.select_related("department").filter(slug=(slug or "").strip()).first()
+    queue = selectors.queue_list(active_only=False).filter(slug=(slug or "").strip()).first()
     if queue is None:
-        raise ValidationError({field: f"No queue {slug!r}."})
+        raise reject(field, f"No queue {slug!r}.", code="tickets.queue_unknown")
     return queue
 
 
 def _user(username: str | None, field: str = "assignee") -> User | None:
     if username is None or not str(username).strip():
         return None
-    user = User.objects.filter(username=str(username).strip()).first()
-    if user is None:
-        raise ValidationError({field: f"No person with the username {username!r}."})
-    return user
+    try:
+        # Inactive people are found too: the service then says why they cannot take tickets.
+        return accounts_selectors.user_get_by_username(username=str(username).strip(), active_only=False)
+    except Http404:
+        raise reject(field, f"No person with the username {username!r}.", code="tickets.person_unknown") from None
 
 
 def _service_point(slug: str | None) -> ServicePoint | None:
     if not slug:
         return None
-    point = ServicePoint.objects.filter(slug=slug, is_active=True).first()
+    point = places_selectors.service_point_choices().filter(slug=slug).first()
     if point is None:
-        raise ValidationError({"service_point": f"No service point {slug!r}."})
+        raise reject("service_point", f"No service point {slug!r}.", code="tickets.service_point_unknown")
     return point
 
 
@@ -327,100 +329,64 @@ def _ticket(request, key: str, *, for_work: bool = False) -> Ticket:
 # --- Operations (fixed paths first, so they are not read as a ticket number) ---------------
 
 
-@router.get("/queues", response=list[QueueOut], auth=DESK, summary="Queues that take tickets")
-def queue_list(request):
-    return [
-        {
-            "slug": q.slug,
-            "name": q.name,
-            "full_name": q.full_name,
-            "department": q.department.code,
-            "parent": q.parent.slug if q.parent_id else None,
-            "target_response_hours": q.target_response_hours,
-        }
-        for q in selectors.queue_list()
-    ]
-
-
-@router.get("/", response=TicketPageOut, auth=DESK, summary="List and search tickets you can see")
-def ticket_list(request, page: int = 1, page_size: int = 25):
-    """Filters (query string): `queue` (slug; includes sub-queues), `state` (repeatable; `active`
-    by default, `all` for any), `priority`, `assignee` (`me`, `none` or a user id), `due`
-    (`overdue`, `today`, `week`), `q` (full-text search or a ticket number), `sort`
-    (due, -due, updated, -updated, created, -created, priority, -priority)."""
-    filters = selectors.TicketFilters.from_params(request.GET)
-    if filters.errors:
-        raise ValidationError(filters.errors)
-    if page < 1:
-        raise ValidationError({"page": "Pages start at 1."})
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValidationError({"page_size": f"Choose 1 to {MAX_PAGE_SIZE} tickets per page."})
-    cap = selectors.SEARCH_COUNT_CAP if filters.q else None
-    paginator = selectors.TicketPaginator(
-        selectors.ticket_list(user=request.user, filters=filters), page_size, count_cap=cap
-    )
-    count = paginator.count
-    pages = max(1, math.ceil(count / page_size))
-    results = paginator.page(page).object_list if page <= pages else []
+def _queue_out(queue: Queue) -> dict:
     return {
-        "count": count,
-        "count_is_capped": paginator.is_capped,
-        "page": page,
-        "pages": pages,
-        "results": [_ticket_out(t) for t in results],
+        "slug": queue.slug,
+        "name": queue.name,
+        "full_name": queue.full_name,
+        "department": queue.department.code,
+        "parent": queue.parent.slug if queue.parent_id else None,
+        "target_response_hours": queue.target_response_hours,
     }
 
 
-IDEMPOTENCY_NOTE = (
-    " Send an `Idempotency-Key` header (a new UUID per request) to make retries safe: the same key and"
-    " content get the first answer again and create nothing; the same key with other content is 422;"
-    " a repeat while the first is still running is 409. Keys are kept for 24 hours."
-)
+@router.get("/queues", response=page_of(QueueOut), auth=DESK, summary="Queues that take tickets")
+def queue_list(request, params: Query[PageParams]):
+    return api_page(selectors.queue_list(), params=params, serialize=_queue_out)
 
 
-def _once(request, endpoint: str, payload, work):
-    """Run `work` once per Idempotency-Key when the client sends one (core/idempotency.py)."""
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return work()
-    status_code, body, _replayed = run_once(actor=request.user, endpoint=endpoint, key=key, payload=payload, work=work)
-    return status_code, body
+@router.get("/", response=page_of(TicketOut), auth=DESK, summary="List and search tickets you can see")
+def ticket_list(request, params: Query[PageParams]):
+    """Filters (query string): `queue` (slug; includes sub-queues), `state` (repeatable; `active`
+    by default, `all` for any), `priority`, `assignee` (`me`, `none` or a user id), `due`
+    (`overdue`, `today`, `week`), `q` (full-text search or a ticket number), `sort`
+    (due, -due, updated, -updated, created, -created, priority, -priority). A search stops
+    counting at 1,000 matches (`count_is_capped`)."""
+    filters = selectors.TicketFilters.from_params(request.GET)
+    if filters.errors:
+        raise ValidationError(
+            {name: ValidationError(problem, code="tickets.filter_invalid") for name, problem in filters.errors.items()}
+        )
+    tickets = selectors.ticket_list(user=request.user, filters=filters)
+    cap = selectors.SEARCH_COUNT_CAP if filters.q else None
+    return api_page(tickets, params=params, serialize=_ticket_out, count_cap=cap)
 
 
 @router.post(
     "/", response={201: TicketDetailOut}, auth=DESK, summary="Open a ticket from scratch", description=IDEMPOTENCY_NOTE
 )
+@idempotent("tickets.create")
 def ticket_create(request, payload: TicketIn):
-    def create():
-        ticket = services.ticket_create(
-            actor=request.user,
-            queue=_queue(payload.queue),
-            subject=payload.subject,
-            description=payload.description,
-            priority=payload.priority,
-            patron_name=payload.patron_name,
-            patron_email=payload.patron_email,
-            patron_phone=payload.patron_phone,
-            service_point=_service_point(payload.service_point),
-            assignee=_user(payload.assignee),
-        )
-        return 201, _detail_out(_ticket(request, str(ticket.pk)))
-
-    return _once(request, "tickets.create", payload.dict(), create)
+    ticket = services.ticket_create(
+        actor=request.user,
+        queue=_queue(payload.queue),
+        subject=payload.subject,
+        description=payload.description,
+        priority=payload.priority,
+        patron_name=payload.patron_name,
+        patron_email=payload.patron_email,
+        patron_phone=payload.patron_phone,
+        service_point=_service_point(payload.service_point),
+        assignee=_user(payload.assignee),
+    )
+    return 201, _detail_out(_ticket(request, str(ticket.pk)))
 
 
 @router.post("/bulk", response=BulkOut, auth=STAFF, summary="Change many tickets at once (all or nothing)")
 def ticket_bulk_update(request, payload: BulkIn):
-    keys = set(payload.tickets)
-    tickets = list(
-        selectors.visible_tickets(request.user).filter(pk__in=keys).select_related("queue__department", "assignee")
-    )
-    missing = keys - {t.pk for t in tickets}
-    if missing:
-        raise ValidationError({"tickets": f"Not found or not yours to see: {', '.join(map(str, sorted(missing)))}."})
     changed = services.tickets_bulk_update(
         actor=request.user,
-        tickets=tickets,
+        numbers=payload.tickets,
         action=payload.action,
         assignee=_user(payload.assignee),
         state=payload.state,
@@ -439,15 +405,12 @@ def ticket_bulk_update(request, payload: BulkIn):
     summary="Make a ticket from a desk interaction (shares its id)",
 )
 def ticket_promote(request, client_id: str, payload: PromoteIn):
-    from liaison.desk.models import Interaction
-
     try:
         key = uuid.UUID(client_id)
     except ValueError:
         raise Http404("No desk interaction with that id.") from None
-    interaction = Interaction.objects.select_related("service_point").filter(client_id=key).first()
-    if interaction is None:
-        raise Http404("No desk interaction with that id.")
+    # Through the desk's access-checked selector: a desk entry you may not see is a 404 here too.
+    interaction = desk_selectors.interaction_get_for_user(user=request.user, client_id=key)
     ticket = services.ticket_promote_from_interaction(
         actor=request.user,
         interaction=interaction,
@@ -465,12 +428,12 @@ def ticket_promote(request, client_id: str, payload: PromoteIn):
 @router.get("/status/{token}", response=StatusOut, auth=API_PUBLIC, summary="A patron's view of their request")
 def ticket_status(request, token: str):
     ticket = selectors.ticket_get_by_status_token(token=token)
-    events = []
+    lines = []
     for event in ticket.public_events:
-        summary = public_summary(event)
+        summary = events.describe(event, public=True)
         if summary:
             reply = event.reply.body if event.reply_id and not event.reply.is_internal else None
-            events.append({"at": event.at, "summary": summary, "reply": reply})
+            lines.append({"at": event.at, "summary": summary, "reply": reply})
     return {
         "number": ticket.pk,
         "subject": ticket.subject,
@@ -479,7 +442,7 @@ def ticket_status(request, token: str):
         "department": ticket.queue.department.name,
         "created_at": ticket.created_at,
         "resolved_at": ticket.resolved_at,
-        "events": events,
+        "events": lines,
     }
 
 
@@ -535,14 +498,11 @@ def ticket_hand_off(request, ticket: str, payload: HandOffIn):
     summary="Public reply or internal note",
     description=IDEMPOTENCY_NOTE,
 )
+@idempotent("tickets.reply")
 def ticket_reply(request, ticket: str, payload: ReplyIn):
     obj = _ticket(request, ticket)
-
-    def reply():
-        services.ticket_reply(actor=request.user, ticket=obj, body=payload.body, is_internal=payload.internal)
-        return 201, _detail_out(obj)
-
-    return _once(request, "tickets.reply", {"ticket": obj.pk, **payload.dict()}, reply)
+    services.ticket_reply(actor=request.user, ticket=obj, body=payload.body, is_internal=payload.internal)
+    return 201, _detail_out(obj)
 
 
 @router.post("/{ticket}/attachments", response={201: AttachmentOut}, auth=DESK, summary="Attach a file (multipart)")
@@ -563,28 +523,13 @@ def ticket_attach(request, ticket: str, file: UploadedFile = File(...)):  # noqa
 @router.get("/{ticket}/attachments/{attachment_id}", auth=DESK, summary="Download an attachment")
 def ticket_attachment_download(request, ticket: str, attachment_id: int):
     _obj, attachment = selectors.attachment_get_for_user(user=request.user, key=ticket, attachment_id=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return protected_download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @router.post("/{ticket}/articles", response=TicketDetailOut, auth=DESK, summary="Link a knowledge-base article")
 def ticket_link_article(request, ticket: str, payload: ArticleLinkIn):
-    from liaison.kb.models import Article
-
     obj = _ticket(request, ticket)
-    article = Article.objects.filter(pk=payload.article, status=Article.Status.PUBLISHED).first()
-    if article is None:
-        raise ValidationError({"article": f"No published article {payload.article}."})
-    services.ticket_link_article(actor=request.user, ticket=obj, article=article)
+    services.ticket_link_article(actor=request.user, ticket=obj, article_id=payload.article)
     return _detail_out(obj)
 
 

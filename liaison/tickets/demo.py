@@ -20,7 +20,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from liaison.accounts.models import Department, User
-from liaison.tickets import notifications, services
+from liaison.tickets import events, services
 from liaison.tickets.models import Queue, Reply, Ticket, TicketEvent
 
 NAMESPACE = uuid.UUID("6f0c5a2e-2b1d-4d59-9a57-5e1d2c7e0b11")
@@ -343,11 +343,12 @@ class _Player:
             services.ticket_assign(actor=worker, ticket=ticket, assignee=worker)
             services.ticket_change_state(actor=worker, ticket=ticket, state=State.OPEN)
         if case.article:
-            from liaison.kb.models import Article
+            from liaison.kb import selectors as kb_selectors
 
-            article = Article.objects.filter(slug=case.article).first()
+            # Only published answers are linked (a draft is refused by the service).
+            article = kb_selectors.article_list(user=worker, status="published").filter(slug=case.article).first()
             if article is not None:
-                services.ticket_link_article(actor=worker, ticket=ticket, article=article)
+                services.ticket_link_article(actor=worker, ticket=ticket, article_id=article.pk)
         services.ticket_reply(actor=worker, ticket=ticket, body=case.answer)
         services.ticket_change_state(actor=worker, ticket=ticket, state=State.RESOLVED)
         if final == State.CLOSED:
@@ -461,7 +462,7 @@ def seed_tickets(log: Callable[[str], None]) -> dict[str, int]:
     player = _Player(rng, people, queues)
     existing = set(Ticket.objects.values_list("reference", flat=True))
     created = 0
-    with notifications.muted():
+    with events.muted():
         for index in range(TICKET_COUNT):
             case = CASES[index % len(CASES)]
             final = STATE_PLAN[index % len(STATE_PLAN)]

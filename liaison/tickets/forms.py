@@ -6,7 +6,7 @@ import uuid
 
 from django import forms
 
-from liaison.places.models import ServicePoint
+from liaison.places import selectors as places_selectors
 from liaison.tickets import selectors
 from liaison.tickets.models import Queue, Ticket
 from liaison.tickets.services import BulkAction
@@ -63,7 +63,7 @@ class TicketForm(_ContactFields):
     description = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 5}), required=False)
     priority = forms.TypedChoiceField(choices=Ticket.Priority.choices, coerce=int, initial=Ticket.Priority.NORMAL)
     service_point = forms.ModelChoiceField(
-        queryset=ServicePoint.objects.filter(is_active=True), required=False, label="Where was it asked?"
+        queryset=places_selectors.service_point_choices(), required=False, label="Where was it asked?"
     )
 
     field_order = [
@@ -137,10 +137,17 @@ class ArticleLinkForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    tickets = forms.CharField(required=False)  # read with getlist in the view
+    tickets = forms.CharField(required=False)  # one `tickets` value per ticked box; see clean_tickets
     action = forms.ChoiceField(choices=BulkAction.choices)
     assignee = forms.IntegerField(required=False, min_value=1)
     state = forms.ChoiceField(choices=[("", "—"), *Ticket.State.choices], required=False)
     waiting_on = forms.ChoiceField(choices=[("", "—"), *Ticket.WaitingOn.choices], required=False)
-    queue = forms.ModelChoiceField(queryset=Queue.objects.filter(is_active=True), required=False)
+    queue = forms.ModelChoiceField(queryset=selectors.queue_list(), required=False)
     priority = forms.TypedChoiceField(choices=[("", "—"), *Ticket.Priority.choices], coerce=int, required=False)
+
+    def clean_tickets(self) -> list[int]:
+        """The ticked tickets' numbers (the service checks each is yours to see)."""
+        values = [value.strip() for value in self.data.getlist("tickets") if value.strip()]
+        if not all(value.isdigit() and len(value) < 18 for value in values):
+            raise forms.ValidationError("Choose tickets by their numbers.")
+        return sorted({int(value) for value in values})

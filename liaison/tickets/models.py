@@ -6,7 +6,9 @@ transaction as the change (see services.py); nothing here has side effects in sa
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import secrets
 import uuid
 from pathlib import PurePosixPath
 
@@ -253,6 +255,22 @@ def hash_status_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class StatusLinkManager(models.Manager["StatusLink"]):
+    def mint(self, *, ticket: Ticket, created_by=None, now: dt.datetime | None = None) -> tuple[StatusLink, str]:
+        """A new link for `ticket`: returns the row and its token. The token is 256 random bits
+        and is never stored (only its SHA-256), so it exists only where it is handed over."""
+        now = now or timezone.now()
+        token = secrets.token_urlsafe(32)
+        link = self.create(
+            ticket=ticket,
+            token_hash=hash_status_token(token),
+            created_at=now,
+            expires_at=now + dt.timedelta(days=settings.LIAISON_STATUS_LINK_DAYS),
+            created_by=created_by,
+        )
+        return link, token
+
+
 class StatusLink(models.Model):
     """A link that lets the patron follow their request without an account (security R3).
 
@@ -267,6 +285,8 @@ class StatusLink(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = StatusLinkManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from liaison.core.access import user_has_role
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES, Role
+from liaison.tickets.models import Queue, Ticket
 
 
 def sees_everything(user) -> bool:
@@ -31,16 +32,12 @@ def is_ticket_user(user) -> bool:
 
 def visibility_filter(user) -> Q:
     """A Q over Ticket for the tickets `user` may see (subqueries, so no duplicate rows)."""
-    from liaison.tickets.models import Ticket
-
     if not is_ticket_user(user):
         return Q(pk__in=[])
     if sees_everything(user):
         return Q()
     # Every branch is on the ticket row itself (no join), so the database can filter while it
     # scans and keep only the top of a sorted page; the subqueries run once, not per row.
-    from liaison.tickets.models import Queue
-
     follows = Ticket.followers.through.objects.filter(user_id=user.pk).values("ticket_id")
     rule = Q(assignee_id=user.pk) | Q(opened_by_id=user.pk) | Q(pk__in=follows)
     if user.department_id:
@@ -52,19 +49,24 @@ def visibility_filter(user) -> Q:
     return rule
 
 
-def can_view(user, ticket) -> bool:
-    from liaison.tickets.models import Ticket
+def can_open_ticket(user, queue=None) -> bool:
+    """Every desk role opens tickets, in any department's queue (the desk takes every question)."""
+    return is_ticket_user(user)
 
+
+def can_view_ticket(user, ticket) -> bool:
+    """See it, and so reply, add a note, attach a file, link an article, follow it."""
     if not is_ticket_user(user):
         return False
-    if sees_everything(user) or can_work(user, ticket):
+    if sees_everything(user) or can_work_ticket(user, ticket):
         return True
     if user.pk in (ticket.assignee_id, ticket.opened_by_id):
         return True
     return Ticket.objects.filter(pk=ticket.pk).filter(visibility_filter(user)).exists()
 
 
-def can_work(user, ticket) -> bool:
+def can_work_ticket(user, ticket) -> bool:
+    """Change its state, assignee or priority, move it or hand it off."""
     if not is_ticket_user(user):
         return False
     if sees_everything(user) or ticket.assignee_id == user.pk:
@@ -72,11 +74,19 @@ def can_work(user, ticket) -> bool:
     return bool(user.department_id) and ticket.queue.department_id == user.department_id
 
 
+def work_refusal(ticket) -> str:
+    """What a person is told when `can_work_ticket` says no (pages, API and bulk say the same)."""
+    return f"Only {ticket.queue.department.name} works tickets in {ticket.queue.name}."
+
+
 def can_reveal_contact(user, ticket) -> bool:
-    return user_has_role(user, *STAFF_ROLES) and can_view(user, ticket)
+    """Read the patron's contact details back (each time is recorded)."""
+    return user_has_role(user, *STAFF_ROLES) and can_view_ticket(user, ticket)
 
 
-def can_bulk_update(user) -> bool:
+def can_bulk_update_tickets(user) -> bool:
+    """Change many tickets at once: staff roles only. The bulk service adds the rest: every
+    ticket must be one they may see, and each change is asked of `can_work_ticket`."""
     return user_has_role(user, *STAFF_ROLES)
 
 

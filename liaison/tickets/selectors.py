@@ -8,19 +8,24 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.functional import cached_property
 
-from liaison.accounts.models import User
+from liaison.accounts import selectors as accounts_selectors
+from liaison.core import counts
 from liaison.core.roles import DESK_ROLES, Role
-from liaison.tickets import policy
+from liaison.tickets import policy, stats
+from liaison.tickets.events import EVENT_RELATIONS
 from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent, hash_status_token
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
+    from liaison.kb.models import Article
 
 State = Ticket.State
 
@@ -100,23 +105,18 @@ def ticket_get_for_user(*, user, key, for_work: bool = False) -> Ticket:
     )
     if ticket is None:
         raise Http404("No such ticket, or it is not one you can see.")
-    if for_work and not policy.can_work(user, ticket):
-        raise PermissionDenied(f"Only {ticket.queue.department.name} works tickets in {ticket.queue.name}.")
+    if for_work and not policy.can_work_ticket(user, ticket):
+        raise PermissionDenied(policy.work_refusal(ticket))
     return ticket
 
 
+def ticket_for_interaction(*, interaction) -> Ticket | None:
+    """The ticket a desk interaction was promoted to, if any (whoever may see it)."""
+    return Ticket.objects.filter(interaction=interaction).first()
+
+
 def ticket_timeline(*, ticket: Ticket, public_only: bool = False) -> list[TicketEvent]:
-    events = ticket.events.select_related(
-        "actor",
-        "assignee",
-        "reply__author",
-        "attachment",
-        "article",
-        "from_queue__department",
-        "to_queue__department",
-        "from_department",
-        "to_department",
-    )
+    events = ticket.events.select_related(*EVENT_RELATIONS, "reply__author", "attachment", "article")
     if public_only:
         events = events.filter(kind__in=TicketEvent.PUBLIC_KINDS).exclude(reply__is_internal=True)
     return list(events)
@@ -135,15 +135,27 @@ def attachment_get_for_user(*, user, key, attachment_id: int) -> tuple[Ticket, A
     return ticket, attachment
 
 
+def linked_articles(*, ticket: Ticket) -> list[Article]:
+    """The knowledge-base articles linked to the ticket (through its own link table)."""
+    return list(ticket.linked_articles.all())
+
+
+def linked_article_get(*, ticket: Ticket, article_id: int) -> Article:
+    """An article linked to this ticket; any other id (unknown, or linked elsewhere) is a 404."""
+    article = ticket.linked_articles.filter(pk=article_id).first()
+    if article is None:
+        raise Http404("No such article on this ticket.")
+    return article
+
+
 def contact_views(*, ticket: Ticket, limit: int = 10) -> list[ContactAccessLog]:
     return list(ticket.contact_views.all()[:limit])
 
 
 def assignee_choices(*, queue: Queue) -> QuerySet[User]:
     """Only the queue's department: never a list of every user on campus."""
-    return User.objects.filter(
-        is_active=True, department_id=queue.department_id, role__in=[*DESK_ROLES, Role.ADMINISTRATOR]
-    ).order_by("first_name", "last_name", "username")
+    people = accounts_selectors.user_list(department_id=queue.department_id, roles=[*DESK_ROLES, Role.ADMINISTRATOR])
+    return people.order_by("first_name", "last_name", "username")
 
 
 def _search(tickets: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
@@ -265,26 +277,27 @@ def my_work(*, user) -> dict[str, QuerySet[Ticket]]:
     return {"assigned": assigned, "following": following, "resolved": recently_resolved}
 
 
-UNASSIGNED_COUNT_CAP = 1000
+@dataclass(frozen=True)
+class HomeCounts:
+    assigned: int  # my active tickets
+    overdue: int  # of those, past their due time
+    unassigned: int  # active tickets nobody holds in my department's queues
+    unassigned_as_of: dt.datetime | None  # when that figure was counted (a snapshot)
 
 
-def ticket_counts_for(*, user) -> dict[str, int | bool]:
-    """The home panel's figures: my active tickets and how many are overdue (a short index
-    walk over what is assigned to me), and my department's unassigned backlog, counted up to
-    UNASSIGNED_COUNT_CAP: the panel says "1,000+" rather than scan a large backlog on every
-    visit to the home page (the queue page has the exact list)."""
-    active = visible_tickets(user).filter(state__in=Ticket.ACTIVE_STATES)
-    counts: dict[str, int | bool] = active.filter(assignee_id=user.pk).aggregate(
-        assigned=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now()))
-    )
-    unassigned = 0
+def ticket_counts_for(*, user, now: dt.datetime | None = None) -> HomeCounts:
+    """The home panel's figures. Mine (assigned, overdue) are counted live: a short walk of the
+    assignee index. My department's unassigned backlog reads the `stats.UNASSIGNED` gauge, a
+    snapshot at most five minutes old, so a large backlog is not counted on every visit."""
+    now = now or timezone.now()
+    mine = visible_tickets(user).filter(state__in=Ticket.ACTIVE_STATES, assignee_id=user.pk)
+    figures = mine.aggregate(assigned=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+    unassigned, as_of = 0, None
     if user.department_id:
-        own_queues = Queue.objects.filter(department_id=user.department_id).values("pk")
-        backlog = active.filter(assignee__isnull=True, queue_id__in=own_queues)
-        unassigned = backlog[: UNASSIGNED_COUNT_CAP + 1].count()
-    counts["unassigned"] = min(unassigned, UNASSIGNED_COUNT_CAP)
-    counts["unassigned_capped"] = unassigned > UNASSIGNED_COUNT_CAP
-    return counts
+        backlog = counts.gauge_read(stats.UNASSIGNED, now=now)
+        own_queues = list(Queue.objects.filter(department_id=user.department_id).values_list("pk", flat=True))
+        unassigned, as_of = backlog.total(queue=own_queues), backlog.taken_at
+    return HomeCounts(figures["assigned"], figures["overdue"], unassigned, as_of)
 
 
 def _links_outlive_closing() -> dt.timedelta:
@@ -334,7 +347,7 @@ def ticket_get_by_status_token(*, token: str, now: dt.datetime | None = None) ->
                 "events",
                 queryset=TicketEvent.objects.filter(kind__in=TicketEvent.PUBLIC_KINDS)
                 .exclude(reply__is_internal=True)
-                .select_related("reply", "to_department"),
+                .select_related(*EVENT_RELATIONS),
                 to_attr="public_events",
             )
         )
@@ -351,37 +364,5 @@ def ticket_get_by_status_token(*, token: str, now: dt.datetime | None = None) ->
     return ticket
 
 
+# Searches stop counting here and say "more than 1,000" (core.pagination.CappedPaginator).
 SEARCH_COUNT_CAP = 1000
-
-
-class TicketPaginator(Paginator):
-    """Pages of a ticket list in three queries whatever the count: the count, the page's ids
-    (sorted and sliced on the ticket rows alone, so the database keeps only the top of the
-    sort), then those tickets with their queue, department and assignee.
-
-    With `count_cap` (used for searches) the count stops at the cap: a search matching
-    thousands of tickets says "more than 1,000" instead of visiting every match to count it,
-    and asks for more words; its pages beyond the cap are not offered."""
-
-    def __init__(self, object_list, per_page, *, count_cap: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count_cap = count_cap
-        self.is_capped = False
-
-    @cached_property
-    def count(self) -> int:
-        if self.count_cap is None:
-            return self.object_list.count()
-        found = self.object_list.order_by()[: self.count_cap + 1].count()
-        self.is_capped = found > self.count_cap
-        return min(found, self.count_cap)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        by_id = {ticket.pk: ticket for ticket in self.object_list.filter(pk__in=ids)} if ids else {}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)

@@ -13,8 +13,10 @@ logger = logging.getLogger(__name__)
 
 
 @db_task(retries=3, retry_delay=60)
-def send_ticket_event_mail(event_id: int) -> int:
-    return notifications.deliver(event_id)
+def send_ticket_event_mail(event_id: int, status_token: str | None = None) -> int:
+    """Send an event's mail. Writes nothing (the patron's link was minted with the event and
+    comes as `status_token`); a failed send raises, so huey tries again, with the same link."""
+    return notifications.deliver(event_id, status_token=status_token)
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))

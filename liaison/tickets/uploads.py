@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from liaison.core.errors import reject
+
 FIELD = "attachment"
 SNIFF_BYTES = 64 * 1024
 
@@ -146,7 +148,11 @@ def rewrite_image(extension: str, upload) -> bytes:
         with Image.open(upload, formats=[IMAGE_FORMATS[extension]]) as image:  # reads the header only
             width, height = image.size
             if width * height > max_pixels():
-                raise ValidationError({FIELD: f"The image is {width:,}×{height:,} pixels; {_pixel_limit()}."})
+                raise reject(
+                    FIELD,
+                    f"The image is {width:,}×{height:,} pixels; {_pixel_limit()}.",
+                    code="tickets.image_too_large",
+                )
             image.load()
             output = io.BytesIO()
             if extension == ".gif":
@@ -162,10 +168,14 @@ def rewrite_image(extension: str, upload) -> bytes:
     except ValidationError:
         raise
     except Image.DecompressionBombError:  # Pillow's own guard fired while reading the header
-        raise ValidationError({FIELD: f"The image has far too many pixels; {_pixel_limit()}."}) from None
+        raise reject(
+            FIELD, f"The image has far too many pixels; {_pixel_limit()}.", code="tickets.image_too_large"
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise ValidationError(
-            {FIELD: f"The file is named {extension} but it could not be read as a {label}."}
+        raise reject(
+            FIELD,
+            f"The file is named {extension} but it could not be read as a {label}.",
+            code="tickets.image_unreadable",
         ) from None
     return output.getvalue()
 
@@ -183,30 +193,40 @@ class CheckedUpload:
 def inspect_upload(upload) -> CheckedUpload:
     """Validate an UploadedFile; raise ValidationError({"attachment": reason}) if it is refused."""
     if upload is None:
-        raise ValidationError({FIELD: "Choose a file to attach."})
+        raise reject(FIELD, "Choose a file to attach.", code="tickets.attachment_required")
     name = clean_filename(getattr(upload, "name", ""))
     extension = PurePosixPath(name).suffix.lower()
     if not extension:
-        raise ValidationError({FIELD: "The file has no extension, so its type cannot be checked."})
+        raise reject(
+            FIELD, "The file has no extension, so its type cannot be checked.", code="tickets.attachment_type_refused"
+        )
     if extension not in ALLOWED:
         accepted = ", ".join(sorted({ext.lstrip(".").upper() for ext in ALLOWED if ext not in (".jpeg", ".log")}))
-        raise ValidationError(
-            {FIELD: f"{extension} files are not accepted. Accepted types: {accepted}."},
+        raise reject(
+            FIELD,
+            f"{extension} files are not accepted. Accepted types: {accepted}.",
+            code="tickets.attachment_type_refused",
         )
     size = int(getattr(upload, "size", 0) or 0)
     limit = max_bytes()
     if size > limit:
-        raise ValidationError({FIELD: f"{_megabytes(size)} MB is over the {_megabytes(limit)} MB limit."})
+        raise reject(
+            FIELD,
+            f"{_megabytes(size)} MB is over the {_megabytes(limit)} MB limit.",
+            code="tickets.attachment_too_large",
+        )
     if size == 0:
-        raise ValidationError({FIELD: "The file is empty."})
+        raise reject(FIELD, "The file is empty.", code="tickets.attachment_empty")
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
     kind = ALLOWED[extension]
     if not _content_matches(extension, head, upload):
         actual = _what_it_looks_like(head)
         detail = f" (it looks like {actual})" if actual and actual != f"a {kind.label}" else ""
-        raise ValidationError(
-            {FIELD: f"The file is named {extension} but its contents are not a {kind.label}{detail}."}
+        raise reject(
+            FIELD,
+            f"The file is named {extension} but its contents are not a {kind.label}{detail}.",
+            code="tickets.attachment_content_mismatch",
         )
     if extension in IMAGE_FORMATS:
         rewritten = rewrite_image(extension, upload)

@@ -1,54 +1,47 @@
 """Ticket pages. Thin: parse the form, call one service or selector, render or redirect.
-Every change is a POST; errors come back on the page with the field named."""
+
+Every change is a POST to one service; a refusal comes back on the form with the field named
+(`form_errors_from`) or at the top of the ticket page (`message_and_redirect`). Objects are
+fetched only through access-checked selectors (tickets', and the desk's for promoting), so a
+ticket or desk entry you may not see is a 404 on every page.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liaison.accounts import selectors as accounts_selectors
 from liaison.core.access import public, roles
-from liaison.core.idempotency import IdempotencyError, run_once
+from liaison.core.adapters import (
+    form_errors_from,
+    message_and_redirect,
+    posted_content,
+    protected_download,
+    safe_next,
+)
+from liaison.core.htmx import htmx_template
+from liaison.core.idempotency import IdempotencyError, run_once, run_once_for_form
+from liaison.core.pagination import CappedPaginator
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
-from liaison.tickets import forms, policy, selectors, services
+from liaison.desk import selectors as desk_selectors
+from liaison.kb import selectors as kb_selectors
+from liaison.tickets import forms, policy, selectors, services, uploads
 from liaison.tickets.models import Ticket
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's field-named errors on the form (unknown fields go on top, still named)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, " ".join(exc.messages))
-        return
-    for field, problems in exc.message_dict.items():
-        for problem in problems:
-            if field in form.fields:
-                form.add_error(field, problem)
-            else:
-                label = field.replace("_", " ").capitalize()
-                form.add_error(None, f"{label}: {problem}" if field != "__all__" else problem)
-
-
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(
-            f"{field.replace('_', ' ').capitalize()}: {problem}"
-            for field, problems in exc.message_dict.items()
-            for problem in problems
-        )
-    return " ".join(exc.messages)
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
+SORTS = [
+    ("due", "Due soonest"),
+    ("-due", "Due latest"),
+    ("-updated", "Recently updated"),
+    ("-created", "Newest"),
+    ("created", "Oldest"),
+    ("-priority", "Most urgent"),
+]
 
 
 # --- Lists -------------------------------------------------------------------------------
@@ -72,10 +65,11 @@ def my_work(request):
 @roles(*DESK_ROLES)
 @require_GET
 def queue_view(request):
+    """The queues with filters, search, sort and pages; the filter form asks htmx for #results."""
     filters = selectors.TicketFilters.from_params(request.GET)
     tickets = selectors.ticket_list(user=request.user, filters=filters)
     cap = selectors.SEARCH_COUNT_CAP if filters.q else None
-    page = selectors.TicketPaginator(tickets, PAGE_SIZE, count_cap=cap).get_page(request.GET.get("page"))
+    page = CappedPaginator(tickets, PAGE_SIZE, count_cap=cap).page_or_last(request.GET.get("page"))
     context = {
         "page": page,
         "tickets": page.object_list,
@@ -84,22 +78,13 @@ def queue_view(request):
         "states": Ticket.State.choices,
         "priorities": Ticket.Priority.choices,
         "due_choices": selectors.DUE_FILTERS.items(),
-        "sorts": [
-            ("due", "Due soonest"),
-            ("-due", "Due latest"),
-            ("-updated", "Recently updated"),
-            ("-created", "Newest"),
-            ("created", "Oldest"),
-            ("-priority", "Most urgent"),
-        ],
-        "can_bulk": policy.can_bulk_update(request.user),
+        "sorts": SORTS,
+        "can_bulk": policy.can_bulk_update_tickets(request.user),
         "bulk_actions": services.BulkAction.choices,
         "waiting_choices": Ticket.WaitingOn.choices,
         "assignees": selectors.assignee_choices(queue=filters.queue) if filters.queue else None,
     }
-    template = (
-        "tickets/queue.html#results" if request.htmx and request.htmx.target == "results" else "tickets/queue.html"
-    )
+    template = htmx_template(request, "tickets/queue.html", {"results": "results"})
     return render(request, template, context, status=400 if filters.errors else 200)
 
 
@@ -107,29 +92,18 @@ def queue_view(request):
 @require_POST
 def bulk_update(request):
     form = forms.BulkForm(request.POST)
-    back = _safe_next(request, reverse("tickets:queue"))
+    back = safe_next(request, reverse("tickets:queue"))
     if not form.is_valid():
         messages.error(request, "Bulk change: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-        return redirect(back)
-    keys = [key for key in request.POST.getlist("tickets") if key.strip()]
-    tickets = list(
-        selectors.visible_tickets(request.user)
-        .filter(pk__in=[int(k) for k in keys if k.isdigit()])
-        .select_related("queue__department", "assignee")
-    )
-    if len(tickets) != len(set(keys)):
-        messages.error(request, "Tickets: some of the chosen tickets were not found. Nothing was changed.")
         return redirect(back)
     data = form.cleaned_data
     assignee = None
     if data["action"] == services.BulkAction.ASSIGN and data.get("assignee"):
-        from liaison.accounts.models import User
-
-        assignee = User.objects.filter(pk=data["assignee"]).first()
+        assignee = accounts_selectors.user_list(active_only=False).filter(pk=data["assignee"]).first()
     try:
         changed = services.tickets_bulk_update(
             actor=request.user,
-            tickets=tickets,
+            numbers=data["tickets"],
             action=data["action"],
             assignee=assignee,
             state=data.get("state") or "",
@@ -138,20 +112,12 @@ def bulk_update(request):
             priority=data.get("priority") or None,
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"Changed {changed} of {len(tickets)} ticket(s).")
+        return message_and_redirect(request, exc, back)
+    messages.success(request, f"Changed {changed} of {len(data['tickets'])} ticket(s).")
     return redirect(back)
 
 
 # --- Opening tickets ---------------------------------------------------------------------
-
-
-def _posted_content(request) -> dict[str, list[str]]:
-    """What a form sent, minus its tokens: the content an idempotency key is checked against."""
-    return {
-        k: request.POST.getlist(k) for k in sorted(request.POST) if k not in ("csrfmiddlewaretoken", "idempotency_key")
-    }
 
 
 @roles(*DESK_ROLES)
@@ -162,20 +128,16 @@ def ticket_new(request):
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "idempotency_key"}
 
-        def create():
+        def create() -> dict:
             ticket = services.ticket_create(actor=request.user, **fields)
-            return 201, {"reference": str(ticket.reference), "number": ticket.number, "queue": ticket.queue.full_name}
+            return {"reference": str(ticket.reference), "number": ticket.number, "queue": ticket.queue.full_name}
 
         try:
-            _code, opened, replayed = run_once(
-                actor=request.user,
-                endpoint="tickets.create",
-                key=form.cleaned_data["idempotency_key"],
-                payload=_posted_content(request),
-                work=create,
+            opened, replayed = run_once_for_form(
+                request, endpoint="tickets.create", key=form.cleaned_data["idempotency_key"], work=create
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_from(form, exc)
         except IdempotencyError as exc:
             form.add_error(None, exc.message)
             status = exc.status_code
@@ -190,15 +152,6 @@ def ticket_new(request):
     )
 
 
-def _interaction_or_404(client_id):
-    from liaison.desk.models import Interaction
-
-    interaction = Interaction.objects.select_related("service_point", "kind").filter(client_id=client_id).first()
-    if interaction is None:
-        raise Http404("No desk interaction with that id.")
-    return interaction
-
-
 def _promote_initial(interaction) -> dict:
     note = (getattr(interaction, "note", "") or "").strip()
     first_line = note.splitlines()[0] if note else ""
@@ -209,8 +162,9 @@ def _promote_initial(interaction) -> dict:
 @roles(*DESK_ROLES)
 @require_http_methods(["GET", "POST"])
 def ticket_promote(request, client_id):
-    interaction = _interaction_or_404(client_id)
-    existing = Ticket.objects.filter(interaction=interaction).first()
+    # Through the desk's access-checked selector: a desk entry you may not see is a 404 here too.
+    interaction = desk_selectors.interaction_get_for_user(user=request.user, client_id=client_id)
+    existing = selectors.ticket_for_interaction(interaction=interaction)
     if existing is not None:
         messages.info(request, f"This interaction is already ticket #{existing.number}.")
         return redirect("tickets:detail", reference=existing.reference)
@@ -221,7 +175,7 @@ def ticket_promote(request, client_id):
                 actor=request.user, interaction=interaction, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, f"Ticket #{ticket.number} is open in {ticket.queue.full_name}.")
             return redirect("tickets:detail", reference=ticket.reference)
@@ -234,13 +188,13 @@ def ticket_promote(request, client_id):
 
 def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
     user = request.user
-    can_work = policy.can_work(user, ticket)
+    can_work = policy.can_work_ticket(user, ticket)
     followers = list(ticket.followers.all())
     context = {
         "ticket": ticket,
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "attachments": selectors.ticket_attachments(ticket=ticket),
-        "articles": list(ticket.linked_articles.all()),
+        "articles": selectors.linked_articles(ticket=ticket),
         "followers": followers,
         "is_following": any(f.pk == user.pk for f in followers),
         "referring_departments": list(ticket.referring_departments.all()),
@@ -252,7 +206,7 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
         "reply_form": forms.ReplyForm(),
         "attachment_form": forms.AttachmentForm(),
         "contact_form": forms.ContactRevealForm(),
-        "max_attachment_mb": services.uploads.max_bytes() // (1024 * 1024),
+        "max_attachment_mb": uploads.max_bytes() // (1024 * 1024),
     }
     if can_work:
         context.update(
@@ -283,6 +237,11 @@ def _back_to(ticket):
     return redirect("tickets:detail", reference=ticket.reference)
 
 
+def _refused(request, exc: ValidationError, ticket):
+    """A refused change on the ticket page: say why at the top of the page."""
+    return message_and_redirect(request, exc, "tickets:detail", reference=ticket.reference)
+
+
 @roles(*DESK_ROLES)
 @require_POST
 def ticket_state(request, reference):
@@ -290,12 +249,11 @@ def ticket_state(request, reference):
     form = forms.StateForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError({k: v for k, v in form.errors.items()})
+            raise ValidationError(dict(form.errors))
         services.ticket_change_state(actor=request.user, ticket=ticket, **form.cleaned_data)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"Ticket #{ticket.number} is now {ticket.get_state_display().lower()}.")
+        return _refused(request, exc, ticket)
+    messages.success(request, f"Ticket #{ticket.number} is now {ticket.get_state_display().lower()}.")
     return _back_to(ticket)
 
 
@@ -315,10 +273,9 @@ def ticket_assign(request, reference):
     try:
         services.ticket_assign(actor=request.user, ticket=ticket, assignee=form.cleaned_data["assignee"])
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        who = ticket.assignee.name if ticket.assignee else "nobody"
-        messages.success(request, f"Ticket #{ticket.number} is assigned to {who}.")
+        return _refused(request, exc, ticket)
+    who = ticket.assignee.name if ticket.assignee else "nobody"
+    messages.success(request, f"Ticket #{ticket.number} is assigned to {who}.")
     return _back_to(ticket)
 
 
@@ -332,7 +289,7 @@ def ticket_priority(request, reference):
             raise ValidationError({"priority": "Choose a priority."})
         services.ticket_set_priority(actor=request.user, ticket=ticket, priority=form.cleaned_data["priority"])
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        return _refused(request, exc, ticket)
     return _back_to(ticket)
 
 
@@ -347,10 +304,10 @@ def ticket_move(request, reference):
                 actor=request.user, ticket=ticket, queue=form.cleaned_data["queue"], note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, f"Ticket #{ticket.number} is now in {ticket.queue.full_name}.")
-            if policy.can_view(request.user, ticket):
+            if policy.can_view_ticket(request.user, ticket):
                 return _back_to(ticket)
             return redirect("tickets:my_work")
     return _render_detail(request, ticket, status=400, move_form=form)
@@ -359,11 +316,14 @@ def ticket_move(request, reference):
 @roles(*DESK_ROLES)
 @require_POST
 def ticket_reply(request, reference):
+    """A reply or note; sent twice (a double click), it is saved once. The reply form asks
+    htmx for #conversation, which is answered with just that part of the page."""
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
     form = forms.ReplyForm(request.POST)
+    template = htmx_template(request, "tickets/detail.html", {"conversation": "conversation"})
     if form.is_valid():
 
-        def reply():
+        def reply() -> tuple[int, dict]:
             services.ticket_reply(
                 actor=request.user,
                 ticket=ticket,
@@ -373,26 +333,24 @@ def ticket_reply(request, reference):
             return 201, {}
 
         try:
+            # run_once rather than run_once_for_form: the ticket is part of the content, so the
+            # same key sent to another ticket is "other content" (422), never a silent replay.
             run_once(
                 actor=request.user,
                 endpoint="tickets.reply",
                 key=form.cleaned_data["idempotency_key"],
-                payload={"ticket": ticket.pk, **_posted_content(request)},
+                payload={"ticket": ticket.pk, **posted_content(request)},
                 work=reply,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_from(form, exc)
         except IdempotencyError as exc:
             form.add_error("idempotency_key", exc.message)
         else:
             if request.htmx:
-                context = _detail_context(request, ticket)
-                return render(request, "tickets/detail.html#conversation", context)
+                return render(request, template, _detail_context(request, ticket))
             return _back_to(ticket)
-    if request.htmx:
-        context = _detail_context(request, ticket, reply_form=form)
-        return render(request, "tickets/detail.html#conversation", context, status=400)
-    return _render_detail(request, ticket, status=400, reply_form=form)
+    return render(request, template, _detail_context(request, ticket, reply_form=form), status=400)
 
 
 @roles(*DESK_ROLES)
@@ -404,10 +362,10 @@ def ticket_attach(request, reference):
         try:
             attachment = services.ticket_attach(actor=request.user, ticket=ticket, upload=form.cleaned_data["file"])
         except ValidationError as exc:
+            # The service names the field "attachment"; on this form it is the file input.
             form.errors.pop("file", None)
-            for problems in getattr(exc, "message_dict", {"attachment": exc.messages}).values():
-                for problem in problems:
-                    form.add_error("file", problem)
+            for problem in exc.messages:
+                form.add_error("file", problem)
             # Also at the top of the page: on a phone the form is far below the fold.
             messages.error(request, "The file was not attached: " + " ".join(form.errors["file"]))
         else:
@@ -424,28 +382,16 @@ def attachment_download(request, reference, attachment_id):
     _ticket, attachment = selectors.attachment_get_for_user(
         user=request.user, key=reference, attachment_id=attachment_id
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return protected_download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @roles(*DESK_ROLES)
 @require_GET
 def article_search(request, reference):
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
-    from liaison.kb.selectors import article_search as kb_article_search
-
     query = (request.GET.get("q") or "").strip()[:100]
-    results = list(kb_article_search(query, audience=None, limit=10)) if query else []
-    linked = {a.pk for a in ticket.linked_articles.all()}
+    results = kb_selectors.article_search(query, audience=None, limit=10) if query else []
+    linked = {a.pk for a in selectors.linked_articles(ticket=ticket)}
     return render(
         request,
         "tickets/_article_results.html",
@@ -453,25 +399,17 @@ def article_search(request, reference):
     )
 
 
-def _published_article(article_id):
-    """Only published answers are linked (drafts are not ready to hand on)."""
-    from liaison.kb.models import Article
-
-    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
-
-
 @roles(*DESK_ROLES)
 @require_POST
 def article_link(request, reference):
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
     form = forms.ArticleLinkForm(request.POST)
-    article = _published_article(form.cleaned_data["article"]) if form.is_valid() else None
+    article_id = form.cleaned_data["article"] if form.is_valid() else None
     try:
-        services.ticket_link_article(actor=request.user, ticket=ticket, article=article)
+        article = services.ticket_link_article(actor=request.user, ticket=ticket, article_id=article_id)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, f"Linked “{article}”.")
+        return _refused(request, exc, ticket)
+    messages.success(request, f"Linked “{article}”.")
     return _back_to(ticket)
 
 
@@ -479,31 +417,25 @@ def article_link(request, reference):
 @require_POST
 def article_unlink(request, reference, article_id):
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
-    from liaison.kb.models import Article
-
-    article = Article.objects.filter(pk=article_id).first()
-    if article is None:
-        raise Http404("No such article.")
+    selectors.linked_article_get(ticket=ticket, article_id=article_id)  # 404 unless linked here
     try:
-        services.ticket_unlink_article(actor=request.user, ticket=ticket, article=article)
+        services.ticket_unlink_article(actor=request.user, ticket=ticket, article_id=article_id)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        return _refused(request, exc, ticket)
     return _back_to(ticket)
 
 
 @roles(*STAFF_ROLES)
 @require_POST
 def contact_reveal(request, reference):
-    """Shows the patron's contact details once, and records who looked (ContactAccessLog)."""
+    """Shows the patron's contact details once, and records who looked (ContactAccessLog).
+    The button asks htmx for #contact-body, answered with just the details."""
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
     form = forms.ContactRevealForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     details = services.ticket_contact_reveal(actor=request.user, ticket=ticket, reason=reason)
-    context = {"ticket": ticket, "details": details}
-    if request.htmx:
-        response = render(request, "tickets/_contact.html", context)
-    else:
-        response = render(request, "tickets/detail.html", _detail_context(request, ticket, revealed_contact=details))
+    template = htmx_template(request, "tickets/detail.html", {"contact-body": "contact"})
+    response = render(request, template, _detail_context(request, ticket, revealed_contact=details))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -526,8 +458,7 @@ def status_link_new(request, reference):
     try:
         link, token = services.status_link_issue(ticket=ticket, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.message_dict.get("status_link", exc.messages)))
-        return _back_to(ticket)
+        return _refused(request, exc, ticket)
     url = request.build_absolute_uri(reverse("tickets:status", args=[token]))
     context = _detail_context(request, ticket, new_status_url=url, new_status_link=link)
     response = render(request, "tickets/detail.html", context)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from liaison.core.roles import Role
-from liaison.tickets import services
+from liaison.tickets import events, services
 from liaison.tickets.models import Attachment, TicketEvent
 from liaison.tickets.tests.conftest import JPEG_BYTES, PDF_BYTES, PNG_BYTES, image_bytes
 
@@ -121,7 +121,7 @@ def test_if_the_database_write_fails_the_stored_file_is_removed(make_ticket, use
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "_event", broken)
+    monkeypatch.setattr(events, "ticket_attachment_added", broken)
     with pytest.raises(RuntimeError):
         _attach(ticket, users[Role.LIBRARY_STAFF], "notes.pdf", PDF_BYTES)
     assert Attachment.objects.count() == 0

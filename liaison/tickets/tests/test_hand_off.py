@@ -44,9 +44,9 @@ def test_handing_off_keeps_history_and_the_referring_side_keeps_following(make_t
     assert [d.code for d in ticket.referring_departments.all()] == ["library"]
 
     # The library still sees it, but IT works it now.
-    assert policy.can_view(librarian, ticket) and policy.can_view(people["library2"], ticket)
-    assert not policy.can_work(librarian, ticket)
-    assert policy.can_work(technician, ticket)
+    assert policy.can_view_ticket(librarian, ticket) and policy.can_view_ticket(people["library2"], ticket)
+    assert not policy.can_work_ticket(librarian, ticket)
+    assert policy.can_work_ticket(technician, ticket)
 
 
 def test_the_referring_side_is_told_when_the_ticket_moves_on(

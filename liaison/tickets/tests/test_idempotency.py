@@ -59,8 +59,9 @@ def test_a_reply_sent_twice_is_saved_once(client_as, make_ticket):
     ticket = make_ticket()
     client = client_as(Role.LIBRARY_STAFF)
     form = {"body": "Checked the printer queue.", "visibility": "internal", "idempotency_key": one_time_key()}
-    client.post(f"/tickets/{ticket.reference}/reply/", form, HTTP_HX_REQUEST="true")
-    again = client.post(f"/tickets/{ticket.reference}/reply/", form, HTTP_HX_REQUEST="true")
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "conversation"}
+    client.post(f"/tickets/{ticket.reference}/reply/", form, **htmx)
+    again = client.post(f"/tickets/{ticket.reference}/reply/", form, **htmx)
     assert again.status_code == 200
     assert Reply.objects.filter(ticket=ticket).count() == 1
     # The re-rendered form carries a new key, so the next reply is a new one.

@@ -91,9 +91,15 @@ def test_contact_details_are_hidden_until_shown_and_each_view_is_recorded(client
     assert "Show contact details" in page
     assert ContactAccessLog.objects.count() == 0
 
-    shown = client.post(f"/tickets/{ticket.reference}/contact/", {"reason": "calling back"}, HTTP_HX_REQUEST="true")
+    shown = client.post(
+        f"/tickets/{ticket.reference}/contact/",
+        {"reason": "calling back"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="contact-body",  # what the button's hx-target sends
+    )
     assert shown.status_code == 200
     assert "ana@students.college.example" in shown.content.decode()
+    assert "<html" not in shown.content.decode()  # just the details, into the panel
     assert shown["Cache-Control"] == "private, no-store"
     client.post(f"/tickets/{ticket.reference}/contact/")
     views = list(ContactAccessLog.objects.order_by("id"))

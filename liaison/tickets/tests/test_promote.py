@@ -54,9 +54,14 @@ def test_a_ticket_opened_from_scratch_makes_no_interaction(make_ticket):
     assert not Interaction.objects.filter(client_id=ticket.reference).exists()
 
 
-def test_the_promote_page_prefills_from_the_interaction_and_opens_the_ticket(client_as, make_interaction, queues):
-    interaction = make_interaction(note="Needs NVivo on the lab PCs for a methods course")
-    client = client_as(Role.STUDENT_WORKER)  # student workers promote at the desk too
+def test_the_promote_page_prefills_from_the_interaction_and_opens_the_ticket(
+    client_as, make_interaction, queues, users
+):
+    # Student workers promote their own desk entries too.
+    interaction = make_interaction(
+        note="Needs NVivo on the lab PCs for a methods course", actor=users[Role.STUDENT_WORKER]
+    )
+    client = client_as(Role.STUDENT_WORKER)
     page = client.get(f"/tickets/promote/{interaction.client_id}/")
     assert page.status_code == 200
     assert "Needs NVivo on the lab PCs" in page.content.decode()
@@ -115,3 +120,48 @@ def test_the_api_promotes_with_the_shared_id(client_as, make_interaction, queues
     )
     assert again.status_code == 400
     assert again.json()["errors"][0]["field"] == "interaction"
+
+
+@pytest.fixture
+def colleagues_note(client, make_interaction, users):
+    """Student worker A's desk entry, and a client signed in as student worker B (same department)."""
+    from conftest import make_user
+
+    worker = users[Role.STUDENT_WORKER]
+    colleague = make_user(Role.STUDENT_WORKER, username="t_student_b", department=worker.department)
+    interaction = make_interaction(note="SENTINEL colleague's desk note", actor=worker)
+    client.force_login(colleague)
+    assert client.get(f"/api/v1/desk/interactions/{interaction.client_id}").status_code == 404  # the desk's rule
+    return client, interaction
+
+
+def test_a_student_worker_cannot_open_a_colleagues_desk_note_on_the_promote_page(colleagues_note, queues):
+    """The desk shows a student worker only their own entries; promoting must not show more.
+    (This was a leak: the promote page fetched the interaction without the desk's check.)"""
+    client, interaction = colleagues_note
+    page = client.get(f"/tickets/promote/{interaction.client_id}/")
+    assert page.status_code == 404
+    assert "SENTINEL" not in page.content.decode()
+    posted = client.post(
+        f"/tickets/promote/{interaction.client_id}/",
+        {"queue": queues["help_desk"].pk, "subject": "Taken over", "priority": 2},
+    )
+    assert posted.status_code == 404
+    assert Ticket.objects.count() == 0
+
+
+def test_a_student_worker_cannot_promote_a_colleagues_desk_note_through_the_api(colleagues_note, queues):
+    client, interaction = colleagues_note
+    api = client.post(
+        f"/api/v1/tickets/promote/{interaction.client_id}",
+        data=json.dumps({"queue": "it-printing", "subject": "Taken over"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 404
+    assert "SENTINEL" not in api.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+def test_staff_may_promote_any_desk_entry(client_as, make_interaction, users, queues):
+    interaction = make_interaction(actor=users[Role.STUDENT_WORKER])
+    assert client_as(Role.IT_STAFF).get(f"/tickets/promote/{interaction.client_id}/").status_code == 200

@@ -19,7 +19,7 @@ LINK = re.compile(r"/status/([A-Za-z0-9_-]{43})/")
 
 def _token(ticket) -> str:
     """A fresh status link's token, as staff would hand it to the patron."""
-    return services.status_link_issue(ticket=ticket)[1]
+    return services.status_link_issue(actor=ticket.opened_by, ticket=ticket)[1]
 
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -87,6 +87,7 @@ def test_the_htmx_reply_returns_only_the_conversation(client_as, make_ticket):
         f"/tickets/{ticket.reference}/reply/",
         {"body": "Checked the printer queue.", "visibility": "internal", "idempotency_key": one_time_key()},
         HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="conversation",  # what the reply form's hx-target sends
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -178,7 +179,7 @@ def test_a_failed_mail_is_logged_not_swallowed(
 
     monkeypatch.setattr(notifications, "get_connection", lambda **kwargs: Broken())
     with caplog.at_level("ERROR"), pytest.raises(ConnectionRefusedError):
-        notifications.deliver(ticket.events.get().pk)
+        notifications.deliver(ticket.events.get().pk, status_token="T" * 43)
     assert f"Could not send 2 message(s) for ticket #{ticket.pk}" in caplog.text
 
     # Through the task after commit (immediate mode) the change itself still succeeds.
@@ -213,7 +214,7 @@ def test_a_subject_with_line_breaks_cannot_inject_mail_headers(make_ticket, djan
 
 def test_only_the_hash_of_a_link_is_stored(make_ticket):
     ticket = make_ticket()
-    link, token = services.status_link_issue(ticket=ticket)
+    link, token = services.status_link_issue(actor=ticket.opened_by, ticket=ticket)
     assert len(token) == 43 and link.token_hash != token
     assert not any(token in str(value) for value in StatusLink.objects.values_list().get())
     assert not any(token in str(value) for value in Ticket.objects.values_list().get(pk=ticket.pk))
@@ -223,8 +224,8 @@ def test_a_link_expires_after_its_days(client, make_ticket, settings):
     settings.LIAISON_STATUS_LINK_DAYS = 30
     ticket = make_ticket()
     made = timezone.now() - dt.timedelta(days=31)
-    _link, old = services.status_link_issue(ticket=ticket, now=made)
-    _link, fresh = services.status_link_issue(ticket=ticket)
+    _link, old = services.status_link_issue(actor=ticket.opened_by, ticket=ticket, now=made)
+    _link, fresh = services.status_link_issue(actor=ticket.opened_by, ticket=ticket)
     assert client.get(f"/status/{old}/").status_code == 404
     assert client.get(f"/api/v1/tickets/status/{old}").status_code == 404
     assert client.get(f"/status/{fresh}/").status_code == 200
@@ -313,7 +314,51 @@ def test_no_link_is_made_for_a_purged_ticket(client_as, make_ticket, users):
 
 def test_expired_links_are_deleted_by_the_daily_job(make_ticket):
     ticket = make_ticket()
-    services.status_link_issue(ticket=ticket, now=timezone.now() - dt.timedelta(days=40))
-    services.status_link_issue(ticket=ticket)
+    services.status_link_issue(actor=ticket.opened_by, ticket=ticket, now=timezone.now() - dt.timedelta(days=40))
+    services.status_link_issue(actor=ticket.opened_by, ticket=ticket)
     assert services.status_links_delete_expired() == 1
     assert StatusLink.objects.count() == 1
+
+
+# --- The mail task writes nothing, and a failed send raises so the queue retries.
+
+
+def _queued_mail(make_ticket, django_capture_on_commit_callbacks):
+    """A ticket whose acknowledgement went out; returns it, its event and the link it carried."""
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket(patron_email="ana@students.college.example")
+    (ack,) = [m for m in mail.outbox if m.to == ["ana@students.college.example"]]
+    (token,) = LINK.findall(ack.body)
+    return ticket, ticket.events.get(), token
+
+
+def test_the_patrons_link_is_minted_with_the_event_not_by_the_mail_task(
+    make_ticket, django_capture_on_commit_callbacks
+):
+    from liaison.tickets import tasks
+
+    ticket, event, token = _queued_mail(make_ticket, django_capture_on_commit_callbacks)
+    assert StatusLink.objects.filter(ticket=ticket).count() == 1
+    mail.outbox.clear()
+    for _ in range(2):  # a retry, or the queue running it twice
+        tasks.send_ticket_event_mail.call_local(event.pk, status_token=token)
+    assert StatusLink.objects.filter(ticket=ticket).count() == 1, "the task wrote no link"
+    to_patron = [m for m in mail.outbox if m.to == ["ana@students.college.example"]]
+    assert len(to_patron) == 2 and all(LINK.findall(m.body) == [token] for m in to_patron)
+
+
+def test_a_failed_send_in_the_mail_task_raises_for_a_retry(
+    make_ticket, django_capture_on_commit_callbacks, monkeypatch
+):
+    from liaison.tickets import notifications, tasks
+
+    _ticket, event, token = _queued_mail(make_ticket, django_capture_on_commit_callbacks)
+
+    class Broken:
+        def send_messages(self, messages):
+            raise ConnectionRefusedError("SMTP is down")
+
+    monkeypatch.setattr(notifications, "get_connection", lambda **kwargs: Broken())
+    with pytest.raises(ConnectionRefusedError):
+        tasks.send_ticket_event_mail.call_local(event.pk, status_token=token)
+    assert tasks.send_ticket_event_mail.retries == 3  # huey tries again, with the same link

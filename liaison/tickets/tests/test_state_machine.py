@@ -114,9 +114,19 @@ def test_the_database_refuses_a_waiting_ticket_without_waiting_on(make_ticket):
 
 def test_only_the_queues_department_changes_its_state(make_ticket, users):
     ticket = make_ticket(queue="help_desk", actor=users[Role.IT_STAFF])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         services.ticket_change_state(actor=users[Role.LIBRARY_STAFF], ticket=ticket, state=State.OPEN)
-    services.ticket_change_state(actor=users[Role.SUPERVISOR], ticket=ticket, state=State.OPEN)  # supervisors may
+    assert str(refused.value) == "Only IT works tickets in Help Desk."
+    ticket.refresh_from_db()
+    assert ticket.state == State.NEW
+    assert not ticket.events.filter(kind=TicketEvent.Kind.STATE_CHANGED).exists()
+
+    # Supervisors work every department's tickets.
+    services.ticket_change_state(actor=users[Role.SUPERVISOR], ticket=ticket, state=State.OPEN)
+    ticket.refresh_from_db()
+    assert ticket.state == State.OPEN
+    changed = ticket.events.get(kind=TicketEvent.Kind.STATE_CHANGED)
+    assert (changed.actor, changed.from_state, changed.to_state) == (users[Role.SUPERVISOR], "new", "open")
 
 
 def test_assigning_needs_someone_in_the_queues_department(make_ticket, users, people):
@@ -153,3 +163,26 @@ def test_opening_a_ticket_names_each_bad_field(queues, users):
         services.ticket_create(actor=users[Role.LIBRARY_STAFF], queue=queues["collections"], subject="x")
     assert "no longer takes tickets" in refused.value.message_dict["queue"][0]
     assert Ticket.objects.count() == 0
+
+
+def test_one_update_changes_assignee_and_priority_with_a_line_each_and_nothing_when_unchanged(make_ticket, users):
+    ticket = make_ticket()
+    librarian = users[Role.LIBRARY_STAFF]
+    data = {"assignee": librarian, "priority": "high"}
+    services.ticket_update(actor=librarian, ticket=ticket, data=data)
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.priority) == (librarian, Ticket.Priority.HIGH)
+    kinds = list(ticket.events.values_list("kind", flat=True))
+    assert kinds == [TicketEvent.Kind.CREATED, TicketEvent.Kind.ASSIGNED, TicketEvent.Kind.PRIORITY_CHANGED]
+    audited = AuditEvent.objects.filter(object_id=str(ticket.pk)).count()
+
+    services.ticket_update(actor=librarian, ticket=ticket, data=data)  # the same again: nothing to say
+    assert ticket.events.count() == 3
+    assert AuditEvent.objects.filter(object_id=str(ticket.pk)).count() == audited
+
+
+def test_an_update_is_for_those_who_work_the_ticket(make_ticket, users):
+    ticket = make_ticket(queue="help_desk", actor=users[Role.IT_STAFF])
+    with pytest.raises(PermissionDenied):
+        services.ticket_update(actor=users[Role.LIBRARY_STAFF], ticket=ticket, data={"priority": "urgent"})
+    assert Ticket.objects.get(pk=ticket.pk).priority == Ticket.Priority.NORMAL
