@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 ## The layer contracts (import-linter, pyproject.toml) and types on the rule-carrying layers.
-TYPED := $(sort $(wildcard liaison/core/*.py liaison/*/services.py liaison/*/services/*.py liaison/*/selectors.py liaison/*/policy.py liaison/*/events.py))
+TYPED := $(sort $(wildcard liaison/core/*.py liaison/*/services.py liaison/*/services/*.py liaison/*/selectors.py liaison/*/policy.py liaison/*/events.py liaison/*/stats.py liaison/desk/reports.py))
 contracts: install
 	$(BIN)/lint-imports
 
