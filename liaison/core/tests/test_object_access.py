@@ -1,0 +1,511 @@
+"""Every route that takes an object id, walked with another department's object, another
+person's object, a deleted object and a made-up id, as every role and signed out.
+
+The route-level matrix (test_access_matrix.py) proves who may open a URL at all. This one proves
+what each object-level route shows: where the owning app's policy says a person may not see an
+object, the answer is 403 or 404 (or a sign-in redirect) and the object's private text is not in
+it; a deleted or made-up id is never a 200; and nothing is ever a 500. The expected answer comes
+from the owning app's own `policy.py`, so a route that disagrees with its policy fails here.
+
+A new route with an id in its path fails `test_every_object_route_is_walked` until it is added
+to ROUTES (or to NOT_OBJECT_ROUTES, with the reason).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import get_resolver
+
+from conftest import make_user
+from liaison.core.access import iter_patterns
+from liaison.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "PRIVATE-MARKER-7f3a"
+ROLES = [None, *Role.values]  # None: signed out
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # URL name (pages) or "METHOD /api/path" (API)
+    subject: str  # which object it is about (a key of the `world` fixture)
+    method: str = "get"
+    # May `user` see (for GET) or act on (for writes) `obj`? From the owning app's policy.
+    allowed: Any = None
+    # A well-formed body for API writes, so the request reaches the object check rather than
+    # stopping at the body's validation.
+    body: Any = None
+
+
+def _ticket_visible(user, ticket) -> bool:
+    from liaison.tickets import policy
+
+    return policy.can_view_ticket(user, ticket)
+
+
+def _ticket_contact(user, ticket) -> bool:
+    from liaison.tickets import policy
+
+    return policy.can_reveal_contact(user, ticket)
+
+
+def _interaction_visible(user, interaction) -> bool:
+    from liaison.desk import policy
+
+    return policy.can_see_interaction(user, interaction)
+
+
+def _interaction_changeable(user, interaction) -> bool:
+    from liaison.desk import policy
+
+    return policy.can_change_interaction(user, interaction)
+
+
+def _promote(user, interaction) -> bool:
+    from liaison.desk import policy as desk_policy
+    from liaison.tickets import policy as ticket_policy
+
+    return desk_policy.can_see_interaction(user, interaction) and ticket_policy.can_open_ticket(user)
+
+
+def _article_visible(user, article) -> bool:
+    from liaison.kb import policy
+
+    return policy.can_see_article(user, article)
+
+
+def _article_editable(user, article) -> bool:
+    from liaison.kb import policy
+
+    return policy.can_edit_article(user, article)
+
+
+def _entry_visible(user, entry) -> bool:
+    from liaison.directory import policy
+
+    return policy.can_view_entries(user)
+
+
+def _entry_editable(user, entry) -> bool:
+    from liaison.directory import policy
+
+    return policy.can_edit_entry(user, entry)
+
+
+def _run_visible(user, run) -> bool:
+    from liaison.imports import policy
+
+    return policy.can_see_run(user, run)
+
+
+def _run_actionable(user, run) -> bool:
+    from liaison.imports import policy
+
+    return policy.can_act_on_run(user, run)
+
+
+def _rejects(user, run) -> bool:
+    from liaison.imports import policy
+
+    return policy.can_download_rejects(user, run)
+
+
+def _mapping(user, mapping) -> bool:
+    from liaison.imports import policy
+
+    return policy.can_manage_mapping(user, mapping)
+
+
+def _token(user, token) -> bool:
+    from liaison.accounts import policy
+
+    return policy.can_revoke_api_token(user, token)
+
+
+def _saved_report(user, report) -> bool:
+    return user is not None and user.is_authenticated and report.owner_id == user.pk and user.role != "student_worker"
+
+
+def _hours(user, point) -> bool:
+    from liaison.places import policy
+
+    return policy.can_edit_hours(user, point)
+
+
+def _desk_user(user, point) -> bool:
+    from liaison.desk import policy
+
+    return policy.can_log_interaction(user)
+
+
+def _anyone(user, obj) -> bool:
+    return True
+
+
+# Who may see each kind of object at all (so its private text may appear on their pages).
+SEES = {
+    "ticket": _ticket_visible,
+    "ticket_attachment": _ticket_visible,
+    "ticket_article": _ticket_visible,
+    "interaction": _interaction_visible,
+    "service_point": _anyone,
+    "saved_report": _saved_report,
+    "article": _article_visible,
+    "public_article": _anyone,
+    "entry": _entry_visible,
+    "import_run": _run_visible,
+    "import_mapping": lambda user, mapping: __import__("liaison.imports.policy", fromlist=["can_import"]).can_import(
+        user
+    ),
+    "api_token": lambda user, token: _token(user, token),
+}
+
+T, TA = "ticket", "ticket_attachment"
+ROUTES = [
+    # Tickets: pages
+    Route("tickets:detail", T, allowed=_ticket_visible),
+    Route("tickets:state", T, "post", _ticket_visible),
+    Route("tickets:assign", T, "post", _ticket_visible),
+    Route("tickets:priority", T, "post", _ticket_visible),
+    Route("tickets:move", T, "post", _ticket_visible),
+    Route("tickets:reply", T, "post", _ticket_visible),
+    Route("tickets:follow", T, "post", _ticket_visible),
+    Route("tickets:contact", T, "post", _ticket_contact),
+    Route("tickets:status_link", T, "post", _ticket_visible),
+    Route("tickets:attach", T, "post", _ticket_visible),
+    Route("tickets:attachment", TA, allowed=_ticket_visible),
+    Route("tickets:article_link", T, "post", _ticket_visible),
+    Route("tickets:article_search", T, allowed=_ticket_visible),
+    Route("tickets:article_unlink", "ticket_article", "post", _ticket_visible),
+    Route("tickets:promote", "interaction", allowed=_promote),
+    # Tickets: API
+    Route("GET /api/v1/tickets/{ticket}", T, allowed=_ticket_visible),
+    Route("POST /api/v1/tickets/{ticket}/status-links", T, "post", _ticket_visible),
+    Route("POST /api/v1/tickets/{ticket}/state", T, "post", _ticket_visible, {"state": "open"}),
+    Route("POST /api/v1/tickets/{ticket}/assign", T, "post", _ticket_visible, {"assignee": "t_it2"}),
+    Route("POST /api/v1/tickets/{ticket}/hand-off", T, "post", _ticket_visible, {"queue": "lib-research"}),
+    Route("POST /api/v1/tickets/{ticket}/replies", T, "post", _ticket_visible, {"body": "Any news?"}),
+    Route("POST /api/v1/tickets/{ticket}/attachments", T, "post", _ticket_visible, "upload"),
+    Route("GET /api/v1/tickets/{ticket}/attachments/{attachment_id}", TA, allowed=_ticket_visible),
+    Route("POST /api/v1/tickets/{ticket}/articles", T, "post", _ticket_visible, {"article": 1}),
+    Route("POST /api/v1/tickets/{ticket}/contact", T, "post", _ticket_contact),
+    Route(
+        "POST /api/v1/tickets/promote/{client_id}",
+        "interaction",
+        "post",
+        _promote,
+        {"queue": "it-help-desk", "subject": "Printer"},
+    ),
+    # Desk
+    Route("desk:undo", "interaction", "post", _interaction_changeable),
+    Route("desk:screen", "service_point", allowed=_desk_user),
+    Route("desk:report_open", "saved_report", allowed=_saved_report),
+    Route("desk:report_delete", "saved_report", "post", _saved_report),
+    Route("GET /api/v1/desk/interactions/{client_id}", "interaction", allowed=_interaction_visible),
+    Route("PATCH /api/v1/desk/interactions/{client_id}", "interaction", "patch", _interaction_changeable),
+    Route("DELETE /api/v1/desk/interactions/{client_id}", "interaction", "delete", _interaction_changeable),
+    Route("GET /api/v1/desk/service-points/{slug}/tally", "service_point", allowed=_desk_user),
+    # Knowledge base
+    Route("kb:detail", "article", allowed=_article_visible),
+    Route("kb:edit", "article", allowed=_article_editable),
+    Route("kb:publish", "article", "post", _article_editable),
+    Route("kb:unpublish", "article", "post", _article_editable),
+    Route("help:article", "public_article", allowed=_anyone),
+    Route("GET /api/v1/kb/articles/{slug}", "article", allowed=_article_visible),
+    Route("PATCH /api/v1/kb/articles/{slug}", "article", "patch", _article_editable),
+    Route("POST /api/v1/kb/articles/{slug}/publish", "article", "post", _article_editable),
+    Route("POST /api/v1/kb/articles/{slug}/unpublish", "article", "post", _article_editable),
+    Route("GET /api/v1/kb/public/articles/{slug}", "public_article", allowed=_anyone),
+    # Directory
+    Route("directory:detail", "entry", allowed=_entry_visible),
+    Route("directory:edit", "entry", allowed=_entry_editable),
+    Route("directory:review", "entry", "post", _entry_editable),
+    Route("directory:retire", "entry", "post", _entry_editable),
+    Route("GET /api/v1/directory/entries/{entry_id}", "entry", allowed=_entry_visible),
+    Route("PATCH /api/v1/directory/entries/{entry_id}", "entry", "patch", _entry_editable),
+    Route("POST /api/v1/directory/entries/{entry_id}/review", "entry", "post", _entry_editable),
+    Route("POST /api/v1/directory/entries/{entry_id}/retire", "entry", "post", _entry_editable),
+    # Imports
+    Route("imports:run", "import_run", allowed=_run_visible),
+    Route("imports:check", "import_run", "post", _run_actionable),
+    Route("imports:commit", "import_run", "post", _run_actionable),
+    Route("imports:save_mapping", "import_run", "post", _run_actionable),
+    Route("imports:discard", "import_run", "post", _run_actionable),
+    Route("imports:rejections_csv", "import_run", allowed=_rejects),
+    Route("imports:mapping_delete", "import_mapping", "post", _mapping),
+    Route("GET /api/v1/imports/runs/{run_id}", "import_run", allowed=_run_visible),
+    # Accounts and places
+    Route("accounts:token_revoke", "api_token", "post", _token),
+    Route("DELETE /api/v1/accounts/tokens/{token_id}", "api_token", "delete", _token),
+    Route("GET /api/v1/places/service-points/{slug}", "service_point", allowed=_anyone),
+    Route(
+        "PUT /api/v1/places/service-points/{slug}/exceptions",
+        "service_point",
+        "put",
+        _hours,
+        {"date": "2027-01-01", "reason": "New Year"},
+    ),
+]
+
+NOT_OBJECT_ROUTES = {
+    "accounts:password_reset_confirm": "a signed one-time link, not an object id (tested in accounts)",
+    "tickets:status": "a patron's secret link, not an id: unknown, guessed and expired links are one 404 (tickets tests)",
+    "GET /api/v1/tickets/status/{token}": "the same secret link through the API (tickets tests)",
+}
+
+
+# --- The world: one object of each kind, owned by someone other than the person asking --------
+
+
+@pytest.fixture
+def world(departments, users, joint_desk):
+    from liaison.accounts.services import api_token_create
+    from liaison.desk import services as desk_services
+    from liaison.desk.models import SavedReport
+    from liaison.directory.services import entry_create
+    from liaison.imports.models import ImportMapping
+    from liaison.imports.services import import_run_start
+    from liaison.kb.services import article_create
+    from liaison.tickets import services as ticket_services
+    from liaison.tickets.models import Queue
+
+    library, it = departments["library"], departments["it"]
+    other_librarian = make_user(Role.LIBRARY_STAFF, username="t_library2", department=library)
+    other_tech = make_user(Role.IT_STAFF, username="t_it2", department=it)
+    other_student = make_user(Role.STUDENT_WORKER, username="t_student2", department=it)
+
+    it_queue = Queue.objects.create(name="Help Desk", slug="it-help-desk", department=it)
+    library_queue = Queue.objects.create(name="Research help", slug="lib-research", department=library)
+    it_ticket = ticket_services.ticket_create(
+        actor=other_tech, queue=it_queue, subject="Lab PC 12 will not boot", description=SECRET,
+        patron_email="patron@college.example",
+    )  # fmt: skip
+    library_ticket = ticket_services.ticket_create(
+        actor=other_librarian, queue=library_queue, subject="Citation help", description=SECRET,
+        patron_email="patron@college.example",
+    )  # fmt: skip
+    interaction, _ = desk_services.interaction_log(
+        actor=other_student, service_point=joint_desk, kind="technology", read_level=2, mode="in_person",
+        client_id=uuid.uuid4(), note=SECRET,
+    )  # fmt: skip
+    undone, _ = desk_services.interaction_log(
+        actor=other_student, service_point=joint_desk, kind="research", read_level=2, mode="in_person",
+        client_id=uuid.uuid4(), note=SECRET,
+    )  # fmt: skip
+    undone_id = undone.client_id
+    desk_services.interaction_undo(actor=other_student, interaction=undone)
+    draft = article_create(actor=other_librarian, title="Draft on proxy trouble", body=SECRET)
+    published = article_create(actor=other_librarian, title="Printing from a laptop", body="Send it to the queue.")
+    from liaison.kb.services import article_publish
+
+    article_publish(actor=other_librarian, article=published)
+    ticket_services.ticket_link_article(actor=other_tech, ticket=it_ticket, article_id=published.pk)
+    entry = entry_create(actor=other_tech, name="Network office", handles="VPN, wifi", department=it)
+    gone_entry = entry_create(actor=other_tech, name="Old office", handles="nothing", department=it)
+    gone_entry_pk = gone_entry.pk
+    gone_entry.delete()
+    run = import_run_start(
+        actor=other_librarian, importer_key="desk_interactions", file_name=f"{SECRET}.csv",
+        content=b"date,desk,question\n2026-01-05,Research & IT Desk,Where is the printer?\n",
+    )  # fmt: skip
+    mapping = ImportMapping.objects.create(importer="desk_interactions", name="Gimlet", owner=other_librarian)
+    token, _plain = api_token_create(actor=other_librarian, name=SECRET)
+    report = SavedReport.objects.create(owner=other_librarian, name=SECRET, rows="kind")
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    attachment = ticket_services.ticket_attach(
+        actor=other_tech, ticket=it_ticket,
+        upload=SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n" + SECRET.encode() + b"\n%%EOF\n", content_type="application/pdf"),
+    )  # fmt: skip
+
+    made_up = uuid.UUID("00000000-0000-4000-8000-000000000000")
+    return {
+        # subject: [(variant, object or None, path kwargs)]
+        "ticket": [
+            ("another department's", it_ticket, it_ticket),
+            ("another department's", library_ticket, library_ticket),
+            ("made-up", None, {"reference": made_up, "ticket": "999999"}),
+        ],
+        "ticket_attachment": [
+            ("another department's", it_ticket, (it_ticket, attachment.pk)),
+            (
+                "made-up",
+                None,
+                {"reference": it_ticket.reference, "ticket": str(it_ticket.number), "attachment_id": 999999},
+            ),
+        ],
+        "ticket_article": [("another department's", it_ticket, (it_ticket, published.pk))],
+        "interaction": [
+            ("another person's", interaction, {"client_id": interaction.client_id, "slug": joint_desk.slug}),
+            ("deleted", None, {"client_id": undone_id, "slug": joint_desk.slug}),
+            ("made-up", None, {"client_id": made_up, "slug": joint_desk.slug}),
+        ],
+        "service_point": [
+            ("shared", joint_desk, {"slug": joint_desk.slug}),
+            ("made-up", None, {"slug": "no-such-desk"}),
+        ],
+        "saved_report": [("another person's", report, {"pk": report.pk}), ("made-up", None, {"pk": 999999})],
+        "article": [
+            ("another person's draft", draft, {"slug": draft.slug}),
+            ("made-up", None, {"slug": "no-such-article"}),
+        ],
+        "public_article": [
+            ("published", published, {"slug": published.slug}),
+            ("draft", None, {"slug": draft.slug}),  # a draft is not public: as good as made up
+        ],
+        "entry": [
+            ("another department's", entry, {"pk": entry.pk, "entry_id": entry.pk}),
+            ("deleted", None, {"pk": gone_entry_pk, "entry_id": gone_entry_pk}),
+            ("made-up", None, {"pk": 999999, "entry_id": 999999}),
+        ],
+        "import_run": [
+            ("another person's", run, {"run_id": run.public_id}),
+            ("made-up", None, {"run_id": made_up}),
+        ],
+        "import_mapping": [("another person's", mapping, {"pk": mapping.pk}), ("made-up", None, {"pk": 999999})],
+        "api_token": [
+            ("another person's", token, {"token_id": token.pk}),
+            ("made-up", None, {"token_id": 999999}),
+        ],
+    }
+
+
+def _kwargs(route: Route, spec) -> dict[str, Any]:
+    from liaison.tickets.models import Ticket
+
+    if isinstance(spec, Ticket):
+        return {"reference": spec.reference, "ticket": str(spec.number)}
+    if isinstance(spec, tuple):
+        ticket, other = spec
+        base = {"reference": ticket.reference, "ticket": str(ticket.number)}
+        return {**base, "attachment_id": other, "article_id": other}
+    return spec
+
+
+def _url(route: Route, kwargs: dict[str, Any]) -> str:
+    if route.name.startswith(("GET ", "POST ", "PATCH ", "PUT ", "DELETE ")):
+        path = route.name.split(" ", 1)[1]
+        for key, value in kwargs.items():
+            path = path.replace("{" + key + "}", str(value))
+        return path
+    from django.urls import reverse
+
+    pattern = next(p for _r, name, p in _patterns() if name == route.name)
+    wanted = _route_params(pattern)
+    return reverse(route.name, kwargs={k: v for k, v in kwargs.items() if k in wanted})
+
+
+def _patterns():
+
+    out = []
+    for route, name, _callback in iter_patterns(get_resolver().url_patterns):
+        out.append((route, name, route))
+    return out
+
+
+def _route_params(route: str) -> set[str]:
+    import re
+
+    return {m.split(":")[-1] for m in re.findall(r"<([^>]+)>", route)}
+
+
+@pytest.fixture
+def callers(users):
+    from django.test import Client
+
+    from liaison.accounts.services import api_token_create
+
+    out: dict[Any, tuple[Any, Client, str]] = {None: (None, Client(), "")}
+    for role in Role.values:
+        client = Client()
+        client.force_login(users[role])
+        _token, plain = api_token_create(actor=users[role], name="walk")
+        out[role] = (users[role], client, plain)
+    return out
+
+
+def _send(client, method: str, url: str, token: str, body: Any = None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token and url.startswith("/api/") else {}
+    if url.startswith("/api/"):
+        client = type(client)()  # the API is called with the token alone, as integrations do
+    if method == "get":
+        return client.get(url, **headers)
+    if url.startswith("/api/") and body == "upload":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("note.txt", b"hello", content_type="text/plain")
+        return client.post(url, data={"file": upload}, **headers)
+    if url.startswith("/api/"):
+        return getattr(client, method)(url, data=body or {}, content_type="application/json", **headers)
+    return getattr(client, method)(url, data=body or {}, **headers)
+
+
+REFUSED_SIGNED_OUT = {302, 401}
+REFUSED = {403, 404}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
+def test_an_object_route_shows_only_what_its_policy_allows(route, world, callers):
+
+    real = next(obj for _v, obj, _s in world[route.subject] if obj is not None)
+    for variant, obj, spec in world[route.subject]:
+        url = _url(route, _kwargs(route, spec))
+        for role in ROLES:
+            user, client, token = callers[role]
+            response = _send(client, route.method, url, token, route.body)
+            where = f"{route.method.upper()} {url} as {role or 'signed out'} ({variant})"
+            assert response.status_code < 500, where
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            permitted = obj is not None and user is not None and route.allowed(user, obj)
+            if route.allowed is _anyone and obj is not None:
+                permitted = True
+            if permitted:
+                continue  # allowed to see or act: any clear answer (200, 201, 302, 400…) will do
+            expected = (REFUSED_SIGNED_OUT | REFUSED) if user is None else REFUSED
+            if user is not None and not url.startswith("/api/") and route.method != "get":
+                expected = REFUSED | {302}  # a page form may refuse by redirecting with a message
+            assert response.status_code in expected, f"{where}: {response.status_code}"
+            if user is None or not SEES[route.subject](user, real):
+                assert SECRET.encode() not in body, f"{where} showed the object's private text"
+
+
+def test_a_student_worker_cannot_read_a_colleagues_note_through_promote(world, callers):
+    """The leak this walk was written for: the promote page used to fetch the entry itself."""
+    interaction = world["interaction"][0][1]
+    _user, client, token = callers[Role.STUDENT_WORKER]
+    page = client.get(f"/tickets/promote/{interaction.client_id}/")
+    assert page.status_code == 404 and SECRET not in page.content.decode()
+    api = _send(
+        client,
+        "post",
+        f"/api/v1/tickets/promote/{interaction.client_id}",
+        token,
+        {"queue": "it-help-desk", "subject": "x"},
+    )
+    assert api.status_code == 404 and SECRET not in api.content.decode()
+
+
+def test_every_object_route_is_walked():
+    walked = {r.name for r in ROUTES}
+    missing = []
+    for route, name, _p in _patterns():
+        if "<" not in route or route.startswith(("admin", "api/")):
+            continue
+        if name not in walked and name not in NOT_OBJECT_ROUTES:
+            missing.append(name)
+    from config.api import api
+
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        if "{" not in path:
+            continue
+        for method in operations:
+            name = f"{method.upper()} {path}"
+            if name not in walked and name not in NOT_OBJECT_ROUTES:
+                missing.append(name)
+    assert missing == [], "Add these routes to ROUTES in test_object_access.py: " + ", ".join(missing)
