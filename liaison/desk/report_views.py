@@ -13,6 +13,7 @@ from liaison.core.access import roles
 from liaison.core.adapters import form_errors_from
 from liaison.core.exports import csv_response, xlsx_response
 from liaison.core.roles import STAFF_ROLES
+from liaison.core.text import ascii_digits
 from liaison.desk import reports, services
 from liaison.desk.forms import ReportForm, SaveReportForm
 from liaison.desk.models import SavedReport
@@ -116,7 +117,7 @@ def acrl(request):
     raw = request.GET.get("fy", "")
     today_fy = reports.fiscal_year_of(date.today())[1].year
     try:
-        fy = int(raw) if raw.isascii() and raw.isdigit() else today_fy
+        fy = int(raw) if ascii_digits(raw) and len(raw) < 6 else today_fy
     except ValueError:
         fy = today_fy
     fy = min(max(fy, 1900), 2200)

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from liaison.core.search import STOP_WORDS, hyphenated_forms, match_strength, search_terms, text_words, words
+from liaison.core.text import ascii_digits
 from liaison.directory import policy
 from liaison.directory.models import DirectoryEntry, split_handles
 
@@ -262,7 +263,7 @@ def entry_find(*, key: DirectoryEntry | int | str) -> DirectoryEntry | None:
     if isinstance(key, DirectoryEntry):
         return key
     text = str(key).strip()
-    entry = DirectoryEntry.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    entry = DirectoryEntry.objects.filter(pk=int(text)).first() if ascii_digits(text) else None
     return entry or DirectoryEntry.objects.filter(slug=text.lower()).first()
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from liaison.core.access import roles
 from liaison.core.adapters import form_errors_from, message_and_redirect
 from liaison.core.htmx import htmx_template
+from liaison.core.text import ascii_digits
 from liaison.imports import policy, selectors, services
 from liaison.imports.forms import MappingForm, SaveMappingForm, UploadForm
 from liaison.imports.mapping import Mapping
@@ -46,7 +47,7 @@ def index(request):
     """Upload a file (POST) and see earlier runs and saved mappings."""
     status = 200
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if request.method == "POST" and declared.isdigit() and int(declared) > import_max_bytes() + 65536:
+    if request.method == "POST" and ascii_digits(declared) and int(declared) > import_max_bytes() + 65536:
         # Refuse before Django spools a huge body to disk.
         context = _index_context(request, UploadForm())
         context["upload_error"] = size_error(int(declared)).message_dict["file"][0]

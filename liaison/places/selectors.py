@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from liaison.core import refcache
+from liaison.core.text import ascii_digits
 from liaison.places.models import Building, HoursException, OpeningHours, Room, ServicePoint
 
 
@@ -105,7 +106,7 @@ def service_point_by_key(key: Any) -> ServicePoint | None:
     if isinstance(key, int):
         return ServicePoint.objects.filter(pk=key).first()
     found = ServicePoint.objects.filter(Q(slug=text.lower()) | Q(name__iexact=text)).first()
-    if found is None and text.isdigit():
+    if found is None and ascii_digits(text):
         found = ServicePoint.objects.filter(pk=int(text)).first()
     return found
 

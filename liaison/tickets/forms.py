@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 
+from liaison.core.text import ascii_digits
 from liaison.places import selectors as places_selectors
 from liaison.tickets import selectors
 from liaison.tickets.models import Queue, Ticket
@@ -148,6 +149,6 @@ class BulkForm(forms.Form):
     def clean_tickets(self) -> list[int]:
         """The ticked tickets' numbers (the service checks each is yours to see)."""
         values = [value.strip() for value in self.data.getlist("tickets") if value.strip()]
-        if not all(value.isdigit() and len(value) < 18 for value in values):
+        if not all(ascii_digits(value) and len(value) < 18 for value in values):
             raise forms.ValidationError("Choose tickets by their numbers.")
         return sorted({int(value) for value in values})

@@ -19,6 +19,7 @@ from django.utils import timezone
 from liaison.accounts import selectors as accounts_selectors
 from liaison.core import counts
 from liaison.core.roles import DESK_ROLES, Role
+from liaison.core.text import ascii_digits
 from liaison.tickets import policy, stats
 from liaison.tickets.events import EVENT_RELATIONS
 from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent, hash_status_token
@@ -84,7 +85,7 @@ def _list_related(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
 def parse_ticket_key(key) -> Q | None:
     """A ticket is named by its reference (UUID) or its number ('1042' or '#1042')."""
     text = str(key).strip().lstrip("#")
-    if text.isdigit() and len(text) < 18:
+    if ascii_digits(text) and len(text) < 18:
         return Q(pk=int(text))
     try:
         return Q(reference=uuid.UUID(text))
@@ -216,12 +217,12 @@ class TicketFilters:
             try:
                 filters.priority = Ticket.Priority[priority.upper()].value
             except KeyError:
-                if priority.isdigit() and int(priority) in Ticket.Priority.values:
+                if ascii_digits(priority) and int(priority) in Ticket.Priority.values:
                     filters.priority = int(priority)
                 else:
                     filters.errors["priority"] = f"Unknown priority {priority!r}."
         assignee = (params.get("assignee") or "").strip()
-        if assignee and assignee not in ("me", "none") and not assignee.isdigit():
+        if assignee and assignee not in ("me", "none") and not ascii_digits(assignee):
             filters.errors["assignee"] = "Choose me, nobody, or a person."
         else:
             filters.assignee = assignee
@@ -252,7 +253,7 @@ def ticket_list(*, user, filters: TicketFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(assignee=user)
     elif filters.assignee == "none":
         tickets = tickets.filter(assignee__isnull=True)
-    elif filters.assignee.isdigit():
+    elif ascii_digits(filters.assignee):
         tickets = tickets.filter(assignee_id=int(filters.assignee))
     if filters.due:
         now = timezone.now()

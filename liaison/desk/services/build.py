@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 
 from liaison.core import refcache
 from liaison.core.errors import reject
+from liaison.core.text import ascii_digits
 from liaison.desk.models import (
     MAX_DURATION_MINUTES,
     MAX_NOTE_LENGTH,
@@ -255,7 +256,7 @@ def _own_reference(model: type[InteractionKind] | type[TechCategory], value) -> 
         return model.objects.filter(pk=value).first()
     text = str(value).strip()
     row = model.objects.filter(Q(slug=text.lower()) | Q(name__iexact=text)).first()
-    if row is None and text.isdigit():
+    if row is None and ascii_digits(text):
         row = model.objects.filter(pk=int(text)).first()
     return row
 
@@ -302,7 +303,7 @@ def _tags(values, *, inactive: bool) -> list[TopicTag]:
     found: list[TopicTag] = []
     if wanted:
         lowered = {w.lower() for w in wanted}
-        ids = {int(w) for w in wanted if w.isdigit()}
+        ids = {int(w) for w in wanted if ascii_digits(w)}
         rows = list(TopicTag.objects.filter(Q(slug__in=lowered) | Q(name__in=wanted) | Q(pk__in=ids)))
         for text in wanted:
             match = next(
@@ -333,7 +334,7 @@ def _referral(value, *, inactive: bool) -> DirectoryEntry:
         return value  # type: ignore[return-value]
     text = str(value).strip()
     entry = None
-    if text.isdigit():
+    if ascii_digits(text):
         try:
             entry = directory_selectors.entry_get(pk=int(text))
         except Http404:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
 from liaison.core.errors import reject
+from liaison.core.text import ascii_digits
 from liaison.tickets import policy
 from liaison.tickets.models import Queue, Ticket
 
@@ -33,7 +34,7 @@ def clean_text(value: str | None, *, field: str, required: bool, limit: int, wha
 
 
 def clean_priority(priority) -> int:
-    if isinstance(priority, str) and not priority.isdigit():
+    if isinstance(priority, str) and not ascii_digits(priority):
         try:
             return Ticket.Priority[priority.strip().upper()].value
         except KeyError:

@@ -1,0 +1,54 @@
+"""Every API operation, fuzzed against its own OpenAPI document (schemathesis): no input may
+cause a server error, and every answer must match what the document says, for an administrator
+and for a student worker. Bounded: a few dozen examples per operation."""
+
+import os
+
+import pytest
+import schemathesis
+from django.test import override_settings
+from hypothesis import HealthCheck, settings
+from schemathesis.generation import GenerationMode
+
+from config.wsgi import application
+from liaison.core.roles import Role
+
+# What the issue asks of every answer: never a server error, and never a status, content type,
+# body or header the document does not describe. (Business rules the schema cannot express, like
+# "a name is not blank", are answered 400 with the field named; those are not failures.)
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_schema_conformance,
+    schemathesis.checks.response_headers_conformance,
+]
+
+EXAMPLES = int(os.environ.get("LIAISON_FUZZ_EXAMPLES", "25"))
+
+with override_settings(ALLOWED_HOSTS=["localhost"]):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# Valid and invalid inputs both: huge and negative pages, Unicode digits, wrong types, `[]` bodies.
+schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+
+
+@pytest.fixture(autouse=True)
+def localhost(settings):
+    settings.ALLOWED_HOSTS = ["localhost"]
+
+
+@pytest.fixture
+def tokens(users):
+    from liaison.accounts.services import api_token_create
+
+    return {
+        role: api_token_create(actor=users[role], name="fuzz")[1] for role in (Role.ADMINISTRATOR, Role.STUDENT_WORKER)
+    }
+
+
+@pytest.mark.django_db(transaction=False)
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_no_input_breaks_an_operation_or_its_document(case, tokens):
+    for role in (Role.ADMINISTRATOR, Role.STUDENT_WORKER):
+        case.call_and_validate(headers={"Authorization": f"Bearer {tokens[role]}"}, checks=CHECKS)
