@@ -45,7 +45,7 @@ def referral_rows(start: dt.date, end: dt.date) -> Iterator[ledger.LedgerRow]:
         return
     since, until = ledger.day_bounds(start, end)
     rows = (
-        referral_model.objects.filter(
+        referral_model._default_manager.filter(
             **{f"{field}__gte": since, f"{field}__lt": until},
             referred_to__department__kind=IT,
             service_point__departments__kind=LIBRARY,

@@ -57,6 +57,8 @@ def article_use_rows(start: dt.date, end: dt.date) -> Iterator[ledger.LedgerRow]
         .distinct()
     )
     for pair in pairs:
+        if pair["published_at"] is None or pair["tickets__created_at"] is None:
+            continue
         moment = max(pair["published_at"], pair["tickets__created_at"])
         day = ledger.local_date(moment)
         if not (start <= day < end):

@@ -53,7 +53,7 @@ EVENT_TEXT = EventText(
         "rollout_changed": "{actor} changed the rollout {title}",
         "rollout_consulted": "{actor} recorded the library's consultation on {title}",
         "rollout_flagged": (
-            "“{title}” ({kind}) starts on {starts_on} and the library has not been consulted. "
+            "“{title}” ({change_kind}) starts on {starts_on} and the library has not been consulted. "
             "Expected effect on library spaces and services: {effect}"
         ),
         "calendar_link_made": "{actor} made a new rollout calendar link",
@@ -199,7 +199,7 @@ def rollout_flagged(*, rollout: Rollout, recipients: list[str]) -> None:
     text = EVENT_TEXT.render(
         "rollout_flagged",
         title=rollout.title,
-        kind=rollout.get_kind_display(),
+        change_kind=rollout.get_kind_display(),
         starts_on=f"{rollout.starts_on:%A %-d %B %Y}",
         effect=rollout.effect_on_library,
     )

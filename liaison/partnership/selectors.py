@@ -266,7 +266,7 @@ def feed_list() -> list[FeedStatus]:
     out = []
     for key, feed in feeds.items():
         state = states.get(key)
-        total = totals.get(key, {})
+        total: dict[str, Any] = dict(totals.get(key) or {})
         out.append(
             FeedStatus(
                 key=key,
@@ -462,7 +462,8 @@ def balance(*, start: dt.date, end: dt.date) -> Balance:
     per_month: dict[tuple[dt.date, str], MonthBalance] = {}
     per_kind: dict[tuple[str, str, str, str], KindRow] = {}
     derived = manual = orphaned = entry_count = 0
-    for row in rows:
+    for values in rows:
+        row: dict[str, Any] = dict(values)
         month = row["month"]
         if isinstance(month, dt.datetime):
             month = month.date()

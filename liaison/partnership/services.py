@@ -155,6 +155,13 @@ def _date(
     return value
 
 
+def _day(value: Any, *, field: str, allow_future: bool = True, what: str = "the date") -> dt.date:
+    """A required date (see _date)."""
+    day = _date(value, field=field, required=True, allow_future=allow_future, what=what)
+    assert day is not None
+    return day
+
+
 def _department(value: Any, *, field: str) -> Department:
     if value is None or value == "":
         raise reject(field, "Choose a department.", code="partnership.department_required")
@@ -236,7 +243,7 @@ def ledger_entry_create(
         direction=direction,
         giver=giver_dept,
         receiver=receiver_dept,
-        occurred_on=_date(occurred_on, field="occurred_on", allow_future=False, what="the day it happened"),
+        occurred_on=_day(occurred_on, field="occurred_on", allow_future=False, what="the day it happened"),
         count=_count(count),
         hours=_hours(hours),
         label=_text(label, field="label", what="what it was", limit=TITLE_MAX),
@@ -506,10 +513,10 @@ def _derive_feed(
                 existing[entry.source_key] = entry
         to_write = []
         for key, (_row, values) in wanted.items():
-            entry = existing.get(key)
-            if entry is None:
+            stored = existing.get(key)
+            if stored is None:
                 result.created += 1
-            elif entry.orphaned_at is not None or _differs(entry, values):
+            elif stored.orphaned_at is not None or _differs(stored, values):
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -1236,7 +1243,7 @@ def skill_session_record(
         taught_by=skill.person,
         teacher_department=teacher_department,
         attendee_department=_department(attendee_department, field="attendee_department"),
-        held_on=_date(held_on, field="held_on", allow_future=False, what="the day it was held"),
+        held_on=_day(held_on, field="held_on", allow_future=False, what="the day it was held"),
         hours=session_hours,
         attendees=attendee_count,
         note=_text(note, field="note", what="the note", required=False),

@@ -62,6 +62,8 @@ def handoff_rows(start: dt.date, end: dt.date) -> Iterator[ledger.LedgerRow]:
     )
     for event in events.iterator(chunk_size=500):
         asker, asked = event.from_department, event.to_department
+        if asker is None or asked is None:
+            continue
         yield ledger.LedgerRow(
             source_key=f"tickets:ticket:{event.ticket_id}:handoff:{event.pk}",
             occurred_on=ledger.local_date(event.at),
