@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -21,19 +22,21 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-WIDTH, HEIGHT = 640, 240
+WIDTH, HEIGHT = 720, 240
 COLOURS = ["#1d4e89", "#0f6b5c", "#8a4b00", "#6b3fa0"]
 CACHE_SECONDS = 3600
 
 
-def balance_spec(balance: Balance, *, width: int = WIDTH, height: int = HEIGHT) -> dict[str, Any]:
-    """A line per department: of what it asked and gave each month, the share it gave."""
+def balance_spec(balance: Balance, *, width: int = WIDTH, height: int = HEIGHT, compact: bool = False) -> dict[str, Any]:
+    """A line per department: of what it asked and gave each month, the share it gave.
+    `compact` is the phone's version: narrower, with month initials on the axis."""
     import altair as alt
 
+    label_format = "%b" if compact else "%b %Y"
     values = [
         {
             "month": month.month.strftime("%Y-%m"),
-            "label": month.month.strftime("%b %Y"),
+            "label": month.month.strftime(label_format),
             "department": month.name,
             "share": month.give_share,
             "asks": month.asks,
@@ -42,15 +45,15 @@ def balance_spec(balance: Balance, *, width: int = WIDTH, height: int = HEIGHT) 
         for month in balance.months
         if month.give_share is not None
     ]
-    order = [month.strftime("%b %Y") for month in balance.month_starts]
+    order = [month.strftime(label_format) for month in balance.month_starts]
     base = alt.Chart(alt.Data(values=values))
-    x = alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=-40))
+    x = alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=-40 if not compact else -50))
     y = alt.Y("share:Q", title="Share given (%)", scale=alt.Scale(domain=[0, 100]))
     colour = alt.Color(
         "department:N",
         title=None,
         scale=alt.Scale(range=COLOURS),
-        legend=alt.Legend(orient="top"),
+        legend=alt.Legend(orient="top", direction="vertical" if compact else "horizontal", labelFontSize=12, labelLimit=0),
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True), strokeWidth=2.5).encode(
         x=x,
@@ -71,8 +74,12 @@ def balance_spec(balance: Balance, *, width: int = WIDTH, height: int = HEIGHT) 
     )
     chart = (
         alt.layer(even, lines)
-        .properties(width=width, height=height, title="Share of what each department gave, by month (50% = even)")
-        .configure_axis(labelFontSize=11, titleFontSize=12)
+        .properties(
+            width=width,
+            height=height,
+            title="Share given, by month (50% = even)" if compact else "Share of what each department gave, by month (50% = even)",
+        )
+        .configure_axis(labelFontSize=12 if compact else 11, titleFontSize=12)
         .configure_title(fontSize=14, anchor="start")
         .configure_view(stroke=None)
     )
@@ -112,11 +119,21 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def balance_chart(balance: Balance) -> dict[str, str]:
-    """The page's chart: an <img> source, or nothing (and a logged error) if rendering fails;
-    the table and the text alternative carry the same figures either way."""
+def _image(spec: dict[str, Any]) -> dict[str, str]:
+    svg = render_svg(spec)
+    size = re.search(r'<svg[^>]*\bwidth="(\d+)"[^>]*\bheight="(\d+)"', svg)
+    width, height = size.groups() if size else ("", "")
+    return {"src": svg_data_uri(svg), "width": width, "height": height}
+
+
+def balance_chart(balance: Balance) -> dict[str, Any]:
+    """The page's chart, wide and (for phones) compact: <img> sources, or nothing (and a
+    logged error) if rendering fails; the table and the text alternative carry the same
+    figures either way."""
     try:
-        return {"src": svg_data_uri(render_svg(balance_spec(balance)))}
+        wide = _image(balance_spec(balance))
+        phone = _image(balance_spec(balance, width=300, height=200, compact=True))
     except Exception:
         logger.exception("The balance chart could not be rendered")
         return {"src": ""}
+    return {**wide, "phone": phone}

@@ -86,7 +86,12 @@ def term_of(day: dt.date) -> Term:
 
 
 def previous_term(term: Term) -> Term:
-    return term_of(term.start - dt.timedelta(days=1))
+    """The teaching term before: summer is skipped (fall is compared with spring), because a
+    summer's handful of questions says little against a full term's."""
+    before = term_of(term.start - dt.timedelta(days=1))
+    if before.name.startswith("Summer"):
+        before = term_of(before.start - dt.timedelta(days=1))
+    return before
 
 
 def current_term(today: dt.date | None = None) -> Term:
@@ -804,10 +809,7 @@ def round_term(survey_round: SurveyRound) -> Term:
 
 
 def round_evidence(*, survey_round: SurveyRound) -> TechEvidence:
-    term = round_term(survey_round)
-    length = survey_round.period_end - survey_round.period_start
-    previous = Term("the term before", survey_round.period_start - length, survey_round.period_start)
-    return tech_issue_evidence(term=term, previous=previous)
+    return tech_issue_evidence(term=round_term(survey_round), previous=previous_term(term_of(survey_round.period_start)))
 
 
 # --- Rollouts -------------------------------------------------------------------------------------------------

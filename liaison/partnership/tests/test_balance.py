@@ -100,3 +100,5 @@ def test_terms_are_spring_summer_and_fall():
     fall = selectors.term_of(dt.date(2025, 10, 3))
     assert (fall.name, fall.start, fall.end) == ("Fall 2025", dt.date(2025, 8, 16), dt.date(2026, 1, 1))
     assert selectors.previous_term(selectors.term_of(dt.date(2025, 2, 1))).name == "Fall 2024"
+    assert selectors.previous_term(fall).name == "Spring 2025"  # summer is skipped
+    assert selectors.previous_term(selectors.term_of(dt.date(2025, 7, 1))).name == "Spring 2025"
