@@ -27,7 +27,9 @@ COLOURS = ["#1d4e89", "#0f6b5c", "#8a4b00", "#6b3fa0"]
 CACHE_SECONDS = 3600
 
 
-def balance_spec(balance: Balance, *, width: int = WIDTH, height: int = HEIGHT, compact: bool = False) -> dict[str, Any]:
+def balance_spec(
+    balance: Balance, *, width: int = WIDTH, height: int = HEIGHT, compact: bool = False
+) -> dict[str, Any]:
     """A line per department: of what it asked and gave each month, the share it gave.
     `compact` is the phone's version: narrower, with month initials on the axis."""
     import altair as alt
@@ -53,7 +55,9 @@ def balance_spec(balance: Balance, *, width: int = WIDTH, height: int = HEIGHT, 
         "department:N",
         title=None,
         scale=alt.Scale(range=COLOURS),
-        legend=alt.Legend(orient="top", direction="vertical" if compact else "horizontal", labelFontSize=12, labelLimit=0),
+        legend=alt.Legend(
+            orient="top", direction="vertical" if compact else "horizontal", labelFontSize=12, labelLimit=0
+        ),
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True), strokeWidth=2.5).encode(
         x=x,
@@ -77,7 +81,9 @@ def balance_spec(balance: Balance, *, width: int = WIDTH, height: int = HEIGHT, 
         .properties(
             width=width,
             height=height,
-            title="Share given, by month (50% = even)" if compact else "Share of what each department gave, by month (50% = even)",
+            title="Share given, by month (50% = even)"
+            if compact
+            else "Share of what each department gave, by month (50% = even)",
         )
         .configure_axis(labelFontSize=12 if compact else 11, titleFontSize=12)
         .configure_title(fontSize=14, anchor="start")

@@ -242,7 +242,10 @@ def _giving(people: dict[str, User], today: dt.date) -> dict[str, int]:
             day = min(month + dt.timedelta(days=rng.randint(2, 26)), today)
             request = services.resource_request_create(actor=people.get("mosei") or asker, kind=kind, title=title)
             request = services.resource_request_fulfil(
-                actor=handler, request=request, note="Ordered and sent to you.", hours=Decimal(rng.choice(["0.5", "1", "1.5"]))
+                actor=handler,
+                request=request,
+                note="Ordered and sent to you.",
+                hours=Decimal(rng.choice(["0.5", "1", "1.5"])),
             )
             _backdate_request(request, _moment(day, rng))
             made["requests"] += 1
@@ -325,7 +328,10 @@ def _goals_and_needs(people: dict[str, User], today: dt.date) -> int:
             match = services.offer_accept(actor=boss[dept], offer=offer, note="Thank you, yes.")
             if deliver:
                 services.match_deliver(
-                    actor=offerer[offer_from], match=match, delivered_on=today - dt.timedelta(days=10), hours=Decimal("12")
+                    actor=offerer[offer_from],
+                    match=match,
+                    delivered_on=today - dt.timedelta(days=10),
+                    hours=Decimal("12"),
                 )
     return made
 
@@ -470,7 +476,7 @@ def _rollouts(people: dict[str, User], today: dt.date) -> int:
 def seed_partnership(log: Callable[[str], None]) -> dict[str, int]:
     today = timezone.localdate()
     people = _people()
-    if not Department.objects.filter(Q(code="library") | Q(code="it")).count() == 2:
+    if Department.objects.filter(Q(code="library") | Q(code="it")).count() != 2:
         return {}
     tickets = _history_tickets(people, today)
     desk = _desk_history(people, today)

@@ -809,7 +809,9 @@ def round_term(survey_round: SurveyRound) -> Term:
 
 
 def round_evidence(*, survey_round: SurveyRound) -> TechEvidence:
-    return tech_issue_evidence(term=round_term(survey_round), previous=previous_term(term_of(survey_round.period_start)))
+    return tech_issue_evidence(
+        term=round_term(survey_round), previous=previous_term(term_of(survey_round.period_start))
+    )
 
 
 # --- Rollouts -------------------------------------------------------------------------------------------------
