@@ -26,19 +26,15 @@ CODES: dict[str, str] = {
     "partnership.status_invalid": "The status is not one this object can move to.",
     # The survey
     "partnership.period_invalid": "The round's period does not end after it starts.",
-    "partnership.round_not_draft": "Questions change only while the round is a draft.",
     "partnership.round_not_open": "The round is not open for answers.",
     "partnership.round_transition": "The round cannot move to that state from where it is.",
     "partnership.already_answered": "You already answered this round.",
     "partnership.anonymous_not_allowed": "This round does not take anonymous answers.",
     "partnership.answer_required": "Answer at least one question.",
     "partnership.question_unknown": "The answer names a question that is not in this round.",
-    "partnership.rounds_same": "Compare two different rounds.",
     # Rollouts
     "partnership.kind_invalid": "The kind is not one of the listed kinds.",
     "partnership.dates_invalid": "The end date is before the start date.",
-    "partnership.consultation_incomplete": "A consultation needs its date and what the library said.",
-    "partnership.consultation_in_future": "A consultation cannot be dated in the future.",
     # Resource requests
     "partnership.request_not_open": "The request is already fulfilled or declined.",
     "partnership.note_required": "Say why: fulfilling or declining needs a note for the requester.",
