@@ -210,7 +210,7 @@ def ledger_entry_list(*, user: Any, filters: LedgerFilters) -> QuerySet[LedgerEn
         entries = entries.filter(feed_key=filters.feed)
     if filters.orphaned:
         entries = entries.filter(orphaned_at__isnull=False)
-    return entries.select_related("giver", "receiver", "created_by").order_by("-occurred_on", "-id")
+    return entries.select_related("giver", "receiver", "created_by", "correction").order_by("-occurred_on", "-id")
 
 
 def ledger_entry_get_for_user(*, user: Any, pk: int) -> LedgerEntry:
@@ -701,6 +701,11 @@ def survey_questions(*, survey_round: SurveyRound) -> list[SurveyQuestion]:
 
 def has_answered(*, user: Any, survey_round: SurveyRound) -> bool:
     return SurveyParticipation.objects.filter(round=survey_round, person_id=user.pk).exists()
+
+
+def rounds_answered_by(*, user: Any) -> set[int]:
+    """The rounds this person has answered (named or anonymously), in one query."""
+    return set(SurveyParticipation.objects.filter(person_id=user.pk).values_list("round_id", flat=True))
 
 
 def latest_round(*, with_answers: bool = True) -> SurveyRound | None:

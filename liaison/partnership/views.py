@@ -379,7 +379,7 @@ def survey_list(request):
             "rounds": rounds,
             "form": forms.SurveyRoundForm(initial=_default_round_initial()),
             "can_manage": policy.can_manage_survey(request.user),
-            "answered": {r.pk for r in rounds if selectors.has_answered(user=request.user, survey_round=r)},
+            "answered": selectors.rounds_answered_by(user=request.user),
         },
     )
 

@@ -190,3 +190,26 @@ def test_rollouts_through_the_api(api):
     moved = api("it").patch(f"{API}/rollouts/{created['id']}", {"status": "done"}, content_type="application/json")
     assert moved.json()["status"] == "done"
     assert api("student").get(f"{API}/rollouts?past=true").json()["count"] == 1
+
+
+def test_a_ledger_page_costs_the_same_queries_however_many_entries(api, people, departments, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api("library")
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{API}/ledger?page_size=100").status_code == 200
+        return len(queries)
+
+    for n in range(3):
+        services.ledger_entry_create(
+            actor=people["library"], **{**entry_body(), "occurred_on": timezone.localdate(), "label": f"E{n}"}
+        )
+    few = page_queries()
+    for n in range(30):
+        services.ledger_entry_create(
+            actor=people["library"], **{**entry_body(), "occurred_on": timezone.localdate(), "label": f"F{n}"}
+        )
+    assert page_queries() == few
