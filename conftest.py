@@ -33,6 +33,16 @@ def fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counts and cached figures from one test must not reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_reference_cache():
     """Rows made in one test vanish on its rollback; no test may see another's cached rows."""
     from liaison.core import refcache

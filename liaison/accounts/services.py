@@ -8,10 +8,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -140,33 +143,134 @@ def api_token_authenticate(plain: str) -> User | None:
     return token.user
 
 
-# --- Sign-in throttle. Keyed by the name typed (whether or not it exists) and by address,
-# so the lock-out reveals nothing about which accounts exist.
+# --- Sign-in throttle (ADR 0015; OWASP Authentication Cheat Sheet, "device cookies").
+#
+# A lock-out that anyone can trigger by typing a colleague's name is a way to lock people out.
+# So the counts are kept apart:
+# - a browser where this person has signed in before carries a signed device cookie; its
+#   failures count against that device alone, and strangers' failures never stop it;
+# - every other browser shares one count per typed name ("untrusted"); after a few failures
+#   they must wait, with the wait doubling each time (a slow-down, not a fixed lock);
+# - an address that fails on many names is slowed down too (password spraying), but a browser
+#   with a device cookie for the name it types is not held back by its address.
+# The counts live in the cache: Redis where it runs, so every worker shares them. Names are
+# hashed, so the cache never holds what was typed.
+
+DEVICE_COOKIE = "liaison_device"
+DEVICE_COOKIE_SALT = "liaison.accounts.device"
+DEVICE_COOKIE_DAYS = 365
 
 
-def _throttle_keys(username: str, ip: str) -> list[str]:
-    name = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
-    return [f"signin-fail:user:{name}", f"signin-fail:ip:{ip}"]
+def _name_hash(username: str) -> str:
+    return hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
 
 
-def sign_in_is_locked(*, username: str, ip: str) -> bool:
+@dataclass(frozen=True)
+class SignInGate:
+    allowed: bool
+    wait_seconds: int = 0
+
+
+def _delay_for(failures: int, free: int) -> int:
+    """Seconds to wait after `failures` failures when `free` come without a wait: 0, then 2, 4,
+    8 … doubling, capped at SIGN_IN_LOCKOUT_SECONDS."""
+    if failures < free:
+        return 0
+    return min(2 ** (failures - free + 1), settings.SIGN_IN_LOCKOUT_SECONDS)
+
+
+def _counter(key: str) -> tuple[int, float]:
+    value = cache.get(key) or (0, 0.0)
+    return int(value[0]), float(value[1])
+
+
+def _bump(key: str, now: float) -> None:
+    failures, _last = _counter(key)
+    cache.set(key, (failures + 1, now), timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
+
+
+def _wait(key: str, free: int, now: float) -> int:
+    failures, last = _counter(key)
+    return max(0, int(last + _delay_for(failures, free) - now + 0.999)) if failures >= free else 0
+
+
+def device_token_for(username: str) -> str:
+    return signing.dumps({"n": _name_hash(username), "d": secrets.token_hex(8)}, salt=DEVICE_COOKIE_SALT)
+
+
+def _device_id(device_cookie: str | None, username: str) -> str | None:
+    """The device's id if its cookie is genuine and was given to this name; else None."""
+    if not device_cookie:
+        return None
+    try:
+        data = signing.loads(device_cookie, salt=DEVICE_COOKIE_SALT, max_age=DEVICE_COOKIE_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    return data.get("d") if data.get("n") == _name_hash(username) else None
+
+
+def _keys(username: str, ip: str, device_cookie: str | None) -> dict[str, str]:
+    name = _name_hash(username)
+    device = _device_id(device_cookie, username)
+    keys = {"address": f"signin:ip:{ip}"}
+    if device:
+        keys["device"] = f"signin:device:{name}:{device}"
+    else:
+        keys["untrusted"] = f"signin:untrusted:{name}"
+    return keys
+
+
+def sign_in_gate(*, username: str, ip: str, device_cookie: str | None = None, now: float | None = None) -> SignInGate:
+    """May this attempt go ahead now? If not, how long to wait."""
+    now = now if now is not None else time.time()
     limit = settings.SIGN_IN_MAX_FAILURES
-    user_key, ip_key = _throttle_keys(username, ip)
-    # The address gets more room: a shared lab or NAT puts many people behind one address.
-    return (cache.get(user_key, 0) >= limit) or (cache.get(ip_key, 0) >= limit * 4)
+    keys = _keys(username, ip, device_cookie)
+    waits = []
+    if "device" in keys:
+        waits.append(_wait(keys["device"], limit * 2, now))
+    else:
+        waits.append(_wait(keys["untrusted"], limit, now))
+        # A shared lab or NAT puts many people behind one address: it gets more room.
+        waits.append(_wait(keys["address"], limit * 4, now))
+    wait = max(waits)
+    return SignInGate(allowed=wait == 0, wait_seconds=wait)
 
 
-def sign_in_record_failure(*, username: str, ip: str) -> None:
-    for key in _throttle_keys(username, ip):
-        cache.add(key, 0, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
+def sign_in_record_failure(
+    *, username: str, ip: str, device_cookie: str | None = None, now: float | None = None
+) -> None:
+    now = now if now is not None else time.time()
+    for key in _keys(username, ip, device_cookie).values():
+        _bump(key, now)
+
+
+def sign_in_clear_failures(*, username: str, ip: str, device_cookie: str | None = None) -> None:
+    """After a correct password: this device's and this name's counts start again."""
+    keys = _keys(username, ip, device_cookie)
+    cache.delete_many([k for name, k in keys.items() if name != "address"])
+
+
+# --- Password reset e-mails: a few per address and per address typed, per hour.
+
+RESET_PER_EMAIL_PER_HOUR = 3
+RESET_PER_ADDRESS_PER_HOUR = 10
+
+
+def password_reset_may_send(*, email: str, ip: str) -> bool:
+    """Counts the request; False once the e-mail or the address has asked too often this hour.
+    The page says the same either way, so the answer reveals nothing."""
+    email_key = "reset:email:" + hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
+    ip_key = f"reset:ip:{ip}"
+    allowed = True
+    for key, limit in ((email_key, RESET_PER_EMAIL_PER_HOUR), (ip_key, RESET_PER_ADDRESS_PER_HOUR)):
+        cache.add(key, 0, timeout=3600)
         try:
-            cache.incr(key)
+            count = cache.incr(key)
         except ValueError:
-            cache.set(key, 1, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
-
-
-def sign_in_clear_failures(*, username: str, ip: str) -> None:
-    cache.delete(_throttle_keys(username, ip)[0])
+            cache.set(key, 1, timeout=3600)
+            count = 1
+        allowed = allowed and count <= limit
+    return allowed
 
 
 # --- Deactivating a person.

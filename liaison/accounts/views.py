@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -18,26 +19,47 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def _throttle(self) -> dict:
+        request = self.request
+        return {
+            "username": request.POST.get("username", ""),
+            "ip": client_ip(request),
+            "device_cookie": request.COOKIES.get(services.DEVICE_COOKIE),
+        }
+
     def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        if services.sign_in_is_locked(username=username, ip=client_ip(request)):
-            return render(
+        gate = services.sign_in_gate(**self._throttle())
+        if not gate.allowed:
+            response = render(
                 request,
                 self.template_name,
-                {"form": self.form_class(request), "locked": True},
+                {"form": self.form_class(request), "locked": True, "wait_seconds": gate.wait_seconds},
                 status=429,
             )
+            response["Retry-After"] = str(gate.wait_seconds)
+            return response
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        services.sign_in_record_failure(username=self.request.POST.get("username", ""), ip=client_ip(self.request))
+        services.sign_in_record_failure(**self._throttle())
         response = super().form_invalid(form)
         response.status_code = 400
         return response
 
     def form_valid(self, form):
-        services.sign_in_clear_failures(username=form.get_user().get_username(), ip=client_ip(self.request))
-        return super().form_valid(form)
+        username = form.get_user().get_username()
+        services.sign_in_clear_failures(**{**self._throttle(), "username": username})
+        response = super().form_valid(form)
+        # This browser is now known for this person: strangers' failures never hold it back.
+        response.set_cookie(
+            services.DEVICE_COOKIE,
+            services.device_token_for(username),
+            max_age=services.DEVICE_COOKIE_DAYS * 86400,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 @public
@@ -55,6 +77,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # A few e-mails per address typed and per caller each hour; past that the page says
+        # the same ("if the address is known, a link is on its way") and nothing is sent.
+        if not services.password_reset_may_send(email=form.cleaned_data["email"], ip=client_ip(self.request)):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @public
