@@ -13,6 +13,6 @@ def desk() -> None:
     from liaison.demo.seed import seed_demo
 
     seed_demo(lambda msg: print(f"# {msg}", file=sys.stderr))
-    _, plain = api_token_create(actor=User.objects.get(username="student"), name="bench desk")
+    _, plain = api_token_create(actor=User.objects.get(username="library"), name="bench desk")
     TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
     TOKEN_FILE.write_text(plain)

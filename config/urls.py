@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
-from liaison.core.access import API_OPERATIONS, declare_all, public, role_rule, signed_in
-from liaison.core.roles import Role
+from liaison.core.access import API_OPERATIONS, declare_all, public, role_rule, roles
+from liaison.core.roles import STAFF_ROLES, Role
 
 
 def _api_urls():
@@ -14,7 +14,7 @@ def _api_urls():
         if pattern.name == "openapi-json":
             public(pattern.callback)  # the schema holds no data; integrators need it
         elif pattern.name == "openapi-view":
-            signed_in(pattern.callback)  # interactive docs for signed-in staff
+            roles(*STAFF_ROLES)(pattern.callback)  # interactive docs: for staff, as the README says
     declare_all(patterns, API_OPERATIONS)  # each operation declares its own rule
     return patterns, app_name, namespace
 

@@ -3,10 +3,13 @@ from datetime import datetime
 from ninja import Query, Router, Schema
 
 from liaison.accounts import selectors, services
-from liaison.core.api_access import API_SIGNED_IN
+from liaison.core.api_access import API_SIGNED_IN, api_access
 from liaison.core.pagination import PageParams, api_page, page_of
+from liaison.core.roles import STAFF_ROLES
 
 router = Router()
+
+STAFF = api_access(*STAFF_ROLES)  # personal API tokens are for staff (accounts/policy.py)
 
 
 class DepartmentOut(Schema):
@@ -51,12 +54,12 @@ def department_list(request, params: Query[PageParams]):
     return api_page(selectors.department_list(), params=params, ids_first=False)
 
 
-@router.get("/tokens", response=page_of(TokenOut), auth=API_SIGNED_IN, summary="Your API tokens")
+@router.get("/tokens", response=page_of(TokenOut), auth=STAFF, summary="Your API tokens")
 def token_list(request, params: Query[PageParams]):
     return api_page(selectors.api_token_list_for_user(user=request.user), params=params, ids_first=False)
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, auth=API_SIGNED_IN, summary="Make a token (shown once)")
+@router.post("/tokens", response={201: TokenCreatedOut}, auth=STAFF, summary="Make a token (shown once)")
 def token_create(request, payload: TokenIn):
     # Not @idempotent on purpose: replaying the first answer would mean storing the plain token
     # for a day, and it is never stored. Sending twice makes two tokens; revoke the spare one.
@@ -64,7 +67,7 @@ def token_create(request, payload: TokenIn):
     return 201, {**TokenOut.from_orm(token).dict(), "token": plain}
 
 
-@router.delete("/tokens/{token_id}", response={204: None}, auth=API_SIGNED_IN, summary="Revoke a token")
+@router.delete("/tokens/{token_id}", response={204: None}, auth=STAFF, summary="Revoke a token")
 def token_revoke(request, token_id: int):
     token = selectors.api_token_get_for_user(user=request.user, token_id=token_id)
     services.api_token_revoke(actor=request.user, token=token)

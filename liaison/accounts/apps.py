@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from liaison.core import navigation
-        from liaison.core.access import SIGNED_IN
+        from liaison.core.access import role_rule
+        from liaison.core.roles import STAFF_ROLES
 
-        navigation.register("API tokens", "accounts:tokens", SIGNED_IN, order=900)
+        navigation.register("API tokens", "accounts:tokens", role_rule(*STAFF_ROLES), order=900)
         from liaison.accounts import panels, signals  # noqa: F401  (registers home panels and signal receivers)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from liaison.accounts.models import ApiToken, User
+from liaison.core.access import user_has_role
+from liaison.core.roles import STAFF_ROLES
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -32,8 +34,14 @@ def is_administrator(user: Person) -> bool:
     return _active(user) and bool(getattr(user, "is_administrator", False))
 
 
+def can_use_api_tokens(user: Person) -> bool:
+    """Personal API tokens are for staff (supervisors, library and IT staff, administrators):
+    scripts and integrations. Student workers use the desk screen, which signs in as them."""
+    return _active(user) and user_has_role(user, *STAFF_ROLES)
+
+
 def can_create_api_token(user: Person) -> bool:
-    return _active(user)
+    return can_use_api_tokens(user)
 
 
 def can_see_api_token(user: Person, token: ApiToken) -> bool:

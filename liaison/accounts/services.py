@@ -120,7 +120,8 @@ def api_token_authenticate(plain: str) -> User | None:
         if remembered is not None:
             user_values, last_used_at = remembered
             if (now - last_used_at).total_seconds() <= LAST_USED_RESOLUTION_SECONDS:
-                return _user_from_cache(user_values)
+                cached_user = _user_from_cache(user_values)
+                return cached_user if policy.can_use_api_tokens(cached_user) else None
             # Otherwise fall through: re-check in the database and touch last_used_at.
     token = (
         ApiToken.objects.select_related("user")
@@ -131,8 +132,8 @@ def api_token_authenticate(plain: str) -> User | None:
     )  # fmt: skip
     if token is None or not secrets.compare_digest(token.key_hash, key_hash):
         return None
-    if not token.user.is_active:
-        return None
+    if not token.user.is_active or not policy.can_use_api_tokens(token.user):
+        return None  # a token outlives a change of role to one that has none
     # Touch last_used_at at most once a minute so busy integrations do not write on every call.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

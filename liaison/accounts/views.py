@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 
 from liaison.accounts import selectors, services
 from liaison.accounts.forms import ApiTokenForm, SignInForm
-from liaison.core.access import public, signed_in
+from liaison.core.access import public, roles
 from liaison.core.adapters import form_errors_from
 from liaison.core.http import client_ip
+from liaison.core.roles import STAFF_ROLES
 
 
 @public
@@ -108,7 +109,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-@signed_in
+@roles(*STAFF_ROLES)
 def token_list(request):
     return render(
         request,
@@ -117,7 +118,7 @@ def token_list(request):
     )
 
 
-@signed_in
+@roles(*STAFF_ROLES)
 @require_POST
 def token_create(request):
     form = ApiTokenForm(request.POST)
@@ -146,7 +147,7 @@ def token_create(request):
     )
 
 
-@signed_in
+@roles(*STAFF_ROLES)
 @require_POST
 def token_revoke(request, token_id: int):
     token = selectors.api_token_get_for_user(user=request.user, token_id=token_id)

@@ -120,7 +120,20 @@ def test_revoking_a_token_by_a_made_up_or_someone_elses_id_changes_nothing(clien
             assert (api.status_code, page.status_code) == (401, 302)
         elif role in (Role.ADMINISTRATOR, Role.LIBRARY_STAFF) and token_id == token.id:
             assert api.status_code == 204  # the owner, or an administrator
+        elif role == Role.STUDENT_WORKER:
+            assert (api.status_code, page.status_code) == (403, 403)  # tokens are for staff roles
         else:
             assert (api.status_code, page.status_code) == (404, 404)
     token.refresh_from_db()
     assert (token.revoked_at is not None) == (role in (Role.ADMINISTRATOR, Role.LIBRARY_STAFF))
+
+
+def test_api_tokens_and_the_api_docs_are_for_staff_not_student_workers(client_as):
+    student = client_as(Role.STUDENT_WORKER)
+    assert student.get("/accounts/tokens/").status_code == 403
+    assert student.post("/api/v1/accounts/tokens", {"name": "x"}, content_type="application/json").status_code == 403
+    assert student.get("/api/v1/docs").status_code == 403
+    assert "API tokens" not in student.get("/home/").content.decode()
+    staff = client_as(Role.IT_STAFF)
+    assert staff.get("/accounts/tokens/").status_code == 200
+    assert staff.get("/api/v1/docs").status_code == 200
