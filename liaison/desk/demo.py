@@ -174,8 +174,15 @@ def _open_windows(point: ServicePoint, day: dt.date):
             cursor = slice_end
 
 
-def seed_desk(log: Callable[[str], None]) -> dict[str, int]:
-    if Interaction.objects.filter(source=SOURCE).exists():
+def seed_desk(log: Callable[[str], None], *, top_up: bool = False) -> dict[str, int]:
+    """A term of traffic up to now; with `top_up`, only what is missing since the demo's last
+    entry (so a demo opened days after it was loaded still looks like a working desk today).
+    Each service point's day is drawn from its own seeded generator, so the same slot always
+    gets the same entry and a top-up never changes what is there."""
+    demo_rows = Interaction.objects.filter(source=SOURCE)
+    first_and_last = demo_rows.order_by("occurred_at").values_list("occurred_at", flat=True)
+    first = first_and_last.first()
+    if first is not None and not top_up:
         log("desk: demo traffic already present")
         return {"desk interactions": Interaction.objects.count()}
     points = {
@@ -193,16 +200,21 @@ def seed_desk(log: Callable[[str], None]) -> dict[str, int]:
         log("desk: no service points or kinds; nothing to seed")
         return {"desk interactions": 0}
 
-    rng = random.Random(SEED)  # noqa: S311 (demo data, not secrets)
     now = timezone.now()
     today = timezone.localdate()
-    term_start = today - dt.timedelta(weeks=TERM_WEEKS) + dt.timedelta(days=1)
-    term_start -= dt.timedelta(days=term_start.weekday())  # a Monday
+    if first is None:
+        term_start = today - dt.timedelta(weeks=TERM_WEEKS) + dt.timedelta(days=1)
+        term_start -= dt.timedelta(days=term_start.weekday())  # a Monday
+        day = term_start
+    else:
+        term_start = timezone.localtime(first).date()
+        term_start -= dt.timedelta(days=term_start.weekday())
+        day = timezone.localtime(demo_rows.order_by("-occurred_at").values_list("occurred_at", flat=True)[0]).date()
     built: list[Interaction] = []
-    day = term_start
     while day <= today:
         week = min((day - term_start).days // 7, len(WEEK_WEIGHT) - 1)
         for slug, point in sorted(points.items()):
+            rng = random.Random(f"{SEED}:{slug}:{day.isoformat()}")  # noqa: S311 (demo data, not secrets)
             count_today = 0
             for start, end in _open_windows(point, day):
                 weight = HOUR_WEIGHT.get(start.astimezone(timezone.get_current_timezone()).hour, 0.1)
@@ -211,18 +223,22 @@ def seed_desk(log: Callable[[str], None]) -> dict[str, int]:
                 for _ in range(_poisson(rng, mean)):
                     occurred = start + dt.timedelta(seconds=rng.uniform(0, (end - start).total_seconds()))
                     occurred = occurred.replace(microsecond=0)
+                    slot = count_today
+                    count_today += 1
                     if occurred > now - dt.timedelta(minutes=5):
-                        continue
-                    interaction = _one(rng, point, occurred, kinds, categories, tags, users, entries)
+                        continue  # not yet: a later top-up draws this very slot
+                    # Each slot has its own generator, so skipping one never shifts the others.
+                    slot_rng = random.Random(f"{SEED}:{slug}:{day.isoformat()}:{slot}")  # noqa: S311
+                    interaction = _one(slot_rng, point, occurred, kinds, categories, tags, users, entries)
                     if interaction is None:
                         continue
-                    interaction.client_id = uuid.uuid5(NAMESPACE, f"{slug}:{day.isoformat()}:{count_today}")
-                    count_today += 1
+                    interaction.client_id = uuid.uuid5(NAMESPACE, f"{slug}:{day.isoformat()}:{slot}")
                     built.append(interaction)
         day += dt.timedelta(days=1)
     result = interactions_bulk_create(built, batch_size=1000)
-    log(f"desk: {len(result.created)} interactions over {TERM_WEEKS} weeks at {len(points)} service points")
-    return {"desk interactions": Interaction.objects.count()}
+    what = "topped up" if first is not None else f"over {TERM_WEEKS} weeks"
+    log(f"desk: {len(result.created)} interactions {what} at {len(points)} service points")
+    return {"desk interactions": Interaction.objects.count(), "desk interactions added": len(result.created)}
 
 
 def _one(rng, point, occurred, kinds, categories, tags, users, entries) -> Interaction | None:

@@ -78,3 +78,31 @@ def check_the_mix_of_kinds_and_levels_is_realistic():
     assert not Interaction.objects.filter(occurred_at__gt=timezone.now()).exists()
     late = Interaction.objects.filter(logged_at__gt=timezone.now() - dt.timedelta(days=10000)).count()
     assert late == Interaction.objects.count()
+
+
+def test_a_demo_opened_days_later_is_topped_up_to_now_without_changing_what_is_there(settings):
+    """`make run` tops the demo's traffic up to the current hour on every start."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from liaison.demo.seed import seed_foundation
+    from liaison.desk.demo import SOURCE, seed_desk
+    from liaison.desk.models import Interaction
+
+    seed_foundation(lambda _msg: None)
+    three_days_ago = timezone.now() - dt.timedelta(days=3)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=three_days_ago),
+        mock.patch("django.utils.timezone.localdate", return_value=timezone.localtime(three_days_ago).date()),
+    ):
+        seed_desk(lambda _msg: None)
+    before = dict(Interaction.objects.filter(source=SOURCE).values_list("client_id", "content_fingerprint"))
+    assert not Interaction.objects.filter(occurred_at__gt=three_days_ago).exists()
+    added = seed_desk(lambda _msg: None, top_up=True)["desk interactions added"]
+    assert added > 0
+    after = dict(Interaction.objects.filter(source=SOURCE).values_list("client_id", "content_fingerprint"))
+    assert all(after[k] == v for k, v in before.items())  # nothing that was there changed
+    assert Interaction.objects.filter(occurred_at__gt=timezone.now() - dt.timedelta(days=2)).exists()
+    assert seed_desk(lambda _msg: None, top_up=True)["desk interactions added"] == 0

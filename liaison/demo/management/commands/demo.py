@@ -22,7 +22,11 @@ class Command(BaseCommand):
                 "set DJANGO_DEBUG=1 to load it. It was not loaded."
             )
         if options["once"] and demo_is_loaded():
-            self.stdout.write("Demo data is already loaded (run `make demo` to top it up).")
+            from liaison.desk.demo import seed_desk
+
+            # A demo opened days later still shows a working desk today: add the traffic since.
+            added = seed_desk(lambda msg: None, top_up=True).get("desk interactions added", 0)
+            self.stdout.write(f"Demo data is already loaded; desk traffic topped up to now ({added} new entries).")
         else:
             summary = seed_demo(log=lambda msg: self.stdout.write(f"  {msg}"))
             self.stdout.write(
