@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Field, Query, Router, Schema
@@ -19,8 +20,8 @@ from ninja import Field, Query, Router, Schema
 from liaison.core.api_access import api_access
 from liaison.core.errors import django_validation_errors, error_body, reject
 from liaison.core.pagination import PageParams, api_page, page_of
-from liaison.core.roles import DESK_ROLES
-from liaison.desk import selectors, services
+from liaison.core.roles import DESK_ROLES, STAFF_ROLES
+from liaison.desk import policy, selectors, services
 from liaison.desk.models import Interaction
 
 router = Router()
@@ -302,4 +303,108 @@ def service_point_tally(request, slug: str, date: dt.date | None = None):
         "total": tally.total,
         "by_kind": [{"slug": row.kind.slug, "name": row.kind.name, "count": row.count} for row in tally.by_kind],
         "by_read_level": [{"level": level, "count": count} for level, count in tally.by_level],
+    }
+
+
+# --- Reports: the same figures as the reports page (liaison/desk/reports.py) -----------------
+
+
+class ReportCellOut(Schema):
+    row: str | int | dt.date | None = Field(..., description="The row's value (an id, a level, a date…).")
+    row_label: str
+    column: str | int | dt.date | None = None
+    column_label: str = ""
+    count: int
+
+
+class ReportOut(Schema):
+    period: str
+    first: dt.date
+    last: dt.date
+    rows: str
+    columns: str | None
+    total: int
+    cells: list[ReportCellOut]
+
+
+class AcrlOut(Schema):
+    period: str
+    first: dt.date
+    last: dt.date
+    transactions: int
+    consultations: int
+    information_services: int
+    directional: int
+    technology: int
+    definitions: dict[str, str]
+
+
+STAFF = api_access(*STAFF_ROLES)
+
+
+@router.get(
+    "/reports",
+    response=ReportOut,
+    auth=STAFF,
+    summary="Interactions in a period by one or two dimensions (what the reports page shows)",
+)
+def desk_report(
+    request,
+    period: Literal["day", "week", "month", "term", "year", "fiscal_year", "custom"] = "month",
+    rows: str = "service_point",
+    columns: str | None = None,
+    anchor: dt.date | None = None,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    service_point: str | None = None,
+):
+    from liaison.desk import reports
+
+    if not policy.can_read_reports(request.user):
+        raise PermissionDenied("Desk reports are for staff and supervisors.")
+    window = reports.period_for(period, anchor=anchor, first=first, last=last)
+    where = {"service_point": selectors.desk_service_point_get(slug=service_point).pk} if service_point else None
+    table = reports.desk_table(period=window, rows=rows, columns=columns or None, where=where, keep_empty=False)
+    rows_labels = dict(table.row_keys)
+    column_labels = dict(table.column_keys)
+    return {
+        "period": window.label,
+        "first": window.first,
+        "last": window.last,
+        "rows": rows,
+        "columns": columns or None,
+        "total": table.total,
+        "cells": [
+            {
+                "row": row,
+                "row_label": rows_labels.get(row, str(row)),
+                "column": column,
+                "column_label": column_labels.get(column, "") if columns else "",
+                "count": n,
+            }
+            for (row, column), n in sorted(table.cells.items(), key=lambda item: (str(item[0][0]), str(item[0][1])))
+        ],
+    }
+
+
+@router.get("/reports/acrl", response=AcrlOut, auth=STAFF, summary="ACRL survey figures for a fiscal year")
+def desk_report_acrl(request, fiscal_year: int = Query(None, ge=1900, le=2200)):
+    from liaison.desk import reports
+
+    if not policy.can_read_reports(request.user):
+        raise PermissionDenied("Desk reports are for staff and supervisors.")
+    month = reports.fiscal_year_start_month()
+    anchor = dt.date(fiscal_year if month == 1 else fiscal_year - 1, month, 1) if fiscal_year else None
+    window = reports.period_for("fiscal_year", anchor=anchor)
+    figures = reports.acrl_figures(period=window)
+    return {
+        "period": window.label,
+        "first": window.first,
+        "last": window.last,
+        "transactions": figures.transactions,
+        "consultations": figures.consultations,
+        "information_services": figures.information_services,
+        "directional": figures.directional,
+        "technology": figures.technology_share,
+        "definitions": figures.definitions,
     }

@@ -170,3 +170,21 @@ def test_thirty_years_of_history_is_a_report_not_an_error(client_as, joint_desk,
 def test_acrl_fiscal_year_bad_input_falls_back_to_this_year(client_as):
     for value in ("²⁰²⁶", "99999999999999999999999", "-5", ""):
         assert client_as(Role.SUPERVISOR).get("/desk/reports/acrl/", {"fy": value}).status_code == 200
+
+
+def test_the_same_figures_through_the_api(client_as, last_month, joint_desk):
+    client = client_as(Role.SUPERVISOR)
+    response = client.get(
+        "/api/v1/desk/reports",
+        {"period": "month", "anchor": last_month.isoformat(), "rows": "service_point", "columns": "read_level"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 5
+    cell = next(c for c in body["cells"] if c["row"] == joint_desk.pk and c["column"] == 4)
+    assert cell["count"] == 1 and cell["row_label"] == joint_desk.name
+    acrl = client.get("/api/v1/desk/reports/acrl").json()
+    assert set(acrl) >= {"transactions", "consultations", "definitions"}
+    refused = client.get("/api/v1/desk/reports", {"period": "custom", "first": "2026-02-01", "last": "2026-01-01"})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "desk.period_empty"
+    assert client_as(Role.STUDENT_WORKER).get("/api/v1/desk/reports").status_code == 403
