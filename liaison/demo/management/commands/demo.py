@@ -37,7 +37,7 @@ class Command(BaseCommand):
         from liaison.core import counts
 
         filled = counts.fill_all()
-        self.stdout.write("Count tables filled: " + ", ".join(f"{k} {v} hour(s)" for k, v in filled.items()))
+        self.stdout.write("Count tables filled: " + ", ".join(f"{k} {v} bucket(s)" for k, v in filled.items()))
         if not options["quiet_sign_ins"]:
             self.stdout.write(f"\nDemo sign-ins (password for each: {DEMO_PASSWORD}):")
             for username, what in DEMO_SIGN_INS:
