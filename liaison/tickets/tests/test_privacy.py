@@ -132,8 +132,10 @@ def test_the_api_reveal_is_recorded_too(client_as, make_ticket):
     assert response.status_code == 200
     assert response.json()["email"] == CONTACT["patron_email"]
     assert ContactAccessLog.objects.get().reason == "API"
-    detail = client_as(Role.LIBRARY_STAFF).get(f"/api/v1/tickets/{ticket.pk}").content.decode()
-    assert "ana@students" not in detail  # the detail never carries contact details
+    detail = client_as(Role.LIBRARY_STAFF).get(f"/api/v1/tickets/{ticket.number}")
+    assert detail.status_code == 200  # the detail was read (a 404 would prove nothing)
+    assert detail.json()["subject"] == ticket.subject and detail.json()["has_contact"] is True
+    assert "ana@students" not in detail.content.decode()  # the detail never carries contact details
 
 
 def test_contact_never_appears_in_staff_mail(make_ticket, users, django_capture_on_commit_callbacks):
