@@ -32,9 +32,11 @@ if TYPE_CHECKING:
 
 State = Ticket.State
 
-# The state machine. Closed is final: a new question is a new ticket.
+# The state machine. Closed is final: a new question is a new ticket. A new ticket can be
+# resolved (or set waiting) straight away: a technician who takes one and fixes it should not
+# have to press "Open it" first.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    State.NEW: (State.OPEN,),
+    State.NEW: (State.OPEN, State.WAITING, State.RESOLVED),
     State.OPEN: (State.WAITING, State.RESOLVED),
     State.WAITING: (State.OPEN, State.RESOLVED),
     State.RESOLVED: (State.CLOSED, State.OPEN),
@@ -243,7 +245,8 @@ def ticket_change_state(*, actor: User, ticket: Ticket, state: str, waiting_on: 
         if not allowed:
             message = "A closed ticket cannot change state; open a new ticket to follow up."
         else:
-            options = " or ".join(State(s).label.lower() for s in allowed)
+            labels = [State(s).label.lower() for s in allowed]
+            options = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
             label = State(current).label.lower()
             article = "An" if label[0] in "aeiou" else "A"
             message = f"{article} {label} ticket cannot go to {State(state).label.lower()}; it can go to {options}."

@@ -35,18 +35,19 @@ def test_a_bulk_change_applies_to_every_ticked_ticket(client_as, three, users):
 
 def test_a_bulk_change_is_all_or_nothing(client_as, three, users):
     it = users[Role.IT_STAFF]
-    services.ticket_change_state(actor=it, ticket=three[0], state=State.OPEN)  # can go to waiting
-    # three[1] and three[2] are new: new → waiting is refused, so nothing changes at all.
+    services.ticket_change_state(actor=it, ticket=three[0], state=State.OPEN)
+    services.ticket_change_state(actor=it, ticket=three[0], state=State.RESOLVED)  # can be closed
+    # three[1] and three[2] are new: new → closed is refused, so nothing changes at all.
     events_before, audit_before = TicketEvent.objects.count(), AuditEvent.objects.count()
     response = client_as(Role.IT_STAFF).post(
         "/tickets/bulk/",
-        {"tickets": [t.pk for t in three], "action": "state", "state": "waiting", "waiting_on": "vendor"},
+        {"tickets": [t.pk for t in three], "action": "state", "state": "closed"},
         follow=True,
     )
     text = response.content.decode()
     assert "Nothing was changed. 2 ticket(s) refused" in text
-    assert f"#{three[1].pk}: A new ticket cannot go to waiting" in text
-    assert list(Ticket.objects.order_by("id").values_list("state", flat=True)) == [State.OPEN, State.NEW, State.NEW]
+    assert f"#{three[1].pk}: A new ticket cannot go to closed" in text
+    assert list(Ticket.objects.order_by("id").values_list("state", flat=True)) == [State.RESOLVED, State.NEW, State.NEW]
     assert TicketEvent.objects.count() == events_before
     assert AuditEvent.objects.count() == audit_before
 

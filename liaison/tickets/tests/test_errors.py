@@ -33,13 +33,13 @@ def test_the_readme_lists_every_code():
 def test_an_api_refusal_names_the_field_and_its_code(client_as, make_ticket):
     ticket = make_ticket()
     response = client_as(Role.LIBRARY_STAFF).post(
-        f"/api/v1/tickets/{ticket.pk}/state", data=json.dumps({"state": "resolved"}), content_type="application/json"
+        f"/api/v1/tickets/{ticket.pk}/state", data=json.dumps({"state": "closed"}), content_type="application/json"
     )
     assert response.status_code == 400
     assert response.json()["errors"] == [
         {
             "field": "state",
-            "message": "A new ticket cannot go to resolved; it can go to open.",
+            "message": "A new ticket cannot go to closed; it can go to open, waiting or resolved.",
             "code": "tickets.transition_not_allowed",
         }
     ]

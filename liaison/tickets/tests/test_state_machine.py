@@ -60,8 +60,12 @@ def test_reopening_a_resolved_ticket_clears_its_resolution(make_ticket, users):
 @pytest.mark.parametrize(
     ("path", "target", "message"),
     [
-        ([], State.RESOLVED, "A new ticket cannot go to resolved; it can go to open."),
-        ([], State.CLOSED, "A new ticket cannot go to closed; it can go to open."),
+        (
+            [State.OPEN, State.RESOLVED],
+            State.WAITING,
+            "A resolved ticket cannot go to waiting; it can go to closed or open.",
+        ),
+        ([], State.CLOSED, "A new ticket cannot go to closed; it can go to open, waiting or resolved."),
         ([State.OPEN], State.CLOSED, "An open ticket cannot go to closed; it can go to waiting or resolved."),
         ([State.OPEN, State.RESOLVED, State.CLOSED], State.OPEN, "A closed ticket cannot change state"),
         ([State.OPEN], State.OPEN, "The ticket is already open."),
@@ -186,3 +190,13 @@ def test_an_update_is_for_those_who_work_the_ticket(make_ticket, users):
     with pytest.raises(PermissionDenied):
         services.ticket_update(actor=users[Role.LIBRARY_STAFF], ticket=ticket, data={"priority": "urgent"})
     assert Ticket.objects.get(pk=ticket.pk).priority == Ticket.Priority.NORMAL
+
+
+def test_a_new_ticket_can_be_resolved_at_once_without_opening_it_first(client_as, make_ticket, users):
+    ticket = make_ticket(queue="help_desk", actor=users[Role.IT_STAFF])
+    services.ticket_assign(actor=users[Role.IT_STAFF], ticket=ticket, assignee=users[Role.IT_STAFF])
+    page = client_as(Role.IT_STAFF).get(f"/tickets/{ticket.reference}/").content.decode()
+    assert ">Resolve<" in page
+    services.ticket_change_state(actor=users[Role.IT_STAFF], ticket=ticket, state="resolved")
+    ticket.refresh_from_db()
+    assert ticket.state == "resolved" and ticket.resolved_at is not None
