@@ -158,6 +158,8 @@ def ledger_entry_new(request):
 @require_http_methods(["GET", "POST"])
 def ledger_entry_detail(request, pk: int):
     entry = selectors.ledger_entry_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST" and not policy.can_correct_ledger_entry(request.user, entry):
+        raise PermissionDenied("You cannot correct this entry.")
     form = forms.CorrectionForm(request.POST or None, initial={"count": entry.count, "hours": entry.hours})
     status = 200
     if request.method == "POST":
@@ -262,7 +264,7 @@ def _need_context(request, need: Need, **override: Any) -> dict:
         "need": need,
         "offers": offers,
         "offer_form": override.get("offer_form") or forms.OfferForm(),
-        "can_offer": policy.can_offer_help(user, need),
+        "can_offer": policy.can_offer_help(user, need) and need.status == Need.Status.OPEN,
         "can_change": policy.can_change_need(user, need),
         "can_answer": policy.can_change_need(user, need),
         "delivery_rights": {o.pk: policy.can_record_delivery(user, o.match) for o in offers if hasattr(o, "match")},
@@ -295,6 +297,8 @@ def need_status(request, pk: int):
 @require_POST
 def offer_new(request, pk: int):
     need = selectors.need_get_for_user(user=request.user, pk=pk)
+    if not policy.can_offer_help(request.user, need):
+        raise PermissionDenied("Staff of the other department offer help against a need.")
     form = forms.OfferForm(request.POST)
     status = 400
     if form.is_valid():
@@ -621,6 +625,8 @@ def rollout_edit(request, pk: int):
 @require_POST
 def rollout_consultation(request, pk: int):
     rollout = selectors.rollout_get_for_user(user=request.user, pk=pk)
+    if not policy.can_record_consultation(request.user, rollout):
+        raise PermissionDenied("Library staff record the library's consultation.")
     form = forms.ConsultationForm(request.POST)
     if form.is_valid():
         try:
@@ -745,6 +751,8 @@ def request_detail(request, pk: int):
 @require_POST
 def request_action(request, pk: int):
     item = selectors.resource_request_get_for_user(user=request.user, pk=pk)
+    if not policy.can_handle_resource_requests(request.user):
+        raise PermissionDenied("The library handles requests for its resources.")
     form = forms.ResourceRequestActionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -846,6 +854,8 @@ def skill_detail(request, pk: int):
 @require_POST
 def skill_session_new(request, pk: int):
     skill = selectors.skill_get_for_user(user=request.user, pk=pk)
+    if not policy.can_record_session(request.user, skill):
+        raise PermissionDenied("The teacher, or a supervisor, records a session.")
     form = forms.SkillSessionForm(request.POST)
     status = 400
     if form.is_valid():
