@@ -97,9 +97,7 @@ def can_offer_help(user: Any, need: Need) -> bool:
     """Any staff member of another department may offer help against a need. (Whether the
     need is still open is the service's rule: `partnership.need_not_open`.)"""
     return (
-        is_staff(user)
-        and getattr(user, "department_id", None) is not None
-        and user.department_id != need.department_id
+        is_staff(user) and getattr(user, "department_id", None) is not None and user.department_id != need.department_id
     )
 
 
