@@ -144,8 +144,8 @@ def _date(
             raise reject(
                 field, f"{str(value)[:20]!r} is not a date (YYYY-MM-DD).", code="partnership.date_invalid"
             ) from None
-    if value < selectors.LEDGER_BEGINS or value.year > 2100:
-        raise reject(field, f"{value:%-d %B %Y} is outside the years Liaison keeps.", code="partnership.date_invalid")
+    if problem := selectors.day_problem(value):
+        raise reject(field, problem, code="partnership.date_invalid")
     if not allow_future and value > timezone.localdate():
         raise reject(
             field,

@@ -22,6 +22,7 @@ from liaison.core.htmx import htmx_template
 from liaison.core.idempotency import IdempotencyError, run_once_for_form
 from liaison.core.pagination import CappedPaginator
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES, Role
+from liaison.core.text import ascii_digits
 from liaison.partnership import charts, exports, forms, ical, policy, selectors, services
 from liaison.partnership.models import Need, ResourceRequest, SurveyRound
 
@@ -497,10 +498,8 @@ def survey_transition(request, pk: int):
 @require_GET
 def survey_compare(request):
     rounds = list(selectors.survey_round_list(user=request.user))
-    try:
-        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-    except ValueError:
-        a = b = 0
+    raw_a, raw_b = request.GET.get("a", ""), request.GET.get("b", "")
+    a, b = (int(raw_a), int(raw_b)) if ascii_digits(raw_a) and ascii_digits(raw_b) else (0, 0)
     comparison = None
     error = ""
     if a and b:
