@@ -284,6 +284,8 @@ def need_detail(request, pk: int):
 @require_POST
 def need_status(request, pk: int):
     need = selectors.need_get_for_user(user=request.user, pk=pk)
+    if not policy.can_change_need(request.user, need):
+        raise PermissionDenied("Only the department that posted the need changes it.")
     form = forms.NeedStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -322,6 +324,8 @@ def offer_new(request, pk: int):
 @require_POST
 def offer_answer(request, pk: int):
     offer = selectors.offer_get_for_user(user=request.user, pk=pk)
+    if not policy.can_answer_offer(request.user, offer):
+        raise PermissionDenied("Only the department that posted the need answers its offers.")
     form = forms.OfferAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose accept or decline.")
@@ -342,6 +346,8 @@ def offer_answer(request, pk: int):
 @require_POST
 def match_update(request, pk: int):
     match = selectors.match_get_for_user(user=request.user, pk=pk)
+    if not policy.can_record_delivery(request.user, match):
+        raise PermissionDenied("Only the two sides record a delivery.")
     form = forms.DeliveryForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Check the delivery date and hours.")
