@@ -111,7 +111,7 @@ class InteractionFilters(Schema):
     source: str | None = None
 
 
-class KindOut(Schema):
+class InteractionKindOut(Schema):
     slug: str
     name: str
     shortcut: str
@@ -120,7 +120,7 @@ class KindOut(Schema):
     is_active: bool
 
 
-class CategoryOut(Schema):
+class TechCategoryOut(Schema):
     slug: str
     name: str
     order: int
@@ -273,12 +273,14 @@ def interaction_undo(request, client_id: uuid.UUID):
     return 204, None
 
 
-@router.get("/kinds", response=page_of(KindOut), auth=DESK, summary="Kinds of interaction (editable in setup)")
+@router.get(
+    "/kinds", response=page_of(InteractionKindOut), auth=DESK, summary="Kinds of interaction (editable in setup)"
+)
 def kind_list(request, params: Query[PageParams], include_inactive: bool = False):
     return api_page(selectors.kind_list(active_only=not include_inactive), params=params, ids_first=False)
 
 
-@router.get("/tech-categories", response=page_of(CategoryOut), auth=DESK, summary="Technology categories")
+@router.get("/tech-categories", response=page_of(TechCategoryOut), auth=DESK, summary="Technology categories")
 def tech_category_list(request, params: Query[PageParams], include_inactive: bool = False):
     return api_page(selectors.tech_category_list(active_only=not include_inactive), params=params, ids_first=False)
 

@@ -7,12 +7,20 @@ count article views, and an article merely being published says nothing about us
 per (article, IT ticket) pair; unlinking the article, unpublishing it or moving the ticket
 out of IT makes the row stop counting (the ledger marks its entry orphaned).
 
-Dating: the link itself carries no date in the data the knowledge base can see, so a pair is
+The link is made by the tickets app (`ticket_link_article(*, actor, ticket, article_id)`),
+which links only published articles: a draft never makes a pair. An article unpublished after
+it was linked keeps its link on the ticket, so the filter on `status` here is what makes it
+stop counting (and count again when it is published again). A pair counts whoever linked it:
+an IT person on their own ticket, or the library before handing the ticket to IT.
+
+Dating: the link's own date is in the ticket's history (tickets/events.py writes an
+`article_linked` event), which belongs to the tickets app and is not read here, so a pair is
 dated by the later of the ticket's opening and the article's publication (the link cannot be
 older than either).
 
 The tickets are reached through the `tickets` relation the tickets app adds to Article
-(Ticket.linked_articles); this module never imports the tickets app.
+(Ticket.linked_articles); this module never imports the tickets app (tickets imports kb's
+selectors to link an article, so the two point one way).
 """
 
 from __future__ import annotations
@@ -79,14 +87,16 @@ def article_use_rows(start: dt.date, end: dt.date) -> Iterator[ledger.LedgerRow]
 ledger.register_feed(
     ledger.LedgerFeed(
         key=LIBRARY_ARTICLES_USED,
-        label="Library-written articles IT staff linked on tickets",
+        label="Library-written articles linked on tickets in IT's queues",
         kind="kb_article_used",
         kind_label="Library article used on an IT ticket",
         direction=ledger.CONTRIBUTION,
         rows=article_use_rows,
         description=(
             "Published knowledge-base articles written by library staff and linked on a ticket in an IT queue: "
-            "one per article and ticket. Views are not counted (Liaison does not record them)."
+            "one per article and ticket, dated by the later of the ticket's opening and the publication. An article "
+            "unpublished, unlinked or whose ticket leaves IT stops counting. Views are not counted (Liaison does not "
+            "record them)."
         ),
     )
 )

@@ -31,7 +31,7 @@ SUPERVISORS = api_access(Role.SUPERVISOR)
 # --- The ledger ------------------------------------------------------------------------------------------
 
 
-class EntryOut(Schema):
+class LedgerEntryOut(Schema):
     id: int
     occurred_on: dt.date
     kind: str
@@ -102,12 +102,12 @@ def _filters(query: LedgerQuery) -> selectors.LedgerFilters:
     return selectors.LedgerFilters.from_params(params)
 
 
-@router.get("/ledger", response=page_of(EntryOut), auth=STAFF, summary="Ledger entries that count (newest first)")
+@router.get("/ledger", response=page_of(LedgerEntryOut), auth=STAFF, summary="Ledger entries that count (newest first)")
 def ledger_list(request, params: Query[PageParams], query: Query[LedgerQuery]):
     filters = _filters(query)
     if filters.errors:
         field, message = next(iter(filters.errors.items()))
-        raise reject(field, message)
+        raise reject(field, message, code="partnership.date_invalid" if field in ("start", "end") else "invalid")
     labels = selectors.kind_labels()
     return api_page(
         selectors.ledger_entry_list(user=request.user, filters=filters),
@@ -144,12 +144,12 @@ def ledger_derive(request):
     }
 
 
-@router.get("/ledger/{entry_id}", response=EntryOut, auth=STAFF, summary="One ledger entry")
+@router.get("/ledger/{entry_id}", response=LedgerEntryOut, auth=STAFF, summary="One ledger entry")
 def ledger_entry(request, entry_id: int):
     return _entry_out(selectors.ledger_entry_get_for_user(user=request.user, pk=entry_id))
 
 
-class EntryIn(Schema):
+class LedgerEntryIn(Schema):
     label: str = Field(description="What it was.")
     kind: str = Field(description="committee_service, shared_event, training_session or other.")
     direction: str = Field(description="contribution (the giver offered) or request (the receiver asked).")
@@ -162,10 +162,10 @@ class EntryIn(Schema):
 
 
 @router.post(
-    "/ledger", response={201: EntryOut}, auth=STAFF, summary="Type a ledger entry", description=IDEMPOTENCY_NOTE
+    "/ledger", response={201: LedgerEntryOut}, auth=STAFF, summary="Type a ledger entry", description=IDEMPOTENCY_NOTE
 )
 @idempotent("partnership.ledger_entry_create")
-def ledger_entry_create(request, payload: EntryIn):
+def ledger_entry_create(request, payload: LedgerEntryIn):
     entry = services.ledger_entry_create(actor=request.user, **payload.dict())
     return _entry_out(entry)
 
@@ -179,7 +179,7 @@ class CorrectionIn(Schema):
 
 @router.post(
     "/ledger/{entry_id}/corrections",
-    response={201: EntryOut},
+    response={201: LedgerEntryOut},
     auth=STAFF,
     summary="Correct an entry (a new entry that replaces it)",
     description=IDEMPOTENCY_NOTE,
@@ -225,7 +225,7 @@ class MonthOut(Schema):
     give_share: float | None
 
 
-class KindOut(Schema):
+class BalanceKindOut(Schema):
     kind: str
     label: str
     direction: str
@@ -242,7 +242,7 @@ class BalanceOut(Schema):
     end: dt.date
     departments: list[DepartmentBalanceOut]
     months: list[MonthOut]
-    by_kind: list[KindOut]
+    by_kind: list[BalanceKindOut]
     derived_share: float | None
     manual_share: float | None
     text: str
@@ -257,8 +257,8 @@ class BalanceQuery(Schema):
 def balance(request, query: Query[BalanceQuery]):
     if not policy.can_view_partnership(request.user):
         raise PermissionDenied("Your role does not show the partnership.")
-    end = query.end or selectors.next_month(timezone.localdate())
-    start = query.start or selectors.months_back(end - dt.timedelta(days=1), 12)
+    end = selectors.day_in_range(query.end, field="end") or selectors.next_month(timezone.localdate())
+    start = selectors.day_in_range(query.start, field="start") or selectors.months_back(end - dt.timedelta(days=1), 12)
     if end <= start:
         raise reject("end", "The end must come after the start.", code="partnership.window_invalid")
     if (end - start).days > 366 * 10:

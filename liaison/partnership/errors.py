@@ -20,7 +20,6 @@ CODES: dict[str, str] = {
     # Goals, needs, offers and matches
     "partnership.year_invalid": "The year is not a sensible calendar year.",
     "partnership.need_not_open": "The need is met or withdrawn; offers and matches need an open need.",
-    "partnership.offer_own_need": "A department cannot offer help against its own need.",
     "partnership.offer_not_pending": "The offer was already accepted or declined.",
     "partnership.match_not_agreed": "The match is already delivered or cancelled.",
     "partnership.status_invalid": "The status is not one this object can move to.",

@@ -94,12 +94,10 @@ def can_change_need(user: Any, need: Need) -> bool:
 
 
 def can_offer_help(user: Any, need: Need) -> bool:
-    """Any staff member of another department may offer help against an open need."""
+    """Any staff member of another department may offer help against a need. (Whether the
+    need is still open is the service's rule: `partnership.need_not_open`.)"""
     return (
-        is_staff(user)
-        and getattr(user, "department_id", None) is not None
-        and user.department_id != need.department_id
-        and need.status == "open"
+        is_staff(user) and getattr(user, "department_id", None) is not None and user.department_id != need.department_id
     )
 
 

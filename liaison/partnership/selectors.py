@@ -25,6 +25,7 @@ from django.utils import timezone
 from liaison.accounts import selectors as accounts_selectors
 from liaison.core import counts
 from liaison.core import ledger as core_ledger
+from liaison.core.errors import reject
 from liaison.partnership import policy
 from liaison.partnership.models import (
     CalendarFeedToken,
@@ -52,11 +53,28 @@ SMALL_COUNT = 5  # counts below this are shown as "fewer than 5" in survey evide
 UPCOMING_DAYS = 60
 FLAG_DAYS = 14  # a rollout without consultation this close is flagged to both sides
 LEDGER_BEGINS = dt.date(2000, 1, 1)
+LEDGER_ENDS = dt.date(2100, 12, 31)  # the last day Liaison keeps: dates are 2000–2100
 
 
 def _require(allowed: bool, message: str = "Your role does not show the partnership.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def day_problem(day: dt.date) -> str:
+    """Why a day cannot be asked for ("" when it can): Liaison keeps 2000–2100, and date
+    arithmetic on a window's edges (a month back, the next month) must stay in range."""
+    if not LEDGER_BEGINS <= day <= LEDGER_ENDS:
+        return f"{day:%-d %B %Y} is outside the years Liaison keeps ({LEDGER_BEGINS.year}–{LEDGER_ENDS.year})."
+    return ""
+
+
+def day_in_range(day: dt.date | None, *, field: str) -> dt.date | None:
+    """A day a caller asked for (a filter, a window's edge): None, or a day Liaison keeps;
+    anything else is refused with the field named (400, `partnership.date_invalid`)."""
+    if day is not None and (problem := day_problem(day)):
+        raise reject(field, problem, code="partnership.date_invalid")
+    return day
 
 
 # --- Terms ------------------------------------------------------------------------------------------
@@ -149,9 +167,14 @@ class LedgerFilters:
             raw = (params.get(name) or "").strip()
             if raw:
                 try:
-                    setattr(filters, name, dt.date.fromisoformat(raw))
+                    day = dt.date.fromisoformat(raw)
                 except ValueError:
                     filters.errors[name] = f"{raw[:20]!r} is not a date (YYYY-MM-DD)."
+                    continue
+                if problem := day_problem(day):
+                    filters.errors[name] = problem
+                else:
+                    setattr(filters, name, day)
         filters.kind = (params.get("kind") or "").strip()[:60]
         filters.department = (params.get("department") or "").strip()[:30]
         filters.giver = (params.get("giver") or "").strip()[:30]

@@ -144,8 +144,8 @@ def _date(
             raise reject(
                 field, f"{str(value)[:20]!r} is not a date (YYYY-MM-DD).", code="partnership.date_invalid"
             ) from None
-    if value < selectors.LEDGER_BEGINS or value.year > 2100:
-        raise reject(field, f"{value:%-d %B %Y} is outside the years Liaison keeps.", code="partnership.date_invalid")
+    if problem := selectors.day_problem(value):
+        raise reject(field, problem, code="partnership.date_invalid")
     if not allow_future and value > timezone.localdate():
         raise reject(
             field,
@@ -653,15 +653,11 @@ def need_update(*, actor: User, need: Need, data: Mapping[str, Any]) -> Need:
 def offer_create(*, actor: User, need: Need, description: str) -> Offer:
     """Offer help against another department's open need."""
     locked = Need.objects.select_for_update().get(pk=need.pk)
+    if actor.department_id is not None and actor.department_id == locked.department_id:
+        raise PermissionDenied("Your own department posted this need; offers come from the other side.")
+    _require(policy.can_offer_help(actor, locked), "Your role does not offer help.")
     if locked.status != Need.Status.OPEN:
         raise reject("need", "This need is no longer open.", code="partnership.need_not_open")
-    if actor.department_id == locked.department_id:
-        raise reject(
-            "need",
-            "Your own department posted this need; offers come from the other side.",
-            code="partnership.offer_own_need",
-        )
-    _require(policy.can_offer_help(actor, locked), "Your role does not offer help.")
     offer = Offer.objects.create(
         need=locked,
         department=_actor_department(actor),

@@ -22,6 +22,7 @@ from liaison.core.htmx import htmx_template
 from liaison.core.idempotency import IdempotencyError, run_once_for_form
 from liaison.core.pagination import CappedPaginator
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES, Role
+from liaison.core.text import ascii_digits
 from liaison.partnership import charts, exports, forms, ical, policy, selectors, services
 from liaison.partnership.models import Need, ResourceRequest, SurveyRound
 
@@ -158,6 +159,8 @@ def ledger_entry_new(request):
 @require_http_methods(["GET", "POST"])
 def ledger_entry_detail(request, pk: int):
     entry = selectors.ledger_entry_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST" and not policy.can_correct_ledger_entry(request.user, entry):
+        raise PermissionDenied("You cannot correct this entry.")
     form = forms.CorrectionForm(request.POST or None, initial={"count": entry.count, "hours": entry.hours})
     status = 200
     if request.method == "POST":
@@ -262,7 +265,7 @@ def _need_context(request, need: Need, **override: Any) -> dict:
         "need": need,
         "offers": offers,
         "offer_form": override.get("offer_form") or forms.OfferForm(),
-        "can_offer": policy.can_offer_help(user, need),
+        "can_offer": policy.can_offer_help(user, need) and need.status == Need.Status.OPEN,
         "can_change": policy.can_change_need(user, need),
         "can_answer": policy.can_change_need(user, need),
         "delivery_rights": {o.pk: policy.can_record_delivery(user, o.match) for o in offers if hasattr(o, "match")},
@@ -281,6 +284,8 @@ def need_detail(request, pk: int):
 @require_POST
 def need_status(request, pk: int):
     need = selectors.need_get_for_user(user=request.user, pk=pk)
+    if not policy.can_change_need(request.user, need):
+        raise PermissionDenied("Only the department that posted the need changes it.")
     form = forms.NeedStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -295,6 +300,8 @@ def need_status(request, pk: int):
 @require_POST
 def offer_new(request, pk: int):
     need = selectors.need_get_for_user(user=request.user, pk=pk)
+    if not policy.can_offer_help(request.user, need):
+        raise PermissionDenied("Staff of the other department offer help against a need.")
     form = forms.OfferForm(request.POST)
     status = 400
     if form.is_valid():
@@ -317,6 +324,8 @@ def offer_new(request, pk: int):
 @require_POST
 def offer_answer(request, pk: int):
     offer = selectors.offer_get_for_user(user=request.user, pk=pk)
+    if not policy.can_answer_offer(request.user, offer):
+        raise PermissionDenied("Only the department that posted the need answers its offers.")
     form = forms.OfferAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose accept or decline.")
@@ -337,6 +346,8 @@ def offer_answer(request, pk: int):
 @require_POST
 def match_update(request, pk: int):
     match = selectors.match_get_for_user(user=request.user, pk=pk)
+    if not policy.can_record_delivery(request.user, match):
+        raise PermissionDenied("Only the two sides record a delivery.")
     form = forms.DeliveryForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Check the delivery date and hours.")
@@ -493,10 +504,8 @@ def survey_transition(request, pk: int):
 @require_GET
 def survey_compare(request):
     rounds = list(selectors.survey_round_list(user=request.user))
-    try:
-        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-    except ValueError:
-        a = b = 0
+    raw_a, raw_b = request.GET.get("a", ""), request.GET.get("b", "")
+    a, b = (int(raw_a), int(raw_b)) if ascii_digits(raw_a) and ascii_digits(raw_b) else (0, 0)
     comparison = None
     error = ""
     if a and b:
@@ -621,6 +630,8 @@ def rollout_edit(request, pk: int):
 @require_POST
 def rollout_consultation(request, pk: int):
     rollout = selectors.rollout_get_for_user(user=request.user, pk=pk)
+    if not policy.can_record_consultation(request.user, rollout):
+        raise PermissionDenied("Library staff record the library's consultation.")
     form = forms.ConsultationForm(request.POST)
     if form.is_valid():
         try:
@@ -745,6 +756,8 @@ def request_detail(request, pk: int):
 @require_POST
 def request_action(request, pk: int):
     item = selectors.resource_request_get_for_user(user=request.user, pk=pk)
+    if not policy.can_handle_resource_requests(request.user):
+        raise PermissionDenied("The library handles requests for its resources.")
     form = forms.ResourceRequestActionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -846,6 +859,8 @@ def skill_detail(request, pk: int):
 @require_POST
 def skill_session_new(request, pk: int):
     skill = selectors.skill_get_for_user(user=request.user, pk=pk)
+    if not policy.can_record_session(request.user, skill):
+        raise PermissionDenied("The teacher, or a supervisor, records a session.")
     form = forms.SkillSessionForm(request.POST)
     status = 400
     if form.is_valid():

@@ -56,6 +56,35 @@ def callers(users):
     ]
 
 
+# Clashes found and not yet renamed, with who renames them. Remove an entry once it is fixed
+# (the test fails until you do, so the list cannot go stale).
+KNOWN_NAME_CLASHES = {
+    # The document describes the kb's article answers as the tickets' {id, title}: rename
+    # tickets.api.ArticleOut (linked articles on a ticket) to LinkedArticleOut, in the tickets app.
+    "ArticleOut": ["liaison.kb.api.ArticleOut", "liaison.tickets.api.ArticleOut"],
+}
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The document keys its schemas by class name, so two apps' schemas of one name (the desk's
+    kinds and the partnership's balance rows were both `KindOut`) leave one operation described
+    by the other's fields."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    found: dict[str, set[str]] = defaultdict(set)
+
+    def walk(cls: type) -> None:
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("liaison.") and ".tests" not in sub.__module__:
+                found[sub.__name__].add(f"{sub.__module__}.{sub.__qualname__}")
+            walk(sub)
+
+    walk(Schema)
+    assert {name: sorted(where) for name, where in found.items() if len(where) > 1} == KNOWN_NAME_CLASHES
+
+
 @pytest.mark.django_db(transaction=False)
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)

@@ -143,6 +143,38 @@ def _desk_user(user, point) -> bool:
     return policy.can_log_interaction(user)
 
 
+def _partnership(rule: str):
+    """`allowed` from the partnership's policy: `_partnership("can_answer_offer")(user, offer)`."""
+
+    def allowed(user, obj) -> bool:
+        from liaison.partnership import policy
+
+        check = getattr(policy, rule)
+        return check(user, obj) if _takes_object(check) else check(user)
+
+    allowed.__name__ = f"_partnership_{rule}"
+    return allowed
+
+
+def _takes_object(check) -> bool:
+    import inspect
+
+    return len(inspect.signature(check).parameters) > 1
+
+
+def _handles_request(user, request) -> bool:
+    from liaison.partnership import policy
+
+    return policy.can_view_resource_request(user, request) and policy.can_handle_resource_requests(user)
+
+
+_p_view = _partnership("can_view_partnership")
+_p_survey = _partnership("can_view_survey_results")
+_p_rollouts = _partnership("can_view_rollouts")
+_p_request = _partnership("can_view_resource_request")
+_p_skills = _partnership("can_view_skills")
+
+
 def _anyone(user, obj) -> bool:
     return True
 
@@ -163,6 +195,14 @@ SEES = {
         user
     ),
     "api_token": lambda user, token: _token(user, token),
+    "ledger_entry": _p_view,
+    "need": _p_view,
+    "offer": _p_view,
+    "match": _p_view,
+    "survey_round": _p_survey,
+    "rollout": _p_rollouts,
+    "resource_request": _p_request,
+    "skill": _p_skills,
 }
 
 T, TA = "ticket", "ticket_attachment"
@@ -250,12 +290,112 @@ ROUTES = [
         _hours,
         {"date": "2027-01-01", "reason": "New Year"},
     ),
+    # Partnership: pages (their forms are sent empty: the policy must answer before the form)
+    Route("partnership:entry", "ledger_entry", allowed=_p_view),
+    Route("partnership:entry", "ledger_entry", "post", _partnership("can_correct_ledger_entry")),
+    Route("partnership:need", "need", allowed=_p_view),
+    Route("partnership:need_status", "need", "post", _partnership("can_change_need")),
+    Route("partnership:offer_new", "need", "post", _partnership("can_offer_help")),
+    Route("partnership:offer_answer", "offer", "post", _partnership("can_answer_offer")),
+    Route("partnership:match_update", "match", "post", _partnership("can_record_delivery")),
+    Route("partnership:survey_round", "survey_round", allowed=_p_survey),
+    Route("partnership:survey_answer", "survey_round", allowed=_partnership("can_answer_survey")),
+    Route("partnership:survey_answer", "survey_round", "post", _partnership("can_answer_survey")),
+    Route("partnership:survey_transition", "survey_round", "post", _partnership("can_manage_survey")),
+    Route("partnership:rollout", "rollout", allowed=_p_rollouts),
+    Route("partnership:rollout_edit", "rollout", allowed=_partnership("can_edit_rollout")),
+    Route("partnership:rollout_edit", "rollout", "post", _partnership("can_edit_rollout")),
+    Route("partnership:rollout_consultation", "rollout", "post", _partnership("can_record_consultation")),
+    Route("partnership:request", "resource_request", allowed=_p_request),
+    Route("partnership:request_action", "resource_request", "post", _handles_request),
+    Route("partnership:skill", "skill", allowed=_p_skills),
+    Route("partnership:skill_session_new", "skill", "post", _partnership("can_record_session")),
+    Route("partnership:skill_toggle", "skill", "post", _partnership("can_edit_skill")),
+    # Partnership: API
+    Route("GET /api/v1/partnership/ledger/{entry_id}", "ledger_entry", allowed=_p_view),
+    Route(
+        "POST /api/v1/partnership/ledger/{entry_id}/corrections",
+        "ledger_entry",
+        "post",
+        _partnership("can_correct_ledger_entry"),
+        {"count": 2, "note": "It was two."},
+    ),
+    Route(
+        "POST /api/v1/partnership/needs/{need_id}/offers",
+        "need",
+        "post",
+        _partnership("can_offer_help"),
+        {"description": "We can pilot it."},
+    ),
+    Route("POST /api/v1/partnership/offers/{offer_id}/accept", "offer", "post", _partnership("can_answer_offer")),
+    Route("POST /api/v1/partnership/offers/{offer_id}/decline", "offer", "post", _partnership("can_answer_offer")),
+    Route(
+        "POST /api/v1/partnership/matches/{match_id}/deliver",
+        "match",
+        "post",
+        _partnership("can_record_delivery"),
+        {"delivered_on": "2025-01-06", "hours": "2"},
+    ),
+    Route("GET /api/v1/partnership/surveys/{round_id}", "survey_round", allowed=_p_survey),
+    Route(
+        "POST /api/v1/partnership/surveys/{round_id}/open", "survey_round", "post", _partnership("can_manage_survey")
+    ),
+    Route(
+        "POST /api/v1/partnership/surveys/{round_id}/close", "survey_round", "post", _partnership("can_manage_survey")
+    ),
+    Route(
+        "POST /api/v1/partnership/surveys/{round_id}/responses",
+        "survey_round",
+        "post",
+        _partnership("can_answer_survey"),
+        {"answers": {"1": "More evening cover."}},
+    ),
+    Route("GET /api/v1/partnership/rollouts/{rollout_id}", "rollout", allowed=_p_rollouts),
+    Route(
+        "PATCH /api/v1/partnership/rollouts/{rollout_id}",
+        "rollout",
+        "patch",
+        _partnership("can_edit_rollout"),
+        {"title": "Print release, phase 2"},
+    ),
+    Route(
+        "POST /api/v1/partnership/rollouts/{rollout_id}/consultation",
+        "rollout",
+        "post",
+        _partnership("can_record_consultation"),
+        {"consulted_on": "2025-01-06", "library_response": "Fine after exams."},
+    ),
+    Route("GET /api/v1/partnership/requests/{request_id}", "resource_request", allowed=_p_request),
+    Route("POST /api/v1/partnership/requests/{request_id}/triage", "resource_request", "post", _handles_request),
+    Route(
+        "POST /api/v1/partnership/requests/{request_id}/fulfil",
+        "resource_request",
+        "post",
+        _handles_request,
+        {"note": "On your desk."},
+    ),
+    Route(
+        "POST /api/v1/partnership/requests/{request_id}/decline",
+        "resource_request",
+        "post",
+        _handles_request,
+        {"note": "Not licensed."},
+    ),
+    Route(
+        "POST /api/v1/partnership/skills/{skill_id}/sessions",
+        "skill",
+        "post",
+        _partnership("can_record_session"),
+        {"held_on": "2025-01-06", "hours": "1", "attendee_department": "library"},
+    ),
 ]
 
 NOT_OBJECT_ROUTES = {
     "accounts:password_reset_confirm": "a signed one-time link, not an object id (tested in accounts)",
     "tickets:status": "a patron's secret link, not an id: unknown, guessed and expired links are one 404 (tickets tests)",
     "GET /api/v1/tickets/status/{token}": "the same secret link through the API (tickets tests)",
+    "partnership:calendar_feed": "a person's secret calendar link, not an id: made-up, replaced and deactivated "
+    "links are one 404 (partnership tests, test_rollouts.py)",
 }
 
 
@@ -324,8 +464,11 @@ def world(departments, users, joint_desk):
         upload=SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n" + SECRET.encode() + b"\n%%EOF\n", content_type="application/pdf"),
     )  # fmt: skip
 
+    partnership = _partnership_world(departments, other_librarian, other_tech, other_student)
+
     made_up = uuid.UUID("00000000-0000-4000-8000-000000000000")
     return {
+        **partnership,
         # subject: [(variant, object or None, path kwargs)]
         "ticket": [
             ("another department's", it_ticket, it_ticket),
@@ -373,6 +516,82 @@ def world(departments, users, joint_desk):
             ("another person's", token, {"token_id": token.pk}),
             ("made-up", None, {"token_id": 999999}),
         ],
+    }
+
+
+def _partnership_world(departments, other_librarian, other_tech, other_student) -> dict[str, list]:
+    """The partnership's objects, each made by someone the callers are not: a typed ledger entry,
+    an IT need with an offer waiting and an accepted one (a match), an open survey round with a
+    named answer, a rollout, requests for library resources from IT and from a third
+    department, and a student's skill. Private text carries SECRET."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from liaison.accounts.models import Department
+    from liaison.partnership import services as partnership
+
+    library, it = departments["library"], departments["it"]
+    facilities = Department.objects.create(name="Facilities", code="facilities", kind=Department.Kind.OTHER)
+    it_boss = make_user(Role.SUPERVISOR, username="t_it_boss2", department=it)
+    caretaker = make_user(Role.IT_STAFF, username="t_facilities", department=facilities)
+    today = timezone.localdate()
+
+    entry = partnership.ledger_entry_create(
+        actor=other_librarian, kind="shared_event", direction="contribution", giver=library, receiver=it,
+        occurred_on=today, label="Open day stall", note=SECRET,
+    )  # fmt: skip
+    need = partnership.need_create(actor=it_boss, department="it", title="Pilot testers", description=SECRET)
+    offer = partnership.offer_create(actor=other_librarian, need=need, description=SECRET)
+    accepted = partnership.offer_create(actor=other_librarian, need=need, description="The archive can help")
+    match = partnership.offer_accept(actor=it_boss, offer=accepted)
+    survey_round = partnership.survey_round_create(
+        actor=it_boss, title="This term", period_start=today - dt.timedelta(days=30), period_end=today,
+    )  # fmt: skip
+    survey_round = partnership.survey_round_open(actor=it_boss, survey_round=survey_round)
+    first_question = survey_round.questions.order_by("order").first()
+    partnership.survey_respond(actor=other_tech, survey_round=survey_round, answers={first_question.pk: SECRET})
+    rollout = partnership.rollout_create(
+        actor=other_tech, title="Print release", kind="printer", starts_on=today + dt.timedelta(days=30),
+        effect_on_library="Printers down for a morning", description=SECRET,
+    )  # fmt: skip
+    gone_rollout = partnership.rollout_create(
+        actor=other_tech, title="Old plan", kind="other", starts_on=today, effect_on_library="None"
+    )
+    gone_rollout_pk = gone_rollout.pk
+    gone_rollout.delete()  # an administrator deleted it in Setup
+    third_request = partnership.resource_request_create(
+        actor=caretaker, kind="book", title="Boiler manual", details=SECRET
+    )
+    it_request = partnership.resource_request_create(actor=other_tech, kind="database", title="Gartner", details=SECRET)
+    skill = partnership.skill_create(actor=other_student, title="Spreadsheets", description=SECRET)
+
+    def ids(obj, api: str) -> dict[str, Any]:
+        return {"pk": obj.pk, api: obj.pk}
+
+    def made_up(api: str) -> tuple[str, None, dict[str, Any]]:
+        return ("made-up", None, {"pk": 999999, api: 999999})
+
+    return {
+        "ledger_entry": [("another person's", entry, ids(entry, "entry_id")), made_up("entry_id")],
+        "need": [("another department's", need, ids(need, "need_id")), made_up("need_id")],
+        "offer": [("another department's", offer, ids(offer, "offer_id")), made_up("offer_id")],
+        "match": [("another department's", match, ids(match, "match_id")), made_up("match_id")],
+        "survey_round": [
+            ("another person's", survey_round, ids(survey_round, "round_id")),
+            made_up("round_id"),
+        ],
+        "rollout": [
+            ("another department's", rollout, ids(rollout, "rollout_id")),
+            ("deleted", None, {"pk": gone_rollout_pk, "rollout_id": gone_rollout_pk}),
+            made_up("rollout_id"),
+        ],
+        "resource_request": [
+            ("a third department's", third_request, ids(third_request, "request_id")),
+            ("another person's", it_request, ids(it_request, "request_id")),
+            made_up("request_id"),
+        ],
+        "skill": [("another person's", skill, ids(skill, "skill_id")), made_up("skill_id")],
     }
 
 

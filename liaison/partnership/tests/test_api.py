@@ -118,6 +118,24 @@ def test_the_balance_and_the_feeds(api, handed_ticket, derive):
     assert feeds["tickets.handed_to_other_department"]["entries"] == 1
 
 
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("balance?end=0001-01-01", "end"),  # a month back from it was a 500 (OverflowError)
+        ("balance?end=9999-12-31", "end"),
+        ("balance?start=1999-12-31&end=2000-02-01", "start"),
+        ("ledger?start=0001-01-01", "start"),
+        ("ledger?end=9999-12-31", "end"),
+    ],
+)
+def test_a_date_outside_2000_to_2100_is_refused_with_its_field_named(api, query, field):
+    answer = api("it").get(f"{API}/{query}")
+    assert answer.status_code == 400
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["code"]) == (field, "partnership.date_invalid")
+    assert "outside the years Liaison keeps (2000–2100)" in error["message"]
+
+
 def test_only_supervisors_derive_through_the_api(api, handed_ticket):
     handed_ticket()
     assert api("it").post(f"{API}/ledger/derive").status_code == 403

@@ -152,25 +152,54 @@ def test_a_technology_question_referred_on_or_made_a_ticket_is_not_the_desk_answ
 
 
 def test_a_library_article_linked_on_an_it_ticket_is_the_library_giving_it(queues, people, derive, departments):
+    from django.core.exceptions import ValidationError
+
     from liaison.kb import services as kb
     from liaison.tickets import services as tickets
 
     article = kb.article_create(actor=people["library"], title="Printing from your laptop", body="Steps.", publish=True)
     unused = kb.article_create(actor=people["library"], title="Citing a dataset", body="Steps.", publish=True)
     by_it = kb.article_create(actor=people["it"], title="VPN", body="Steps.", publish=True)
-    it_ticket = tickets.ticket_create(actor=people["it"], queue=queues["it"], subject="Print")
+    draft = kb.article_create(actor=people["library"], title="Proxy trouble", body="Not ready.")
+    it_ticket = tickets.ticket_create(actor=people["it"], queue=queues["it"], subject="Toner smudge on lab printer")
     library_ticket = tickets.ticket_create(actor=people["library"], queue=queues["library"], subject="Cite")
-    tickets.ticket_link_article(actor=people["it"], ticket=it_ticket, article=article)
-    tickets.ticket_link_article(actor=people["it"], ticket=it_ticket, article=by_it)  # IT's own article
-    tickets.ticket_link_article(actor=people["library"], ticket=library_ticket, article=unused)  # not an IT ticket
+    tickets.ticket_link_article(actor=people["it"], ticket=it_ticket, article_id=article.pk)
+    tickets.ticket_link_article(actor=people["it"], ticket=it_ticket, article_id=by_it.pk)  # IT's own article
+    tickets.ticket_link_article(actor=people["library"], ticket=library_ticket, article_id=unused.pk)  # not IT's
+    with pytest.raises(ValidationError):  # a draft cannot be linked, so it never counts
+        tickets.ticket_link_article(actor=people["it"], ticket=it_ticket, article_id=draft.pk)
     derive()
     [entry] = derived("kb.library_articles_used_by_it")
-    assert (entry.giver, entry.receiver) == (departments["library"], departments["it"])
+    assert (entry.giver, entry.receiver, entry.direction) == (departments["library"], departments["it"], "contribution")
     assert entry.source_key == f"kb:article:{article.pk}:ticket:{it_ticket.pk}"
-    tickets.ticket_unlink_article(actor=people["it"], ticket=it_ticket, article=article)
+    assert entry.occurred_on == timezone.localdate()  # the later of the ticket's opening and the publication
+    assert "Toner" not in entry.label  # the label names the article and ticket number, not the ticket's subject
+    tickets.ticket_unlink_article(actor=people["it"], ticket=it_ticket, article_id=article.pk)
     derive()
     [entry] = derived("kb.library_articles_used_by_it")
     assert entry.orphaned_at is not None
+
+
+def test_a_linked_article_stops_counting_when_unpublished_or_when_its_ticket_leaves_it(
+    queues, people, derive, departments
+):
+    from liaison.kb import services as kb
+    from liaison.tickets import services as tickets
+
+    article = kb.article_create(actor=people["library"], title="Printing from your laptop", body="Steps.", publish=True)
+    ticket = tickets.ticket_create(actor=people["it"], queue=queues["it"], subject="Print")
+    tickets.ticket_link_article(actor=people["it"], ticket=ticket, article_id=article.pk)
+    derive()
+    assert [e.orphaned_at for e in derived("kb.library_articles_used_by_it")] == [None]
+    kb.article_unpublish(actor=people["library"], article=article)  # the link stays on the ticket
+    derive()
+    assert [e.orphaned_at is not None for e in derived("kb.library_articles_used_by_it")] == [True]
+    kb.article_publish(actor=people["library"], article=article)
+    derive()
+    assert [e.orphaned_at for e in derived("kb.library_articles_used_by_it")] == [None]
+    tickets.ticket_hand_off(actor=people["it"], ticket=ticket, queue=queues["library"], note="theirs")
+    derive()
+    assert [e.orphaned_at is not None for e in derived("kb.library_articles_used_by_it")] == [True]
 
 
 def test_a_fulfilled_resource_request_is_the_library_giving_the_requester(people, derive, departments):

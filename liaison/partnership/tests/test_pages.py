@@ -67,6 +67,9 @@ def test_the_ledger_filters_and_answers_htmx_with_just_its_results(signed_in, ha
     assert body.lstrip().startswith('<div id="ledger-results">') and "<html" not in body
     assert "handed from Library to IT" in body
     assert client.get("/partnership/ledger/?start=yesterday").status_code == 400
+    too_early = client.get("/partnership/ledger/?start=0001-01-01")
+    assert too_early.status_code == 400
+    assert "Start: 1 January 1 is outside the years Liaison keeps (2000–2100)." in too_early.content.decode()
 
 
 def test_typing_an_entry_refuses_a_negative_count_on_the_form(signed_in):

@@ -126,3 +126,23 @@ def test_the_calendar_feed_works_with_the_secret_link_and_stops_with_a_new_one(c
     people["student"].save()
     assert client.get(f"/partnership/rollouts/calendar/{newer}.ics").status_code == 404
     assert selectors.hash_calendar_token(newer) != newer  # only the hash is stored
+
+
+def test_a_wrong_or_revoked_calendar_link_is_one_404_that_shows_nothing(client, people):
+    """The feed is public by its secret alone (the object-access walk lists it as such): every
+    link that is not a live one answers the same 404, without the calendar."""
+    plan(people["it"], title="Lab image update")
+    revoked = services.calendar_link_make(actor=people["library"])
+    live = services.calendar_link_make(actor=people["library"])  # a new link revokes the old one
+    wrong = [
+        revoked,
+        live[:-1],  # one character short
+        live[:-1] + ("A" if live[-1] != "A" else "B"),  # one character off
+        selectors.hash_calendar_token(live),  # the stored hash is not a key
+        "x" * 101,  # longer than any link
+        "made-up",
+    ]
+    answers = [client.get(f"/partnership/rollouts/calendar/{token}.ics") for token in wrong]
+    assert [a.status_code for a in answers] == [404] * len(wrong)
+    assert all(b"Lab image update" not in a.content and b"VCALENDAR" not in a.content for a in answers)
+    assert client.get(f"/partnership/rollouts/calendar/{live}.ics").status_code == 200
