@@ -103,7 +103,7 @@ class AttachmentOut(Schema):
     download_url: str
 
 
-class ArticleOut(Schema):
+class LinkedArticleOut(Schema):
     id: int
     title: str
 
@@ -115,7 +115,7 @@ class TicketDetailOut(TicketOut):
     service_point: str | None
     followers: list[str]
     referring_departments: list[str]
-    linked_articles: list[ArticleOut]
+    linked_articles: list[LinkedArticleOut]
     attachments: list[AttachmentOut]
     timeline: list[EventOut]
     has_contact: bool

@@ -60,11 +60,7 @@ def test_reopening_a_resolved_ticket_clears_its_resolution(make_ticket, users):
 @pytest.mark.parametrize(
     ("path", "target", "message"),
     [
-        (
-            [State.OPEN, State.RESOLVED],
-            State.WAITING,
-            "A resolved ticket cannot go to waiting; it can go to closed or open.",
-        ),
+        ([State.OPEN], State.CLOSED, "An open ticket cannot go to closed; it can go to waiting or resolved."),
         ([], State.CLOSED, "A new ticket cannot go to closed; it can go to open, waiting or resolved."),
         ([State.OPEN], State.CLOSED, "An open ticket cannot go to closed; it can go to waiting or resolved."),
         ([State.OPEN, State.RESOLVED, State.CLOSED], State.OPEN, "A closed ticket cannot change state"),
