@@ -67,9 +67,20 @@ def _staff_body(event: TicketEvent) -> str:
     return body
 
 
+def _gets_internal_text(person) -> bool:
+    """Internal notes go in full to staff mailboxes; a student worker's (a personal, often
+    forwarded student account) gets a link to read the note in Liaison instead."""
+    return getattr(person, "role", "") != "student_worker"
+
+
 def _staff_recipients(event: TicketEvent) -> list[str]:
+    return [address for address, _person in _staff_recipients_with_people(event)]
+
+
+def _staff_recipients_with_people(event: TicketEvent) -> list[tuple[str, object | None]]:
+    """(address, person) for each staff recipient; person is None for a queue's inbox."""
     ticket = event.ticket
-    addresses: list[str] = []
+    addresses: list[tuple[str, object | None]] = []
     if event.kind == Kind.ASSIGNED:
         people = [event.assignee] if event.assignee else []
     else:
@@ -78,18 +89,18 @@ def _staff_recipients(event: TicketEvent) -> list[str]:
             people.append(ticket.assignee)
     for person in people:
         if person.pk != event.actor_id and person.email and policy.can_view_ticket(person, ticket):
-            addresses.append(person.email)
+            addresses.append((person.email, person))
     if event.kind in (Kind.CREATED, Kind.PROMOTED):
-        addresses.append(ticket.queue.notify_email)
+        addresses.append((ticket.queue.notify_email, None))
     if event.kind in (Kind.HANDED_OFF, Kind.QUEUE_CHANGED):
-        addresses += [event.to_queue.notify_email, event.from_queue.notify_email]
+        addresses += [(event.to_queue.notify_email, None), (event.from_queue.notify_email, None)]
     seen: set[str] = set()
     unique = []
-    for address in addresses:
+    for address, person in addresses:
         key = (address or "").strip().lower()
         if key and key not in seen:
             seen.add(key)
-            unique.append(address.strip())
+            unique.append((address.strip(), person))
     return unique
 
 
@@ -112,8 +123,15 @@ def messages_for(event: TicketEvent, *, status_token: str | None = None) -> list
     if event.kind in STAFF_KINDS:
         phrase = events.describe(event, part="subject")
         subject = f"[{settings.SITE_NAME} #{event.ticket.number}] {phrase}: {events.one_line(event.ticket.subject)}"
-        body = _staff_body(event) + f"\n\nOpen the ticket: {ticket_url(event.ticket)}\n"
-        out += [Outgoing(address, subject, body) for address in _staff_recipients(event)]
+        link = f"\n\nOpen the ticket: {ticket_url(event.ticket)}\n"
+        body = _staff_body(event) + link
+        for address, person in _staff_recipients_with_people(event):
+            if event.kind == Kind.INTERNAL_NOTE and person is not None and not _gets_internal_text(person):
+                actor = event.actor.name if event.actor else "Liaison"
+                short = f"{actor} added an internal note. Internal notes are not sent to student mailboxes; read it in Liaison."
+                out.append(Outgoing(address, subject, short + link))
+            else:
+                out.append(Outgoing(address, subject, body))
     patron = _patron_message(event, status_token)
     if patron is not None:
         out.append(patron)

@@ -105,7 +105,7 @@ def test_the_patron_page_shows_progress_but_no_internal_notes_contact_or_staff(c
     body = response.content.decode()
     assert "Wi-Fi drops on the third floor" in body
     assert "We have asked IT to look at the access point." in body
-    assert "With the <strong>Library</strong>" in body
+    assert "Handled by: <strong>Library</strong>" in body
     assert "Someone is working on it." in body
     for secret in ("SENTINEL-INTERNAL", "Ana Alvarez", "ana.alvarez@", "555-0142", users[Role.LIBRARY_STAFF].username):
         assert secret not in body
@@ -365,3 +365,25 @@ def test_a_failed_send_in_the_mail_task_raises_for_a_retry(
     with pytest.raises(ConnectionRefusedError):
         tasks.send_ticket_event_mail.call_local(event.pk, status_token=token)
     assert tasks.send_ticket_event_mail.retries == 3  # huey tries again, with the same link
+
+
+def test_internal_notes_reach_staff_mail_in_full_and_student_mail_only_as_a_link(
+    make_ticket, users, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    ticket = make_ticket(queue="help_desk", actor=users[Role.IT_STAFF])
+    ticket.followers.add(users[Role.STUDENT_WORKER], users[Role.SUPERVISOR])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_reply(
+            actor=users[Role.IT_STAFF], ticket=ticket, body="The patron's laptop has a cracked hinge", is_internal=True
+        )
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    student = by_address[users[Role.STUDENT_WORKER].email]
+    assert (
+        "cracked hinge" not in student
+        and "read it in Liaison" in student
+        and f"/tickets/{ticket.reference}/" in student
+    )
+    assert "cracked hinge" in by_address[users[Role.SUPERVISOR].email]
