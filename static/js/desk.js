@@ -243,6 +243,15 @@
     if (active && form.contains(active) && isTyping(active)) active.blur();
   }
 
+  // After an entry is logged its kind and READ level are cleared, so a stray Enter or digit
+  // cannot log a copy of it: the next entry starts from a kind letter, then a level.
+  function clearChoices() {
+    form.querySelectorAll("input[name=kind]:checked, input[name=read_level]:checked").forEach(function (i) {
+      i.checked = false;
+    });
+    updateCategories();
+  }
+
   function logEntry() {
     var kind = checkedValue("kind");
     var level = checkedValue("read_level");
@@ -282,6 +291,7 @@
     save(OUTBOX, outbox);
     remember(payload);
     resetOneOff();
+    clearChoices();
     renderPending();
     say("Saving " + item.label + "…");
     flush();
@@ -377,7 +387,7 @@
         var li = el("li", { class: "entry entry--pending" });
         li.appendChild(el("strong", {}, item.label));
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("span", { class: "badge badge--warn" }, item.payload.client_id === inFlight ? "sending" : "pending"));
+        li.appendChild(el("span", { class: "badge badge--warn" }, item.payload.client_id === inFlight ? "sending" : "kept on this computer"));
         li.appendChild(el("span", { class: "small muted" }, " " + timeLabel(item.payload.occurred_at)));
         if (item.payload.client_id !== inFlight) {
           var cancel = el("button", { type: "button", class: "button button--small button--quiet", "data-cancel": item.payload.client_id }, "Cancel");

@@ -58,6 +58,11 @@ def test_entries_made_offline_wait_in_the_browser_and_are_sent_once_when_back(pa
     page.keyboard.press("2")
     pending = page.locator("[data-desk-pending]")
     pending.get_by_text("Waiting to send (1)").wait_for()
+    page.keyboard.press("t")
+    page.keyboard.press("3")
+    pending.get_by_text("Waiting to send (2)").wait_for()
+    # Every entry waiting says where it is, not only the first.
+    assert pending.get_by_text("kept on this computer").count() == 2
     assert "Offline" in page.locator("[data-desk-conn]").inner_text()
     assert not Interaction.objects.exists()
     saved_outbox = page.evaluate(f"localStorage.getItem('{OUTBOX}')")
@@ -65,14 +70,32 @@ def test_entries_made_offline_wait_in_the_browser_and_are_sent_once_when_back(pa
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_for_js(page, f"JSON.parse(localStorage.getItem('{OUTBOX}')).length === 0")
-    assert Interaction.objects.count() == 1
+    assert Interaction.objects.count() == 2
 
     # The same entry arrives again (another tab, a lost response): the server keeps one.
     page.evaluate(f"localStorage.setItem('{OUTBOX}', {json.dumps(saved_outbox)})")
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_for_js(page, "document.querySelector('[data-desk-status]').textContent.startsWith('Already saved')")
-    assert Interaction.objects.count() == 1
-    assert pending.inner_text().strip() == ""
+    wait_for_js(page, f"JSON.parse(localStorage.getItem('{OUTBOX}')).length === 0")
+    assert Interaction.objects.count() == 2
+    wait_for_js(page, "document.querySelector('[data-desk-pending]').innerText.trim() === ''")
+
+
+def test_a_stray_enter_or_digit_after_logging_does_not_log_a_copy(page, live_server, demo_college):
+    open_desk(page, live_server.url)
+    page.keyboard.press("r")
+    page.keyboard.press("3")
+    status(page).get_by_text("Saved: Research · READ 3.").wait_for()
+    page.keyboard.press("Enter")
+    page.keyboard.press("3")
+    status(page).get_by_text("Pick a kind first").wait_for()
+    page.wait_for_timeout(300)
+    assert Interaction.objects.filter(source="desk").count() == 1
+    # A deliberate kind, then a level, still logs at once.
+    page.keyboard.press("t")
+    page.keyboard.press("2")
+    status(page).get_by_text("Saved: Technology · READ 2.").wait_for()
+    assert Interaction.objects.filter(source="desk").count() == 2
 
 
 def test_u_undoes_the_last_entry_within_two_minutes(page, live_server, demo_college):
