@@ -27,6 +27,45 @@ class RequestIdMiddleware:
         return response
 
 
+class NulCharacterMiddleware:
+    """A NUL character in a query string, a form field or the path is refused with a 400 that
+    names the field: PostgreSQL cannot store or compare one, and no person types one (fuzzing
+    found it as a 500). JSON bodies are checked by the API's parser (core/api_json.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        field = self._field_with_nul(request)
+        if field is not None:
+            from django.http import HttpResponseBadRequest, JsonResponse
+
+            message = f"{field} contains a NUL character (\\u0000), which Liaison does not accept."
+            if request.path.startswith("/api/"):
+                from liaison.core.errors import error_body
+
+                body = error_body(message, [{"field": field, "message": message, "code": "invalid"}], code="invalid")
+                return JsonResponse(body, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _field_with_nul(request) -> str | None:
+        if "\x00" in request.path:
+            return "The address"
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return key or "a query parameter"
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            for key, values in request.POST.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    return key or "a form field"
+        return None
+
+
 class PermissionsPolicyMiddleware:
     """Turns off browser features no Liaison page uses (settings.LIAISON_PERMISSIONS_POLICY)."""
 

@@ -37,6 +37,21 @@ def localhost(settings):
     settings.ALLOWED_HOSTS = ["localhost"]
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Schemathesis calls the WSGI app directly, so Django's request signals would close the
+    database connection after each call (on PostgreSQL that ends the test's transaction).
+    Django's own test client detaches the same handler for the same reason."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def callers(users):
     """An administrator with a personal token; a student worker as the desk screen is: signed

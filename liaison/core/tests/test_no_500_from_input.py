@@ -70,3 +70,15 @@ def test_a_list_body_is_not_taken_for_an_empty_object(client_as):
     response = client_as(Role.LIBRARY_STAFF).post("/api/v1/kb/articles", "[]", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] in ("body", "title")
+
+
+def test_a_nul_character_is_a_named_400_not_a_database_error(client_as):
+    client = client_as(Role.LIBRARY_STAFF)
+    body = client.post(
+        "/api/v1/directory/entries", {"name": "Help\u0000desk", "handles": "x"}, content_type="application/json"
+    )
+    assert body.status_code == 400 and "name" in body.json()["detail"]
+    query = client.get("/api/v1/tickets/?q=a%00b")
+    assert query.status_code == 400 and query.json()["errors"][0]["field"] == "q"
+    page = client.get("/directory/?q=a%00b")
+    assert page.status_code == 400
