@@ -10,7 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from liaison.accounts.api import router as accounts_router
 from liaison.core.api_access import UNDECLARED
-from liaison.core.api_json import NulCharacterInBody, OrjsonParser, OrjsonRenderer
+from liaison.core.api_json import OrjsonParser, OrjsonRenderer
 from liaison.core.errors import django_validation_errors, error_body, pydantic_errors
 from liaison.core.errors_views import database_unavailable_response
 from liaison.core.idempotency import IdempotencyError
@@ -107,10 +107,6 @@ HTTP_STATUS_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     message = str(exc)
-    cause = exc.__cause__
-    if isinstance(cause, NulCharacterInBody):  # the parser found a NUL: name the field it was in
-        errors = [{"field": cause.field, "message": cause.message, "code": "invalid"}]
-        return api.create_response(request, error_body(cause.message, errors, code="invalid"), status=400)
     # A body that is not JSON at all is still "the field that was wrong": the body.
     malformed = message.startswith("Cannot parse request body")
     errors = [{"field": "body", "message": message, "code": "malformed_body"}] if malformed else []

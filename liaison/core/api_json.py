@@ -20,40 +20,21 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 class OrjsonParser(Parser):
     def parse_body(self, request) -> Any:
         data = orjson.loads(request.body)
-        where = _nul_path(data, "")
-        if where is not None:
-            # PostgreSQL cannot store a NUL character in text; no person types one. Say which field.
-            raise NulCharacterInBody(where or "body")
+        if b"\\u0000" in request.body or b"\x00" in request.body:
+            # PostgreSQL cannot store a NUL character in text, and no person types one: it is
+            # dropped from every string (the desk already cleaned notes this way), never a 500.
+            data = _without_nul(data)
         return data
 
 
-class NulCharacterInBody(ValueError):
-    """Raised by the parser; ninja wraps it in its 400, and the API's handler names the field."""
-
-    def __init__(self, field: str):
-        self.field = field
-        self.message = f"{field} contains a NUL character (\\u0000), which Liaison does not accept."
-        super().__init__(self.message)
-
-
-def _nul_path(value: Any, path: str) -> str | None:
-    """The path of the first string (or key) holding a NUL character, or None."""
+def _without_nul(value: Any) -> Any:
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        return value.replace("\x00", "")
     if isinstance(value, dict):
-        for key, item in value.items():
-            here = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return path or "a key"
-            found = _nul_path(item, here)
-            if found is not None:
-                return found
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
     if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_path(item, f"{path}[{index}]")
-            if found is not None:
-                return found
-    return None
+        return [_without_nul(v) for v in value]
+    return value
 
 
 class OrjsonRenderer(BaseRenderer):
