@@ -14,12 +14,11 @@ import logging
 from typing import Any
 from xml.sax.saxutils import escape
 
+from liaison.core.exports import neutralise
 from liaison.partnership import charts
 from liaison.partnership.selectors import Overview
 
 logger = logging.getLogger(__name__)
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _pct(value: float | None) -> str:
@@ -243,9 +242,7 @@ def overview_pdf(overview: Overview) -> bytes:
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralise(value)  # a cell a spreadsheet would run as a formula is written as text
 
 
 def overview_xlsx(overview: Overview, *, entries: Any = ()) -> bytes:
