@@ -24,7 +24,16 @@ PAGE_SIZE = 30
 def article_list(request):
     filter_form = ArticleFilterForm(request.GET, auto_id="kb-%s")
     filters = filter_form.filters()
-    articles = selectors.article_list(user=request.user, **filters)
+    status = 200
+    try:
+        articles = selectors.article_list(user=request.user, **filters)
+    except ValidationError as refused:
+        # A filter this role may not use (drafts, for a reader): say so on the page, show the rest.
+        for message in refused.messages:
+            messages.error(request, message)
+        filters["status"] = ""
+        articles = selectors.article_list(user=request.user, **filters)
+        status = 400
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -33,7 +42,7 @@ def article_list(request):
         "categories": selectors.category_list_with_counts(user=request.user),
         "can_write": policy.can_write_articles(request.user),
     }
-    return render(request, htmx_template(request, "kb/list.html", {"kb-results": "results"}), context)
+    return render(request, htmx_template(request, "kb/list.html", {"kb-results": "results"}), context, status=status)
 
 
 @roles(*policy.READER_ROLES)

@@ -73,6 +73,23 @@ def test_student_workers_read_published_articles_but_cannot_write_or_see_drafts(
     assert client.get("/api/v1/kb/articles/guest-wifi").status_code == 404
 
 
+def test_a_student_worker_asking_for_drafts_is_told_why_not_given_an_empty_list(client_as, articles):
+    client = client_as(Role.STUDENT_WORKER)
+    api = client.get("/api/v1/kb/articles", {"status": "draft"})
+    assert api.status_code == 400
+    error = api.json()["errors"][0]
+    assert error["field"] == "status" and error["code"] == "kb.status_drafts_for_writers"
+    assert "write articles" in error["message"]
+
+    page = client.get("/kb/", {"status": "draft"})
+    assert page.status_code == 400
+    assert "Drafts are listed only for people who write articles" in page.content.decode()
+    # The rest of the list is still there, and published-only filters still work.
+    assert "guest-wifi" not in {a.slug for a in page.context["page"].object_list}
+    assert len(page.context["page"].object_list) == 3
+    assert client.get("/api/v1/kb/articles", {"status": "published"}).status_code == 200
+
+
 def test_writers_see_drafts_in_the_staff_list(client_as, articles):
     client = client_as(Role.IT_STAFF)
     assert "guest-wifi" in {a.slug for a in client.get("/kb/").context["page"].object_list}
