@@ -505,19 +505,26 @@ def ticket_reply(request, ticket: str, payload: ReplyIn):
     return 201, _detail_out(obj)
 
 
-@router.post("/{ticket}/attachments", response={201: AttachmentOut}, auth=DESK, summary="Attach a file (multipart)")
+@router.post(
+    "/{ticket}/attachments",
+    response={201: AttachmentOut},
+    auth=DESK,
+    summary="Attach a file (multipart)",
+    description="The same file (name and bytes) sent again with the same key is kept once." + IDEMPOTENCY_NOTE,
+)
+@idempotent("tickets.attach")
 def ticket_attach(request, ticket: str, file: UploadedFile = File(...)):  # noqa: B008 (ninja's File marker)
     obj = _ticket(request, ticket)
     attachment = services.ticket_attach(actor=request.user, ticket=obj, upload=file)
-    return 201, {
-        "id": attachment.pk,
-        "name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-        "uploaded_by": request.user.username,
-        "created_at": attachment.created_at,
-        "download_url": reverse("tickets:attachment", args=[obj.reference, attachment.pk]),
-    }
+    return 201, AttachmentOut(
+        id=attachment.pk,
+        name=attachment.original_name,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        uploaded_by=request.user.username,
+        created_at=attachment.created_at,
+        download_url=reverse("tickets:attachment", args=[obj.reference, attachment.pk]),
+    )
 
 
 @router.get("/{ticket}/attachments/{attachment_id}", auth=DESK, summary="Download an attachment")
