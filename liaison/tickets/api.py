@@ -80,6 +80,7 @@ class ReplyOut(Schema):
 
 
 class EventOut(Schema):
+    id: int
     kind: str
     at: dt.datetime
     actor: str | None
@@ -117,7 +118,10 @@ class TicketDetailOut(TicketOut):
     referring_departments: list[str]
     linked_articles: list[LinkedArticleOut]
     attachments: list[AttachmentOut]
-    timeline: list[EventOut]
+    timeline: list[EventOut] = Field(
+        description="The latest 100 events, oldest first; older ones through /tickets/{ticket}/events?before=<id>."
+    )
+    timeline_has_earlier: bool
     has_contact: bool
     contact_purged_at: dt.datetime | None
     status_links_live: int = Field(description="Patron status links that still work (each patron e-mail carries one).")
@@ -252,6 +256,7 @@ def _event_out(event: TicketEvent) -> dict:
     return {
         "kind": event.kind,
         "at": event.at,
+        "id": event.pk,
         "actor": event.actor.username if event.actor_id else None,
         "summary": events.describe(event),
         "from_state": event.from_state,
@@ -266,6 +271,7 @@ def _event_out(event: TicketEvent) -> dict:
 
 def _detail_out(ticket: Ticket) -> dict:
     attachments = selectors.ticket_attachments(ticket=ticket)
+    timeline = selectors.ticket_timeline_page(ticket=ticket)
     link_summary = selectors.status_link_summary(ticket=ticket)
     return {
         **_ticket_out(ticket),
@@ -288,7 +294,8 @@ def _detail_out(ticket: Ticket) -> dict:
             }
             for a in attachments
         ],
-        "timeline": [_event_out(e) for e in selectors.ticket_timeline(ticket=ticket)],
+        "timeline": [_event_out(e) for e in timeline.events],
+        "timeline_has_earlier": timeline.has_earlier,
         "has_contact": ticket.has_contact,
         "contact_purged_at": ticket.contact_purged_at,
         "status_links_live": link_summary.live,
@@ -449,6 +456,24 @@ def ticket_status(request, token: str):
 @router.get("/{ticket}", response=TicketDetailOut, auth=DESK, summary="One ticket with its history")
 def ticket_detail(request, ticket: str):
     return _detail_out(_ticket(request, ticket))
+
+
+class EventPageOut(Schema):
+    results: list[EventOut]
+    has_earlier: bool = Field(description="Older events exist: ask again with before=<the first result's id>.")
+
+
+@router.get(
+    "/{ticket}/events", response=EventPageOut, auth=DESK, summary="A ticket's history, a page at a time (latest first)"
+)
+def ticket_events(
+    request,
+    ticket: str,
+    before: int | None = Query(None, ge=1, le=2**62, description="Only events older than this event id."),
+    limit: int = Query(100, ge=1, le=500),
+):
+    page = selectors.ticket_timeline_page(ticket=_ticket(request, ticket), before=before, limit=limit)
+    return {"results": [_event_out(e) for e in page.events], "has_earlier": page.has_earlier}
 
 
 @router.post(

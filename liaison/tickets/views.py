@@ -190,9 +190,15 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
     user = request.user
     can_work = policy.can_work_ticket(user, ticket)
     followers = list(ticket.followers.all())
+    # A long history shows its latest events; "Earlier history" pages back (?before=<event id>).
+    raw_before = request.GET.get("before", "")
+    before = int(raw_before) if raw_before.isascii() and raw_before.isdigit() and len(raw_before) < 18 else None
+    page = selectors.ticket_timeline_page(ticket=ticket, before=before)
     context = {
         "ticket": ticket,
-        "timeline": selectors.ticket_timeline(ticket=ticket),
+        "timeline": page.events,
+        "timeline_has_earlier": page.has_earlier,
+        "timeline_is_paged": before is not None,
         "attachments": selectors.ticket_attachments(ticket=ticket),
         "articles": selectors.linked_articles(ticket=ticket),
         "followers": followers,
