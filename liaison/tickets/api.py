@@ -269,8 +269,9 @@ def _event_out(event: TicketEvent) -> dict:
     }
 
 
-def _detail_out(ticket: Ticket) -> dict:
-    attachments = selectors.ticket_attachments(ticket=ticket)
+def _detail_out(ticket: Ticket, *, just_opened: bool = False) -> dict:
+    # A ticket opened by this very request has no attachments or linked articles yet.
+    attachments = [] if just_opened else selectors.ticket_attachments(ticket=ticket)
     timeline = selectors.ticket_timeline_page(ticket=ticket)
     link_summary = selectors.status_link_summary(ticket=ticket)
     return {
@@ -281,7 +282,9 @@ def _detail_out(ticket: Ticket) -> dict:
         "service_point": ticket.service_point.slug if ticket.service_point_id else None,
         "followers": [u.username for u in ticket.followers.all()],
         "referring_departments": [d.code for d in ticket.referring_departments.all()],
-        "linked_articles": [{"id": a.pk, "title": str(a)} for a in selectors.linked_articles(ticket=ticket)],
+        "linked_articles": []
+        if just_opened
+        else [{"id": a.pk, "title": str(a)} for a in selectors.linked_articles(ticket=ticket)],
         "attachments": [
             {
                 "id": a.pk,
@@ -304,7 +307,7 @@ def _detail_out(ticket: Ticket) -> dict:
 
 
 def _queue(slug: str | None, field: str = "queue") -> Queue:
-    queue = selectors.queue_list(active_only=False).filter(slug=(slug or "").strip()).first()
+    queue = selectors.queue_by_slug(slug=(slug or "").strip())
     if queue is None:
         raise reject(field, f"No queue {slug!r}.", code="tickets.queue_unknown")
     return queue
@@ -386,7 +389,9 @@ def ticket_create(request, payload: TicketIn):
         service_point=_service_point(payload.service_point),
         assignee=_user(payload.assignee),
     )
-    return 201, _detail_out(_ticket(request, str(ticket.pk)))
+    # The service returns the ticket with what the answer shows; the person who opened it may
+    # see it (they follow it), so it is not read back through the visibility rule.
+    return 201, _detail_out(ticket, just_opened=True)
 
 
 @router.post("/bulk", response=BulkOut, auth=STAFF, summary="Change many tickets at once (all or nothing)")

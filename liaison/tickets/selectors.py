@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from liaison.accounts import selectors as accounts_selectors
-from liaison.core import counts
+from liaison.core import counts, refcache
 from liaison.core.roles import DESK_ROLES, Role
 from liaison.core.text import ascii_digits
 from liaison.tickets import policy, stats
@@ -60,9 +60,8 @@ def queue_choices_grouped(*, exclude_department_id: int | None = None) -> list[t
     """Active queues grouped by department, each sub-queue right under its parent and
     indented: [(department name, [(queue, label), ...]), ...]."""
     groups: dict[str, list[tuple[Queue, str]]] = {}
-    queues = sorted(
-        queue_list(), key=lambda q: (q.department.name, (q.parent or q).name, q.parent_id is not None, q.name)
-    )
+    active = [q for q in refcache.rows(Queue) if isinstance(q, Queue) and q.is_active]  # no query: a menu
+    queues = sorted(active, key=lambda q: (q.department.name, (q.parent or q).name, q.parent_id is not None, q.name))
     for queue in queues:
         if exclude_department_id and queue.department_id == exclude_department_id:
             continue
@@ -91,6 +90,18 @@ def parse_ticket_key(key) -> Q | None:
         return Q(reference=uuid.UUID(text))
     except ValueError:
         return None
+
+
+refcache.load_with(Queue, "department", "parent")
+
+
+def queue_by_slug(*, slug: str) -> Queue | None:
+    """A queue by slug, with its department and parent, from the per-process reference index
+    (queues change rarely; a miss falls back to the database: core/refcache.py)."""
+    queue = refcache.lookup(Queue, slug)
+    if isinstance(queue, Queue) and queue.slug == slug:
+        return queue
+    return queue_list(active_only=False).filter(slug=slug).first()
 
 
 def ticket_get_for_user(*, user, key, for_work: bool = False) -> Ticket:
