@@ -209,3 +209,44 @@ def tickets_queries() -> None:
         assert response.status_code == 200, (url, response.status_code)
         counts.append(len(queries))
     emit("ticket_queue_queries_per_page", max(counts), "queries")
+
+
+@step("tickets_page")
+def tickets_page() -> None:
+    """Statements for the ticket page, counted through the real view: a ticket with 200 events
+    and 20 attachments must cost what an ordinary one does. Also names the ordinary ticket the
+    load test opens (one of IT's, with a history) in var/bench-ticket-ordinary.txt."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.harness import ROOT, emit
+    from liaison.accounts.models import User
+    from liaison.tickets.models import Ticket
+
+    it = User.objects.get(username="it")
+    supervisor = User.objects.get(username="supervisor")
+    ordinary = (
+        Ticket.objects.filter(queue__department_id=it.department_id, events__kind="handed_off").order_by("-pk").first()
+    )
+    long = Ticket.objects.get(subject=LONG_HISTORY_SUBJECT)
+    (ROOT / "var" / "bench-ticket-ordinary.txt").write_text(str(ordinary.reference))
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(supervisor)
+    counts = {}
+    for name, ticket in (("ordinary", ordinary), ("long", long)):
+        client.get(f"/tickets/{ticket.reference}/")  # warm the per-process reference caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/tickets/{ticket.reference}/")
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(queries)
+    print(f"# ticket page statements: ordinary {counts['ordinary']}, 200 events {counts['long']}", file=sys.stderr)
+    emit("ticket_page_queries", counts["long"], "queries")
+
+
+@step("tickets_cleanup")
+def tickets_cleanup() -> None:
+    """Remove the tickets the create benchmark opened, so the next run starts from 100,000."""
+    from liaison.tickets.models import Ticket
+
+    Ticket.objects.filter(patron_email="patron@bench.example").delete()
