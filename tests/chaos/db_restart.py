@@ -6,7 +6,7 @@
    127.0.0.1:55432. The machine's own server is never touched.
 2. Liaison is migrated onto it and served by gunicorn with 2 workers on 127.0.0.1:8001.
 3. A client sends 500 desk entries through the API, each with its own client id. It retries
-   anything that is not 2xx up to 5 times, with backoff, using the same id.
+   anything that is not 2xx up to 8 times, with backoff (at most 5 s), using the same id.
 4. After about 150 entries, `pg_ctl restart -m immediate` crashes and restarts the database.
 5. Checks:
    - every acknowledged id is in the table;
@@ -15,7 +15,7 @@
    - failures during the outage were 503s;
    - the first 2xx after the restart came within 10 s.
 
-Everything is bounded: 500 entries, 5 retries each, and a 180 s cap on the whole run.
+Everything is bounded: 500 entries, 8 retries each, and a 180 s cap on the whole run.
 Prints `name value unit` figures, then one line per failed check, and exits 1 on any failure.
 """
 
@@ -56,7 +56,9 @@ PG_PORT = _free_port(55432)
 APP_PORT = _free_port(8001)
 ENTRIES = 500
 RESTART_AFTER = 150
-RETRIES = 5
+# Enough retries to ride out a restart on a busy 2-core machine (about 21 s of waiting in all),
+# as the desk screen's own queue does (it retries until the server answers).
+RETRIES = 8
 DEADLINE_SECONDS = 180
 TOKEN_FILE_NAME = "token.txt"
 
@@ -231,7 +233,7 @@ def main() -> int:
                         first_ok_after_restart.append(time.monotonic())
                     break
                 outage_statuses.append(status)
-                time.sleep(0.2 * 2**attempt)
+                time.sleep(min(5.0, 0.2 * 2**attempt))
         if restart_thread is not None:
             restart_thread.join(timeout=60)
 
