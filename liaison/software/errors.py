@@ -16,6 +16,7 @@ CODES: dict[str, str] = {
     "software.no_gap": "The need is met: there is nothing to ask IT for.",
     "software.request_exists": "The need already has an open request.",
     "software.request_due_after_term": "A request must be due before the term starts.",
+    "software.request_due_past": "A request's due date has already passed.",
     "software.request_closed": "The request is resolved or declined already.",
     "software.no_it_queue": "There is no active IT queue for software requests.",
     "software.owner_not_it": "The owner must be an active member of IT.",

@@ -18,8 +18,9 @@ How one need is answered in one lab, first failure wins:
    version too old (an installed version nobody recorded cannot be shown to be new enough).
 4. The profile the students sign in with on an image that has it must neither block the
    title nor lack a permission the title requires → otherwise blocked by the profile.
-5. A seat licence must cover every student who needs the title this term (the enrolment of
-   every course of the term that needs it) → otherwise out of licence seats.
+5. A seat licence must cover the whole class at once: the course's enrolment may not exceed
+   the licensed seats → otherwise out of licence seats. (Without timetables this is the one
+   shortfall that is certain; several courses sharing seats at different hours is not.)
 
 "Any lab" takes the best answer across the labs that have an image (yes before seats before
 version before blocked before missing); a named lab is answered there alone. With a lab
@@ -33,7 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 
 from liaison.places import selectors as places_selectors
 from liaison.software import versions
@@ -127,7 +128,6 @@ class _Facts:
     requires: dict[int, set[int]]  # title id → permission ids
     permission_labels: dict[int, str]
     newest: dict[int, str]  # title id → newest catalogue version
-    demand: dict[int, int]  # title id → students this term who need it
 
 
 def needs_for(
@@ -177,12 +177,6 @@ def _facts(term: Term, needs: QuerySet[Need]) -> _Facts:
     by_title: dict[int, list[str]] = defaultdict(list)
     for row in TitleVersion.objects.filter(title_id__in=title_ids).values("title_id", "version"):
         by_title[row["title_id"]].append(row["version"])
-    demand = {
-        row["title_id"]: row["students"] or 0
-        for row in Need.objects.filter(course__term=term, title__licence=Title.Licence.SEATS)
-        .values("title_id")
-        .annotate(students=Sum("course__enrolment"))
-    }
     return _Facts(
         lab_images=lab_images,
         labs=labs,
@@ -192,7 +186,6 @@ def _facts(term: Term, needs: QuerySet[Need]) -> _Facts:
         requires=requires,
         permission_labels=labels,
         newest={t: versions.newest(v) for t, v in by_title.items()},
-        demand=demand,
     )
 
 
@@ -226,9 +219,9 @@ def _answer_in_lab(need: Need, lab_id: int, facts: _Facts) -> tuple[str, str]:
     else:
         return Answer.BLOCKED, " ".join(dict.fromkeys(reasons))
     if title.licence == Title.Licence.SEATS:
-        students, seats = facts.demand.get(title.pk, 0), title.seats or 0
+        students, seats = need.course.enrolment, title.seats or 0
         if students > seats:
-            return Answer.SEATS, f"{students} students this term need it; {seats} seats are licensed."
+            return Answer.SEATS, f"{students} students take {need.course.code}; {seats} seats are licensed."
     how = {"web": "In a web browser.", "virtual": "Streamed (virtual)."}.get(
         title.delivery, f"Installed: {version or 'version not recorded'}."
     )

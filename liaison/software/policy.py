@@ -25,6 +25,7 @@ from liaison.core.roles import STAFF_ROLES, Role
 
 READER_ROLES = STAFF_ROLES
 NEED_ROLES = STAFF_ROLES
+REQUEST_ROLES = STAFF_ROLES
 LATE_NEED_ROLES = (Role.IT_STAFF, Role.SUPERVISOR)
 IT_ROLES = (Role.IT_STAFF, Role.SUPERVISOR)
 IMPORT_ROLES = (Role.IT_STAFF, Role.SUPERVISOR)
@@ -57,7 +58,7 @@ def can_edit_need(user: Any, need: Any) -> bool:
 
 def can_request(user: Any) -> bool:
     """Turn a gap into a request to IT."""
-    return user_has_role(user, *STAFF_ROLES)
+    return user_has_role(user, *REQUEST_ROLES)
 
 
 def is_it(user: Any) -> bool:

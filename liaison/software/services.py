@@ -287,6 +287,8 @@ def request_open(
         )
     if due_on > term.ends_on:
         raise reject("due_on", f"{term.name} ends on {term.ends_on:%-d %b %Y}.", code="software.request_due_after_term")
+    if due_on < today:
+        raise reject("due_on", "That date has passed; choose today or later.", code="software.request_due_past")
     _check_owner(owner)
     note = _text(note, field="note", limit=NOTE_MAX)
     if Request.objects.filter(need=need, state__in=Request.ACTIVE_STATES).exists():

@@ -80,17 +80,16 @@ def test_a_title_not_allowed_on_campus_is_blocked(world, need):
     assert answer_of(world, need()).answer == Answer.BLOCKED
 
 
-def test_more_students_than_seats_across_the_term_is_out_of_licence_seats(world, need):
-    other = Course.objects.create(
-        term=world.term, code="PSY 300", name="Methods", department="Psychology", enrolment=90
-    )
-    first = need(title=world.spss)
-    need(title=world.spss, course=other)
-    cell = answer_of(world, first)
+def test_a_class_bigger_than_the_licensed_seats_is_out_of_licence_seats(world, need):
+    big = Course.objects.create(term=world.term, code="PSY 300", name="Methods", department="Psychology", enrolment=120)
+    small = need(title=world.spss)  # BIO 210: 30 students, 100 seats
+    large = need(title=world.spss, course=big)
+    assert answer_of(world, small).answer == Answer.YES
+    cell = answer_of(world, large)
     assert cell.answer == Answer.SEATS
-    assert "120 students" in cell.detail and "100 seats" in cell.detail
+    assert "120 students take PSY 300" in cell.detail and "100 seats" in cell.detail
     Title.objects.filter(pk=world.spss.pk).update(seats=150)
-    assert answer_of(world, first).answer == Answer.YES
+    assert answer_of(world, large).answer == Answer.YES
 
 
 def test_web_titles_need_no_install_but_their_version_still_counts(world, need):
