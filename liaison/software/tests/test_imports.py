@@ -61,7 +61,7 @@ IMAGES = same_names("image", "title", "version", "lab")
 def test_image_contents_import_installs_and_reversions(world, need):
     gap = need(lab=world.media, min_version="2024.04")
     csv = "image,title,version,lab\nMedia image,RStudio,2024.04,Media Lab\nNew Mac image,Office,16.0,Media Lab\n"
-    run, result = run_import("software_image_contents", csv, IMAGES, world.users[Role.IT_STAFF])
+    _run, result = run_import("software_image_contents", csv, IMAGES, world.users[Role.IT_STAFF])
     assert result.rejections == [], result.rejections
     assert ImageItem.objects.get(image=world.media_image, title=world.rstudio).version == "2024.04"
     assert Image.objects.get(name="New Mac image").labs.get() == world.media
