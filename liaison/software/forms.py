@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 
 from liaison.core.roles import Role
 from liaison.software import selectors
 from liaison.software.models import Answer, DriftDecision, Request
-from liaison.tickets.forms import OneTimeKeyField
+
+
+class OneTimeKeyField(forms.CharField):
+    """A hidden key made when the form is shown, so sending the form twice (a double click, a
+    re-post) creates one record (core/idempotency.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            widget=forms.HiddenInput,
+            initial=lambda: uuid.uuid4().hex,
+            max_length=255,
+            error_messages={"required": "This form is out of date: reload the page and send it again."},
+            **kwargs,
+        )
 
 
 class LabChoiceField(forms.ModelChoiceField):

@@ -55,7 +55,7 @@ from liaison.software.models import (
 if TYPE_CHECKING:
     from liaison.places.models import Room
 
-RANK = {Answer.YES: 0, Answer.SEATS: 1, Answer.TOO_OLD: 2, Answer.BLOCKED: 3, Answer.MISSING: 4}
+RANK: dict[str, int] = {Answer.YES: 0, Answer.SEATS: 1, Answer.TOO_OLD: 2, Answer.BLOCKED: 3, Answer.MISSING: 4}
 GAPS = (Answer.MISSING, Answer.BLOCKED, Answer.SEATS, Answer.TOO_OLD)
 
 
@@ -175,8 +175,8 @@ def _facts(term: Term, needs: QuerySet[Need]) -> _Facts:
         requires[row["title_id"]].add(row["permission_id"])
         labels[row["permission_id"]] = row["permission__label"]
     by_title: dict[int, list[str]] = defaultdict(list)
-    for row in TitleVersion.objects.filter(title_id__in=title_ids).values("title_id", "version"):
-        by_title[row["title_id"]].append(row["version"])
+    for title_id, version in TitleVersion.objects.filter(title_id__in=title_ids).values_list("title_id", "version"):
+        by_title[title_id].append(version)
     return _Facts(
         lab_images=lab_images,
         labs=labs,
@@ -303,7 +303,8 @@ def gap_matrix(
             continue
         row = rows.get(need.course_id)
         if row is None:
-            need.course.instructor_list = sorted(instructors[need.course_id], key=lambda i: i.name)
+            people = sorted(instructors[need.course_id], key=lambda i: i.name)
+            need.course.instructor_list = people  # type: ignore[attr-defined]
             row = rows[need.course_id] = CourseRow(course=need.course)
         row.cells.append(cell)
     without = Course.objects.filter(term=term).exclude(needs__isnull=False).count()

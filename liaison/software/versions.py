@@ -55,7 +55,7 @@ class _Key:
 
     def __lt__(self, other: _Key) -> bool:
         mine, theirs = self._pair(other)
-        return mine < theirs  # type: ignore[operator]
+        return bool(mine < theirs)
 
     def __hash__(self) -> int:
         return hash(self.text)
