@@ -56,6 +56,13 @@ if TYPE_CHECKING:
     from liaison.places.models import Room
 
 RANK: dict[str, int] = {Answer.YES: 0, Answer.SEATS: 1, Answer.TOO_OLD: 2, Answer.BLOCKED: 3, Answer.MISSING: 4}
+# What the matrix reads of a need and its course, title and lab (not the timestamps or notes).
+NEED_COLUMNS = (
+    "course_id", "title_id", "lab_id", "min_version", "needed_by", "is_late",
+    "course__code", "course__section", "course__name", "course__department", "course__enrolment", "course__term_id",
+    "title__name", "title__licence", "title__seats", "title__delivery",
+    "lab__name", "lab__number", "lab__kind", "lab__building__code", "lab__building__name",
+)  # fmt: skip
 GAPS = (Answer.MISSING, Answer.BLOCKED, Answer.SEATS, Answer.TOO_OLD)
 
 
@@ -276,9 +283,9 @@ def gap_matrix(
     needs_qs = needs_for(term, lab=lab, department=department, deadline=deadline)
     facts = _facts(term, needs_qs)
     needs = list(
-        needs_qs.select_related("course", "title", "lab__building", "entered_by", "entered_by_instructor").order_by(
-            "course__code", "course__section", "needed_by", "title__name"
-        )
+        needs_qs.select_related("course", "title", "lab__building")
+        .only(*NEED_COLUMNS)
+        .order_by("course__code", "course__section", "needed_by", "title__name")
     )
     requests: dict[int, Request] = {}
     for request in (

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from liaison.core.pagination import CappedPaginator
 from liaison.software import drift, forms, matrix, policy, selectors, services
 
 PAGE_SIZE = 50
+MATRIX_COURSES_PER_PAGE = 40  # the counts cover the whole term; the table shows 40 courses a page
 
 
 def _once(request, form, endpoint: str, work: Callable[[], dict]) -> dict | None:
@@ -61,9 +63,11 @@ def matrix_page(request):
     if term is not None:
         form = forms.MatrixFilterForm(request.GET, term=term, initial={"term": term.slug})
         filters = form.filters()
+        result = matrix.gap_matrix(term=term, **filters)
         context.update(
             form=form,
-            matrix=matrix.gap_matrix(term=term, **filters),
+            matrix=result,
+            page=Paginator(result.rows, MATRIX_COURSES_PER_PAGE).get_page(request.GET.get("page")),
             filters=filters,
             overdue=selectors.overdue_request_count(),
             can_request=policy.can_request(request.user),
