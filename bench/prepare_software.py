@@ -83,7 +83,7 @@ def software() -> None:
                 enrolment=rng.choice([15, 30, 45]),
             )
             for n in range(COURSES)
-        ]  # fmt: skip
+        ]
     )
     Need.objects.bulk_create(
         [
