@@ -12,3 +12,4 @@ class SoftwareConfig(AppConfig):
         from liaison.software.policy import READER_ROLES
 
         navigation.register("Software", "software:matrix", role_rule(*READER_ROLES), order=360)
+        from liaison.software import panels  # noqa: F401  (the home panel)

@@ -215,6 +215,10 @@ def request_list(*, user: Any, state: str = "", overdue: bool = False, term: Ter
     return requests.order_by("due_on", "pk")
 
 
+def open_request_count() -> int:
+    return Request.objects.filter(state__in=Request.ACTIVE_STATES).count()
+
+
 def overdue_request_count() -> int:
     return Request.objects.filter(state__in=Request.ACTIVE_STATES, due_on__lt=timezone.localdate()).count()
 

@@ -183,3 +183,12 @@ def test_unneeded_lists_installed_software_no_course_needs(world, need, client_a
     need()  # RStudio is needed; SPSS and Office are not
     page = client_as(Role.LIBRARY_STAFF).get("/software/unneeded/").content.decode()
     assert "SPSS" in page and "Office" in page and "RStudio" not in page
+
+
+def test_the_home_page_shows_overdue_requests_to_both_departments(world, need, client_as):
+    Request.objects.create(
+        need=need(lab=world.media), answer="missing", due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    for role in (Role.LIBRARY_STAFF, Role.IT_STAFF):
+        page = client_as(role).get("/home/").content.decode()
+        assert "Course software" in page and "1 overdue" in page
