@@ -392,6 +392,21 @@ def request_open(request, need_id: int, payload: RequestIn):
     return 201, _request(selectors.request_get_for_user(user=request.user, pk=made.pk))
 
 
+class AskAllOut(Schema):
+    created: list[RequestOut]
+
+
+@router.post(
+    "/matrix/ask-it",
+    response={201: AskAllOut},
+    auth=ASKERS,
+    summary="Ask IT about every gap of a term nobody has asked about yet",
+)
+def requests_ask_all(request, term: str = ""):
+    made = services.requests_open_for_gaps(actor=request.user, term=_term(term))
+    return 201, {"created": [_request(selectors.request_get_for_user(user=request.user, pk=r.pk)) for r in made]}
+
+
 @router.post("/requests/{request_id}/take", response=RequestOut, auth=IT)
 def request_take(request, request_id: int):
     item = selectors.request_get_for_user(user=request.user, pk=request_id, for_work=True)

@@ -119,6 +119,11 @@ class Matrix:
     def gap_count(self) -> int:
         return sum(self.counts.get(a, 0) for a in GAPS)
 
+    @property
+    def unasked(self) -> list[Cell]:
+        """Gaps nobody has asked IT about yet (no open request): no owner, no date."""
+        return [c for c in self.cells if c.is_gap and c.open_request is None]
+
     def cell_for(self, need_id: int) -> Cell | None:
         return next((c for c in self.cells if c.need.pk == need_id), None)
 

@@ -5,7 +5,7 @@ audit row through `events.py`, and returns what it wrote.
 | topic | services |
 |---|---|
 | needs | need_create, need_create_by_instructor, need_delete |
-| requests to IT | request_open, request_take, request_assign, request_resolve, request_decline |
+| requests to IT | request_open, requests_open_for_gaps, request_take, request_assign, request_resolve, request_decline |
 | images and profiles | image_item_set, image_item_remove, profile_rule_set |
 | baselines and drift | baseline_create, drift_decide, workstation_upsert |
 | courses | course_upsert (the registrar's list) |
@@ -332,6 +332,15 @@ def request_open(
     )
     events.request_opened(actor=actor, request=request)
     return request
+
+
+@transaction.atomic
+def requests_open_for_gaps(*, actor: User, term: Any, due_on: dt.date | None = None) -> list[Request]:
+    """Ask IT about every gap of `term` nobody has asked about yet, so each has an owner (IT's
+    queue, until someone takes it) and a date. All or nothing."""
+    _require(policy.can_request(actor), "Only staff ask IT for course software.")
+    unasked = matrix.gap_matrix(term=term, answer="gaps").unasked
+    return [request_open(actor=actor, need=cell.need, due_on=due_on) for cell in unasked]
 
 
 def _locked_request(request: Request) -> Request:

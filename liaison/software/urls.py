@@ -13,6 +13,7 @@ urlpatterns = [
     path("needs/<int:pk>/delete/", views.need_delete, name="need_delete"),
     path("needs/<int:pk>/request/", views.request_new, name="request_new"),
     path("requests/", views.request_list, name="requests"),
+    path("requests/ask-all/", views.requests_ask_all, name="requests_ask_all"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/take/", views.request_take, name="request_take"),
     path("requests/<int:pk>/resolve/", views.request_resolve, name="request_resolve"),

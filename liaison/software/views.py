@@ -228,6 +228,22 @@ def request_new(request, pk: int):
     return render(request, "software/request_new.html", {"need": need, "cell": cell, "form": form}, status=status)
 
 
+@roles(*policy.REQUEST_ROLES)
+@require_POST
+def requests_ask_all(request):
+    term = _term(request)
+    if term is None:
+        raise Http404("No term yet.")
+    try:
+        made = services.requests_open_for_gaps(actor=request.user, term=term)
+    except ValidationError as exc:
+        return message_and_redirect(request, exc, "software:matrix")
+    messages.success(
+        request, f"IT has {len(made)} new request{'s' if len(made) != 1 else ''}, each with a ticket and a date."
+    )
+    return redirect(reverse("software:requests"))
+
+
 @roles(*policy.READER_ROLES)
 @require_GET
 def request_list(request):

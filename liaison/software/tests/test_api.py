@@ -96,3 +96,9 @@ def test_errors_py_lists_every_code_the_app_raises():
         re.findall(r', "(software\.[a-z_]+)"\)', source)
     )
     assert raised and raised <= set(CODES), sorted(raised - set(CODES))
+
+
+def test_ask_all_through_the_api(world, need, client_as):
+    need(lab=world.media)
+    response = post(client_as(Role.LIBRARY_STAFF), "/api/v1/software/matrix/ask-it?term=spring", {})
+    assert response.status_code == 201 and len(response.json()["created"]) == 1

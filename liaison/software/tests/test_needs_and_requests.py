@@ -180,3 +180,14 @@ def test_the_owner_must_be_in_it(world, need):
             actor=world.users[Role.LIBRARY_STAFF], need=need(lab=world.media), owner=world.users[Role.LIBRARY_STAFF]
         )
     assert codes(exc.value) == {"software.owner_not_it"}
+
+
+def test_asking_about_every_unasked_gap_gives_each_an_owner_and_a_date(world, need):
+    first = need(lab=world.media)
+    services.request_open(actor=world.users[Role.LIBRARY_STAFF], need=first)
+    need(title=world.office_title, lab=world.media)
+    need(title=world.spss)  # met: no request
+    made = services.requests_open_for_gaps(actor=world.users[Role.LIBRARY_STAFF], term=world.term)
+    assert [r.need.title for r in made] == [world.office_title]
+    assert matrix.gap_matrix(term=world.term).unasked == []
+    assert Ticket.objects.count() == 2

@@ -192,3 +192,13 @@ def test_the_home_page_shows_overdue_requests_to_both_departments(world, need, c
     for role in (Role.LIBRARY_STAFF, Role.IT_STAFF):
         page = client_as(role).get("/home/").content.decode()
         assert "Course software" in page and "1 overdue" in page
+
+
+def test_one_button_asks_it_about_every_unasked_gap(world, need, client_as):
+    need(lab=world.media)
+    need(title=world.office_title, lab=world.media)
+    client = client_as(Role.LIBRARY_STAFF)
+    assert "2 gaps have no owner or date yet" in client.get("/software/").content.decode()
+    response = client.post("/software/requests/ask-all/?term=spring")
+    assert response.status_code == 302 and Request.objects.count() == 2
+    assert "no owner or date yet" not in client.get("/software/").content.decode()
