@@ -407,6 +407,16 @@ def _apply_fix(
     need = request.need
     title = need.title
     lab_images = _lab_images(request, image)
+    if cell.answer == Answer.TOO_OLD and title.delivery in (Title.Delivery.WEB, Title.Delivery.VIRTUAL):
+        # Streamed titles are delivered at the catalogue's newest version: record the new one.
+        if not version or not versions.at_least(version, need.min_version):
+            raise reject(
+                "version",
+                f"Say which version is delivered now ({need.min_version} or later).",
+                code="software.version_invalid",
+            )
+        TitleVersion.objects.get_or_create(title=title, version=version)
+        return True
     if cell.answer in (Answer.MISSING, Answer.TOO_OLD):
         if title.delivery != Title.Delivery.IMAGE or not lab_images:
             return False

@@ -191,3 +191,12 @@ def test_asking_about_every_unasked_gap_gives_each_an_owner_and_a_date(world, ne
     assert [r.need.title for r in made] == [world.office_title]
     assert matrix.gap_matrix(term=world.term).unasked == []
     assert Ticket.objects.count() == 2
+
+
+def test_resolving_an_old_web_title_records_the_version_now_delivered(world, need):
+    from liaison.software.tests.conftest import make_title
+
+    overleaf = make_title("Overleaf", versions=("2.0",), delivery=Title.Delivery.WEB)
+    request = services.request_open(actor=world.users[Role.LIBRARY_STAFF], need=need(title=overleaf, min_version="3"))
+    services.request_resolve(actor=world.users[Role.IT_STAFF], request=request, version="3.1")
+    assert overleaf.versions.filter(version="3.1").exists()
