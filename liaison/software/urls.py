@@ -6,6 +6,7 @@ app_name = "software"
 
 urlpatterns = [
     path("", views.matrix_page, name="matrix"),
+    path("matrix.csv", views.matrix_csv, name="matrix_csv"),
     path("unneeded/", views.unneeded, name="unneeded"),
     path("courses/", views.course_list, name="courses"),
     path("courses/<int:pk>/", views.course_detail, name="course"),

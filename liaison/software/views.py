@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.core.access import public, roles
 from liaison.core.adapters import form_errors_from, message_and_redirect
+from liaison.core.exports import csv_response
 from liaison.core.htmx import htmx_template
 from liaison.core.idempotency import IdempotencyError, run_once_for_form
 from liaison.core.pagination import CappedPaginator
@@ -74,6 +75,40 @@ def matrix_page(request):
             today=timezone.localdate(),
         )
     return render(request, htmx_template(request, "software/matrix.html", {"matrix-results": "results"}), context)
+
+
+MATRIX_CSV_HEADER = [
+    "Term", "Course", "Section", "Course title", "Department", "Students", "Instructors", "Software",
+    "Minimum version", "Where", "Needed by", "Late", "Answer", "Detail", "Request", "Request state", "Owner", "Due",
+]  # fmt: skip
+
+
+def _matrix_rows(result: matrix.Matrix):
+    yield MATRIX_CSV_HEADER
+    for row in result.rows:
+        course = row.course
+        people = "; ".join(i.name for i in course.instructor_list)
+        for cell in row.cells:
+            need, req = cell.need, cell.request
+            yield [
+                result.term.name, course.code, course.section, course.name, course.department, course.enrolment,
+                people, need.title.name, need.min_version, need.lab.name if need.lab else "any lab", need.needed_by,
+                "yes" if need.is_late else "", cell.answer_label, cell.detail, req.pk if req else "",
+                req.get_state_display() if req else "", str(req.owner) if req and req.owner else "",
+                req.due_on if req else "",
+            ]  # fmt: skip
+
+
+@roles(*policy.READER_ROLES)
+@require_GET
+def matrix_csv(request):
+    """The matrix as filtered, every course (not just one page), for planning in a spreadsheet."""
+    term = _term(request)
+    if term is None:
+        raise Http404("No term yet.")
+    filters = forms.MatrixFilterForm(request.GET, term=term).filters()
+    result = matrix.gap_matrix(term=term, **filters)
+    return csv_response(_matrix_rows(result), filename=f"software-gaps-{term.slug}.csv")
 
 
 @roles(*policy.READER_ROLES)

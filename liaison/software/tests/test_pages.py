@@ -202,3 +202,13 @@ def test_one_button_asks_it_about_every_unasked_gap(world, need, client_as):
     response = client.post("/software/requests/ask-all/?term=spring")
     assert response.status_code == 302 and Request.objects.count() == 2
     assert "no owner or date yet" not in client.get("/software/").content.decode()
+
+
+def test_the_matrix_downloads_as_csv_with_formulas_neutralised(world, need, client_as):
+    need(lab=world.media, note="x")
+    Course.objects.filter(pk=world.course.pk).update(name='=HYPERLINK("http://evil")')
+    response = client_as(Role.IT_STAFF).get("/software/matrix.csv?answer=gaps")
+    body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    assert response.status_code == 200 and "text/csv" in response["Content-Type"]
+    assert "Missing from the image" in body and "BIO 210" in body
+    assert "'=HYPERLINK" in body
