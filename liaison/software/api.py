@@ -23,7 +23,7 @@ IT = api_access(*policy.IT_ROLES)
 BASELINERS = api_access(*policy.BASELINE_ROLES)
 
 
-class TermOut(Schema):
+class SoftwareTermOut(Schema):
     slug: str
     name: str
     starts_on: dt.date
@@ -31,7 +31,7 @@ class TermOut(Schema):
     needs_deadline: dt.date
 
 
-class CourseOut(Schema):
+class SoftwareCourseOut(Schema):
     id: int
     term: str
     code: str
@@ -41,9 +41,9 @@ class CourseOut(Schema):
     enrolment: int
 
 
-class CellOut(Schema):
+class SoftwareCellOut(Schema):
     need_id: int
-    course: CourseOut
+    course: SoftwareCourseOut
     title: str
     min_version: str
     place: str = Field(description="A lab's name, or 'any lab'.")
@@ -58,14 +58,14 @@ class CellOut(Schema):
     due_on: dt.date | None
 
 
-class MatrixSummaryOut(Schema):
+class SoftwareMatrixSummaryOut(Schema):
     term: str
     counts: dict[str, int]
     courses_shown: int
     courses_without_needs: int
 
 
-class MatrixFilters(Schema):
+class SoftwareMatrixFilters(Schema):
     term: str = Field("", description="Term slug; empty: the current or next term.")
     lab: int | None = Field(None, description="A lab's id: answers there only.")
     department: str = Field("", max_length=100)
@@ -73,7 +73,7 @@ class MatrixFilters(Schema):
     answer: str = Field("", description="'gaps', or one answer: yes, missing, blocked, seats, too_old.")
 
 
-class NeedIn(Schema):
+class SoftwareNeedIn(Schema):
     course_id: int
     title: str = Field(..., max_length=150, description="The catalogue title's name.")
     min_version: str = Field("", max_length=60)
@@ -82,7 +82,7 @@ class NeedIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class NeedOut(Schema):
+class SoftwareNeedOut(Schema):
     id: int
     course_id: int
     title: str
@@ -92,13 +92,13 @@ class NeedOut(Schema):
     is_late: bool
 
 
-class RequestIn(Schema):
+class SoftwareRequestIn(Schema):
     due_on: dt.date | None = Field(None, description="Before term; empty: two weeks before it.")
     owner_username: str = Field("", max_length=150)
     note: str = Field("", max_length=300)
 
 
-class RequestOut(Schema):
+class SoftwareRequestOut(Schema):
     id: int
     need_id: int
     course: str
@@ -113,17 +113,17 @@ class RequestOut(Schema):
     resolution: str
 
 
-class ResolveIn(Schema):
+class SoftwareResolveIn(Schema):
     version: str = Field("", max_length=60)
     seats: int | None = Field(None, ge=1, le=1_000_000)
     resolution: str = Field("", max_length=500)
 
 
-class DeclineIn(Schema):
+class SoftwareDeclineIn(Schema):
     resolution: str = Field(..., max_length=500)
 
 
-class TitleOut(Schema):
+class SoftwareTitleOut(Schema):
     id: int
     name: str
     publisher: str
@@ -134,28 +134,28 @@ class TitleOut(Schema):
     versions: list[str]
 
 
-class DriftItemOut(Schema):
+class SoftwareDriftItemOut(Schema):
     permission: str
     direction: str
     status: str
 
 
-class WorkstationDriftOut(Schema):
+class SoftwareWorkstationDriftOut(Schema):
     hostname: str
     role: str
     baseline_version: int | None
     at_standard: bool
-    items: list[DriftItemOut]
+    items: list[SoftwareDriftItemOut]
 
 
-class BaselineIn(Schema):
+class SoftwareBaselineIn(Schema):
     role: str
     grant: list[str] = Field(default_factory=list, description="Permission keys granted.")
     deny: list[str] = Field(default_factory=list, description="Permission keys stated as not granted.")
     note: str = Field("", max_length=300)
 
 
-class BaselineOut(Schema):
+class SoftwareBaselineOut(Schema):
     role: str
     version: int
     permissions: list[str]
@@ -227,7 +227,7 @@ def _request(item: Request) -> dict:
     }
 
 
-def _matrix(filters: MatrixFilters):
+def _matrix(filters: SoftwareMatrixFilters):
     term = _term(filters.term)
     lab = None
     if filters.lab is not None:
@@ -244,18 +244,22 @@ def _matrix(filters: MatrixFilters):
 # --- reads --------------------------------------------------------------------------------
 
 
-@router.get("/terms", response=page_of(TermOut), auth=READERS)
+@router.get("/terms", response=page_of(SoftwareTermOut), auth=READERS)
 def term_list(request, page: Query[PageParams]):
     return api_page(selectors.term_list(), params=page)
 
 
-@router.get("/matrix", response=page_of(CellOut), auth=READERS, summary="The gap matrix: one answer per course need")
-def matrix_cells(request, filters: Query[MatrixFilters], page: Query[PageParams]):
+@router.get(
+    "/matrix", response=page_of(SoftwareCellOut), auth=READERS, summary="The gap matrix: one answer per course need"
+)
+def matrix_cells(request, filters: Query[SoftwareMatrixFilters], page: Query[PageParams]):
     return api_page(_matrix(filters).cells, params=page, serialize=_cell, ids_first=False)
 
 
-@router.get("/matrix/summary", response=MatrixSummaryOut, auth=READERS, summary="How many needs get each answer")
-def matrix_summary(request, filters: Query[MatrixFilters]):
+@router.get(
+    "/matrix/summary", response=SoftwareMatrixSummaryOut, auth=READERS, summary="How many needs get each answer"
+)
+def matrix_summary(request, filters: Query[SoftwareMatrixFilters]):
     result = _matrix(filters)
     return {
         "term": result.term.slug,
@@ -265,13 +269,13 @@ def matrix_summary(request, filters: Query[MatrixFilters]):
     }
 
 
-@router.get("/courses", response=page_of(CourseOut), auth=READERS)
+@router.get("/courses", response=page_of(SoftwareCourseOut), auth=READERS)
 def course_list(request, page: Query[PageParams], term: str = "", q: str = Query("", max_length=100)):
     courses = selectors.course_list(term=_term(term), query=q).select_related("term")
     return api_page(courses, params=page, serialize=_course)
 
 
-@router.get("/titles", response=page_of(TitleOut), auth=READERS)
+@router.get("/titles", response=page_of(SoftwareTitleOut), auth=READERS)
 def title_list(request, page: Query[PageParams], q: str = Query("", max_length=100)):
     titles = selectors.title_list(query=q).prefetch_related("versions")
     return api_page(
@@ -290,19 +294,22 @@ def title_list(request, page: Query[PageParams], q: str = Query("", max_length=1
     )
 
 
-@router.get("/requests", response=page_of(RequestOut), auth=READERS, summary="Software requests to IT")
+@router.get("/requests", response=page_of(SoftwareRequestOut), auth=READERS, summary="Software requests to IT")
 def request_list(request, page: Query[PageParams], state: str = "active", overdue: bool = False):
     items = selectors.request_list(user=request.user, state=state, overdue=overdue)
     return api_page(items, params=page, serialize=_request)
 
 
-@router.get("/requests/{request_id}", response=RequestOut, auth=READERS)
+@router.get("/requests/{request_id}", response=SoftwareRequestOut, auth=READERS)
 def request_detail(request, request_id: int):
     return _request(selectors.request_get_for_user(user=request.user, pk=request_id))
 
 
 @router.get(
-    "/drift", response=page_of(WorkstationDriftOut), auth=READERS, summary="Staff workstations against their baseline"
+    "/drift",
+    response=page_of(SoftwareWorkstationDriftOut),
+    auth=READERS,
+    summary="Staff workstations against their baseline",
 )
 def drift_list(request, page: Query[PageParams], role: str = ""):
     report = drift.drift_report(role=role)
@@ -336,10 +343,14 @@ def _need_out(need) -> dict:
 
 
 @router.post(
-    "/needs", response={201: NeedOut}, auth=NEEDERS, summary="Record a course need", description=IDEMPOTENCY_NOTE
+    "/needs",
+    response={201: SoftwareNeedOut},
+    auth=NEEDERS,
+    summary="Record a course need",
+    description=IDEMPOTENCY_NOTE,
 )
 @idempotent("software.need_create")
-def need_create(request, payload: NeedIn):
+def need_create(request, payload: SoftwareNeedIn):
     try:
         course = selectors.course_get_for_user(user=request.user, pk=payload.course_id)
     except Http404:
@@ -375,13 +386,13 @@ def need_delete(request, need_id: int):
 
 @router.post(
     "/needs/{need_id}/request",
-    response={201: RequestOut},
+    response={201: SoftwareRequestOut},
     auth=ASKERS,
     summary="Ask IT to close a need's gap",
     description=IDEMPOTENCY_NOTE,
 )
 @idempotent("software.request_open")
-def request_open(request, need_id: int, payload: RequestIn):
+def request_open(request, need_id: int, payload: SoftwareRequestIn):
     need = selectors.need_get_for_user(user=request.user, pk=need_id)
     owner = None
     if payload.owner_username:
@@ -392,13 +403,13 @@ def request_open(request, need_id: int, payload: RequestIn):
     return 201, _request(selectors.request_get_for_user(user=request.user, pk=made.pk))
 
 
-class AskAllOut(Schema):
-    created: list[RequestOut]
+class SoftwareAskAllOut(Schema):
+    created: list[SoftwareRequestOut]
 
 
 @router.post(
     "/matrix/ask-it",
-    response={201: AskAllOut},
+    response={201: SoftwareAskAllOut},
     auth=ASKERS,
     summary="Ask IT about every gap of a term nobody has asked about yet",
 )
@@ -407,29 +418,31 @@ def requests_ask_all(request, term: str = ""):
     return 201, {"created": [_request(selectors.request_get_for_user(user=request.user, pk=r.pk)) for r in made]}
 
 
-@router.post("/requests/{request_id}/take", response=RequestOut, auth=IT)
+@router.post("/requests/{request_id}/take", response=SoftwareRequestOut, auth=IT)
 def request_take(request, request_id: int):
     item = selectors.request_get_for_user(user=request.user, pk=request_id, for_work=True)
     services.request_take(actor=request.user, request=item)
     return _request(selectors.request_get_for_user(user=request.user, pk=request_id))
 
 
-@router.post("/requests/{request_id}/resolve", response=RequestOut, auth=IT, summary="Resolve: applies the fix")
-def request_resolve(request, request_id: int, payload: ResolveIn):
+@router.post("/requests/{request_id}/resolve", response=SoftwareRequestOut, auth=IT, summary="Resolve: applies the fix")
+def request_resolve(request, request_id: int, payload: SoftwareResolveIn):
     item = selectors.request_get_for_user(user=request.user, pk=request_id, for_work=True)
     services.request_resolve(actor=request.user, request=item, **payload.dict())
     return _request(selectors.request_get_for_user(user=request.user, pk=request_id))
 
 
-@router.post("/requests/{request_id}/decline", response=RequestOut, auth=IT)
-def request_decline(request, request_id: int, payload: DeclineIn):
+@router.post("/requests/{request_id}/decline", response=SoftwareRequestOut, auth=IT)
+def request_decline(request, request_id: int, payload: SoftwareDeclineIn):
     item = selectors.request_get_for_user(user=request.user, pk=request_id, for_work=True)
     services.request_decline(actor=request.user, request=item, reason=payload.resolution)
     return _request(selectors.request_get_for_user(user=request.user, pk=request_id))
 
 
-@router.post("/baselines", response={201: BaselineOut}, auth=BASELINERS, summary="A new version of a role's baseline")
-def baseline_create(request, payload: BaselineIn):
+@router.post(
+    "/baselines", response={201: SoftwareBaselineOut}, auth=BASELINERS, summary="A new version of a role's baseline"
+)
+def baseline_create(request, payload: SoftwareBaselineIn):
     known = {p.key: p for p in selectors.permission_list()}
     unknown = sorted({k for k in [*payload.grant, *payload.deny] if k not in known})
     if unknown:
