@@ -26,6 +26,9 @@ PAGES = [
     f"/audit/?page={HUGE}",
     f"/desk/reports/acrl/?fy={SUPERSCRIPT_TWO}",
     f"/desk/reports/?period=month&rows=kind&anchor={SUPERSCRIPT_TWO}",
+    f"/software/?lab={SUPERSCRIPT_TWO}&deadline={ARABIC_THREE}&answer=nope&term=no-such-term",
+    f"/software/requests/?state={SUPERSCRIPT_TWO}&page={HUGE}",
+    f"/software/catalogue/?q={ARABIC_THREE}&page={HUGE}",
 ]
 API = [
     f"/api/v1/tickets/{SUPERSCRIPT_TWO}",
@@ -43,6 +46,10 @@ API = [
     f"/api/v1/desk/interactions?read_level={SUPERSCRIPT_TWO}",
     f"/api/v1/imports/runs?page={HUGE}",
     f"/api/v1/places/service-points/{SUPERSCRIPT_TWO}",
+    f"/api/v1/software/matrix?lab={SUPERSCRIPT_TWO}",
+    f"/api/v1/software/matrix?deadline={ARABIC_THREE}&page={HUGE}",
+    f"/api/v1/software/titles?page={HUGE}",
+    f"/api/v1/software/requests/{SUPERSCRIPT_TWO}",
 ]
 
 

@@ -181,6 +181,22 @@ def _anyone(user, obj) -> bool:
     return True
 
 
+def _software(rule: str):
+    """`allowed` from software access's policy: `_software("can_work_request")(user, request)`."""
+
+    def allowed(user, obj) -> bool:
+        from liaison.software import policy
+
+        check = getattr(policy, rule)
+        return check(user, obj) if _takes_object(check) else check(user)
+
+    allowed.__name__ = f"_software_{rule}"
+    return allowed
+
+
+_sw_read = _software("can_read")
+
+
 # Who may see each kind of object at all (so its private text may appear on their pages).
 SEES = {
     "ticket": _ticket_visible,
@@ -205,6 +221,11 @@ SEES = {
     "rollout": _p_rollouts,
     "resource_request": _p_request,
     "skill": _p_skills,
+    "software_course": _sw_read,
+    "software_need": _sw_read,
+    "software_request": _sw_read,
+    "software_image": _sw_read,
+    "software_workstation": _sw_read,
 }
 
 T, TA = "ticket", "ticket_attachment"
@@ -391,6 +412,42 @@ ROUTES = [
         _partnership("can_record_session"),
         {"held_on": "2025-01-06", "hours": "1", "attendee_department": "library"},
     ),
+    # Software access
+    Route("software:course", "software_course", allowed=_sw_read),
+    Route("software:need_delete", "software_need", "post", _software("can_edit_need")),
+    Route("software:request_new", "software_need", allowed=_software("can_request")),
+    Route("software:request", "software_request", allowed=_sw_read),
+    Route("software:request_take", "software_request", "post", _software("can_work_request")),
+    Route("software:request_resolve", "software_request", "post", _software("can_work_request")),
+    Route("software:request_decline", "software_request", "post", _software("can_work_request")),
+    Route("software:image", "software_image", allowed=_sw_read),
+    Route("software:drift_decide", "software_workstation", "post", _software("can_decide_drift")),
+    Route("DELETE /api/v1/software/needs/{need_id}", "software_need", "delete", _software("can_edit_need")),
+    Route(
+        "POST /api/v1/software/needs/{need_id}/request",
+        "software_need",
+        "post",
+        _software("can_request"),
+        {"note": "x"},
+    ),
+    Route("GET /api/v1/software/requests/{request_id}", "software_request", allowed=_sw_read),
+    Route(
+        "POST /api/v1/software/requests/{request_id}/take", "software_request", "post", _software("can_work_request")
+    ),
+    Route(
+        "POST /api/v1/software/requests/{request_id}/resolve",
+        "software_request",
+        "post",
+        _software("can_work_request"),
+        {"resolution": "done"},
+    ),
+    Route(
+        "POST /api/v1/software/requests/{request_id}/decline",
+        "software_request",
+        "post",
+        _software("can_work_request"),
+        {"resolution": "No budget"},
+    ),
 ]
 
 NOT_OBJECT_ROUTES = {
@@ -399,6 +456,8 @@ NOT_OBJECT_ROUTES = {
     "GET /api/v1/tickets/status/{token}": "the same secret link through the API (tickets tests)",
     "partnership:calendar_feed": "a person's secret calendar link, not an id: made-up, replaced and deactivated "
     "links are one 404 (partnership tests, test_rollouts.py)",
+    "software:faculty": "an instructor's signed link, not an id: broken, tampered and expired links are one 404 "
+    "(software tests, test_pages.py)",
 }
 
 
@@ -468,10 +527,12 @@ def world(departments, users, joint_desk):
     )  # fmt: skip
 
     partnership = _partnership_world(departments, other_librarian, other_tech, other_student)
+    software = _software_world(departments, other_librarian, other_tech)
 
     made_up = uuid.UUID("00000000-0000-4000-8000-000000000000")
     return {
         **partnership,
+        **software,
         # subject: [(variant, object or None, path kwargs)]
         "ticket": [
             ("another department's", it_ticket, it_ticket),
@@ -595,6 +656,60 @@ def _partnership_world(departments, other_librarian, other_tech, other_student) 
             made_up("request_id"),
         ],
         "skill": [("another person's", skill, ids(skill, "skill_id")), made_up("skill_id")],
+    }
+
+
+def _software_world(departments, other_librarian, other_tech) -> dict[str, list]:
+    """Software access's objects: a course with a need another librarian entered (its note is
+    SECRET), a request to IT for it, a lab image, and a drifted workstation."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from liaison.places.models import Building, Room
+    from liaison.software import services as software
+    from liaison.software.models import Course, Image, Need, Permission, Term, Title
+    from liaison.tickets.models import Queue
+
+    today = timezone.localdate()
+    Queue.objects.create(name="Labs", slug="it-labs", department=departments["it"])
+    term = Term.objects.create(
+        name="Walk term", slug="walk", starts_on=today + dt.timedelta(days=60),
+        ends_on=today + dt.timedelta(days=160), needs_deadline=today + dt.timedelta(days=30),
+    )  # fmt: skip
+    lab = Room.objects.create(building=Building.objects.create(name="Walk hall", code="wh"), name="Lab", kind="lab")
+    image = Image.objects.create(name="Walk image", slug="walk-image")
+    image.labs.set([lab])
+    title = Title.objects.create(name="Walk Stats", slug="walk-stats")
+    course = Course.objects.create(term=term, code="WLK 101", name="Walking", department="Walking", enrolment=5)
+    need = software.need_create(actor=other_librarian, course=course, title=title, note=SECRET)
+    request = software.request_open(actor=other_librarian, need=need, note=SECRET)
+    gone = Need.objects.create(course=course, title=Title.objects.create(name="Gone", slug="gone"), needed_by=today)
+    gone_pk = gone.pk
+    gone.delete()
+    usb = Permission.objects.get(key="usb_storage")
+    software.baseline_create(actor=make_user(Role.SUPERVISOR, username="t_sw_boss"), role="library_staff", grant=[])
+    station, _ = software.workstation_upsert(hostname="LIB-WALK", role="library_staff", permissions=[usb])
+
+    def made_up(*names: str) -> tuple[str, None, dict[str, Any]]:
+        return ("made-up", None, {name: 999999 for name in names})
+
+    return {
+        "software_course": [("another person's", course, {"pk": course.pk}), made_up("pk")],
+        "software_need": [
+            ("another person's", need, {"pk": need.pk, "need_id": need.pk}),
+            ("deleted", None, {"pk": gone_pk, "need_id": gone_pk}),
+            made_up("pk", "need_id"),
+        ],
+        "software_request": [
+            ("another person's", request, {"pk": request.pk, "request_id": request.pk}),
+            made_up("pk", "request_id"),
+        ],
+        "software_image": [("shared", image, {"pk": image.pk}), made_up("pk")],
+        "software_workstation": [
+            ("another person's", station, {"workstation_pk": station.pk, "permission_pk": usb.pk}),
+            ("made-up", None, {"workstation_pk": 999999, "permission_pk": usb.pk}),
+        ],
     }
 
 
