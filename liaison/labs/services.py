@@ -634,9 +634,7 @@ def _event_problem(event: AgentEvent, by_tag: dict[str, Asset], now: dt.datetime
 
 def _apply_event(asset: Asset, event: AgentEvent, now: dt.datetime) -> None:
     if event.kind == "sign_in":
-        UsageSession.objects.get_or_create(
-            client_id=event.id, defaults={"asset": asset, "started_at": event.at}
-        )
+        UsageSession.objects.get_or_create(client_id=event.id, defaults={"asset": asset, "started_at": event.at})
         # Any earlier session left open on this PC ended when this one began (a crash, a pulled plug).
         UsageSession.objects.filter(asset=asset, ended_at=None, started_at__lt=event.at).exclude(
             client_id=event.id
