@@ -8,8 +8,9 @@ ask them again themselves.
   resolve) and plan maintenance. Administrators pass every rule.
 - Anyone, without an account, sees an asset's public page and the status board, and reports a
   fault through the QR page.
-- A lab's agent account posts usage for its own lab's workstations only; IT staff may post for
-  any lab (to test an agent by hand).
+- A lab's agent account posts usage for its own lab's workstations only, and nothing else
+  here; IT staff may post for any lab (to test an agent by hand). The agent account holds the
+  library-staff role only because accounts gives API tokens to staff roles (ADR 0021).
 """
 
 from __future__ import annotations
@@ -26,44 +27,52 @@ STAFF_VIEW_ROLES = DESK_ROLES
 EQUIPMENT_ROLES = (Role.SUPERVISOR, Role.IT_STAFF)
 
 
+def _person_with(user, roles) -> bool:
+    """A person holding one of the roles; a lab's agent account is never one (it only posts usage)."""
+    return user_has_role(user, *roles) and not is_agent_account(user)
+
+
 def can_view_equipment(user) -> bool:
-    return user_has_role(user, *STAFF_VIEW_ROLES)
+    return _person_with(user, STAFF_VIEW_ROLES)
 
 
 def can_report_fault_as_staff(user) -> bool:
-    return user_has_role(user, *STAFF_VIEW_ROLES)
+    return _person_with(user, STAFF_VIEW_ROLES)
 
 
 def can_edit_asset(user, asset: Asset | None = None) -> bool:
-    return user_has_role(user, *EQUIPMENT_ROLES)
+    return _person_with(user, EQUIPMENT_ROLES)
 
 
 def can_work_incident(user, incident: Incident | None = None) -> bool:
-    return user_has_role(user, *EQUIPMENT_ROLES)
+    return _person_with(user, EQUIPMENT_ROLES)
 
 
 def can_plan_maintenance(user, asset: Asset | None = None) -> bool:
-    return user_has_role(user, *EQUIPMENT_ROLES)
+    return _person_with(user, EQUIPMENT_ROLES)
 
 
 def can_post_usage(user, room_id: int | None) -> bool:
     """The lab's own agent account, or IT staff and supervisors testing by hand."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    agent = getattr(user, "lab_agent", None) if _has_agent(user) else None
-    if agent is not None:
-        return room_id is not None and agent.room_id == room_id
+    if _has_agent(user):
+        from liaison.labs.models import LabAgent
+
+        return room_id is not None and LabAgent.objects.filter(user_id=user.pk, room_id=room_id).exists()
     return user_has_role(user, *EQUIPMENT_ROLES)
 
 
 def _has_agent(user) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
+    """Asked once per user object (remembered on it): is this a lab's agent account?"""
+    known = getattr(user, "_labs_is_agent", None)
+    if known is not None:
+        return known
+    from liaison.labs.models import LabAgent
 
-    try:
-        user.lab_agent  # noqa: B018 (a reverse one-to-one raises when absent)
-    except ObjectDoesNotExist:
-        return False
-    return True
+    known = LabAgent.objects.filter(user_id=user.pk).exists()
+    user._labs_is_agent = known
+    return known
 
 
 def is_agent_account(user) -> bool:

@@ -692,7 +692,9 @@ def lab_agent_account_create(*, actor: User | None, room: Room) -> tuple[LabAgen
         username = f"lab-agent-{room.pk}"
         user = users.objects.filter(username=username).first()
         if user is None:
-            user = users(username=username, display_name=f"Lab agent: {room.name}", role=Role.STUDENT_WORKER,
+            # A staff role only because accounts gives API tokens to staff; no department, no
+            # password, and labs' policy refuses it everything but posting usage (ADR 0021).
+            user = users(username=username, display_name=f"Lab agent: {room.name}", role=Role.LIBRARY_STAFF,
                          is_active=True)  # fmt: skip
             user.set_unusable_password()
             user.save()
