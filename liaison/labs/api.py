@@ -21,7 +21,7 @@ VIEWERS = api_access(*policy.STAFF_VIEW_ROLES)
 WORKERS = api_access(*policy.EQUIPMENT_ROLES)
 
 
-class BoardDeviceOut(Schema):
+class LabBoardDeviceOut(Schema):
     tag: str
     label: str
     kind: str
@@ -29,29 +29,29 @@ class BoardDeviceOut(Schema):
     state_label: str
 
 
-class BoardSummaryOut(Schema):
+class LabBoardSummaryOut(Schema):
     computers_free: int
     computers_total: int
     printers_working: int
     printers_total: int
 
 
-class BoardLabOut(Schema):
+class LabBoardLabOut(Schema):
     id: int
     name: str
     building: str
-    computers: list[BoardDeviceOut]
-    printers: list[BoardDeviceOut]
-    others: list[BoardDeviceOut]
-    summary: BoardSummaryOut
+    computers: list[LabBoardDeviceOut]
+    printers: list[LabBoardDeviceOut]
+    others: list[LabBoardDeviceOut]
+    summary: LabBoardSummaryOut
 
 
-class BoardOut(Schema):
+class LabBoardOut(Schema):
     as_of: str
-    labs: list[BoardLabOut]
+    labs: list[LabBoardLabOut]
 
 
-class AssetOut(Schema):
+class LabAssetOut(Schema):
     id: int
     tag: str
     name: str
@@ -66,13 +66,13 @@ class AssetOut(Schema):
     public_code: str
 
 
-class AssetFilters(Schema):
+class LabAssetFilters(Schema):
     room: int | None = Field(None, description="Room id.")
     kind: str = Field("", max_length=20)
     q: str = Field("", max_length=80)
 
 
-class IncidentOut(Schema):
+class LabIncidentOut(Schema):
     id: int
     asset_id: int
     asset_tag: str
@@ -85,17 +85,17 @@ class IncidentOut(Schema):
     ticket: int
 
 
-class ReportIn(Schema):
+class LabReportIn(Schema):
     problem: str = Field(..., max_length=40)
     note: str = Field("", max_length=5000)
 
 
-class ReportOut(Schema):
-    incident: IncidentOut
+class LabReportOut(Schema):
+    incident: LabIncidentOut
     joined: bool
 
 
-class StateIn(Schema):
+class IncidentStateIn(Schema):
     state: str = Field(..., max_length=20)
     resolution: str = Field("", max_length=2000)
 
@@ -140,47 +140,47 @@ def _incident(incident: Incident) -> dict:
     }  # fmt: skip
 
 
-@router.get("/status", response=BoardOut, auth=API_PUBLIC, summary="What works in each lab right now")
+@router.get("/status", response=LabBoardOut, auth=API_PUBLIC, summary="What works in each lab right now")
 def status(request):
     return selectors.status_board()
 
 
-@router.get("/assets", response=page_of(AssetOut), auth=VIEWERS, summary="The inventory")
-def asset_list(request, filters: Query[AssetFilters], page: Query[PageParams]):
+@router.get("/assets", response=page_of(LabAssetOut), auth=VIEWERS, summary="The inventory")
+def asset_list(request, filters: Query[LabAssetFilters], page: Query[PageParams]):
     assets = selectors.assets_for_user(user=request.user, room_id=filters.room, kind=filters.kind, query=filters.q)
     return api_page(assets, params=page, serialize=_asset)
 
 
-@router.get("/assets/{asset_id}", response=AssetOut, auth=VIEWERS)
+@router.get("/assets/{asset_id}", response=LabAssetOut, auth=VIEWERS)
 def asset_detail(request, asset_id: str):
     return _asset(selectors.asset_get_for_user(user=request.user, asset_id=asset_id))
 
 
 @router.post(
-    "/assets/{asset_id}/reports", response={201: ReportOut}, auth=VIEWERS, summary="Report a fault as staff",
+    "/assets/{asset_id}/reports", response={201: LabReportOut}, auth=VIEWERS, summary="Report a fault as staff",
     description="Joins the device's open incident or opens one (and its ticket)." + IDEMPOTENCY_NOTE,
 )  # fmt: skip
 @idempotent("labs.staff_report")
-def asset_report(request, asset_id: str, payload: ReportIn):
+def asset_report(request, asset_id: str, payload: LabReportIn):
     asset = selectors.asset_get_for_user(user=request.user, asset_id=asset_id)
     outcome = services.fault_report_staff(actor=request.user, asset=asset, problem=payload.problem, note=payload.note)
     return 201, {"incident": _incident(outcome.incident), "joined": outcome.joined}
 
 
-@router.get("/incidents", response=page_of(IncidentOut), auth=VIEWERS, summary="Incidents, open ones by default")
+@router.get("/incidents", response=page_of(LabIncidentOut), auth=VIEWERS, summary="Incidents, open ones by default")
 def incident_list(request, page: Query[PageParams], all: bool = False):
     return api_page(selectors.incident_list(user=request.user, open_only=not all), params=page, serialize=_incident)
 
 
-@router.get("/incidents/{incident_id}", response=IncidentOut, auth=VIEWERS)
+@router.get("/incidents/{incident_id}", response=LabIncidentOut, auth=VIEWERS)
 def incident_detail(request, incident_id: str):
     return _incident(selectors.incident_get_for_user(user=request.user, incident_id=incident_id))
 
 
 @router.post(
-    "/incidents/{incident_id}/state", response=IncidentOut, auth=WORKERS, summary="Acknowledge, repair, resolve"
+    "/incidents/{incident_id}/state", response=LabIncidentOut, auth=WORKERS, summary="Acknowledge, repair, resolve"
 )
-def incident_state(request, incident_id: str, payload: StateIn):
+def incident_state(request, incident_id: str, payload: IncidentStateIn):
     incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id, for_work=True)
     incident = services.incident_change_state(
         actor=request.user, incident=incident, state=payload.state, resolution=payload.resolution

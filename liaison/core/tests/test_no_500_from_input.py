@@ -26,6 +26,12 @@ PAGES = [
     f"/audit/?page={HUGE}",
     f"/desk/reports/acrl/?fy={SUPERSCRIPT_TWO}",
     f"/desk/reports/?period=month&rows=kind&anchor={SUPERSCRIPT_TWO}",
+    f"/labs/assets/?page={HUGE}&room={SUPERSCRIPT_TWO}&kind=%00x",
+    f"/labs/assets/{SUPERSCRIPT_TWO}/",
+    f"/labs/incidents/{ARABIC_THREE}/",
+    f"/labs/reliability/?days={HUGE}",
+    f"/labs/status/?lab={SUPERSCRIPT_TWO}",
+    f"/labs/labels/?room={HUGE}",
 ]
 API = [
     f"/api/v1/tickets/{SUPERSCRIPT_TWO}",
@@ -35,6 +41,9 @@ API = [
     f"/api/v1/tickets/?assignee={SUPERSCRIPT_TWO}",
     f"/api/v1/tickets/?page={HUGE}",
     "/api/v1/tickets/?page=-5&page_size=0",
+    f"/api/v1/labs/assets/{SUPERSCRIPT_TWO}",
+    f"/api/v1/labs/assets?room={HUGE}&page={HUGE}",
+    f"/api/v1/labs/incidents/{ARABIC_THREE}",
     f"/api/v1/kb/public/articles?page={HUGE}",
     f"/api/v1/kb/public/articles?page_size={HUGE}",
     f"/api/v1/kb/articles?page={HUGE}",
