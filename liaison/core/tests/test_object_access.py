@@ -321,7 +321,7 @@ ROUTES = [
         "post",
         _labs("can_report_fault_as_staff"),
         {"problem": "paper_jam"},
-    ),  # fmt: skip
+    ),
     Route("GET /api/v1/labs/incidents/{incident_id}", "lab_incident", allowed=_l_view),
     Route(
         "POST /api/v1/labs/incidents/{incident_id}/state",
@@ -329,7 +329,7 @@ ROUTES = [
         "post",
         _labs("can_work_incident"),
         {"state": "acknowledged"},
-    ),  # fmt: skip
+    ),
     # Partnership: pages (their forms are sent empty: the policy must answer before the form)
     Route("partnership:entry", "ledger_entry", allowed=_p_view),
     Route("partnership:entry", "ledger_entry", "post", _partnership("can_correct_ledger_entry")),
