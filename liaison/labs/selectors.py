@@ -328,3 +328,19 @@ def pages_per_day(*, days: int = 7, now: dt.datetime | None = None) -> list[dict
         .order_by("asset__tag", "day")
     )
     return list(rows)
+
+
+# --- The partnership ledger's feed (ledger.py) ----------------------------------------------
+
+
+def repairs_for_other_department(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Incident]:
+    """Resolved incidents whose device belongs to another department than the queue that
+    worked them (IT repairing the library's printers), resolved in [start, end). One query."""
+    from django.db.models import F
+
+    return (
+        Incident.objects.filter(state=State.RESOLVED, resolved_at__gte=start, resolved_at__lt=end)
+        .exclude(asset__owner_id=F("ticket__queue__department_id"))
+        .select_related("asset__owner", "ticket__queue__department")
+        .order_by("resolved_at", "pk")
+    )
