@@ -702,3 +702,75 @@ def lab_agent_account_create(*, actor: User | None, room: Room) -> tuple[LabAgen
         events.agent_account_made(actor=actor, room_id=room.pk, user_id=user.pk)
     _token, plain = account_services.api_token_create(actor=agent.user, name=f"Lab agent: {room.name}")
     return agent, plain
+
+
+# --- Imports (the importers in importers.py build rows; these write them) -------------------
+
+
+@dataclass(frozen=True)
+class AssetImportRow:
+    tag: str
+    name: str
+    serial: str
+    maker: str
+    model: str
+    kind: str
+    room: Room
+    owner: Department
+    status: str
+    in_service_on: dt.date | None
+    network_address: str
+    notes: str
+
+
+def asset_import_check(*, tag: str, name: str, serial: str, maker: str, model: str, network_address: str,
+                       notes: str) -> None:  # fmt: skip
+    """The checks one imported row must pass, the same as a device typed in (raises by field)."""
+    errors: dict[str, list[str]] = {}
+    for field_name, check in (
+        ("tag", lambda: _clean_tag(tag)),
+        ("name", lambda: _clean_short(name, field="name", limit=120)),
+        ("serial", lambda: _clean_short(serial, field="serial", limit=80)),
+        ("maker", lambda: _clean_short(maker, field="maker", limit=80) or _missing("maker", "Name the maker.")),
+        ("model", lambda: _clean_short(model, field="model", limit=120) or _missing("model", "Name the model.")),
+        ("network_address", lambda: clean_address(network_address)),
+        ("notes", lambda: _clean_short(notes, field="notes", limit=5000)),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors.setdefault(field_name, []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _missing(field_name: str, message: str) -> str:
+    raise reject(field_name, message, code="labs.model_required")
+
+
+def assets_import(*, actor: User | None, rows: list[AssetImportRow]) -> int:
+    """Write imported devices (inside the imports engine's transaction): makers and models found
+    or made, then every asset, each with its audit row. `actor` None is a system import."""
+    if actor is not None and not policy.can_edit_asset(actor):
+        raise PermissionDenied("Only IT staff and supervisors change the inventory.")
+    made = 0
+    for row in rows:
+        if _taken(row.tag):
+            raise reject("tag", f"The tag {row.tag} was stored meanwhile; nothing was imported.", code="labs.tag_taken")
+        model = asset_model_get_or_create(maker=maker_get_or_create(name=row.maker), name=row.model, kind=row.kind)
+        asset = Asset.objects.create(
+            tag=row.tag, name=row.name, serial=row.serial, model=model, kind=model.kind, room=row.room,
+            owner=row.owner, status=row.status, in_service_on=row.in_service_on, network_address=row.network_address,
+            notes=row.notes,
+        )  # fmt: skip
+        events.asset_created(actor=actor, asset=asset)
+        made += 1
+    return made
+
+
+def print_jobs_import(*, rows: list) -> int:
+    """Write imported print jobs in bulk (inside the imports engine's transaction)."""
+    from liaison.labs.models import PrintJob
+
+    PrintJob.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
