@@ -84,7 +84,9 @@ def board(request):
     context = {"board": data, "labs": labs, "lab": lab, "kiosk": request.GET.get("kiosk") == "1",
                "all_labs": data["labs"]}  # fmt: skip
     response = render(request, htmx_template(request, "labs/board.html", {"board": "board"}), context)
-    response["Cache-Control"] = "public, max-age=5"
+    # The server keeps the board for a few seconds and forgets it on every change; a browser
+    # or proxy must ask again each time, or a repaired printer would stay "down" on a phone.
+    response["Cache-Control"] = "no-cache"
     return response
 
 
@@ -92,7 +94,7 @@ def board(request):
 @require_GET
 def board_json(request):
     response = JsonResponse(selectors.status_board())
-    response["Cache-Control"] = "public, max-age=5"
+    response["Cache-Control"] = "public, max-age=2"
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
