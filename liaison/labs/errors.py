@@ -8,15 +8,14 @@ CODES: dict[str, str] = {
     "labs.tag_taken": "Another asset already has this tag.",
     "labs.text_too_long": "A text field is longer than it may be.",
     "labs.model_required": "The asset has no model.",
-    "labs.model_unknown": "No model by this maker and name (API and imports).",
     "labs.room_required": "The asset has no room.",
-    "labs.room_unknown": "No room by this name (API and imports).",
     "labs.owner_unknown": "No department by this code.",
     "labs.status_unknown": "The status is not in service, in storage or retired.",
     "labs.address_invalid": "The network address is not a host name or an IP address.",
     "labs.kind_unknown": "The kind is not one of the listed kinds.",
+    "labs.field_not_editable": "The change names a field that cannot be changed here.",
     # fault reports and incidents
-    "labs.asset_unknown": "No asset has this code, or it is retired.",
+    "labs.queue_missing": "No IT queue exists to take lab incidents.",
     "labs.asset_not_in_service": "The asset is in storage or retired: it cannot be reported.",
     "labs.problem_unknown": "The problem is not one offered for this kind of device.",
     "labs.note_too_long": "The note is over 1,000 characters.",
@@ -24,7 +23,6 @@ CODES: dict[str, str] = {
     "labs.photo_not_image": "The photo is not a PNG, JPEG or GIF image (checked by content).",
     "labs.photo_refused": "The photo could not be accepted (too large, unreadable or not what it claims to be).",
     "labs.reports_rate_limited": "Too many reports for this device or overall in the last minutes.",
-    "labs.spam_suspected": "The form was filled in by a robot (the hidden field was filled).",
     "labs.state_unknown": "The incident state is not reported, acknowledged, in repair or resolved.",
     "labs.transition_not_allowed": "The incident cannot move from its state to that one.",
     "labs.resolution_too_long": "The resolution note is over 500 characters.",
@@ -38,6 +36,4 @@ CODES: dict[str, str] = {
     "labs.batch_too_large": "More than 500 events in one request.",
     "labs.session_unknown": "A sign-out names a sign-in the server never acknowledged.",
     "labs.usage_rate_limited": "The agent sent more requests in a minute than it may.",
-    # figures
-    "labs.period_invalid": "The period is not one of 30, 90 or 365 days.",
 }

@@ -113,7 +113,7 @@ def incident_queue(asset: Asset) -> Queue:
     queue = ticket_selectors.queue_list().filter(department__kind="it", parent=None).order_by("pk").first()
     if queue is None:
         raise reject(
-            "asset", "No IT queue takes lab incidents; an administrator must add one.", code="labs.asset_unknown"
+            "asset", "No IT queue takes lab incidents; an administrator must add one.", code="labs.queue_missing"
         )
     return queue
 
@@ -254,7 +254,7 @@ def asset_update(*, actor: User, asset: Asset, data: Mapping[str, Any]) -> Asset
         raise PermissionDenied("Only IT staff and supervisors change the inventory.")
     unknown = set(data) - set(ASSET_FIELDS)
     if unknown:
-        raise reject(sorted(unknown)[0], "This field cannot be changed here.", code="labs.text_too_long")
+        raise reject(sorted(unknown)[0], "This field cannot be changed here.", code="labs.field_not_editable")
     cleaned = _clean_asset_data(data)
     if "tag" in cleaned and _taken(cleaned["tag"], exclude_pk=asset.pk):
         raise reject("tag", f"Another asset already has the tag {cleaned['tag']}.", code="labs.tag_taken")
