@@ -278,14 +278,15 @@ def status_board(*, now: dt.datetime | None = None) -> dict[str, Any]:
         if cached is not None:
             return cached
     moment = now or timezone.now()
-    board = {"as_of": moment.isoformat(timespec="seconds"), "labs": _board_build(moment)}
-    for lab in board["labs"]:
+    labs_out = _board_build(moment)
+    for lab in labs_out:
         lab["summary"] = {
             "computers_free": sum(1 for d in lab["computers"] if d["state"] == "free"),
             "computers_total": len(lab["computers"]),
             "printers_working": sum(1 for d in lab["printers"] if d["state"] == "working"),
             "printers_total": len(lab["printers"]),
         }
+    board: dict[str, Any] = {"as_of": moment.isoformat(timespec="seconds"), "labs": labs_out}
     if now is None:
         cache.set(board_cache.KEY, board, board_cache.BOARD_CACHE_SECONDS)
     return board
@@ -327,7 +328,7 @@ def pages_per_day(*, days: int = 7, now: dt.datetime | None = None) -> list[dict
         .annotate(pages=Sum("pages"), jobs=Count("id"))
         .order_by("asset__tag", "day")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 # --- The partnership ledger's feed (ledger.py) ----------------------------------------------
