@@ -52,6 +52,12 @@ def can_plan_maintenance(user, asset: Asset | None = None) -> bool:
     return _person_with(user, EQUIPMENT_ROLES)
 
 
+def can_post_usage_for_any_lab(user) -> bool:
+    """IT staff and supervisors testing an agent by hand (never an agent account: asked only
+    once the caller is known not to be one)."""
+    return user_has_role(user, *EQUIPMENT_ROLES)
+
+
 def can_post_usage(user, room_id: int | None) -> bool:
     """The lab's own agent account, or IT staff and supervisors testing by hand."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -587,14 +587,19 @@ def usage_ingest(*, actor: User, events_in: Iterable[AgentEvent], now: dt.dateti
     batch = list(events_in)
     if len(batch) > MAX_BATCH:
         raise reject("events", f"Send at most {MAX_BATCH} events at once.", code="labs.batch_too_large")
-    agent = LabAgent.objects.filter(user_id=actor.pk).first() if policy.is_agent_account(actor) else None
-    if agent is None and not policy.can_post_usage(actor, None):
+    # One query says whose agent this is (a lab's room id, or none for a person).
+    agent_room = LabAgent.objects.filter(user_id=actor.pk).values_list("room_id", flat=True).first()
+    if agent_room is None and not policy.can_post_usage_for_any_lab(actor):
         raise PermissionDenied("Only a lab's agent account, IT staff or supervisors post usage.")
     _agent_rate(actor)
     tags = {e.workstation for e in batch}
-    workstations = Asset.objects.filter(tag__in=tags, kind="workstation", status=Asset.Status.IN_SERVICE)
-    if agent is not None:
-        workstations = workstations.filter(room_id=agent.room_id)
+    workstations = (
+        Asset.objects.filter(tag__in=tags, kind="workstation", status=Asset.Status.IN_SERVICE)
+        .only("pk", "tag", "room_id", "kind")
+        .order_by()
+    )  # no join for the model's default ordering
+    if agent_room is not None:
+        workstations = workstations.filter(room_id=agent_room)
     by_tag = {a.tag: a for a in workstations}
     result = IngestResult()
     latest_beat: dict[int, dt.datetime] = {}
@@ -604,6 +609,10 @@ def usage_ingest(*, actor: User, events_in: Iterable[AgentEvent], now: dt.dateti
             result.rejected.append({"id": str(event.id), **problem})
             continue
         asset = by_tag[event.workstation]
+        if event.kind == "heartbeat":  # telemetry: written once per workstation after the loop
+            latest_beat[asset.pk] = max(event.at, latest_beat.get(asset.pk, event.at))
+            result.accepted.append(str(event.id))
+            continue
         try:
             with transaction.atomic():
                 _apply_event(asset, event, now)
@@ -612,8 +621,6 @@ def usage_ingest(*, actor: User, events_in: Iterable[AgentEvent], now: dt.dateti
             result.rejected.append({"id": str(event.id), "field": field_name, "message": messages[0],
                                     "code": "labs.session_unknown"})  # fmt: skip
             continue
-        if event.kind == "heartbeat":
-            latest_beat[asset.pk] = max(event.at, latest_beat.get(asset.pk, event.at))
         result.accepted.append(str(event.id))
     _write_heartbeats(latest_beat, now)
     return result

@@ -101,6 +101,12 @@ def test_a_flood_of_heartbeats_is_429(client, pc, agent_token, monkeypatch):
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
 
 
+def test_a_heartbeat_costs_four_queries(client, pc, agent_token, django_assert_max_num_queries):
+    post(client, agent_token, [event("heartbeat")])
+    with django_assert_max_num_queries(4):  # the token, the agent's lab, the PC, one UPDATE
+        assert post(client, agent_token, [event("heartbeat")]).status_code == 200
+
+
 def test_too_many_events_in_one_request(client, pc, agent_token):
     assert post(client, agent_token, [event("heartbeat") for _ in range(501)]).status_code == 400
 
