@@ -4,6 +4,7 @@ parse, call one selector or service, render. Who may do what is `policy.py`'s an
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -15,7 +16,7 @@ from liaison.core.access import public, roles
 from liaison.core.adapters import form_errors_from, message_and_redirect
 from liaison.core.htmx import htmx_template
 from liaison.core.idempotency import IdempotencyError, run_once_for_form
-from liaison.labs import figures, forms, policy, qr, selectors, services
+from liaison.labs import board_cache, figures, forms, policy, qr, selectors, services
 from liaison.labs.models import Incident
 
 PAGE_SIZE = 50
@@ -77,15 +78,25 @@ def device(request, code: str):
 @public
 @require_GET
 def board(request):
-    """The status board: every lab, or one (?lab=<id>); ?kiosk=1 for the entrance screen."""
-    data = selectors.status_board()
-    lab = request.GET.get("lab", "")
-    labs = [entry for entry in data["labs"] if str(entry["id"]) == lab] if lab else data["labs"]
-    context = {"board": data, "labs": labs, "lab": lab, "kiosk": request.GET.get("kiosk") == "1",
-               "all_labs": data["labs"]}  # fmt: skip
-    response = render(request, htmx_template(request, "labs/board.html", {"board": "board"}), context)
-    # The server keeps the board for a few seconds and forgets it on every change; a browser
-    # or proxy must ask again each time, or a repaired printer would stay "down" on a phone.
+    """The status board: every lab, or one (?lab=<id>); ?kiosk=1 for the entrance screen.
+    Visitors without an account get one shared page (no CSRF token, no name in it), cached
+    for a few seconds and dropped at every change (board_cache, ADR 0023)."""
+    lab = request.GET.get("lab", "")[:12]
+    kiosk = request.GET.get("kiosk") == "1"
+    template = htmx_template(request, "labs/board.html", {"board": "board"})
+    shared = not request.user.is_authenticated
+    key = board_cache.page_key(template, lab, str(kiosk)) if shared else ""
+    body = cache.get(key) if shared else None
+    if body is None:
+        data = selectors.status_board()
+        labs = [entry for entry in data["labs"] if str(entry["id"]) == lab] if lab else data["labs"]
+        context = {"board": data, "labs": labs, "lab": lab, "kiosk": kiosk, "all_labs": data["labs"],
+                   "base_template": "labs/public_base.html" if shared or kiosk else "base.html"}  # fmt: skip
+        body = render(request, template, context).content
+        if shared:
+            cache.set(key, body, board_cache.BOARD_CACHE_SECONDS)
+    response = HttpResponse(body)
+    # Browsers and proxies must ask again each time, or a repaired printer would stay "down".
     response["Cache-Control"] = "no-cache"
     return response
 

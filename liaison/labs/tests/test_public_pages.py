@@ -134,3 +134,12 @@ def test_the_board_is_built_in_a_fixed_number_of_queries(client, make_asset, dja
     cache.clear()
     with django_assert_max_num_queries(8):
         client.get(reverse("labs:board"))
+
+
+def test_the_public_board_is_one_shared_page_without_a_csrf_token(client, printer, django_assert_num_queries):
+    first = client.get(reverse("labs:board"))
+    assert "csrfmiddlewaretoken" not in first.content.decode() and "X-CSRFToken" not in first.content.decode()
+    assert "csrftoken" not in first.cookies
+    with django_assert_num_queries(0):  # the same page again comes from the cache
+        again = client.get(reverse("labs:board"))
+    assert again.content == first.content and again["Cache-Control"] == "no-cache"
