@@ -163,6 +163,7 @@ def _term_of_incidents(assets: list[tuple[Asset, str]], staff: list[User], now: 
                 acknowledged_at=moment + dt.timedelta(minutes=10) if acknowledged else None,
             )  # fmt: skip
             Ticket.objects.filter(pk=incident.incident.ticket_id).update(created_at=moment)
+            incident.incident.reports.update(created_at=moment)
         made += 1
     # Planned maintenance: the printers' quarterly service.
     for asset, model_key in assets:
