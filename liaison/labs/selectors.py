@@ -237,6 +237,7 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
             "asset_id", "last_seen_at", "in_use", "powered_off"
         )
     }
+    _merge_beats(presence, [a["pk"] for a in assets if a["kind"] == Kind.WORKSTATION])
     labs_out: dict[int, BoardLab] = {r.pk: BoardLab(r.pk, r.name, r.building.name) for r in rooms}
     for a in assets:
         label = a["name"] or a["tag"]
@@ -259,6 +260,21 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
             target = labs_out[a["room_id"]].printers if a["kind"] in PRINTING_KINDS else labs_out[a["room_id"]].others
         target.append(BoardDevice(a["tag"], label, a["kind"], state, STATE_LABELS[state]))
     return [_lab_dict(lab) for lab in labs_out.values()]
+
+
+def beats_for(asset_ids: list[int]) -> dict[int, dt.datetime]:
+    """The last heartbeat of each workstation still in the cache (not yet flushed; ADR 0020)."""
+    keys = {f"labs:beat:{pk}": pk for pk in asset_ids}
+    return {keys[k]: dt.datetime.fromisoformat(v) for k, v in cache.get_many(list(keys)).items()}
+
+
+def _merge_beats(presence: dict[int, dict[str, Any]], workstation_ids: list[int]) -> None:
+    for pk, at in beats_for(workstation_ids).items():
+        row = presence.get(pk)
+        if row is None:
+            presence[pk] = {"asset_id": pk, "last_seen_at": at, "in_use": False, "powered_off": False}
+        elif row["last_seen_at"] is None or at > row["last_seen_at"]:
+            row.update(last_seen_at=at, powered_off=False)
 
 
 def _lab_dict(lab: BoardLab) -> dict[str, Any]:

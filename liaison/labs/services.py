@@ -673,15 +673,59 @@ def _presence(asset: Asset, at: dt.datetime, *, in_use: bool, powered_off: bool)
         presence.save()
 
 
+def heartbeats_buffered() -> bool:
+    """Buffer heartbeats in the cache only where the cache is shared and a worker runs the
+    minute's flush: with Redis (LIAISON_LABS_BUFFER_HEARTBEATS overrides, for tests)."""
+    return bool(getattr(settings, "LIAISON_LABS_BUFFER_HEARTBEATS", bool(getattr(settings, "REDIS_URL", ""))))
+
+
 def _write_heartbeats(latest: dict[int, dt.datetime], now: dt.datetime) -> None:
-    """One UPDATE per workstation that beat (usually one per request): a heartbeat only says
-    "still here", so it never moves the last-seen time backwards and keeps no history."""
+    """With Redis, heartbeats go to the cache, not the database (ADR 0020): one cache write per
+    request, no transaction, no WAL flush. The board reads them from there
+    (`selectors.beats_for`), and `heartbeats_flush` (every minute) carries them into
+    `WorkstationPresence`; losing the cache loses at most a minute of beats, replaced by the
+    next. Without Redis (one process, tasks in the request), one conditional UPDATE each."""
+    if not latest:
+        return
+    if heartbeats_buffered():
+        cache.set_many({beat_key(pk): at.isoformat() for pk, at in latest.items()}, timeout=BEAT_TTL)
+        return
     for asset_id, at in latest.items():
         updated = WorkstationPresence.objects.filter(asset_id=asset_id, last_seen_at__lt=at).update(
             last_seen_at=at, powered_off=False
         )
         if not updated and not WorkstationPresence.objects.filter(asset_id=asset_id).exists():
             WorkstationPresence.objects.get_or_create(asset_id=asset_id, defaults={"last_seen_at": at})
+
+
+BEAT_TTL = 3600
+
+
+def beat_key(asset_id: int) -> str:
+    return f"labs:beat:{asset_id}"
+
+
+def heartbeats_flush() -> int:
+    """A system job (every minute): move each workstation's last beat from the cache into its
+    presence row, never backwards. Returns how many rows moved."""
+    ids = list(Asset.objects.filter(kind="workstation").order_by().values_list("pk", flat=True))
+    moved = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        beats = cache.get_many([beat_key(pk) for pk in chunk])
+        for pk in chunk:
+            raw = beats.get(beat_key(pk))
+            if raw is None:
+                continue
+            at = dt.datetime.fromisoformat(raw)
+            updated = WorkstationPresence.objects.filter(asset_id=pk, last_seen_at__lt=at).update(
+                last_seen_at=at, powered_off=False
+            )
+            if not updated:
+                _, made = WorkstationPresence.objects.get_or_create(asset_id=pk, defaults={"last_seen_at": at})
+                updated = int(made)
+            moved += updated
+    return moved
 
 
 @transaction.atomic

@@ -18,3 +18,9 @@ def purge_fault_report_contacts_daily() -> int:
     purged = services.fault_report_contacts_purge()
     logger.info("Blanked the contact on %d fault report(s).", purged)
     return purged
+
+
+@db_periodic_task(crontab(minute="*"))
+def flush_heartbeats_every_minute() -> int:
+    """Carry the workstations' last heartbeats from the cache into their presence rows."""
+    return services.heartbeats_flush()

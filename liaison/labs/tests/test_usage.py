@@ -101,10 +101,25 @@ def test_a_flood_of_heartbeats_is_429(client, pc, agent_token, monkeypatch):
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
 
 
-def test_a_heartbeat_costs_four_queries(client, pc, agent_token, django_assert_max_num_queries):
+def test_without_redis_a_heartbeat_is_one_update(client, pc, agent_token, django_assert_max_num_queries):
     post(client, agent_token, [event("heartbeat")])
     with django_assert_max_num_queries(4):  # the token, the agent's lab, the PC, one UPDATE
         assert post(client, agent_token, [event("heartbeat")]).status_code == 200
+    assert WorkstationPresence.objects.get(asset=pc).last_seen_at is not None
+
+
+def test_with_redis_a_heartbeat_costs_three_reads_and_no_write(
+    client, pc, agent_token, django_assert_max_num_queries, settings
+):
+    settings.LIAISON_LABS_BUFFER_HEARTBEATS = True
+    post(client, agent_token, [event("heartbeat")])
+    assert board_state(pc.tag) == "free"  # the board reads the beat from the cache
+    with django_assert_max_num_queries(3):  # the token, the agent's lab, the PC; the beat goes to the cache
+        assert post(client, agent_token, [event("heartbeat")]).status_code == 200
+    assert not WorkstationPresence.objects.filter(asset=pc).exists()
+    assert services.heartbeats_flush() == 1  # the minute's flush carries it into the presence row
+    assert WorkstationPresence.objects.get(asset=pc).last_seen_at is not None
+    assert services.heartbeats_flush() == 0  # and never twice
 
 
 def test_too_many_events_in_one_request(client, pc, agent_token):
