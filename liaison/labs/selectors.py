@@ -231,8 +231,8 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
         .values("pk", "tag", "name", "kind", "room_id")
     )
     down = set(Incident.objects.exclude(state=State.RESOLVED).values_list("asset_id", flat=True))
-    presence = {
-        p["asset_id"]: p
+    presence: dict[int, dict[str, Any]] = {
+        p["asset_id"]: dict(p)
         for p in WorkstationPresence.objects.filter(asset__room__in=rooms).values(
             "asset_id", "last_seen_at", "in_use", "powered_off"
         )
