@@ -6,6 +6,7 @@
 Prints one figure per line as `name value unit` on stdout; progress notes go to stderr."""
 
 import importlib
+import os
 import sys
 
 from bench.harness import Server, note
@@ -16,12 +17,14 @@ MODULES = [
     "tickets",
     "reports",
     "software",
+    "labs",
 ]  # modules after the first read the floor figure it returns
 
 
 def main(selected: list[str]) -> None:
     modules = [m for m in MODULES if not selected or m in selected]
-    with Server() as server:
+    # BENCH_DB_NAME / BENCH_PORT let two people bench on one machine without sharing a database.
+    with Server(os.environ.get("BENCH_DB_NAME", "liaison_bench"), int(os.environ.get("BENCH_PORT", "8765"))) as server:
         server.prepare("foundation", *[m for m in modules if m != "foundation"])
         server.start()
         context: dict[str, float] = {}

@@ -18,6 +18,7 @@ from liaison.desk.api import router as desk_router
 from liaison.directory.api import router as directory_router
 from liaison.imports.api import router as imports_router
 from liaison.kb.api import router as kb_router
+from liaison.labs.api import router as labs_router
 from liaison.partnership.api import router as partnership_router
 from liaison.places.api import router as places_router
 from liaison.software.api import router as software_router
@@ -122,5 +123,6 @@ api.add_router("/kb", kb_router, tags=["knowledge base"])
 api.add_router("/desk", desk_router, tags=["desk"])
 api.add_router("/tickets", tickets_router, tags=["tickets"])
 api.add_router("/imports", imports_router, tags=["imports"])
+api.add_router("/labs", labs_router, tags=["labs"])
 api.add_router("/partnership", partnership_router, tags=["partnership"])
 api.add_router("/software", software_router, tags=["software access"])

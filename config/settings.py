@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "liaison.desk",
     "liaison.tickets",
     "liaison.imports",
+    "liaison.labs",
     "liaison.partnership",
     "liaison.software",
     "liaison.demo",

@@ -15,6 +15,7 @@ from liaison.desk.demo import seed_desk
 from liaison.directory.demo import seed_directory
 from liaison.imports.demo import seed_imports
 from liaison.kb.demo import seed_kb
+from liaison.labs.demo import seed_labs
 from liaison.partnership.demo import seed_partnership
 from liaison.places.models import Building, HoursException, OpeningHours, Room, ServicePoint
 from liaison.software.demo import seed_software
@@ -213,6 +214,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], dict[str, int]]] = [
     seed_tickets,  # after the desk (promotes some of its interactions) and the kb (links articles)
     seed_imports,
     seed_software,  # after tickets (its requests open tickets in IT's labs queue)
+    seed_labs,  # after the tickets (IT's queues take its incidents)
     seed_partnership,  # last: it derives the ledger from the work the steps above made
 ]
 

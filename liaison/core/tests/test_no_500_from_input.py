@@ -29,6 +29,12 @@ PAGES = [
     f"/software/?lab={SUPERSCRIPT_TWO}&deadline={ARABIC_THREE}&answer=nope&term=no-such-term",
     f"/software/requests/?state={SUPERSCRIPT_TWO}&page={HUGE}",
     f"/software/catalogue/?q={ARABIC_THREE}&page={HUGE}",
+    f"/labs/assets/?page={HUGE}&room={SUPERSCRIPT_TWO}&kind=%00x",
+    f"/labs/assets/{SUPERSCRIPT_TWO}/",
+    f"/labs/incidents/{ARABIC_THREE}/",
+    f"/labs/reliability/?days={HUGE}",
+    f"/labs/status/?lab={SUPERSCRIPT_TWO}",
+    f"/labs/labels/?room={HUGE}",
 ]
 API = [
     f"/api/v1/tickets/{SUPERSCRIPT_TWO}",
@@ -38,6 +44,9 @@ API = [
     f"/api/v1/tickets/?assignee={SUPERSCRIPT_TWO}",
     f"/api/v1/tickets/?page={HUGE}",
     "/api/v1/tickets/?page=-5&page_size=0",
+    f"/api/v1/labs/assets/{SUPERSCRIPT_TWO}",
+    f"/api/v1/labs/assets?room={HUGE}&page={HUGE}",
+    f"/api/v1/labs/incidents/{ARABIC_THREE}",
     f"/api/v1/kb/public/articles?page={HUGE}",
     f"/api/v1/kb/public/articles?page_size={HUGE}",
     f"/api/v1/kb/articles?page={HUGE}",

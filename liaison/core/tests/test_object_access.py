@@ -197,6 +197,20 @@ def _software(rule: str):
 _sw_read = _software("can_read")
 
 
+def _labs(rule: str):
+    def allowed(user, obj) -> bool:
+        from liaison.labs import policy
+
+        check = getattr(policy, rule)
+        return check(user, obj) if _takes_object(check) else check(user)
+
+    allowed.__name__ = f"_labs_{rule}"
+    return allowed
+
+
+_l_view = _labs("can_view_equipment")
+
+
 # Who may see each kind of object at all (so its private text may appear on their pages).
 SEES = {
     "ticket": _ticket_visible,
@@ -226,6 +240,8 @@ SEES = {
     "software_request": _sw_read,
     "software_image": _sw_read,
     "software_workstation": _sw_read,
+    "lab_asset": _l_view,
+    "lab_incident": _l_view,
 }
 
 T, TA = "ticket", "ticket_attachment"
@@ -313,6 +329,30 @@ ROUTES = [
         "put",
         _hours,
         {"date": "2027-01-01", "reason": "New Year"},
+    ),
+    # Labs
+    Route("labs:asset", "lab_asset", allowed=_l_view),
+    Route("labs:asset_edit", "lab_asset", allowed=_labs("can_edit_asset")),
+    Route("labs:asset_report", "lab_asset", "post", _labs("can_report_fault_as_staff")),
+    Route("labs:asset_maintenance", "lab_asset", "post", _labs("can_plan_maintenance")),
+    Route("labs:asset_qr", "lab_asset", allowed=_l_view),
+    Route("labs:incident", "lab_incident", allowed=_l_view),
+    Route("labs:incident_state", "lab_incident", "post", _labs("can_work_incident")),
+    Route("GET /api/v1/labs/assets/{asset_id}", "lab_asset", allowed=_l_view),
+    Route(
+        "POST /api/v1/labs/assets/{asset_id}/reports",
+        "lab_asset",
+        "post",
+        _labs("can_report_fault_as_staff"),
+        {"problem": "paper_jam"},
+    ),
+    Route("GET /api/v1/labs/incidents/{incident_id}", "lab_incident", allowed=_l_view),
+    Route(
+        "POST /api/v1/labs/incidents/{incident_id}/state",
+        "lab_incident",
+        "post",
+        _labs("can_work_incident"),
+        {"state": "acknowledged"},
     ),
     # Partnership: pages (their forms are sent empty: the policy must answer before the form)
     Route("partnership:entry", "ledger_entry", allowed=_p_view),
@@ -454,6 +494,7 @@ NOT_OBJECT_ROUTES = {
     "accounts:password_reset_confirm": "a signed one-time link, not an object id (tested in accounts)",
     "tickets:status": "a patron's secret link, not an id: unknown, guessed and expired links are one 404 (tickets tests)",
     "GET /api/v1/tickets/status/{token}": "the same secret link through the API (tickets tests)",
+    "labs:device": "a device's public QR page, for anyone by design; unknown and retired codes are one 404 (labs tests)",
     "partnership:calendar_feed": "a person's secret calendar link, not an id: made-up, replaced and deactivated "
     "links are one 404 (partnership tests, test_rollouts.py)",
     "software:faculty": "an instructor's signed link, not an id: broken, tampered and expired links are one 404 "
@@ -528,11 +569,13 @@ def world(departments, users, joint_desk):
 
     partnership = _partnership_world(departments, other_librarian, other_tech, other_student)
     software = _software_world(departments, other_librarian, other_tech)
+    labs = _labs_world(departments, other_tech, it_queue)
 
     made_up = uuid.UUID("00000000-0000-4000-8000-000000000000")
     return {
         **partnership,
         **software,
+        **labs,
         # subject: [(variant, object or None, path kwargs)]
         "ticket": [
             ("another department's", it_ticket, it_ticket),
@@ -709,6 +752,33 @@ def _software_world(departments, other_librarian, other_tech) -> dict[str, list]
         "software_workstation": [
             ("another person's", station, {"workstation_pk": station.pk, "permission_pk": usb.pk}),
             ("made-up", None, {"workstation_pk": 999999, "permission_pk": usb.pk}),
+        ],
+    }
+
+
+def _labs_world(departments, other_tech, it_queue) -> dict[str, list]:
+    """A library printer (its notes carry SECRET), an open incident on it reported by IT, and a
+    retired device (staff still see it) and a deleted one."""
+    from liaison.labs import services as labs
+    from liaison.places.models import Building, Room
+
+    room = Room.objects.create(building=Building.objects.create(name="Library", code="lib"), name="Lab", kind="lab")
+    model = labs.asset_model_get_or_create(maker=labs.maker_get_or_create(name="HP"), name="M607", kind="printer")
+    asset = labs.asset_create(actor=other_tech, tag="LIB-PR-1", model=model, room=room,
+                              owner=departments["library"], notes=SECRET)  # fmt: skip
+    incident = labs.fault_report_staff(actor=other_tech, asset=asset, problem="paper_jam", note=SECRET).incident
+    gone = labs.asset_create(actor=other_tech, tag="LIB-PR-2", model=model, room=room, owner=departments["it"])
+    gone_pk = gone.pk
+    gone.delete()
+    return {
+        "lab_asset": [
+            ("another department's", asset, {"asset_id": asset.pk}),
+            ("deleted", None, {"asset_id": gone_pk}),
+            ("made-up", None, {"asset_id": 999999}),
+        ],
+        "lab_incident": [
+            ("another person's", incident, {"incident_id": incident.pk}),
+            ("made-up", None, {"incident_id": 999999}),
         ],
     }
 

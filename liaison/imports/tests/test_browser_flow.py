@@ -274,8 +274,7 @@ def test_the_api_lists_runs_and_shows_a_report(client_as, points):
     assert detail["rejections"] == [{"line": 5, "field": "read_level", "message": "'seven' is not a number 1–6"}]
     assert detail["mapping"]["columns"]["kind"] == ["What"]
     importers = client.get("/api/v1/imports/importers").json()["results"]
-    desk = next(i for i in importers if i["key"] == "desk_interactions")  # other apps register importers too
-    assert [p["key"] for p in desk["presets"]] == ["gimlet", "libanswers"]
+    assert [p["key"] for p in importers[0]["presets"]] == ["gimlet", "libanswers"]
     missing = client.get(f"/api/v1/imports/runs/{uuid.uuid4()}")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
@@ -303,9 +302,9 @@ def test_every_api_list_is_one_page_shape(client_as, points, users):
     assert [r["file_name"] for r in second["results"]] == ["s0.csv"]  # newest first
     assert client.get("/api/v1/imports/runs?page=3&page_size=2").json()["results"] == []
     assert [m["name"] for m in client.get("/api/v1/imports/mappings").json()["results"]] == ["Spring"]
-    from liaison.imports.registry import importer_classes
-
-    assert client.get("/api/v1/imports/importers").json()["count"] == len(importer_classes())
+    importers = client.get("/api/v1/imports/importers").json()  # every app's importers, the desk's among them
+    assert importers["count"] == len(importers["results"]) >= 1
+    assert "desk_interactions" in {i["key"] for i in importers["results"]}
     too_far = client.get("/api/v1/imports/runs?page=0")
     assert too_far.status_code == 400 and too_far.json()["errors"][0]["field"] == "page"
 

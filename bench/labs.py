@@ -1,0 +1,78 @@
+"""Labs: heartbeat ingest through the agent API (one heartbeat per request, with a lab's agent
+token) and the public status board, each as a share of the floor in the same run (issue 11's
+targets: at least 0.8 of the floor for both). Each ingest round sends 4 runs of 500 requests,
+each with another lab's token (one token per lab, as in production, so no run reaches the
+600-a-minute limit), paired with a floor run taken just before; the figures are the medians of
+three paired ratios."""
+
+import datetime as dt
+import functools
+import json
+import statistics
+import uuid
+
+from bench.foundation import measure_floor
+from bench.harness import LoadResult, Server, emit, json_body, load, note
+from bench.prepare_labs import LABS_TOKEN_FILE
+
+ROUNDS = 3
+RUNS_PER_ROUND = 4
+REQUESTS_PER_RUN = 500
+
+
+def heartbeat_body(tags: tuple[str, ...], worker: int, i: int) -> bytes:
+    return json_body(
+        {
+            "events": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "kind": "heartbeat",
+                    "workstation": tags[(worker + i) % len(tags)],
+                    "at": dt.datetime.now(dt.UTC).isoformat(),
+                }
+            ]
+        }
+    )
+
+
+def measure_ingest(server: Server, agents: list[dict], round_number: int) -> LoadResult:
+    results = []
+    for run in range(RUNS_PER_ROUND):
+        agent = agents[(round_number * RUNS_PER_ROUND + run) % len(agents)]
+        results.append(
+            load(
+                server,
+                "/api/v1/labs/agent/events",
+                method="POST",
+                requests=REQUESTS_PER_RUN,
+                concurrency=4,
+                headers={"Authorization": f"Bearer {agent['token']}", "Content-Type": "application/json"},
+                body_factory=functools.partial(heartbeat_body, tuple(agent["tags"])),
+                expect=(200,),
+                warmup=20,
+            )
+        )
+    latencies = [ms for r in results for ms in r.latencies_ms]
+    return LoadResult(len(latencies), sum(r.errors for r in results), sum(r.seconds for r in results), latencies)
+
+
+def run(server: Server, context: dict) -> dict:
+    agents = json.loads(LABS_TOKEN_FILE.read_text())
+    ingest_ratios, board_ratios, ingests = [], [], []
+    for round_number in range(ROUNDS):
+        floor = measure_floor(server, requests=2000)
+        ingest = measure_ingest(server, agents, round_number)
+        floor_again = measure_floor(server, requests=2000)
+        board = load(server, "/labs/status/", requests=2000, concurrency=4)
+        ingest_ratios.append(ingest.rps / floor.rps)
+        board_ratios.append(board.rps / floor_again.rps)
+        ingests.append(ingest)
+        note(
+            f"round {round_number + 1}: floor {floor.rps:.0f}, ingest {ingest.rps:.0f} req/s "
+            f"(errors {ingest.errors}); floor {floor_again.rps:.0f}, board {board.rps:.0f} req/s "
+            f"(errors {board.errors})"
+        )
+    emit("heartbeat_ingest_per_s", statistics.median(r.rps for r in ingests), "req/s")
+    emit("heartbeat_ingest_share_of_floor", statistics.median(ingest_ratios), "ratio")
+    emit("status_board_share_of_floor", statistics.median(board_ratios), "ratio")
+    return {}

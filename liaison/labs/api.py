@@ -1,0 +1,216 @@
+"""The labs API: the public status feed, staff reads and reports, and the workstation
+agent's ingest. Thin: parse, call one selector or service, shape the answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from liaison.core.api_access import API_PUBLIC, API_SIGNED_IN, api_access
+from liaison.core.idempotency import IDEMPOTENCY_NOTE, idempotent
+from liaison.core.pagination import PageParams, api_page, page_of
+from liaison.labs import policy, selectors, services
+from liaison.labs.models import Asset, Incident
+
+router = Router()
+VIEWERS = api_access(*policy.STAFF_VIEW_ROLES)
+WORKERS = api_access(*policy.EQUIPMENT_ROLES)
+
+
+class LabBoardDeviceOut(Schema):
+    tag: str
+    label: str
+    kind: str
+    state: str = Field(description="free, in_use, off, no_signal, out_of_order (computers); working, down (others).")
+    state_label: str
+
+
+class LabBoardSummaryOut(Schema):
+    computers_free: int
+    computers_total: int
+    printers_working: int
+    printers_total: int
+
+
+class LabBoardLabOut(Schema):
+    id: int
+    name: str
+    building: str
+    computers: list[LabBoardDeviceOut]
+    printers: list[LabBoardDeviceOut]
+    others: list[LabBoardDeviceOut]
+    summary: LabBoardSummaryOut
+
+
+class LabBoardOut(Schema):
+    as_of: str
+    labs: list[LabBoardLabOut]
+
+
+class LabAssetOut(Schema):
+    id: int
+    tag: str
+    name: str
+    kind: str
+    model: str
+    room_id: int
+    room: str
+    owner: str
+    status: str
+    serial: str
+    network_address: str
+    public_code: str
+
+
+class LabAssetFilters(Schema):
+    room: int | None = Field(None, description="Room id.")
+    kind: str = Field("", max_length=20)
+    q: str = Field("", max_length=80)
+
+
+class LabIncidentOut(Schema):
+    id: int
+    asset_id: int
+    asset_tag: str
+    state: str
+    source: str
+    problem: str
+    started_at: dt.datetime
+    resolved_at: dt.datetime | None
+    report_count: int
+    ticket: int
+
+
+class LabReportIn(Schema):
+    problem: str = Field(..., max_length=40)
+    note: str = Field("", max_length=5000)
+
+
+class LabReportOut(Schema):
+    incident: LabIncidentOut
+    joined: bool
+
+
+class IncidentStateIn(Schema):
+    state: str = Field(..., max_length=20)
+    resolution: str = Field("", max_length=2000)
+
+
+class AgentEventIn(Schema):
+    id: uuid.UUID = Field(description="The agent's id for this event; a sign-in's id names its session.")
+    kind: str = Field(..., max_length=20, description="heartbeat, sign_in, sign_out or shutdown.")
+    workstation: str = Field(..., max_length=40, description="The workstation's asset tag.")
+    at: dt.datetime = Field(description="When it happened (ISO 8601; without an offset it is read as UTC).")
+    session: uuid.UUID | None = Field(None, description="For sign_out: the id of the sign-in it ends.")
+
+
+class AgentBatchIn(Schema):
+    events: list[AgentEventIn] = Field(..., max_length=services.MAX_BATCH)
+
+
+class RejectedEventOut(Schema):
+    id: str
+    field: str
+    message: str
+    code: str
+
+
+class AgentBatchOut(Schema):
+    accepted: list[str] = Field(description="Ids stored (or already stored): the agent may forget them.")
+    rejected: list[RejectedEventOut] = Field(description="Ids refused, each with why: resending them will not help.")
+
+
+def _asset(asset: Asset) -> dict:
+    return {
+        "id": asset.pk, "tag": asset.tag, "name": asset.name, "kind": asset.kind, "model": str(asset.model),
+        "room_id": asset.room_id, "room": asset.room.name, "owner": asset.owner.code, "status": asset.status,
+        "serial": asset.serial, "network_address": asset.network_address, "public_code": asset.public_code,
+    }  # fmt: skip
+
+
+def _incident(incident: Incident) -> dict:
+    return {
+        "id": incident.pk, "asset_id": incident.asset_id, "asset_tag": incident.asset.tag, "state": incident.state,
+        "source": incident.source, "problem": incident.problem, "started_at": incident.started_at,
+        "resolved_at": incident.resolved_at, "report_count": incident.report_count, "ticket": incident.ticket_id,
+    }  # fmt: skip
+
+
+@router.get("/status", response=LabBoardOut, auth=API_PUBLIC, summary="What works in each lab right now")
+def status(request):
+    return selectors.status_board()
+
+
+@router.get("/assets", response=page_of(LabAssetOut), auth=VIEWERS, summary="The inventory")
+def asset_list(request, filters: Query[LabAssetFilters], page: Query[PageParams]):
+    assets = selectors.assets_for_user(user=request.user, room_id=filters.room, kind=filters.kind, query=filters.q)
+    return api_page(assets, params=page, serialize=_asset)
+
+
+@router.get("/assets/{asset_id}", response=LabAssetOut, auth=VIEWERS)
+def asset_detail(request, asset_id: str):
+    return _asset(selectors.asset_get_for_user(user=request.user, asset_id=asset_id))
+
+
+@router.post(
+    "/assets/{asset_id}/reports", response={201: LabReportOut}, auth=VIEWERS, summary="Report a fault as staff",
+    description="Joins the device's open incident or opens one (and its ticket)." + IDEMPOTENCY_NOTE,
+)  # fmt: skip
+@idempotent("labs.staff_report")
+def asset_report(request, asset_id: str, payload: LabReportIn):
+    asset = selectors.asset_get_for_user(user=request.user, asset_id=asset_id)
+    outcome = services.fault_report_staff(actor=request.user, asset=asset, problem=payload.problem, note=payload.note)
+    return 201, {"incident": _incident(outcome.incident), "joined": outcome.joined}
+
+
+@router.get("/incidents", response=page_of(LabIncidentOut), auth=VIEWERS, summary="Incidents, open ones by default")
+def incident_list(request, page: Query[PageParams], all: bool = False):
+    return api_page(selectors.incident_list(user=request.user, open_only=not all), params=page, serialize=_incident)
+
+
+@router.get("/incidents/{incident_id}", response=LabIncidentOut, auth=VIEWERS)
+def incident_detail(request, incident_id: str):
+    return _incident(selectors.incident_get_for_user(user=request.user, incident_id=incident_id))
+
+
+@router.post(
+    "/incidents/{incident_id}/state", response=LabIncidentOut, auth=WORKERS, summary="Acknowledge, repair, resolve"
+)
+def incident_state(request, incident_id: str, payload: IncidentStateIn):
+    incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id, for_work=True)
+    incident = services.incident_change_state(
+        actor=request.user, incident=incident, state=payload.state, resolution=payload.resolution
+    )
+    return _incident(incident)
+
+
+@router.post(
+    "/agent/events", response=AgentBatchOut, auth=API_SIGNED_IN, summary="Workstation agent: sessions and heartbeats",
+    description=(
+        "For a lab's agent account (its token), or IT staff testing by hand. Each event is checked on its own; "
+        "sign-ins and sign-outs are stored once (an event id sent again stores nothing new); heartbeats only move "
+        "the workstation's last-seen time. At most 500 events a request and 600 requests a minute per agent (429)."
+    ),
+)  # fmt: skip
+def agent_events(request, payload: AgentBatchIn):
+    events = [
+        services.AgentEvent(
+            id=e.id,
+            kind=e.kind,
+            workstation=e.workstation,
+            session=e.session,
+            at=e.at if e.at.tzinfo else e.at.replace(tzinfo=dt.UTC),
+        )
+        for e in payload.events
+    ]
+    try:
+        result = services.usage_ingest(actor=request.user, events_in=events)
+    except ValidationError as exc:
+        if any(e.code == "labs.usage_rate_limited" for errs in exc.error_dict.values() for e in errs):
+            raise HttpError(429, exc.messages[0]) from None
+        raise
+    return {"accepted": result.accepted, "rejected": result.rejected}

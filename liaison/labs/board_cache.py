@@ -1,0 +1,26 @@
+"""The status board's cache keys, kept apart so events (writes) and views and selectors (reads)
+share them without importing each other. The board's data is built at most every
+BOARD_CACHE_SECONDS and forgotten after every incident or inventory change; the anonymous
+board page's HTML is cached under a generation number that `forget` moves on, so every cached
+page (every lab, kiosk or not) is dropped at once and a new report shows at the next request."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+KEY = "labs:board:v1"
+GENERATION_KEY = "labs:board:generation"
+BOARD_CACHE_SECONDS = 5
+
+
+def forget() -> None:
+    cache.delete(KEY)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def page_key(*parts: str) -> str:
+    generation = cache.get(GENERATION_KEY, 0)
+    return f"labs:board:page:{generation}:" + ":".join(parts)

@@ -1,0 +1,284 @@
+"""The labs app's importers, registered with the imports app (`liaison.imports.registry`),
+which finds them through `autodiscover_modules("importers")` and runs the preview, mapping,
+row checks and all-or-nothing commit for them.
+
+- `lab_assets`: devices from any CSV or a Snipe-IT asset export. Identity is the asset tag,
+  so importing the same export again adds nothing (existing tags are "already imported"; the
+  import does not change a stored device). Unknown makers and models are created on commit.
+- `lab_print_log`: print jobs from a print log (PaperCut Print Logger CSV, PaperCut NG/MF
+  print log with a header row, or any CSV with time, printer and pages), giving pages per
+  printer per day. The user name column is never read. A printer is found by its asset tag,
+  its name or its network address's first label (the print queue's name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from liaison.accounts.selectors import department_list
+from liaison.imports.registry import CHOICE, DATE, DATETIME, INTEGER, TEXT, Importer, Preset, TargetField, register
+from liaison.imports.values import DateOnly, zone_for
+from liaison.labs import selectors, services
+from liaison.labs.models import Asset, Kind, PrintJob
+
+SNIPE_STATUS = {
+    "ready to deploy": "in_service",
+    "deployed": "in_service",
+    "deployable": "in_service",
+    "in service": "in_service",
+    "pending": "in_storage",
+    "in storage": "in_storage",
+    "undeployable": "in_storage",
+    "out for repair": "in_service",
+    "broken": "in_storage",
+    "archived": "retired",
+    "lost/stolen": "retired",
+    "retired": "retired",
+}
+KIND_WORDS = {
+    "desktop": "workstation",
+    "desktops": "workstation",
+    "computer": "workstation",
+    "workstation": "workstation",
+    "pc": "workstation",
+    "laptop": "workstation",
+    "printer": "printer",
+    "printers": "printer",
+    "label printer": "label_printer",
+    "label printers": "label_printer",
+    "scanner": "scanner",
+    "scanners": "scanner",
+    "copier": "copier",
+    "mfp": "copier",
+}
+
+
+def _key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+@register
+class LabAssetImporter(Importer):
+    key = "lab_assets"
+    label = "Lab devices"
+    description = "Devices in the labs (workstations, printers, label printers …) from any CSV or a Snipe-IT export."
+    identity_field = "tag"
+    fields = (
+        TargetField("tag", "Asset tag", TEXT, required=True, help="The tag on the device; it identifies the row.",
+                    aliases=("asset tag", "asset_tag", "tag")),
+        TargetField("name", "Name", TEXT, help="What people call it.", aliases=("asset name", "name")),
+        TargetField("serial", "Serial", TEXT, aliases=("serial", "serial number")),
+        TargetField("maker", "Maker", TEXT, required=True, aliases=("manufacturer", "make", "maker")),
+        TargetField("model", "Model", TEXT, required=True, aliases=("model", "model name")),
+        TargetField("kind", "Kind", CHOICE, required=True,
+                    help="workstation, printer, label_printer, scanner, copier or other; Snipe-IT categories map.",
+                    aliases=("category", "kind", "type")),
+        TargetField("room", "Room or lab", CHOICE, required=True, help="A lab by its name or room number.",
+                    aliases=("location", "room", "lab")),
+        TargetField("owner", "Whose equipment", CHOICE, help="A department code: library or it.",
+                    aliases=("department", "owner", "company")),
+        TargetField("status", "Status", CHOICE, help="in_service, in_storage or retired; Snipe-IT status labels map.",
+                    aliases=("status", "status label")),
+        TargetField("in_service_on", "In service since", DATE, aliases=("purchase date", "in service")),
+        TargetField("network_address", "Network address", TEXT, aliases=("ip address", "hostname", "address")),
+        TargetField("notes", "Notes", TEXT, aliases=("notes",)),
+    )  # fmt: skip
+    presets = (
+        Preset(
+            key="snipe_it",
+            label="Snipe-IT asset export (CSV)",
+            help="Snipe-IT's Assets › Export. Category becomes the kind, Location the lab, Status Label the status.",
+            columns={
+                "tag": (("Asset Tag",),),
+                "name": (("Asset Name",), ("Name",)),
+                "serial": (("Serial",),),
+                "maker": (("Manufacturer",),),
+                "model": (("Model",),),
+                "kind": (("Category",),),
+                "room": (("Location",), ("Default Location",)),
+                "status": (("Status",), ("Status Label",)),
+                "in_service_on": (("Purchase Date",),),
+                "notes": (("Notes",),),
+            },
+            constants={"owner": "library"},
+            value_maps={"kind": KIND_WORDS, "status": SNIPE_STATUS},
+            date_format="ymd",
+            signature=("Asset Tag", "Manufacturer", "Category"),
+        ),
+    )
+
+    def __init__(self, *, actor=None, source_name: str = ""):
+        super().__init__(actor=actor, source_name=source_name)
+        self._rooms: dict[str, Any] | None = None
+        self._owners = {d.code: d for d in department_list()}
+        self.new_models: set[tuple[str, str]] = set()
+
+    def rooms(self) -> dict[str, Any]:
+        if self._rooms is None:
+            self._rooms = {}
+            for room in selectors.labs():
+                self._rooms.setdefault(_key(room.name), room)
+                if room.number:
+                    self._rooms.setdefault(_key(room.number), room)
+        return self._rooms
+
+    def constant_choices(self, field_name: str) -> list[tuple[str, str]] | None:
+        if field_name == "owner":
+            return [(code, d.name) for code, d in self._owners.items()]
+        if field_name == "kind":
+            return list(Kind.choices)
+        if field_name == "status":
+            return list(Asset.Status.choices)
+        if field_name == "room":
+            return [(r.name, r.name) for r in selectors.labs()]
+        return None
+
+    def existing_identities(self, identities: Iterable[str]) -> set[str]:
+        tags = {i.removeprefix("id:"): i for i in identities}
+        stored = set(Asset.objects.filter(tag__in=list(tags)).values_list("tag", flat=True))
+        return {tags[t] for t in stored}
+
+    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> Any:
+        errors: dict[str, str] = {}
+        kind = _key(mapped.get("kind") or "").replace(" ", "_")
+        kind = KIND_WORDS.get(kind.replace("_", " "), kind)
+        if kind not in Kind.values:
+            errors["kind"] = f"Unknown kind {mapped.get('kind')!r}; use one of {', '.join(Kind.values)}."
+        room = self.rooms().get(_key(mapped.get("room") or ""))
+        if room is None:
+            errors["room"] = f"No lab is called {mapped.get('room')!r}."
+        owner = self._owners.get(_key(mapped.get("owner") or "library"))
+        if owner is None:
+            errors["owner"] = f"No department has the code {mapped.get('owner')!r}."
+        status = _key(mapped.get("status") or "in_service").replace(" ", "_")
+        status = SNIPE_STATUS.get(status.replace("_", " "), status)
+        if status not in Asset.Status.values:
+            errors["status"] = f"Unknown status {mapped.get('status')!r}."
+        when = mapped.get("in_service_on")
+        try:
+            services.asset_import_check(
+                tag=mapped.get("tag") or "", name=mapped.get("name") or "", serial=mapped.get("serial") or "",
+                maker=mapped.get("maker") or "", model=mapped.get("model") or "",
+                network_address=mapped.get("network_address") or "", notes=mapped.get("notes") or "",
+            )  # fmt: skip
+        except ValidationError as exc:
+            errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
+        if errors:
+            raise ValidationError(errors)
+        self.new_models.add((mapped["maker"].strip(), mapped["model"].strip()))
+        return services.AssetImportRow(
+            tag=mapped["tag"].strip(), name=(mapped.get("name") or "").strip(), serial=(mapped.get("serial") or "").strip(),
+            maker=mapped["maker"].strip(), model=mapped["model"].strip(), kind=kind, room=room, owner=owner,
+            status=status, in_service_on=when if isinstance(when, dt.date) else None,
+            network_address=(mapped.get("network_address") or "").strip(), notes=(mapped.get("notes") or "").strip(),
+        )  # fmt: skip
+
+    def describe(self, obj: services.AssetImportRow) -> dict[str, str]:
+        return {"tag": obj.tag, "model": f"{obj.maker} {obj.model}", "kind": obj.kind, "lab": obj.room.name,
+                "status": obj.status}  # fmt: skip
+
+    def commit(self, objects: list[services.AssetImportRow]) -> int:
+        return services.assets_import(actor=self.actor, rows=objects)
+
+
+@register
+class PrintLogImporter(Importer):
+    key = "lab_print_log"
+    label = "Print logs"
+    description = "Print jobs from PaperCut (Print Logger CSV or NG/MF log) or any CSV: pages per printer per day."
+    fields = (
+        TargetField("printed_at", "Printed at", DATETIME, required=True, max_columns=2,
+                    help="When the job printed; date and time may come from two columns.",
+                    aliases=("time", "date", "usage date", "printed at")),
+        TargetField("printer", "Printer", CHOICE, required=True,
+                    help="The printer's asset tag, its name, or its print queue (the address's first part).",
+                    aliases=("printer", "printer name", "queue")),
+        TargetField("pages", "Pages", INTEGER, required=True, minimum=0, maximum=100_000,
+                    aliases=("pages", "total pages")),
+        TargetField("copies", "Copies", INTEGER, minimum=1, maximum=10_000, help="Pages are multiplied by it.",
+                    aliases=("copies",)),
+    )  # fmt: skip
+    presets = (
+        Preset(
+            key="papercut_logger",
+            label="PaperCut Print Logger (daily CSV)",
+            help="papercut-print-log-YYYY-MM-DD.csv. Delete the first line (the 'PaperCut Print Logger' banner) first.",
+            columns={
+                "printed_at": (("Time",),),
+                "printer": (("Printer",),),
+                "pages": (("Pages",),),
+                "copies": (("Copies",),),
+            },
+            date_format="ymd",
+            signature=("Time", "User", "Pages", "Copies", "Printer", "Document Name"),
+        ),
+        Preset(
+            key="papercut_ngmf",
+            label="PaperCut NG/MF print log (tab-separated, with a header row)",
+            help="printlog_yyyy_mm_dd.log with its documented columns named in a header row.",
+            columns={
+                "printed_at": (("Date", "Time"), ("Date",)),
+                "printer": (("Printer Name",), ("Printer",)),
+                "pages": (("Total pages",), ("Pages",)),
+            },
+            date_format="ymd",
+            signature=("Server Name", "Printer Name", "Total pages"),
+        ),
+    )
+
+    def __init__(self, *, actor=None, source_name: str = ""):
+        super().__init__(actor=actor, source_name=source_name)
+        self._printers: dict[str, Asset] | None = None
+
+    def printers(self) -> dict[str, Asset]:
+        if self._printers is None:
+            self._printers = {}
+            for asset in Asset.objects.filter(kind__in=["printer", "label_printer", "copier"]):
+                for name in (asset.tag, asset.name, asset.network_address.split("://")[-1].split(".")[0]):
+                    if name:
+                        self._printers.setdefault(_key(name), asset)
+        return self._printers
+
+    def row_identity(self, row, mapped: dict[str, Any]) -> str:
+        from liaison.imports.registry import content_identity
+
+        return content_identity(row)
+
+    def existing_identities(self, identities: Iterable[str]) -> set[str]:
+        keys = {self._stored_key(i): i for i in identities}
+        found = set()
+        ids = list(keys)
+        for start in range(0, len(ids), 900):
+            found.update(PrintJob.objects.filter(import_identity__in=ids[start : start + 900]).values_list(
+                "import_identity", flat=True))  # fmt: skip
+        return {keys[k] for k in found}
+
+    @staticmethod
+    def _stored_key(identity: str) -> str:
+        return "print:" + hashlib.sha256(identity.encode()).hexdigest()[:60]
+
+    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> PrintJob:
+        errors: dict[str, str] = {}
+        printer = self.printers().get(_key(mapped.get("printer") or ""))
+        if printer is None:
+            errors["printer"] = f"No printer has the tag, name or queue {mapped.get('printer')!r}."
+        when = mapped.get("printed_at")
+        if isinstance(when, DateOnly):
+            when = dt.datetime.combine(when.date, dt.time(12, 0), tzinfo=zone_for(self.time_zone))
+        if not isinstance(when, dt.datetime):
+            errors["printed_at"] = "No date and time."
+        if errors:
+            raise ValidationError(errors)
+        pages = int(mapped.get("pages") or 0) * int(mapped.get("copies") or 1)
+        return PrintJob(asset=printer, printed_at=when, pages=pages, import_identity=self._stored_key(identity))
+
+    def describe(self, obj: PrintJob) -> dict[str, str]:
+        return {"printer": obj.asset.tag, "printed at": f"{obj.printed_at:%Y-%m-%d %H:%M}", "pages": str(obj.pages)}
+
+    def commit(self, objects: list[PrintJob]) -> int:
+        return services.print_jobs_import(rows=objects)

@@ -1,0 +1,363 @@
+"""Reads for labs and equipment. Getters check the policy and raise 404 (not yours to see)
+or 403 (seen, not yours to change); lists run in a fixed number of queries.
+
+Other apps (the pilots app) reach assets only through `asset_get_for_user` and
+`assets_for_user`; both keep their signatures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from liaison.core.text import ascii_digits
+from liaison.labs import board_cache, policy
+from liaison.labs.events import EVENT_TEXT
+from liaison.labs.models import (
+    PRINTING_KINDS,
+    Asset,
+    AssetModel,
+    FaultReport,
+    Incident,
+    Kind,
+    MaintenanceWindow,
+    PrintJob,
+    UsageSession,
+    WorkstationPresence,
+)
+from liaison.places.selectors import lab_list
+
+if TYPE_CHECKING:
+    from liaison.places.models import Room
+
+State = Incident.State
+
+
+# --- Assets ---------------------------------------------------------------------------------
+
+
+def assets_for_user(*, user, room_id: int | None = None, kind: str = "", include_retired: bool = False,
+                    query: str = "") -> QuerySet[Asset]:  # fmt: skip
+    """The assets `user` may see (every desk role sees the whole inventory; others none),
+    with model, maker and room joined in the same query."""
+    if not policy.can_view_equipment(user):
+        return Asset.objects.none()
+    assets = Asset.objects.select_related("model__maker", "room__building", "owner")
+    if not include_retired:
+        assets = assets.exclude(status=Asset.Status.RETIRED)
+    if room_id:
+        assets = assets.filter(room_id=room_id)
+    if kind:
+        assets = assets.filter(kind=kind)
+    query = (query or "").strip()[:80]
+    if query:
+        assets = assets.filter(Q(tag__icontains=query) | Q(name__icontains=query) | Q(serial__icontains=query))
+    return assets.order_by("room__name", "tag")
+
+
+def asset_get_for_user(*, user, asset_id: int | str, for_edit: bool = False) -> Asset:
+    """One asset by id, if `user` may see it (404 otherwise); with for_edit, 403 unless they
+    may change the inventory. Retired assets are found (their history stays)."""
+    text = str(asset_id)
+    if not ascii_digits(text) or len(text) > 12:
+        raise Http404("No such asset.")
+    asset = assets_for_user(user=user, include_retired=True).filter(pk=int(text)).first()
+    if asset is None:
+        raise Http404("No such asset, or not one you can see.")
+    if for_edit and not policy.can_edit_asset(user, asset):
+        raise PermissionDenied("Only IT staff and supervisors change the inventory.")
+    return asset
+
+
+def asset_get_public(*, code: str) -> Asset:
+    """The asset behind a QR code, for anyone. Unknown codes and retired devices are a 404
+    with the same words (a sticker left on a retired device says nothing about it)."""
+    code = (code or "").strip()
+    if not code or len(code) > 16:
+        raise Http404("This code does not belong to any device in service.")
+    asset = (
+        Asset.objects.select_related("model__maker", "room__building")
+        .filter(public_code=code)
+        .exclude(status=Asset.Status.RETIRED)
+        .first()
+    )
+    if asset is None:
+        raise Http404("This code does not belong to any device in service.")
+    return asset
+
+
+def asset_choices_for_labels(*, user, room_id: int | None = None, ids: list[int] | None = None) -> list[Asset]:
+    assets = assets_for_user(user=user, room_id=room_id)
+    if ids:
+        assets = assets.filter(pk__in=ids)
+    return list(assets)
+
+
+def model_list() -> QuerySet[AssetModel]:
+    return AssetModel.objects.select_related("maker")
+
+
+def labs() -> QuerySet[Room]:
+    return lab_list()
+
+
+def open_incident_for(asset: Asset) -> Incident | None:
+    return Incident.objects.filter(asset=asset).exclude(state=State.RESOLVED).first()
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    working: bool
+    label: str
+    incident_state: str
+    message: str
+    problem: str
+
+
+def asset_public_status(asset: Asset) -> PublicStatus:
+    """What the QR page says: works or not, and whether it is already reported."""
+    incident = open_incident_for(asset)
+    if incident is None:
+        return PublicStatus(True, "Working", "", "No problem reported.", "")
+    return PublicStatus(
+        False, "Out of order", incident.state, EVENT_TEXT.render(incident.state, public=True), incident.problem_label
+    )
+
+
+# --- Incidents ------------------------------------------------------------------------------
+
+
+def incident_list(*, user, open_only: bool = True, room_id: int | None = None) -> QuerySet[Incident]:
+    if not policy.can_view_equipment(user):
+        return Incident.objects.none()
+    incidents = Incident.objects.select_related("asset__room", "asset__model__maker", "ticket")
+    if open_only:
+        incidents = incidents.exclude(state=State.RESOLVED)
+    if room_id:
+        incidents = incidents.filter(asset__room_id=room_id)
+    return incidents.order_by("-started_at", "-id")
+
+
+def incident_get_for_user(*, user, incident_id: int | str, for_work: bool = False) -> Incident:
+    text = str(incident_id)
+    if not ascii_digits(text) or len(text) > 12:
+        raise Http404("No such incident.")
+    incident = incident_list(user=user, open_only=False).filter(pk=int(text)).first()
+    if incident is None:
+        raise Http404("No such incident, or not one you can see.")
+    if for_work and not policy.can_work_incident(user, incident):
+        raise PermissionDenied("Only IT staff and supervisors work lab incidents.")
+    return incident
+
+
+def incident_reports(*, incident: Incident) -> list[FaultReport]:
+    return list(incident.reports.all())
+
+
+def asset_incidents(*, asset: Asset, limit: int = 20) -> list[Incident]:
+    return list(asset.incidents.select_related("ticket")[:limit])
+
+
+def asset_maintenance(*, asset: Asset, limit: int = 10) -> list[MaintenanceWindow]:
+    return list(asset.maintenance_windows.all()[:limit])
+
+
+# --- The status board -----------------------------------------------------------------------
+
+NO_SIGNAL_AFTER = dt.timedelta(seconds=60 * 3)  # three missed heartbeats (the agent beats every minute)
+
+
+@dataclass
+class BoardDevice:
+    tag: str
+    label: str
+    kind: str
+    state: str  # free, in_use, off, no_signal, out_of_order (computers); working, down (printers, others)
+    state_label: str
+
+
+@dataclass
+class BoardLab:
+    id: int
+    name: str
+    building: str
+    computers: list[BoardDevice] = field(default_factory=list)
+    printers: list[BoardDevice] = field(default_factory=list)
+    others: list[BoardDevice] = field(default_factory=list)
+
+    def tally(self, devices: list[BoardDevice]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for device in devices:
+            out[device.state] = out.get(device.state, 0) + 1
+        return out
+
+    @property
+    def computer_tally(self) -> dict[str, int]:
+        return self.tally(self.computers)
+
+    @property
+    def free_computers(self) -> int:
+        return self.computer_tally.get("free", 0)
+
+    @property
+    def printers_working(self) -> int:
+        return sum(1 for p in self.printers if p.state == "working")
+
+
+STATE_LABELS = {
+    "free": "Free",
+    "in_use": "In use",
+    "off": "Off",
+    "no_signal": "No signal",
+    "out_of_order": "Out of order",
+    "working": "Working",
+    "down": "Down",
+}
+
+
+def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
+    rooms = list(lab_list().order_by("building__name", "name"))
+    assets = list(
+        Asset.objects.filter(room__in=rooms, status=Asset.Status.IN_SERVICE)
+        .order_by("tag")
+        .values("pk", "tag", "name", "kind", "room_id")
+    )
+    down = set(Incident.objects.exclude(state=State.RESOLVED).values_list("asset_id", flat=True))
+    presence: dict[int, dict[str, Any]] = {
+        p["asset_id"]: dict(p)
+        for p in WorkstationPresence.objects.filter(asset__room__in=rooms).values(
+            "asset_id", "last_seen_at", "in_use", "powered_off"
+        )
+    }
+    _merge_beats(presence, [a["pk"] for a in assets if a["kind"] == Kind.WORKSTATION])
+    labs_out: dict[int, BoardLab] = {r.pk: BoardLab(r.pk, r.name, r.building.name) for r in rooms}
+    for a in assets:
+        label = a["name"] or a["tag"]
+        if a["kind"] == Kind.WORKSTATION:
+            if a["pk"] in down:
+                state = "out_of_order"
+            else:
+                p = presence.get(a["pk"])
+                if p is None or p["last_seen_at"] is None:
+                    state = "no_signal"
+                elif p["powered_off"]:
+                    state = "off"
+                elif now - p["last_seen_at"] > NO_SIGNAL_AFTER:
+                    state = "no_signal"
+                else:
+                    state = "in_use" if p["in_use"] else "free"
+            target = labs_out[a["room_id"]].computers
+        else:
+            state = "down" if a["pk"] in down else "working"
+            target = labs_out[a["room_id"]].printers if a["kind"] in PRINTING_KINDS else labs_out[a["room_id"]].others
+        target.append(BoardDevice(a["tag"], label, a["kind"], state, STATE_LABELS[state]))
+    return [_lab_dict(lab) for lab in labs_out.values()]
+
+
+def beats_for(asset_ids: list[int]) -> dict[int, dt.datetime]:
+    """The last heartbeat of each workstation still in the cache (not yet flushed; ADR 0020)."""
+    keys = {f"labs:beat:{pk}": pk for pk in asset_ids}
+    return {keys[k]: dt.datetime.fromisoformat(v) for k, v in cache.get_many(list(keys)).items()}
+
+
+def _merge_beats(presence: dict[int, dict[str, Any]], workstation_ids: list[int]) -> None:
+    for pk, at in beats_for(workstation_ids).items():
+        row = presence.get(pk)
+        if row is None:
+            presence[pk] = {"asset_id": pk, "last_seen_at": at, "in_use": False, "powered_off": False}
+        elif row["last_seen_at"] is None or at > row["last_seen_at"]:
+            row.update(last_seen_at=at, powered_off=False)
+
+
+def _lab_dict(lab: BoardLab) -> dict[str, Any]:
+    return {
+        "id": lab.id, "name": lab.name, "building": lab.building,
+        "computers": [d.__dict__ for d in lab.computers], "printers": [d.__dict__ for d in lab.printers],
+        "others": [d.__dict__ for d in lab.others],
+    }  # fmt: skip
+
+
+def status_board(*, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Every lab's computers and printers right now, from a cache of at most
+    `board_cache.BOARD_CACHE_SECONDS` seconds (forgotten on every incident change). Public:
+    tags, names and states only, never who is signed in."""
+    if now is None:
+        cached = cache.get(board_cache.KEY)
+        if cached is not None:
+            return cached
+    moment = now or timezone.now()
+    labs_out = _board_build(moment)
+    for lab in labs_out:
+        lab["summary"] = {
+            "computers_free": sum(1 for d in lab["computers"] if d["state"] == "free"),
+            "computers_total": len(lab["computers"]),
+            "printers_working": sum(1 for d in lab["printers"] if d["state"] == "working"),
+            "printers_total": len(lab["printers"]),
+        }
+    board: dict[str, Any] = {"as_of": moment.isoformat(timespec="seconds"), "labs": labs_out}
+    if now is None:
+        cache.set(board_cache.KEY, board, board_cache.BOARD_CACHE_SECONDS)
+    return board
+
+
+# --- Usage ----------------------------------------------------------------------------------
+
+
+def occupancy_by_hour(*, room_id: int, days: int = 7, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Average number of computers in use per hour of the day over the last `days` days, from
+    sessions (sign-in to sign-out). One query; sessions are clipped to the window."""
+    now = now or timezone.now()
+    start = now - dt.timedelta(days=days)
+    sessions = (
+        UsageSession.objects.filter(asset__room_id=room_id, started_at__lt=now)
+        .filter(Q(ended_at=None) | Q(ended_at__gt=start))
+        .values_list("started_at", "ended_at")
+    )
+    seconds_by_hour = [0.0] * 24
+    for started, ended in sessions:
+        begin, finish = max(started, start), min(ended or now, now)
+        cursor = timezone.localtime(begin)
+        end_local = timezone.localtime(finish)
+        while cursor < end_local:
+            next_hour = (cursor + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+            piece_end = min(next_hour, end_local)
+            seconds_by_hour[cursor.hour] += (piece_end - cursor).total_seconds()
+            cursor = piece_end
+    return [{"hour": h, "average_in_use": round(s / 3600 / days, 2)} for h, s in enumerate(seconds_by_hour)]
+
+
+def pages_per_day(*, days: int = 7, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Pages per printer per day from imported print logs."""
+    now = now or timezone.now()
+    rows = (
+        PrintJob.objects.filter(printed_at__gte=now - dt.timedelta(days=days))
+        .annotate(day=TruncDate("printed_at"))
+        .values("asset__tag", "asset__name", "day")
+        .annotate(pages=Sum("pages"), jobs=Count("id"))
+        .order_by("asset__tag", "day")
+    )
+    return [dict(row) for row in rows]
+
+
+# --- The partnership ledger's feed (ledger.py) ----------------------------------------------
+
+
+def repairs_for_other_department(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Incident]:
+    """Resolved incidents whose device belongs to another department than the queue that
+    worked them (IT repairing the library's printers), resolved in [start, end). One query."""
+    from django.db.models import F
+
+    return (
+        Incident.objects.filter(state=State.RESOLVED, resolved_at__gte=start, resolved_at__lt=end)
+        .exclude(asset__owner_id=F("ticket__queue__department_id"))
+        .select_related("asset__owner", "ticket__queue__department")
+        .order_by("resolved_at", "pk")
+    )

@@ -1,0 +1,166 @@
+"""Usage from the workstation agent: the ingest API with a lab's token, sessions that are
+stored once, heartbeats that turn the board, and bad input that is named, never a 500."""
+
+import datetime as dt
+import importlib.util
+import pathlib
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from liaison.core.roles import Role
+from liaison.labs import selectors, services
+from liaison.labs.models import UsageSession, WorkstationPresence
+
+URL = "/api/v1/labs/agent/events"
+
+
+@pytest.fixture
+def agent_token(rooms):
+    _agent, token = services.lab_agent_account_create(actor=None, room=rooms["commons"])
+    return token
+
+
+def post(client, token, events, **extra):
+    return client.post(URL, {"events": events}, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {token}", **extra)  # fmt: skip
+
+
+def event(kind, tag="LIB-PC-110-01", at=None, **extra):
+    at = at or timezone.now()
+    return {"id": str(uuid.uuid4()), "kind": kind, "workstation": tag, "at": at.isoformat(), **extra}
+
+
+def board_state(tag, now=None):
+    board = selectors.status_board(now=now or timezone.now())
+    return next(d["state"] for lab in board["labs"] for d in lab["computers"] if d["tag"] == tag)
+
+
+def test_sign_in_heartbeat_sign_out_move_the_board(client, pc, agent_token):
+    assert board_state(pc.tag) == "no_signal"
+    sign_in = event("sign_in")
+    answer = post(client, agent_token, [sign_in, event("heartbeat")])
+    assert answer.status_code == 200 and len(answer.json()["accepted"]) == 2
+    assert board_state(pc.tag) == "in_use"
+    post(client, agent_token, [event("sign_out", session=sign_in["id"])])
+    assert board_state(pc.tag) == "free"
+    session = UsageSession.objects.get()
+    assert session.ended_at is not None and str(session.client_id) == sign_in["id"]
+    post(client, agent_token, [event("shutdown")])
+    assert board_state(pc.tag) == "off"
+
+
+def test_a_resent_sign_in_is_stored_once(client, pc, agent_token):
+    sign_in = event("sign_in")
+    for _ in range(3):
+        assert post(client, agent_token, [sign_in]).json()["accepted"] == [sign_in["id"]]
+    assert UsageSession.objects.count() == 1
+
+
+def test_three_missed_heartbeats_turn_no_signal(client, pc, agent_token):
+    post(client, agent_token, [event("heartbeat")])
+    assert board_state(pc.tag) == "free"
+    assert board_state(pc.tag, now=timezone.now() + dt.timedelta(seconds=170)) == "free"
+    assert board_state(pc.tag, now=timezone.now() + dt.timedelta(seconds=181)) == "no_signal"
+
+
+def test_bad_events_are_named_one_by_one_and_the_good_ones_kept(client, pc, agent_token, make_asset):
+    other_lab_pc = make_asset("pc", room="media", tag="LIB-PC-204-01")
+    good = event("heartbeat")
+    answer = post(client, agent_token, [
+        good,
+        event("heartbeat", at=timezone.now() + dt.timedelta(hours=3)),
+        event("dance"),
+        event("heartbeat", tag="NOPE"),
+        event("heartbeat", tag=other_lab_pc.tag),  # not this agent's lab
+        event("sign_out", session=str(uuid.uuid4())),
+    ]).json()  # fmt: skip
+    assert answer["accepted"] == [good["id"]]
+    codes = sorted(r["code"] for r in answer["rejected"])
+    assert codes == sorted(["labs.clock_off", "labs.event_kind_unknown", "labs.workstation_unknown",
+                            "labs.workstation_unknown", "labs.session_unknown"])  # fmt: skip
+    assert not WorkstationPresence.objects.filter(asset=other_lab_pc).exists()
+
+
+def test_a_wrong_token_is_401_and_another_role_is_refused(client, pc, users):
+    assert post(client, "lsn_abcd_wrong", [event("heartbeat")]).status_code == 401
+    client.force_login(users[Role.LIBRARY_STAFF])
+    assert client.post(URL, {"events": [event("heartbeat")]}, content_type="application/json").status_code == 403
+
+
+def test_malformed_bodies_are_400_not_500(client, pc, agent_token):
+    for body in ('{"events": "x"}', "not json", '{"events": [{"id": "nope"}]}', "{}"):
+        response = client.post(URL, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {agent_token}")
+        assert response.status_code == 400, body
+
+
+def test_a_flood_of_heartbeats_is_429(client, pc, agent_token, monkeypatch):
+    monkeypatch.setattr(services, "AGENT_REQUESTS_PER_MINUTE", 3)
+    codes = [post(client, agent_token, [event("heartbeat")]).status_code for _ in range(5)]
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+
+
+def test_without_redis_a_heartbeat_is_one_update(client, pc, agent_token, django_assert_max_num_queries):
+    post(client, agent_token, [event("heartbeat")])
+    with django_assert_max_num_queries(4):  # the token, the agent's lab, the PC, one UPDATE
+        assert post(client, agent_token, [event("heartbeat")]).status_code == 200
+    assert WorkstationPresence.objects.get(asset=pc).last_seen_at is not None
+
+
+def test_with_redis_a_heartbeat_costs_three_reads_and_no_write(
+    client, pc, agent_token, django_assert_max_num_queries, settings
+):
+    settings.LIAISON_LABS_BUFFER_HEARTBEATS = True
+    post(client, agent_token, [event("heartbeat")])
+    assert board_state(pc.tag) == "free"  # the board reads the beat from the cache
+    with django_assert_max_num_queries(3):  # the token, the agent's lab, the PC; the beat goes to the cache
+        assert post(client, agent_token, [event("heartbeat")]).status_code == 200
+    assert not WorkstationPresence.objects.filter(asset=pc).exists()
+    assert services.heartbeats_flush() == 1  # the minute's flush carries it into the presence row
+    assert WorkstationPresence.objects.get(asset=pc).last_seen_at is not None
+    assert services.heartbeats_flush() == 0  # and never twice
+
+
+def test_too_many_events_in_one_request(client, pc, agent_token):
+    assert post(client, agent_token, [event("heartbeat") for _ in range(501)]).status_code == 400
+
+
+def test_occupancy_by_hour_reads_sessions(pc):
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=3)
+    UsageSession.objects.create(asset=pc, client_id=uuid.uuid4(), started_at=start,
+                                ended_at=start + dt.timedelta(minutes=90))  # fmt: skip
+    hours = selectors.occupancy_by_hour(room_id=pc.room_id, days=1)
+    local = timezone.localtime(start).hour
+    assert hours[local]["average_in_use"] == 1.0 and hours[(local + 1) % 24]["average_in_use"] == 0.5
+
+
+def _agent_module():
+    path = pathlib.Path(__file__).resolve().parents[3] / "tools" / "lab_agent" / "liaison_agent.py"
+    spec = importlib.util.spec_from_file_location("liaison_agent", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_agent_reports_keeps_events_offline_and_sends_them_later(live_server, pc, agent_token, tmp_path):
+    agent_mod = _agent_module()
+    signed_in = {"now": True}
+    offline = agent_mod.Agent(url="http://127.0.0.1:9", token=agent_token, workstation=pc.tag,
+                              spool=agent_mod.Spool(str(tmp_path / "spool.json")), detect=lambda: signed_in["now"])  # fmt: skip
+    offline.observe()
+    assert offline.flush() is False  # nobody listens on port 9: kept for later
+    assert [e["kind"] for e in agent_mod.Spool(str(tmp_path / "spool.json")).events] == ["sign_in", "heartbeat"]
+    online = agent_mod.Agent(url=live_server.url, token=agent_token, workstation=pc.tag,
+                             spool=agent_mod.Spool(str(tmp_path / "spool.json")), detect=lambda: signed_in["now"])  # fmt: skip
+    assert online.flush() is True
+    assert UsageSession.objects.filter(asset=pc, ended_at=None).count() == 1
+    signed_in["now"] = False
+    online.observe()
+    assert online.flush() is True
+    assert UsageSession.objects.get(asset=pc).ended_at is not None
+    assert board_state(pc.tag) == "free"
+    assert agent_mod.main(["--url", live_server.url, "--token", agent_token, "--workstation", pc.tag,
+                           "--spool", str(tmp_path / "s2.json"), "--shutdown"]) == 0  # fmt: skip
+    assert board_state(pc.tag) == "off"
