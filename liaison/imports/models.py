@@ -27,6 +27,11 @@ class ImportMapping(TimeStampedModel):
         default="",
         help_text="How to read times in the file, e.g. America/Los_Angeles; blank: the site's.",
     )
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The rest of the mapping: source tool, fallback columns, clock, long format, column treatments.",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_mappings"
     )
@@ -45,6 +50,7 @@ class ImportMapping(TimeStampedModel):
             "value_maps": self.value_maps,
             "date_format": self.date_format,
             "time_zone": self.time_zone,
+            **(self.options or {}),
         }
 
 

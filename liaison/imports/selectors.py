@@ -16,7 +16,7 @@ from django.http import Http404
 from liaison.core.errors import reject
 from liaison.imports import policy
 from liaison.imports.engine import check_rows
-from liaison.imports.mapping import Mapping, compile_mapping
+from liaison.imports.mapping import Mapping, compile_mapping, prepared_file
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.parsing import ParsedFile, parse_file
 from liaison.imports.registry import importer_get
@@ -85,10 +85,11 @@ def import_run_rejections(*, user: Any, run: ImportRun) -> list[dict[str, Any]]:
     rejections: list[dict[str, Any]] = list((run.report or {}).get("rejections", []))
     if run.is_open and run.mapping_snapshot and policy.can_act_on_run(user, run):
         try:
-            parsed = import_run_parsed(run)
-            importer = importer_get(run.importer, actor=user)
-            compiled = compile_mapping(importer, Mapping.from_json(run.mapping_snapshot), parsed.headers)
-            rejections = [r.as_json() for r in check_rows(importer, parsed, compiled).rejections]
+            mapping = Mapping.from_json(run.mapping_snapshot)
+            parsed = prepared_file(import_run_parsed(run), mapping)
+            importer = importer_get(run.importer, actor=user, source_name=mapping.source or run.preset or "csv")
+            compiled = compile_mapping(importer, mapping, parsed.headers)
+            rejections = [r.as_json() for r in check_rows(importer, parsed, compiled, keep_objects=False).rejections]
         except ValidationError:
             pass  # the stored report is what there is
     return rejections

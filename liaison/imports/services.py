@@ -23,8 +23,15 @@ from django.utils import timezone
 
 from liaison.core.errors import reject
 from liaison.imports import events, policy
-from liaison.imports.engine import CheckResult, check_rows
-from liaison.imports.mapping import Mapping, compile_mapping, mapping_from_preset, preset_for_headers
+from liaison.imports.engine import Cancelled, CheckResult, check_rows
+from liaison.imports.mapping import (
+    CompiledMapping,
+    Mapping,
+    compile_mapping,
+    mapping_from_preset,
+    prepared_file,
+    preset_for_headers,
+)
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.parsing import ParsedFile, parse_file
 from liaison.imports.registry import Importer, importer_class, importer_get
@@ -115,6 +122,8 @@ def starting_mapping(
         return Mapping.from_json(saved.as_mapping_json())
     preset = importer.preset(preset_key) if preset_key else None
     if preset is not None:
+        if preset.long_format:
+            parsed = prepared_file(parsed, Mapping(long_format=dict(preset.long_format)))
         return mapping_from_preset(preset, parsed.headers)
     return mapping_guess(importer, parsed.headers)
 
@@ -132,6 +141,9 @@ def _report(parsed: ParsedFile, result: CheckResult, mapping: Mapping) -> dict[s
         "warnings_total": len(result.warnings),
         "sample": result.sample,
         "notes": result.notes,
+        "cautions": result.cautions,
+        "records_new": result.records_new,
+        "merged": result.merged,
     }
 
 
@@ -155,6 +167,7 @@ def import_run_check(
     saved_mapping: ImportMapping | None = None,
     preset_key: str | None = None,
     progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> CheckResult:
     """Check every row under `mapping` and record the report on the run. Writes no records.
 
@@ -162,12 +175,12 @@ def import_run_check(
     A mapping that does not fit the file raises ValidationError by target field."""
     _require_may_act(actor, run)
     _require_open(run)
-    parsed = import_run_parsed(run)
     if preset_key is not None:
         run.preset = preset_key[:60]
-    importer = importer_get(run.importer, actor=actor, source_name=_source_name(run.preset))
+    parsed = prepared_file(import_run_parsed(run), mapping)
+    importer = importer_get(run.importer, actor=actor, source_name=_source_name(run.preset, mapping))
     compiled = compile_mapping(importer, mapping, parsed.headers)
-    result = check_rows(importer, parsed, compiled, progress=progress)
+    result = check_rows(importer, parsed, compiled, progress=progress, cancelled=cancelled, keep_objects=False)
     _apply_result(run, parsed, result, mapping, saved_mapping)
     _save_check(run, actor=actor)
     return result
@@ -179,6 +192,7 @@ def import_run_commit(
     run: ImportRun,
     expected_digest: str = "",
     progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple[ImportRun, CheckResult]:
     """Commit the run under the mapping it was last checked with: all rows or none.
 
@@ -195,16 +209,19 @@ def import_run_commit(
             "The mapping changed since these rows were checked. Check all rows again.",
             code="imports.mapping_changed",
         )
-    parsed = import_run_parsed(run)
-    importer = importer_get(run.importer, actor=actor, source_name=_source_name(run.preset))
+    parsed = prepared_file(import_run_parsed(run), mapping)
+    importer = importer_get(run.importer, actor=actor, source_name=_source_name(run.preset, mapping))
     compiled = compile_mapping(importer, mapping, parsed.headers)
-    result = check_rows(importer, parsed, compiled, progress=progress)
-    _apply_result(run, parsed, result, mapping, run.mapping)
-    # The commit checks again; a check that now rejects rows is recorded as a check.
-    _save_check(run, actor=actor, record=bool(result.rejections))
-    if result.rejections:
-        return run, result
-    _commit(actor=actor, run=run, importer=importer, result=result)
+    result = _commit(
+        actor=actor,
+        run=run,
+        importer=importer,
+        parsed=parsed,
+        compiled=compiled,
+        saved=run.mapping,
+        progress=progress,
+        cancelled=cancelled,
+    )
     return run, result
 
 
@@ -235,11 +252,42 @@ def _save_check(run: ImportRun, *, actor: User | None, record: bool = True) -> N
             events.import_run_checked(run=run, actor=actor)
 
 
-def _commit(*, actor: User | None, run: ImportRun, importer: Importer, result: CheckResult) -> None:
+class _RowsRejected(Exception):
+    def __init__(self, result: CheckResult):
+        self.result = result
+
+
+def _commit(
+    *,
+    actor: User | None,
+    run: ImportRun,
+    importer: Importer,
+    parsed: ParsedFile,
+    compiled: CompiledMapping,
+    saved: ImportMapping | None,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> CheckResult:
+    """Check every row again and write the new ones, streaming, in one transaction: a row
+    rejected on the way, a cancel or a failure rolls back everything written (ADR 0006). A
+    rejection is then recorded as a check."""
+    mapping = compiled.mapping
+    created = 0
+
+    def write(objects: list[Any]) -> None:
+        nonlocal created
+        created += importer.commit(objects)
+
     try:
         with transaction.atomic():
-            _lock_open(run)
-            created = importer.commit(result.objects)
+            if run.pk:
+                _lock_open(run)
+            result = check_rows(
+                importer, parsed, compiled, progress=progress, cancelled=cancelled, sink=write, keep_objects=False
+            )
+            if result.rejections:
+                raise _RowsRejected(result)
+            _apply_result(run, parsed, result, mapping, saved)
             run.rows_created = created
             run.status = ImportRun.Status.COMMITTED
             run.committed_at = timezone.now()
@@ -247,13 +295,21 @@ def _commit(*, actor: User | None, run: ImportRun, importer: Importer, result: C
             kept = run.stored_file
             run.stored_file = ""
             run.save()
-            events.import_run_committed(
-                run=run, actor=actor, summary=importer.audit_summary(result.objects), kept_file=kept
-            )
-    except RunClosed:
+            events.import_run_committed(run=run, actor=actor, summary=importer.audit_summary([]), kept_file=kept)
+    except _RowsRejected as rejected:
+        _apply_result(run, parsed, rejected.result, mapping, saved)
+        _save_check(run, actor=actor)
+        return rejected.result
+    except (RunClosed, Cancelled):
         raise
     except (IntegrityError, DatabaseError, ValidationError) as exc:
         logger.exception("Import run %s failed while writing; rolled back.", run.public_id)
+        if not run.pk:
+            raise reject(
+                "file",
+                "Writing the rows failed and nothing was imported. Check all rows again and retry.",
+                code="imports.write_failed",
+            ) from exc
         run.refresh_from_db()
         run.status = ImportRun.Status.FAILED
         run.rows_created = 0
@@ -272,6 +328,7 @@ def _commit(*, actor: User | None, run: ImportRun, importer: Importer, result: C
             "Writing the rows failed and nothing was imported. Check all rows again and retry.",
             code="imports.write_failed",
         ) from exc
+    return result
 
 
 def import_run_discard(*, actor: User, run: ImportRun) -> ImportRun:
@@ -288,9 +345,10 @@ def import_run_discard(*, actor: User, run: ImportRun) -> ImportRun:
     return run
 
 
-def _source_name(preset_key: str) -> str:
-    """What imported records say they came from: the preset ("gimlet"), else "csv"."""
-    return preset_key or "csv"
+def _source_name(preset_key: str, mapping: Mapping | None = None) -> str:
+    """What imported records say they came from: the mapping's tool, the preset ("gimlet"),
+    else "csv". Part of every row's identity (ADR 0040)."""
+    return (mapping.source if mapping is not None else "") or preset_key or "csv"
 
 
 def _require_open(run: ImportRun) -> None:
@@ -379,12 +437,11 @@ def _import_file(
     importer_class(importer_key)
     if len(content) > import_max_bytes():
         raise size_error(len(content))
-    parsed = parse_file(content, file_name)
-    importer = importer_get(importer_key, actor=actor, source_name=_source_name(preset_key))
+    parsed = prepared_file(parse_file(content, file_name), mapping)
+    importer = importer_get(importer_key, actor=actor, source_name=_source_name(preset_key, mapping))
     compiled = compile_mapping(importer, mapping, parsed.headers)
-    result = check_rows(importer, parsed, compiled, progress=progress)
     if dry_run:
-        return None, result
+        return None, check_rows(importer, parsed, compiled, progress=progress, keep_objects=False)
     run = ImportRun(
         importer=importer_key,
         started_by=actor,
@@ -393,11 +450,20 @@ def _import_file(
         file_sha256=hashlib.sha256(content).hexdigest(),
         file_size=len(content),
         preset=preset_key,
+        rows_total=parsed.rows_total,
+        mapping_snapshot=mapping.as_json(),
+        mapping=saved_mapping,
     )
-    _apply_result(run, parsed, result, mapping, saved_mapping)
-    _save_check(run, actor=actor)
-    if not result.rejections:
-        _commit(actor=actor, run=run, importer=importer, result=result)
+    _save_check(run, actor=actor)  # the run is on record even if writing fails
+    result = _commit(
+        actor=actor,
+        run=run,
+        importer=importer,
+        parsed=parsed,
+        compiled=compiled,
+        saved=saved_mapping,
+        progress=progress,
+    )
     return run, result
 
 
@@ -419,7 +485,14 @@ def import_mapping_save(
         raise reject("name", "Keep the name under 100 characters.", code="imports.mapping_name_too_long")
     compile_mapping(importer, mapping, headers=None)
     existing = ImportMapping.objects.select_for_update().filter(importer=importer_key, name__iexact=name).first()
-    data = {**mapping.as_json(), "time_zone": mapping.time_zone}
+    data = {
+        "columns": mapping.as_json()["columns"],
+        "constants": mapping.as_json()["constants"],
+        "value_maps": mapping.as_json()["value_maps"],
+        "date_format": mapping.date_format,
+        "time_zone": mapping.time_zone,
+        "options": mapping.options(),
+    }
     if existing is not None:
         if not policy.can_manage_mapping(actor, existing):
             owner = existing.owner.name if existing.owner else "someone else"
