@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from liaison.imports.mapping import CompiledMapping
 from liaison.imports.parsing import ParsedFile, normalize_header
 from liaison.imports.registry import CHOICE, Importer, values_identity
+from liaison.imports.screening import flagged_columns
 
 ROW = "row"  # the "field" of a problem with the whole row
 SAMPLE_SIZE = 5
@@ -246,6 +247,12 @@ def _cautions(importer: Importer, parsed: ParsedFile, compiled: CompiledMapping)
     """Warnings about the whole file that a person must see before committing."""
     out = []
     used = {c for columns in [*compiled.sources.values(), *compiled.fallbacks.values()] for c in columns}
+    for flag in flagged_columns(parsed.headers, parsed.iter_rows()):
+        if flag.column in used and flag.column not in compiled.mapping.treatments:
+            out.append(
+                f"Column {flag.column!r} feeds a field and looks private ({flag.reason}). Desk statistics keep no "
+                "patron identity: leave it out, or keep only its length, under 'Private columns'."
+            )
     count_mapped = bool(
         importer.count_field
         and (compiled.sources.get(importer.count_field) or compiled.constants.get(importer.count_field))

@@ -20,6 +20,7 @@ privacy.register(
         "value_maps",
         "date_format",
         "time_zone",
+        "options",
     ),
 )
 

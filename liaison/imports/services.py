@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 # The report keeps this many rejected rows and warnings; the counts are always complete.
 REPORT_REJECTIONS_KEPT = 1000
 REPORT_WARNINGS_KEPT = 200
+REPORT_GROUPS_KEPT = 100
 
 
 def _safe_name(file_name: str) -> str:
@@ -131,12 +132,40 @@ def starting_mapping(
 # --- Checking and committing ----------------------------------------------------------------
 
 
-def _report(parsed: ParsedFile, result: CheckResult, mapping: Mapping) -> dict[str, Any]:
+def rejection_groups(result: CheckResult, importer: Importer | None = None) -> list[dict[str, Any]]:
+    """Rejections grouped by cause (field and reason), biggest first: "unknown service point
+    'Reference' — 2,009 rows". A group whose cause is one value of a field that takes a value
+    map says so (`mappable`), so the page can offer to map that value in one click."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for rejection in result.rejections:
+        key = (rejection.field, rejection.message)
+        group = groups.get(key)
+        if group is None:
+            target = importer.field(rejection.field) if importer is not None else None
+            group = groups[key] = {
+                "field": rejection.field,
+                "label": target.label if target is not None else rejection.field,
+                "message": rejection.message,
+                "value": rejection.value,
+                "mappable": bool(rejection.value and target is not None and target.takes_value_map),
+                "rows": 0,
+                "first_rows": [],
+            }
+        group["rows"] += 1
+        if len(group["first_rows"]) < 10:
+            group["first_rows"].append(rejection.line)
+    return sorted(groups.values(), key=lambda g: (-g["rows"], g["first_rows"][0]))[:REPORT_GROUPS_KEPT]
+
+
+def _report(
+    parsed: ParsedFile, result: CheckResult, mapping: Mapping, importer: Importer | None = None
+) -> dict[str, Any]:
     return {
         "file": _file_summary(parsed),
         "mapping_digest": mapping.digest(),
         "rejections": [r.as_json() for r in result.rejections[:REPORT_REJECTIONS_KEPT]],
         "rejections_total": len(result.rejections),
+        "groups": rejection_groups(result, importer),
         "warnings": [w.as_json() for w in result.warnings[:REPORT_WARNINGS_KEPT]],
         "warnings_total": len(result.warnings),
         "sample": result.sample,
@@ -147,14 +176,16 @@ def _report(parsed: ParsedFile, result: CheckResult, mapping: Mapping) -> dict[s
     }
 
 
-def _apply_result(run: ImportRun, parsed: ParsedFile, result: CheckResult, mapping: Mapping, saved) -> None:
+def _apply_result(
+    run: ImportRun, parsed: ParsedFile, result: CheckResult, mapping: Mapping, saved, importer: Importer | None = None
+) -> None:
     run.mapping_snapshot = mapping.as_json()
     run.mapping = saved
     run.rows_total = result.rows_total
     run.rows_already_imported = result.already_imported
     run.rows_rejected = result.rows_rejected
     run.rows_created = 0
-    run.report = _report(parsed, result, mapping)
+    run.report = _report(parsed, result, mapping, importer)
     run.checked_at = timezone.now()
     run.status = ImportRun.Status.REJECTED if result.rejections else ImportRun.Status.PREVIEWED
 
@@ -181,9 +212,28 @@ def import_run_check(
     importer = importer_get(run.importer, actor=actor, source_name=_source_name(run.preset, mapping))
     compiled = compile_mapping(importer, mapping, parsed.headers)
     result = check_rows(importer, parsed, compiled, progress=progress, cancelled=cancelled, keep_objects=False)
-    _apply_result(run, parsed, result, mapping, saved_mapping)
+    _apply_result(run, parsed, result, mapping, saved_mapping, importer)
     _save_check(run, actor=actor)
     return result
+
+
+def import_run_map_value(*, actor: User, run: ImportRun, field: str, source: str, target: str) -> CheckResult:
+    """The rejection report's one-click fix: add `source = target` to the value map of `field`
+    in the mapping last checked, and check every row again under it."""
+    _require_may_act(actor, run)
+    _require_open(run)
+    if not run.mapping_snapshot:
+        raise reject("mapping", "Check all rows before mapping a value.", code="imports.not_checked")
+    importer = importer_get(run.importer, actor=actor)
+    target_field = importer.field(field)
+    if target_field is None or not target_field.takes_value_map:
+        raise reject("field", f"{field!r} is not a field that takes a value map.", code="imports.mapping_invalid")
+    source, target = " ".join((source or "").split()), (target or "").strip()
+    if not source or not target:
+        raise reject("target", "Choose what the value stands for.", code="imports.mapping_invalid")
+    mapping = Mapping.from_json(run.mapping_snapshot)
+    mapping.value_maps[field] = {**mapping.value_maps.get(field, {}), source: target}
+    return import_run_check(actor=actor, run=run, mapping=mapping, saved_mapping=run.mapping)
 
 
 def import_run_commit(
@@ -287,7 +337,7 @@ def _commit(
             )
             if result.rejections:
                 raise _RowsRejected(result)
-            _apply_result(run, parsed, result, mapping, saved)
+            _apply_result(run, parsed, result, mapping, saved, importer)
             run.rows_created = created
             run.status = ImportRun.Status.COMMITTED
             run.committed_at = timezone.now()
@@ -297,7 +347,7 @@ def _commit(
             run.save()
             events.import_run_committed(run=run, actor=actor, summary=importer.audit_summary([]), kept_file=kept)
     except _RowsRejected as rejected:
-        _apply_result(run, parsed, rejected.result, mapping, saved)
+        _apply_result(run, parsed, rejected.result, mapping, saved, importer)
         _save_check(run, actor=actor)
         return rejected.result
     except (RunClosed, Cancelled):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 
 from django.contrib import messages
@@ -23,11 +24,12 @@ from liaison.core.adapters import form_errors_from, message_and_redirect
 from liaison.core.htmx import htmx_template
 from liaison.core.text import ascii_digits
 from liaison.imports import policy, selectors, services
-from liaison.imports.forms import MappingForm, SaveMappingForm, UploadForm
-from liaison.imports.mapping import Mapping
+from liaison.imports.forms import MappingForm, SaveMappingForm, UploadForm, long_format_from_text
+from liaison.imports.mapping import Mapping, prepared_file
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.policy import IMPORT_ROLES
 from liaison.imports.registry import importer_choices, importer_get
+from liaison.imports.screening import flagged_columns, mask
 from liaison.imports.storage import import_max_bytes, size_error
 
 PREVIEW_ROWS = 20
@@ -130,13 +132,15 @@ def _page_context(request, run: ImportRun, **extra) -> dict:
 def _work_context(run, importer, parsed, mappings, *, form=None, checked=False, start="") -> dict:
     saved = _saved_from(start, mappings)
     save_form = SaveMappingForm(initial={"name": saved.name, "description": saved.description} if saved else None)
+    shown = list(itertools.islice(parsed.iter_rows(), PREVIEW_ROWS))
     return {
         "importer": importer,
         "headers": parsed.headers,
-        "preview_rows": [
-            [row.line, [row.values.get(h, "") for h in parsed.headers]] for row in parsed.rows[:PREVIEW_ROWS]
-        ],
+        # E-mail addresses and phone numbers are masked: the preview is for checking the mapping.
+        "preview_rows": [[row.line, [mask(row.values.get(h, "")) for h in parsed.headers]] for row in shown],
+        "rows_total": run.rows_total,
         "row_problems": parsed.problems[:PREVIEW_ROWS],
+        "groups": _groups_with_choices(run, importer),
         "parsed": parsed,
         "form": form,
         "save_form": save_form,
@@ -148,6 +152,15 @@ def _work_context(run, importer, parsed, mappings, *, form=None, checked=False, 
     }
 
 
+def _groups_with_choices(run, importer) -> list[dict]:
+    """The report's rejection groups, each mappable one with what its value may map to."""
+    out = []
+    for group in (run.report or {}).get("groups", []):
+        choices = importer.constant_choices(group["field"]) if group.get("mappable") else None
+        out.append({**group, "choices": choices})
+    return out
+
+
 @roles(*IMPORT_ROLES)
 def run_detail(request, run_id):
     """The preview (mapping form and first rows) while a run is open; the result afterwards."""
@@ -156,13 +169,21 @@ def run_detail(request, run_id):
         return render(request, "imports/result.html", _page_context(request, run))
     importer = importer_get(run.importer, actor=request.user)
     try:
-        parsed = selectors.import_run_parsed(run)
+        parsed = selectors.import_run_parsed(run, preview=PREVIEW_ROWS)
+        mappings = list(selectors.import_mapping_list(user=request.user, importer=run.importer))
+        start, mapping = _starting_point(request, run, importer, parsed, mappings)
+        if mapping.long_format:  # the folded file's columns are what the mapping names
+            parsed = prepared_file(selectors.import_run_parsed(run), mapping)
     except ValidationError as exc:
         messages.error(request, " ".join(_errors_text(exc)))
         return render(request, "imports/result.html", _page_context(request, run))
-    mappings = list(selectors.import_mapping_list(user=request.user, importer=run.importer))
-    start, mapping = _starting_point(request, run, importer, parsed, mappings)
-    form = MappingForm(importer=importer, headers=parsed.headers, initial_mapping=mapping, initial={"start": start})
+    form = MappingForm(
+        importer=importer,
+        headers=parsed.headers,
+        initial_mapping=mapping,
+        initial={"start": start},
+        flagged=flagged_columns(parsed.headers, parsed.iter_rows()),
+    )
     context = _page_context(
         request,
         run,
@@ -173,9 +194,18 @@ def run_detail(request, run_id):
 
 def _bound_work(request, run):
     importer = importer_get(run.importer, actor=request.user)
-    parsed = selectors.import_run_parsed(run)
+    long_format = long_format_from_text(request.POST.get("long_format", ""))
+    if long_format:
+        parsed = prepared_file(selectors.import_run_parsed(run), Mapping(long_format=long_format))
+    else:
+        parsed = selectors.import_run_parsed(run, preview=PREVIEW_ROWS)
     mappings = list(selectors.import_mapping_list(user=request.user, importer=run.importer))
-    form = MappingForm(request.POST, importer=importer, headers=parsed.headers)
+    form = MappingForm(
+        request.POST,
+        importer=importer,
+        headers=parsed.headers,
+        flagged=flagged_columns(parsed.headers, parsed.iter_rows()),
+    )
     return importer, parsed, mappings, form
 
 
@@ -273,6 +303,30 @@ def run_save_mapping(request, run_id):
 
 @roles(*IMPORT_ROLES)
 @require_POST
+def run_map_value(request, run_id):
+    """One click from the rejection report: map an unknown value, and check every row again."""
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
+    try:
+        result = services.import_run_map_value(
+            actor=request.user,
+            run=run,
+            field=request.POST.get("field", ""),
+            source=request.POST.get("source", ""),
+            target=request.POST.get("target", ""),
+        )
+    except ValidationError as exc:
+        return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
+    source, target = request.POST.get("source", ""), request.POST.get("target", "")
+    messages.success(
+        request,
+        f"Mapped “{source}” to “{target}” and checked every row again: "
+        + (f"{result.rows_rejected} row(s) still rejected." if result.rejections else "no row is rejected."),
+    )
+    return redirect("imports:run", run_id=run.public_id)  # shows the mapping last checked
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
 def run_discard(request, run_id):
     run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
     try:
@@ -285,15 +339,23 @@ def run_discard(request, run_id):
 
 @roles(*IMPORT_ROLES)
 def run_rejections_csv(request, run_id):
-    """Every rejected row of the last check, as CSV (the page and the stored report are capped).
-    Made on request from the report, not a stored file, so it is a plain CSV response."""
+    """Every rejected row of the last check, as CSV (the page and the stored report are capped),
+    with the row's own cells while the upload is kept. Made on request, not a stored file, so it
+    is a plain CSV response."""
     run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
-    rejections = selectors.import_run_rejections(user=request.user, run=run)
+    headers, rows = selectors.import_run_rejected_rows(user=request.user, run=run)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["line", "field", "reason"])
-    for rejection in rejections:
-        writer.writerow([rejection["line"], rejection["field"], _csv_safe(rejection["message"])])
+    writer.writerow(["row", "field", "reason", *headers])
+    for rejection, cells in rows:
+        writer.writerow(
+            [
+                rejection["line"],
+                rejection["field"],
+                _csv_safe(rejection["message"]),
+                *(_csv_safe(cells.get(h, "")) for h in headers),
+            ]
+        )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rejected-rows-{run.public_id}.csv"'
     return response

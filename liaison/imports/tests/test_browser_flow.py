@@ -227,8 +227,9 @@ def test_the_rejected_rows_download_lists_every_one(client_as, points):
     response = client.get(f"/imports/runs/{run.public_id}/rejected-rows.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = response.content.decode().strip().splitlines()
-    assert rows[0] == "line,field,reason" and len(rows) == 31
-    assert rows[1] == "2,read_level,'7' is not a number 1–6"
+    assert rows[0] == "row,field,reason,When,Desk,What,Effort" and len(rows) == 31
+    # Each rejected row comes with its own cells, so it can be fixed in the spreadsheet.
+    assert rows[1] == "2,read_level,'7' is not a number 1–6,02/09/2024 09:00,joint-desk,research,7"
 
 
 def test_discarding_an_upload_deletes_its_file_once_the_discard_is_saved(
