@@ -17,11 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from liaison.core.errors import reject
+from liaison.core.events import after_commit
 from liaison.imports import events, policy
 from liaison.imports.engine import Cancelled, CheckResult, check_rows
 from liaison.imports.mapping import (
@@ -586,7 +589,8 @@ def import_files_purge(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - import_keep_for()
     removed = 0
-    for run in ImportRun.objects.filter(created_at__lt=cutoff).exclude(stored_file=""):
+    # Kept until committed or abandoned: untouched (no check, no job) for IMPORT_KEEP_HOURS.
+    for run in ImportRun.objects.filter(updated_at__lt=cutoff).exclude(stored_file="").filter(job_state=""):
         kept_file_delete(run.stored_file)
         run.stored_file = ""
         run.save(update_fields=["stored_file", "updated_at"])
@@ -599,3 +603,229 @@ def import_files_purge(*, now: dt.datetime | None = None) -> int:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+# --- Checks and commits as background jobs (ADR 0043) ---------------------------------------
+
+# A running job reports progress at least this often; older than this, a restart killed it.
+JOB_STALE_AFTER = dt.timedelta(minutes=5)
+
+
+def _progress_key(run: ImportRun) -> str:
+    return f"imports:job:{run.pk}:progress"
+
+
+def _cancel_key(run: ImportRun) -> str:
+    return f"imports:job:{run.pk}:cancel"
+
+
+def import_run_job_progress(run: ImportRun) -> dict[str, Any]:
+    """How far the run's job is: {"done": rows, "total": rows, "at": iso time} (empty when unknown)."""
+    return cache.get(_progress_key(run)) or {}
+
+
+def _job_start(*, actor: User, run: ImportRun, job: str, mapping: Mapping, options: dict[str, Any]) -> ImportRun:
+    with transaction.atomic():
+        _lock_open(run)
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.job_active and not _job_stale(locked):
+            raise reject(
+                "file",
+                "A check or import of this file is already running; wait for it or cancel it.",
+                code="imports.job_running",
+            )
+        run.job = job
+        run.job_state = ImportRun.JobState.QUEUED
+        run.job_mapping = mapping.as_json()
+        run.job_options = options
+        run.job_by = actor
+        run.job_started_at = timezone.now()
+        run.job_message = ""
+        run.save(
+            update_fields=[
+                "job",
+                "job_state",
+                "job_mapping",
+                "job_options",
+                "job_by",
+                "job_started_at",
+                "job_message",
+                "updated_at",
+            ]
+        )
+    cache.delete(_cancel_key(run))
+    cache.set(_progress_key(run), {"done": 0, "total": run.rows_total, "at": timezone.now().isoformat()}, 86400)
+    _dispatch(run)
+    run.refresh_from_db()
+    return run
+
+
+def _dispatch(run: ImportRun) -> None:
+    """Run the job: on a worker when there is one (huey with Redis), else here and now, as every
+    task does without a worker (ADR 0004)."""
+    from liaison.imports import tasks
+
+    if getattr(settings, "HUEY_IMMEDIATE", True):
+        import_run_job(run_pk=run.pk)
+    else:
+        after_commit(tasks.run_import_job, run.pk)
+
+
+def import_run_check_start(
+    *,
+    actor: User,
+    run: ImportRun,
+    mapping: Mapping,
+    saved_mapping: ImportMapping | None = None,
+    preset_key: str | None = None,
+) -> ImportRun:
+    """Start checking every row under `mapping` as a background job. The mapping is checked
+    against the file's columns here (a mistake is a form error at once, not a failed job)."""
+    _require_may_act(actor, run)
+    _require_open(run)
+    parsed = prepared_file(
+        import_run_parsed(run, preview=1) if not mapping.long_format else import_run_parsed(run), mapping
+    )
+    importer = importer_get(run.importer, actor=actor)
+    compile_mapping(importer, mapping, parsed.headers)
+    options = {"saved_mapping": saved_mapping.pk if saved_mapping else None, "preset": preset_key}
+    return _job_start(actor=actor, run=run, job=ImportRun.Job.CHECK, mapping=mapping, options=options)
+
+
+def import_run_commit_start(*, actor: User, run: ImportRun, expected_digest: str = "") -> ImportRun:
+    """Start importing the rows last checked as a background job (all or nothing)."""
+    _require_may_act(actor, run)
+    _require_open(run)
+    if not run.mapping_snapshot:
+        raise reject("mapping", "Check all rows before importing.", code="imports.not_checked")
+    mapping = Mapping.from_json(run.mapping_snapshot)
+    if expected_digest and expected_digest != mapping.digest():
+        raise reject(
+            "mapping",
+            "The mapping changed since these rows were checked. Check all rows again.",
+            code="imports.mapping_changed",
+        )
+    return _job_start(
+        actor=actor, run=run, job=ImportRun.Job.COMMIT, mapping=mapping, options={"digest": expected_digest}
+    )
+
+
+def import_run_cancel(*, actor: User, run: ImportRun) -> ImportRun:
+    """Ask the run's job to stop. A check stops with nothing recorded; a commit rolls back, so
+    nothing is imported."""
+    _require_may_act(actor, run)
+    if not run.job_active:
+        raise reject("file", "Nothing is running for this file.", code="imports.no_job")
+    cache.set(_cancel_key(run), True, 86400)
+    ImportRun.objects.filter(pk=run.pk, job_state__in=["queued", "running"]).update(
+        job_state=ImportRun.JobState.CANCELLING, updated_at=timezone.now()
+    )
+    if _job_stale(run) or run.job_state == ImportRun.JobState.QUEUED:
+        _job_end(run, "Cancelled before it ran; nothing was imported.")
+    run.refresh_from_db()
+    return run
+
+
+def _job_stale(run: ImportRun) -> bool:
+    progress = import_run_job_progress(run)
+    last = progress.get("at") or (run.job_started_at.isoformat() if run.job_started_at else "")
+    if not last:
+        return True
+    return timezone.now() - dt.datetime.fromisoformat(last) > JOB_STALE_AFTER
+
+
+def _job_end(run: ImportRun, message: str = "") -> None:
+    ImportRun.objects.filter(pk=run.pk).update(
+        job="", job_state="", job_mapping={}, job_options={}, job_message=message[:300], updated_at=timezone.now()
+    )
+    cache.delete(_cancel_key(run))
+
+
+def import_run_job(*, run_pk: int) -> None:
+    """A system job (the task queue runs it): the run's queued check or commit, with progress
+    in the cache and a cancel checked every few thousand rows. Failures end the job with a
+    message on the run; nothing is written partially (the commit is one transaction)."""
+    run = ImportRun.objects.select_related("job_by").filter(pk=run_pk).first()
+    if run is None or not run.job_active:
+        return
+    if run.job_state == ImportRun.JobState.CANCELLING or cache.get(_cancel_key(run)):
+        _job_end(run, "Cancelled before it ran; nothing was imported.")
+        return
+    run.job_state, run.job_started_at = ImportRun.JobState.RUNNING, timezone.now()
+    ImportRun.objects.filter(pk=run.pk).update(job_state=run.job_state, job_started_at=run.job_started_at)
+    total = run.rows_total
+
+    def progress(done: int) -> None:
+        cache.set(_progress_key(run), {"done": done, "total": total, "at": timezone.now().isoformat()}, 86400)
+
+    def cancelled() -> bool:
+        return bool(cache.get(_cancel_key(run)))
+
+    actor = run.job_by
+    mapping = Mapping.from_json(run.job_mapping)
+    try:
+        if run.job == ImportRun.Job.CHECK:
+            saved_pk = run.job_options.get("saved_mapping")
+            saved = ImportMapping.objects.filter(pk=saved_pk).first() if saved_pk else None
+            import_run_check(
+                actor=actor,
+                run=run,
+                mapping=mapping,
+                saved_mapping=saved,
+                preset_key=run.job_options.get("preset"),
+                progress=progress,
+                cancelled=cancelled,
+            )
+        else:
+            import_run_commit(
+                actor=actor,
+                run=run,
+                expected_digest=run.job_options.get("digest", ""),
+                progress=progress,
+                cancelled=cancelled,
+            )
+    except Cancelled:
+        _job_end(run, "Cancelled; nothing was recorded or imported." if run.job == "commit" else "Check cancelled.")
+        return
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if hasattr(exc, "messages") else [str(exc)]
+        _job_end(run, " ".join(messages))
+        return
+    except Exception:
+        logger.exception("Import job for run %s failed.", run.public_id)
+        _job_end(run, "The job failed unexpectedly; nothing was imported. Try again, or ask an administrator.")
+        raise
+    _job_end(run)
+
+
+def import_jobs_resume(*, now: dt.datetime | None = None) -> int:
+    """A system job (hourly, and at a worker's start): jobs a restart killed start again from
+    the top. A check has nothing to lose; a commit that died was rolled back, so starting it
+    again imports every row once. Returns how many were restarted."""
+    restarted = 0
+    for run in ImportRun.objects.exclude(job="").exclude(job_state=""):
+        if not _job_stale(run):
+            continue
+        if run.job_state == ImportRun.JobState.CANCELLING or not run.is_open:
+            _job_end(run, "Stopped by a restart; nothing was imported.")
+            continue
+        ImportRun.objects.filter(pk=run.pk).update(job_state=ImportRun.JobState.QUEUED, job_started_at=timezone.now())
+        run.refresh_from_db()
+        cache.set(_progress_key(run), {"done": 0, "total": run.rows_total, "at": timezone.now().isoformat()}, 86400)
+        _dispatch(run)
+        restarted += 1
+    return restarted
+
+
+def import_mapping_save_from_run(*, actor: User, run: ImportRun, name: str, description: str = "") -> ImportMapping:
+    """Save the mapping a run was last checked or committed with, without its file (which is
+    deleted once committed)."""
+    if not policy.can_see_run(actor, run) or not run.mapping_snapshot:
+        raise reject("mapping", "This run has no checked mapping to save.", code="imports.not_checked")
+    return import_mapping_save(
+        actor=actor,
+        importer_key=run.importer,
+        name=name,
+        mapping=Mapping.from_json(run.mapping_snapshot),
+        description=description,
+    )

@@ -119,6 +119,8 @@ def _saved_from(start: str, mappings) -> ImportMapping | None:
 def _page_context(request, run: ImportRun, **extra) -> dict:
     context = {
         "run": run,
+        **(_progress_context(run) if run.job_active else {}),
+        "save_form": SaveMappingForm(),
         "may_act": policy.can_act_on_run(request.user, run),
         "earlier": selectors.import_run_earlier_commit(run=run),
         "report": run.report or {},
@@ -230,7 +232,7 @@ def run_check(request, run_id):
         context = _work_context(run, importer, parsed, mappings, form=form, start=start)
         return _render_work(request, run, context, status=400)
     try:
-        services.import_run_check(
+        run = services.import_run_check_start(
             actor=request.user,
             run=run,
             mapping=form.mapping,
@@ -240,6 +242,13 @@ def run_check(request, run_id):
     except ValidationError as exc:
         for message in _errors_text(exc):
             form.add_error(None, message)
+        context = _work_context(run, importer, parsed, mappings, form=form, start=start)
+        return _render_work(request, run, context, status=400)
+    if run.job_active:  # on a worker: the page shows its progress until it is done
+        context = _work_context(run, importer, parsed, mappings, form=form, start=start)
+        return _render_work(request, run, context, status=202)
+    if run.job_message:
+        form.add_error(None, run.job_message)
         context = _work_context(run, importer, parsed, mappings, form=form, start=start)
         return _render_work(request, run, context, status=400)
     context = _work_context(run, importer, parsed, mappings, form=form, checked=True, start=start)
@@ -252,12 +261,16 @@ def run_commit(request, run_id):
     """Import the rows last checked: all of them, or none if any is rejected."""
     run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
     try:
-        run, _checked = services.import_run_commit(
+        run = services.import_run_commit_start(
             actor=request.user, run=run, expected_digest=request.POST.get("digest", "")
         )
     except ValidationError as exc:
         return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
-    if run.status == ImportRun.Status.COMMITTED:
+    if run.job_active:
+        messages.info(request, "Importing in the background; this page shows how far it is.")
+    elif run.job_message:
+        messages.error(request, run.job_message)
+    elif run.status == ImportRun.Status.COMMITTED:
         messages.success(
             request,
             f"Imported {run.rows_created} row(s)"
@@ -299,6 +312,64 @@ def run_save_mapping(request, run_id):
     context = _work_context(run, importer, parsed, mappings, form=form, start=start)
     context["save_form"] = save_form
     return _render_work(request, run, context, status=400)
+
+
+@roles(*IMPORT_ROLES)
+def run_progress(request, run_id):
+    """The job's progress bar; htmx polls it. When the job is done the page reloads to show
+    the outcome (HX-Refresh), so the bar needs no script of its own."""
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
+    if not run.job_active:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "imports/_progress.html", _progress_context(run))
+
+
+def _progress_context(run: ImportRun) -> dict:
+    progress = services.import_run_job_progress(run)
+    total = progress.get("total") or run.rows_total or 0
+    done = min(progress.get("done") or 0, total) if total else 0
+    return {
+        "run": run,
+        "job_done": done,
+        "job_total": total,
+        "job_percent": int(done * 100 / total) if total else 0,
+    }
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def run_cancel(request, run_id):
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
+    try:
+        services.import_run_cancel(actor=request.user, run=run)
+    except ValidationError as exc:
+        return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
+    messages.info(request, "Cancelling: nothing from this run will be imported.")
+    return redirect("imports:run", run_id=run.public_id)
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def run_save_snapshot(request, run_id):
+    """Save the mapping of a finished run (its file may be gone) under a name."""
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
+    save_form = SaveMappingForm(request.POST)
+    if not save_form.is_valid():
+        messages.error(request, "Give the mapping a name.")
+        return redirect("imports:run", run_id=run.public_id)
+    try:
+        saved = services.import_mapping_save_from_run(
+            actor=request.user,
+            run=run,
+            name=save_form.cleaned_data["name"],
+            description=save_form.cleaned_data["description"],
+        )
+    except ValidationError as exc:
+        return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
+    messages.success(request, f"Saved the mapping “{saved.name}”.")
+    return redirect("imports:run", run_id=run.public_id)
 
 
 @roles(*IMPORT_ROLES)

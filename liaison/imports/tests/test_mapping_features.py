@@ -105,7 +105,7 @@ def test_modes_beyond_the_four_are_stored_and_counted(points):
         constants={**BASE, "read_level": "1"},
         date_format="ymd",
     )
-    run, result = load(as_csv(rows), mapping)
+    _run, result = load(as_csv(rows), mapping)
     assert result.rejections == []
     assert sorted(Interaction.objects.values_list("mode", flat=True)) == ["remote", "unknown", "video"]
 
