@@ -6,16 +6,26 @@
 Prints one figure per line as `name value unit` on stdout; progress notes go to stderr."""
 
 import importlib
+import os
 import sys
 
 from bench.harness import Server, note
 
-MODULES = ["foundation", "desk", "tickets", "reports"]  # modules after the first read the floor figure it returns
+MODULES = [
+    "foundation",
+    "desk",
+    "tickets",
+    "reports",
+    "imports",
+]  # modules after the first read the floor figure it returns
 
 
 def main(selected: list[str]) -> None:
     modules = [m for m in MODULES if not selected or m in selected]
-    with Server() as server:
+    # A shared machine: BENCH_DB and BENCH_PORT keep two runs from dropping each other's database.
+    db_name = os.environ.get("BENCH_DB", "liaison_bench")
+    port = int(os.environ.get("BENCH_PORT", "8765"))
+    with Server(db_name=db_name, port=port) as server:
         server.prepare("foundation", *[m for m in modules if m != "foundation"])
         server.start()
         context: dict[str, float] = {}

@@ -213,9 +213,10 @@ def check_rows(
             occurrences[identity] += 1
             if occurrences[identity] > 1:
                 identity = f"{identity}#{occurrences[identity]}"
-            legacy_occurrences[legacy] += 1
-            if legacy_occurrences[legacy] > 1:
-                legacy = f"{legacy}#{legacy_occurrences[legacy]}"
+            if legacy:
+                legacy_occurrences[legacy] += 1
+                if legacy_occurrences[legacy] > 1:
+                    legacy = f"{legacy}#{legacy_occurrences[legacy]}"
         importer.assign_identity(obj, identity)
         prepared.append((row.line, obj, identity, legacy, warnings))
         if len(prepared) >= CHUNK:
