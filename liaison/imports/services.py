@@ -762,6 +762,9 @@ def import_run_job(*, run_pk: int) -> None:
         return bool(cache.get(_cancel_key(run)))
 
     actor = run.job_by
+    if actor is None:  # the account was deleted while the job waited
+        _job_end(run, "The person who started this job no longer has an account; nothing was imported.")
+        return
     mapping = Mapping.from_json(run.job_mapping)
     try:
         if run.job == ImportRun.Job.CHECK:

@@ -213,7 +213,7 @@ _COPY_ATTNAMES = [f.attname for f in _COPY_FIELDS]
 
 def _copy_in(interactions: Sequence[Interaction]) -> None:
     """Insert through PostgreSQL's COPY: one round trip for the whole chunk, no SQL to build."""
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _COPY_FIELDS)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in _COPY_FIELDS)
     table = connection.ops.quote_name(Interaction._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for interaction in interactions:
