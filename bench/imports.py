@@ -56,7 +56,7 @@ import_s, run, result = timed_import(content, False)
 assert run.status == "committed" and run.rows_created == rows, (run.status, run.rows_created, result.rejections[:3])
 print(f"# import: {import_s:.1f} s", file=sys.stderr)
 
-columns = [f.column for f in connection.introspection.get_table_description(connection.cursor(), "desk_interaction")]
+columns = [f.name for f in connection.introspection.get_table_description(connection.cursor(), "desk_interaction")]
 names = ", ".join(columns)
 buffer = io.BytesIO()
 with connection.cursor() as cursor:

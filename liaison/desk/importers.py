@@ -61,6 +61,7 @@ from liaison.imports.registry import (
     TEXT,
     Importer,
     Preset,
+    RowRefused,
     TargetField,
     register,
 )
@@ -535,7 +536,7 @@ class DeskInteractionImporter(Importer):
             if (message := self._refused.get((name, _key(str(mapped.get(name) or ""))))) is not None
         }
         if known_bad:
-            raise ValidationError(known_bad)
+            raise RowRefused(known_bad)
         occurred_at, logged_at = self._times(mapped, errors)
         note = self._note(mapped.get("note") or "")
         tags, new_tags = self._tags(mapped.get("tags") or [])

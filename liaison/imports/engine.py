@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 from liaison.imports.mapping import CompiledMapping
 from liaison.imports.parsing import ParsedFile, normalize_header
-from liaison.imports.registry import CHOICE, Importer, values_identity
+from liaison.imports.registry import CHOICE, Importer, RowRefused, values_identity
 from liaison.imports.screening import flagged_columns
 
 ROW = "row"  # the "field" of a problem with the whole row
@@ -135,6 +135,7 @@ def check_rows(
     occurrences: Counter[str] = Counter()
     legacy_occurrences: Counter[str] = Counter()
     defaulted: Counter[str] = Counter()
+    worded: dict[tuple[str, str, str, bool], str] = {}  # a rejection's message, worded once per cause
 
     def flush() -> None:
         """Ask which of the chunk's identities are stored, and keep (or write) the new rows."""
@@ -173,6 +174,9 @@ def check_rows(
         obj = None
         try:
             obj = importer.validate_row(usable)
+        except RowRefused as refused:
+            for key, message in refused.errors.items():
+                row_errors.setdefault(key, message)
         except ValidationError as exc:
             for key, messages in _error_items(exc):
                 if key not in row_errors:
@@ -180,11 +184,16 @@ def check_rows(
         warnings = importer.take_warnings()
         if row_errors:
             for key, message in sorted(row_errors.items(), key=lambda kv: _field_order(importer, kv[0])):
-                message = _with_value(message, raw.get(key, ""))
-                target = importer.field(key)
-                if target is not None and target.type == CHOICE and raw.get(key) and key not in errors:
-                    message += f" A value map line '{_short(raw[key])} = …' translates it."
-                result.rejections.append(Rejection(row.line, key, message, raw.get(key, "")))
+                value = raw.get(key, "")
+                said = worded.get((key, message, value, key in errors))
+                if said is None:
+                    said = _with_value(message, value)
+                    target = importer.field(key)
+                    if target is not None and target.type == CHOICE and value and key not in errors:
+                        said += f" A value map line '{_short(value)} = …' translates it."
+                    if len(worded) < 10_000:
+                        worded[(key, message, value, key in errors)] = said
+                result.rejections.append(Rejection(row.line, key, said, value))
             continue
         for name in compiled.defaulted:
             defaulted[name] += 1
@@ -281,5 +290,10 @@ def _error_items(exc: ValidationError) -> list[tuple[str, list[str]]]:
 
 
 def _field_order(importer: Importer, name: str) -> int:
-    names = [f.name for f in importer.fields]
-    return names.index(name) if name in names else -1
+    order = _ORDERS.get(type(importer))
+    if order is None:
+        order = _ORDERS[type(importer)] = {f.name: i for i, f in enumerate(importer.fields)}
+    return order.get(name, -1)
+
+
+_ORDERS: dict[type, dict[str, int]] = {}
