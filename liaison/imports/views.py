@@ -171,7 +171,10 @@ def run_detail(request, run_id):
         return render(request, "imports/result.html", _page_context(request, run))
     importer = importer_get(run.importer, actor=request.user)
     try:
-        parsed = selectors.import_run_parsed(run, preview=PREVIEW_ROWS)
+        # A long-format preset names columns that exist only once the whole file is folded.
+        preset = importer.preset(_preset_key(request.GET.get("start", "")) or run.preset)
+        whole = preset is not None and bool(preset.long_format)
+        parsed = selectors.import_run_parsed(run, preview=None if whole else PREVIEW_ROWS)
         mappings = list(selectors.import_mapping_list(user=request.user, importer=run.importer))
         start, mapping = _starting_point(request, run, importer, parsed, mappings)
         if mapping.long_format:  # the folded file's columns are what the mapping names

@@ -123,3 +123,20 @@ def test_desk_tracker_long_format_is_folded_into_one_interaction_per_response_se
     assert (directional.mode, directional.weight) == ("phone", 4)  # the head count in optional_text
     again, _ = run_preset("desktracker", content, "standard.csv")
     assert (again.rows_created, again.rows_already_imported) == (0, 2)
+
+
+def test_a_desk_tracker_file_through_the_browser_is_folded_before_it_is_mapped(client_as, points):
+    from liaison.core.roles import Role
+    from liaison.imports.tests.test_browser_flow import uploaded_run
+
+    client = client_as(Role.SUPERVISOR)
+    run = uploaded_run(client, "standard.csv", fixture_bytes("desktracker_standard_format.csv"))
+    assert run.preset == "desktracker"
+    page = client.get(f"/imports/runs/{run.public_id}/")
+    form = page.context["form"]
+    assert {"Question Type", "READ Scale", "Format", "Count"} <= set(form.headers)
+    assert form.initial["col__read_level__0"] == "READ Scale" and form.initial["long_format"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, "")}
+    response = client.post(f"/imports/runs/{run.public_id}/check/", data)
+    run.refresh_from_db()
+    assert response.status_code == 200 and (run.rows_total, run.rows_rejected) == (2, 0)
