@@ -18,13 +18,16 @@ MODULES = [
     "reports",
     "software",
     "labs",
+    "imports",
 ]  # modules after the first read the floor figure it returns
 
 
 def main(selected: list[str]) -> None:
     modules = [m for m in MODULES if not selected or m in selected]
-    # BENCH_DB_NAME / BENCH_PORT let two people bench on one machine without sharing a database.
-    with Server(os.environ.get("BENCH_DB_NAME", "liaison_bench"), int(os.environ.get("BENCH_PORT", "8765"))) as server:
+    # A shared machine: BENCH_DB (or BENCH_DB_NAME) and BENCH_PORT keep two runs from dropping each other's database.
+    db_name = os.environ.get("BENCH_DB", os.environ.get("BENCH_DB_NAME", "liaison_bench"))
+    port = int(os.environ.get("BENCH_PORT", "8765"))
+    with Server(db_name=db_name, port=port) as server:
         server.prepare("foundation", *[m for m in modules if m != "foundation"])
         server.start()
         context: dict[str, float] = {}

@@ -91,6 +91,7 @@ class InteractionOut(Schema):
     note: str
     referred_to: ReferralOut | None
     duration_minutes: int | None
+    weight: int = Field(1, description="How many interactions the entry counts as: 1, or an imported tally's count.")
     occurred_at: dt.datetime
     logged_at: dt.datetime
     back_dated: bool = Field(description="Logged a minute or more after it happened; both times are kept.")
@@ -169,6 +170,7 @@ def interaction_out(interaction: Interaction, *, warnings: list[str] | None = No
         "note": interaction.note,
         "referred_to": {"id": referral.pk, "name": referral.name} if referral else None,
         "duration_minutes": interaction.duration_minutes,
+        "weight": interaction.weight,
         "occurred_at": timezone.localtime(interaction.occurred_at),
         "logged_at": timezone.localtime(interaction.logged_at),
         "back_dated": interaction.back_dated,

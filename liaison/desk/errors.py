@@ -15,6 +15,7 @@ CODES: dict[str, str] = {
     "desk.read_level_invalid": "The READ level is not a whole number from 1 to 6.",
     "desk.too_many_tags": "More than ten tags on one entry.",
     "desk.tag_name_invalid": "An importer's tag name has no letters or digits.",
+    "desk.weight_invalid": "An imported tally row's count is not a whole number from 1 to 1,000,000.",
     "desk.note_too_long": "The note is over 500 characters.",
     "desk.duration_invalid": "The time taken is not a whole number of minutes from 0 to 1440.",
     "desk.time_invalid": "The time it happened is not an ISO 8601 date and time.",

@@ -11,9 +11,14 @@ Each row becomes one `desk.Interaction`, built and validated by the desk's own
 and written by `interactions_bulk_create`.
 
 Decisions that are the importer's, not the desk's:
-- Identity: the source system's own id when the mapping gives one (Gimlet's question
-  number, LibAnswers' Id), otherwise a hash of the row's content. `client_id` is
-  uuid5(NAMESPACE, "desk_interactions:<identity>"), so re-importing a row finds it again.
+- Identity (ADR 0040): the source system's own id when the mapping gives one (Gimlet's
+  question number, LibAnswers' Id), namespaced by tool and site (`gimlet:<site>:<id>`),
+  otherwise a hash of the values the row becomes (`content_key`: when, where, kind, READ,
+  mode, minutes, category, referral, tags, count; not the note, which privacy may drop).
+  `client_id` is uuid5(NAMESPACE, "desk_interactions:<identity>"), so re-importing a row finds
+  it again; identities of imports made before ADR 0040 are looked up too.
+- Counts: a tally row ("Count 12") becomes one interaction of weight 12, which every desk
+  statistic sums (desk/stats.py), not twelve rows.
 - Times: "occurred at" is when it happened, "logged at" when someone wrote it down. A row
   with only a logged time happened then. A date with no time of day is taken as 12:00 that
   day (or the logged time, when it was logged the same day). With no logged time the entry
@@ -31,7 +36,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -46,6 +50,7 @@ from liaison.desk.models import (
     TechCategory,
     TopicTag,
 )
+from liaison.desk.services.build import MAX_WEIGHT
 from liaison.directory import selectors as directory_selectors
 from liaison.imports.registry import (
     CHOICE,
@@ -56,6 +61,7 @@ from liaison.imports.registry import (
     TEXT,
     Importer,
     Preset,
+    RowRefused,
     TargetField,
     register,
 )
@@ -65,6 +71,7 @@ from liaison.places.selectors import service_point_choices
 # Fixed for ever: changing it would make every earlier import look new.
 NAMESPACE = uuid.UUID("6f1c1f3e-5d8a-4f0e-9a57-3c2b7d1e9a10")
 NOON = dt.time(12, 0)
+PENDING_ID = uuid.UUID(int=0)  # replaced by `assign_identity` once the row's identity is known
 PRIVACY = [(key, re.compile(pattern), label) for key, pattern, label in desk_services.PRIVACY_PATTERNS]
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 REMOVED = "[removed]"
@@ -90,7 +97,26 @@ MODE_VALUE_MAP = {
     "text": "chat",
     "sms": "chat",
     "text message": "chat",
+    "virtual": "remote",
+    "online": "remote",
+    "remote": "remote",
+    "zoom": "video",
+    "video": "video",
+    "video call": "video",
+    "teams": "video",
+    "unknown": "unknown",
+    "n/a": "unknown",
 }
+
+# READ written as words: "Level 3", LibAnswers' 0 for "not rated" (counted as 1).
+READ_LEVEL_WORDS = {
+    "0": "1",
+    **{f"level {n}": str(n) for n in range(0, 7)},
+    **{f"read {n}": str(n) for n in range(1, 7)},
+}
+READ_LEVEL_WORDS["level 0"] = "1"
+# A READ level derived from minutes spent, for tools without one (value-map ranges).
+READ_FROM_MINUTES = {"..5": "1", "5..15": "2", "15..30": "3", "30..": "4"}
 
 KIND_VALUE_MAP = {
     "reference": "research",
@@ -123,6 +149,8 @@ class DeskInteractionImporter(Importer):
     label = "Desk interactions"
     description = "Questions and transactions logged at a desk, from Gimlet, LibAnswers or any CSV."
     identity_field = "external_id"
+    site_field = "source_site"
+    count_field = "count"
     fields = (
         TargetField(
             "occurred_at",
@@ -224,14 +252,34 @@ class DeskInteractionImporter(Importer):
             joiner=":",
             aliases=("id", "question_number", "question number", "question id"),
         ),
+        TargetField(
+            "source_site",
+            "Source site",
+            TEXT,
+            help="Which of the tool's sites, branches or datasets the row is from (Gimlet's site). With the source id it tells two sites' question 800 apart.",
+            aliases=("site",),
+        ),
+        TargetField(
+            "count",
+            "Count",
+            INTEGER,
+            minimum=1,
+            maximum=MAX_WEIGHT,
+            help="For tally files: how many interactions the row stands for (blank: 1). Reports count each row as this many.",
+            aliases=("count", "tally", "number of questions", "questions"),
+        ),
     )
     presets = (
         Preset(
             key="gimlet",
-            label="Gimlet (questions.csv)",
-            help="Gimlet's questions export (API questions.csv or the admin export); snake_case or Title Case headers.",
+            label="Gimlet (questions.csv, the admin export, or the API's questions.json)",
+            help=(
+                "Gimlet's questions export, in snake_case (API) or Title Case (admin export) headers. Difficulty "
+                "is optional in Gimlet: where it is blank the READ level is the default below (1 unless you choose)."
+            ),
             columns={
-                "external_id": (("site", "question_number"), ("question_number",)),
+                "external_id": (("question_number",),),
+                "source_site": (("site",),),
                 "occurred_at": (("asked_at",), ("question_date", "question_time")),
                 "logged_at": (("added_at",),),
                 "service_point": (("location",),),
@@ -242,6 +290,8 @@ class DeskInteractionImporter(Importer):
                 "tags": (("tags",),),
                 "note": (("question",),),
             },
+            fallbacks={"occurred_at": (("added_at",),)},
+            constants={"read_level": "1"},
             value_maps={"kind": KIND_VALUE_MAP, "mode": MODE_VALUE_MAP},
             date_format="ymd",
             signature=("question_number", "question_type"),
@@ -249,7 +299,10 @@ class DeskInteractionImporter(Importer):
         Preset(
             key="libanswers",
             label="LibAnswers Reference Analytics (Export Transactions)",
-            help="Springshare LibAnswers 'Export Transactions' CSV. Dataset fields vary by library: check Question Type, READ and Location.",
+            help=(
+                "Springshare LibAnswers 'Export Transactions' CSV. Dataset fields vary by library: check Question "
+                "Type, READ and Location. READ 0 ('not rated') counts as 1 and 'Level 3' as 3; change that below."
+            ),
             columns={
                 "external_id": (("Id",),),
                 "occurred_at": (("Date", "Time"), ("Time Stamp",)),
@@ -260,9 +313,82 @@ class DeskInteractionImporter(Importer):
                 "duration_minutes": (("Duration",),),
                 "note": (("Question",),),
             },
-            value_maps={"kind": KIND_VALUE_MAP, "mode": MODE_VALUE_MAP},
+            value_maps={"kind": KIND_VALUE_MAP, "mode": MODE_VALUE_MAP, "read_level": READ_LEVEL_WORDS},
             date_format="mdy",
             signature=("Id", "Date", "Time", "Entered By"),
+        ),
+        Preset(
+            key="libstats",
+            label="Libstats (Data Dump CSV)",
+            help=(
+                "The open-source Libstats 'Data Dump'. It has no READ level: the preset derives one from time spent "
+                "(under 5 minutes 1, 5–15 2, 15–30 3, 30 or more 4); change the ranges below."
+            ),
+            columns={
+                "external_id": (("question_id",),),
+                "source_site": (("library_name",),),
+                "occurred_at": (("asked_at",), ("question_date", "question_time")),
+                "logged_at": (("added_stamp",),),
+                "service_point": (("location_name",),),
+                "kind": (("question_type",),),
+                "read_level": (("time_spent",),),
+                "mode": (("question_format",),),
+                "duration_minutes": (("time_spent",),),
+            },
+            value_maps={"kind": KIND_VALUE_MAP, "mode": MODE_VALUE_MAP, "read_level": READ_FROM_MINUTES},
+            date_format="mdy",
+            signature=("question_id", "patron_type", "question_type", "time_spent", "question_format"),
+        ),
+        Preset(
+            key="libinsight",
+            label="LibInsight (custom dataset records)",
+            help=(
+                "A LibInsight dataset's records (data grid export or API): the system fields _id, _start_date and "
+                "_entered_by, and your dataset's own fields by their labels; map those LibInsight could not guess."
+            ),
+            columns={
+                "external_id": (("_id",),),
+                "occurred_at": (("_start_date",),),
+                "service_point": (("Location",), ("Desk",), ("Service Point",), ("Branch",)),
+                "kind": (("Question Type",), ("Type",), ("Category",)),
+                "read_level": (("READ",), ("READ Scale",), ("Read Scale",), ("READ Level",)),
+                "mode": (("Format",), ("Mode",), ("Method",), ("Communication",)),
+                "duration_minutes": (("Duration",), ("Time Spent",)),
+                "count": (("Count",), ("Number of Questions",), ("Questions",)),
+                "note": (("Notes",), ("Question",)),
+            },
+            value_maps={"kind": KIND_VALUE_MAP, "mode": MODE_VALUE_MAP, "read_level": READ_LEVEL_WORDS},
+            date_format="ymd",
+            signature=("_id", "_start_date", "_entered_by"),
+        ),
+        Preset(
+            key="desktracker",
+            label="Desk Tracker (Data File Generator, standard format)",
+            help=(
+                "Desk Tracker's long 'standard format': one row per answered question. The rows of each response "
+                "set are folded into one interaction; each question becomes a column to map."
+            ),
+            columns={
+                "external_id": (("response_set",),),
+                "source_site": (("library",),),
+                "occurred_at": (("date_time",),),
+                "service_point": (("desk",),),
+                "kind": (("Question Type",), ("Type of Question",), ("Type",), ("Category",)),
+                "read_level": (("READ Scale",), ("READ",), ("READ Level",)),
+                "mode": (("Format",), ("Mode",), ("Contact Type",), ("Method",)),
+                "duration_minutes": (("Duration",), ("Time Spent",)),
+                "count": (("Count",), ("Number of Patrons",), ("Head Count",)),
+            },
+            fallbacks={"service_point": (("branch",),)},
+            value_maps={"kind": KIND_VALUE_MAP, "mode": MODE_VALUE_MAP, "read_level": READ_LEVEL_WORDS},
+            date_format="mdy",
+            signature=("response_set", "question", "response"),
+            long_format={
+                "group": "response_set",
+                "question": "question",
+                "answer": "response",
+                "text": "optional_text",
+            },
         ),
     )
 
@@ -271,7 +397,11 @@ class DeskInteractionImporter(Importer):
         self.source = f"import:{re.sub(r'[^a-z0-9_.-]', '-', (source_name or 'csv').lower())[:40]}"
         self._lookups: dict[str, dict[str, Any]] | None = None
         self.dates_at_noon = 0
+        self.back_dated = 0
         self.new_tag_names: dict[str, str] = {}
+        self._made_tags: dict[str, TopicTag] = {}
+        self._any_imported: bool | None = None
+        self._refused: dict[tuple[str, str], str] = {}
 
     @property
     def _zone(self):
@@ -330,20 +460,83 @@ class DeskInteractionImporter(Importer):
     def client_id_for(self, identity: str) -> uuid.UUID:
         return uuid.uuid5(NAMESPACE, f"{self.key}:{identity}")
 
-    def existing_identities(self, identities: Iterable[str]) -> set[str]:
-        by_client_id = {self.client_id_for(i): i for i in identities}
-        ids = list(by_client_id)
+    def legacy_identities(self, row, mapped: dict[str, Any]) -> str:
+        """Only worth working out where something was imported before (asked once per run)."""
+        if self._any_imported is None:
+            self._any_imported = Interaction.objects.filter(source__startswith="import:").exists()
+        return super().legacy_identities(row, mapped) if self._any_imported else ""
+
+    def assign_identity(self, obj: Interaction, identity: str) -> None:
+        obj.client_id = self.client_id_for(identity)
+
+    def weight_of(self, obj: Interaction) -> int:
+        return obj.weight
+
+    def content_key(self, obj: Interaction) -> list[Any]:
+        """What the row counts as: not the note (privacy may drop it), not when it was logged,
+        the time to the minute (a re-save in Excel drops seconds)."""
+        tags = sorted({t.slug for t in obj.pending_tags} | {slugify(n) for n in getattr(obj, "import_new_tags", [])})
+        return [
+            obj.occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M"),
+            obj.service_point_id,
+            obj.kind_id,
+            obj.read_level,
+            obj.mode,
+            obj.duration_minutes,
+            obj.tech_category_id,
+            obj.referred_to_id,
+            tags,
+            obj.weight,
+        ]
+
+    def fingerprint(self, obj: Interaction) -> str:
+        return obj.content_fingerprint
+
+    def existing_identities(self, identities: list[tuple[str, str]], tool: str) -> set[str]:
+        by_client_id: dict[uuid.UUID, str] = {}
+        legacy_ids: dict[uuid.UUID, tuple[str, bool]] = {}
+        for identity, legacy in identities:
+            by_client_id[self.client_id_for(identity)] = identity
+            if legacy:
+                legacy_ids[self.client_id_for(legacy)] = (identity, legacy.startswith("id:"))
         found: set[str] = set()
-        for start in range(0, len(ids), 900):
-            for client_id in Interaction.objects.filter(client_id__in=ids[start : start + 900]).values_list(
+        wanted = list(by_client_id)
+        for start in range(0, len(wanted), 900):
+            for client_id in Interaction.objects.filter(client_id__in=wanted[start : start + 900]).values_list(
                 "client_id", flat=True
             ):
                 found.add(by_client_id[client_id])
+        # Imports before ADR 0040 keyed rows by "id:<id>" or a hash of the raw cells; an id key
+        # counts only for a row the same tool imported (LibAnswers' 800 is not Gimlet's). A
+        # site that never imported (asked once per run) has none to look for.
+        if self._any_imported is None:
+            self._any_imported = Interaction.objects.filter(source__startswith="import:").exists()
+        if not self._any_imported:
+            return found
+        wanted = [c for c, (identity, _is_id) in legacy_ids.items() if identity not in found]
+        source = f"import:{tool}"
+        for start in range(0, len(wanted), 900):
+            for client_id, row_source in Interaction.objects.filter(
+                client_id__in=wanted[start : start + 900], source__startswith="import:"
+            ).values_list("client_id", "source"):
+                identity, is_id = legacy_ids[client_id]
+                if is_id and row_source != source:
+                    continue
+                found.add(identity)
         return found
 
     # --- one row ------------------------------------------------------------------------------
-    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> Interaction:
+    def validate_row(self, mapped: dict[str, Any]) -> Interaction:
         errors: dict[str, str] = {}
+        # A value the desk already refused on an earlier row (an unknown service point, kind or
+        # mode) is refused again from memory: a quarter of a million such rows cost no look-ups.
+        known_bad = {
+            name: message
+            for name in _REMEMBERED
+            if (message := self._refused.get((name, _key(str(mapped.get(name) or ""))))) is not None
+        }
+        if known_bad:
+            raise RowRefused(known_bad)
         occurred_at, logged_at = self._times(mapped, errors)
         note = self._note(mapped.get("note") or "")
         tags, new_tags = self._tags(mapped.get("tags") or [])
@@ -353,7 +546,7 @@ class DeskInteractionImporter(Importer):
                 kind=self._find("kind", mapped.get("kind")),
                 read_level=mapped.get("read_level"),
                 mode=mapped.get("mode") or None,
-                client_id=self.client_id_for(identity),
+                client_id=PENDING_ID,
                 occurred_at=occurred_at,
                 duration_minutes=mapped.get("duration_minutes"),
                 tech_category=self._find("tech_category", mapped.get("tech_category")),
@@ -362,14 +555,21 @@ class DeskInteractionImporter(Importer):
                 referred_to=self._find("referred_to", mapped.get("referred_to")),
                 recorded_by=self.actor,
                 source=self.source,
+                weight=mapped.get("count") or 1,
             )
         except ValidationError as exc:
             errors = {**{k: " ".join(v) for k, v in exc.message_dict.items()}, **errors}
             interaction = None
+            for name in _REMEMBERED:
+                value = mapped.get(name)
+                if name in errors and isinstance(value, str) and value and len(self._refused) < 10_000:
+                    self._refused[(name, _key(value))] = errors[name]
         if errors:
             raise ValidationError(errors)
         interaction.logged_at = logged_at or interaction.occurred_at
         interaction.import_new_tags = new_tags
+        if interaction.logged_at - interaction.occurred_at >= dt.timedelta(minutes=1):
+            self.back_dated += 1
         return interaction
 
     def _local(self, value: dt.datetime | DateOnly, *, same_day_as: dt.datetime | None = None) -> dt.datetime:
@@ -401,7 +601,7 @@ class DeskInteractionImporter(Importer):
         return occurred_at, logged_at
 
     def _note(self, note: str) -> str:
-        note = note.strip()
+        note = note.replace("\r\n", "\n").replace("\r", "").strip()  # stray carriage returns
         for key, pattern, label in PRIVACY:
             if pattern.search(note):
                 note = pattern.sub(REMOVED, note)
@@ -444,9 +644,8 @@ class DeskInteractionImporter(Importer):
             notes.append(
                 f"{self.dates_at_noon} row(s) gave a date without a time of day; they are counted at 12:00 on that date."
             )
-        back_dated = sum(1 for o in objects if o.logged_at - o.occurred_at >= dt.timedelta(minutes=1))
-        if back_dated:
-            notes.append(f"{back_dated} row(s) were logged after the fact; both times are kept.")
+        if self.back_dated:
+            notes.append(f"{self.back_dated} row(s) were logged after the fact; both times are kept.")
         if self.new_tag_names:
             names = ", ".join(sorted(self.new_tag_names.values())[:20])
             notes.append(f"{len(self.new_tag_names)} new tag(s) will be created, inactive: {names}.")
@@ -454,7 +653,8 @@ class DeskInteractionImporter(Importer):
 
     # --- writing -------------------------------------------------------------------------------
     def commit(self, objects: list[Interaction]) -> int:
-        made: dict[str, TopicTag] = {}
+        """Write one chunk (the engine streams a file's rows in chunks, all in one transaction)."""
+        made = self._made_tags
         for obj in objects:
             names = getattr(obj, "import_new_tags", [])
             if not names:
@@ -465,7 +665,7 @@ class DeskInteractionImporter(Importer):
             extra = [made[n.lower()] for n in names if made[n.lower()].pk not in {t.pk for t in obj.pending_tags}]
             obj.pending_tags = [*obj.pending_tags, *extra]
             obj.content_fingerprint = desk_services.content_fingerprint(obj, obj.pending_tags)
-        result = desk_services.interactions_bulk_create(objects, batch_size=1000)
+        result = desk_services.interactions_bulk_create(objects, batch_size=1000, known_new=True)
         if result.conflicting:
             raise ValidationError(
                 {
@@ -476,6 +676,10 @@ class DeskInteractionImporter(Importer):
 
     def audit_summary(self, objects: list[Interaction]) -> dict[str, Any]:
         return {"source": self.source, "new_tags": sorted(self.new_tag_names.values())}
+
+
+# Fields whose refusal depends on the value alone (not on the rest of the row).
+_REMEMBERED = ("service_point", "kind", "mode", "tech_category", "referred_to")
 
 
 def _key(text: str) -> str:

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -73,7 +73,7 @@ def technology_rows(start: dt.date, end: dt.date) -> Iterator[ledger.LedgerRow]:
             "recorded_by__department__code",
             "service_point__departments__code",
         )
-        .annotate(n=Count("id", distinct=True), minutes=Sum("duration_minutes"))
+        .annotate(n=Sum("weight"), minutes=Sum("duration_minutes"))
         .order_by("day", "service_point_id", "tech_category_id", "recorded_by__department__code")
     )
     for row in rows:

@@ -21,6 +21,8 @@ from liaison.places.models import ServicePoint
 READ_LEVELS = range(1, 7)
 MAX_NOTE_LENGTH = 500
 MAX_DURATION_MINUTES = 24 * 60
+# The modes the desk screen offers (settings.LIAISON_DESK_SCREEN_MODES); every mode is stored.
+DEFAULT_SCREEN_MODES = ("in_person", "phone", "chat", "email")
 UNDO_WINDOW = dt.timedelta(minutes=2)
 # Letters the desk screen keeps for itself (u = undo the last entry, n = jump to the note).
 RESERVED_SHORTCUTS = frozenset("un")
@@ -96,6 +98,11 @@ class Interaction(models.Model):
         PHONE = "phone", "Phone"
         CHAT = "chat", "Chat"
         EMAIL = "email", "E-mail"
+        # Beyond the desk screen's four: history brought in by imports (a tool's "Zoom",
+        # "Virtual", or a blank it recorded as "Unknown"). The desk screen offers `screen_modes()`.
+        REMOTE = "remote", "Remote"
+        VIDEO = "video", "Video call"
+        UNKNOWN = "unknown", "Unknown"
 
     client_id = models.UUIDField(unique=True, editable=False, help_text="Made by the client; stored once.")
     # Indexes here are chosen for the desk's write rate (each one is written on every entry):
@@ -121,6 +128,9 @@ class Interaction(models.Model):
         db_index=False,
     )
     duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # How many interactions the row stands for: 1 at the desk; an imported tally row ("date ×
+    # desk × kind, Count 12") stands for its count. Every statistic sums it (desk/stats.py).
+    weight = models.PositiveIntegerField(default=1, help_text="How many interactions this row counts as.")
     occurred_at = models.DateTimeField(db_index=True, help_text="When it happened.")
     logged_at = models.DateTimeField(default=timezone.now, editable=False, help_text="When it was recorded.")
     recorded_by = models.ForeignKey(
@@ -151,8 +161,10 @@ class Interaction(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(read_level__gte=1, read_level__lte=6), name="desk_read_level_1_to_6"),
             models.CheckConstraint(
-                condition=Q(mode__in=["in_person", "phone", "chat", "email"]), name="desk_mode_valid"
+                condition=Q(mode__in=["in_person", "phone", "chat", "email", "remote", "video", "unknown"]),
+                name="desk_mode_valid",
             ),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="desk_weight_at_least_one"),
             models.CheckConstraint(
                 condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__lte=MAX_DURATION_MINUTES),
                 name="desk_duration_at_most_a_day",
@@ -194,3 +206,12 @@ class SavedReport(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def screen_modes() -> list[tuple[str, str]]:
+    """The modes the desk screen offers, in the model's order: the four by default, or the
+    site's choice (`LIAISON_DESK_SCREEN_MODES`, e.g. adding "video" for a desk that takes calls)."""
+    from django.conf import settings
+
+    wanted = set(getattr(settings, "LIAISON_DESK_SCREEN_MODES", DEFAULT_SCREEN_MODES))
+    return [(value, label) for value, label in Interaction.Mode.choices if value in wanted]

@@ -52,6 +52,7 @@ privacy.register(
         "mode",
         "referred_to",
         "duration_minutes",
+        "weight",
         "occurred_at",
         "logged_at",
         "source",

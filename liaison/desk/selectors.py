@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -219,7 +219,7 @@ def referral_counts(
         entries = entries.filter(occurred_at__gte=_aware(since))
     if until is not None:
         entries = entries.filter(occurred_at__lt=_aware(until, end_of_day=True))
-    return dict(entries.values_list("referred_to_id").annotate(n=Count("id")).order_by())
+    return dict(entries.values_list("referred_to_id").annotate(n=Sum("weight")).order_by())
 
 
 def referral_search(query: str, *, limit: int = 8) -> list:

@@ -2,9 +2,11 @@
 
 One wide hourly stat answers anything (every dimension, any hour); narrow daily stats answer
 the common report shapes over years from far fewer rows. `NARROWEST_FIRST` is the order in
-which readers `counts.choose` among them; every write to the interaction log touches `ALL`."""
+which readers `counts.choose` among them; every write to the interaction log touches `ALL`.
+Every stat sums `Interaction.weight` (1 for an entry at the desk, the count of an imported tally
+row), so a report's total is the number of interactions, not of rows."""
 
-from django.db.models import Count
+from django.db.models import Sum
 
 from liaison.core import counts
 from liaison.core.counts import DAY, HOUR, Dimension
@@ -30,7 +32,7 @@ def _stat(property: str, frequency: str, *dimensions: Dimension, description: st
             source=_interactions,
             time_field="occurred_at",
             dimensions=dimensions,
-            value=Count("id"),
+            value=Sum("weight"),  # a tally row counts as its weight
             frequency=frequency,
             description=description,
         )

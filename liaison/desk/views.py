@@ -23,7 +23,7 @@ from liaison.core.htmx import htmx_template
 from liaison.core.roles import DESK_ROLES
 from liaison.desk import read_scale, selectors, services
 from liaison.desk.forms import InteractionForm
-from liaison.desk.models import UNDO_WINDOW, Interaction
+from liaison.desk.models import UNDO_WINDOW, Interaction, screen_modes
 
 SESSION_KEY = "desk_service_point"
 _SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
@@ -122,7 +122,7 @@ def _render_screen(request, point, form, *, warnings=(), confirm_note=False, sta
         "levels": read_scale.LEVELS,
         "categories": list(selectors.tech_category_list()),
         "tags": list(selectors.topic_tag_list()),
-        "modes": Interaction.Mode.choices,
+        "modes": screen_modes(),
         "tally": selectors.interaction_tally_for_day(point, timezone.localdate(), kinds=all_kinds),
         "recent": recent,
         "now": timezone.now(),

@@ -7,6 +7,8 @@ to do with the result (store a report, commit all or nothing).
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,8 +17,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from liaison.imports.mapping import CompiledMapping
-from liaison.imports.parsing import ParsedFile
-from liaison.imports.registry import CHOICE, Importer
+from liaison.imports.parsing import ParsedFile, normalize_header
+from liaison.imports.registry import CHOICE, Importer, RowRefused, values_identity
+from liaison.imports.screening import flagged_columns
 
 ROW = "row"  # the "field" of a problem with the whole row
 SAMPLE_SIZE = 5
@@ -24,15 +27,19 @@ SAMPLE_SIZE = 5
 
 @dataclass(frozen=True)
 class Rejection:
-    line: int
+    line: int  # the spreadsheet row number (the header is row 1)
     field: str
     message: str
+    value: str = ""  # the cell's text, for grouping rejections by cause and mapping the value
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.message}"
+        return f"row {self.line}: {self.field}: {self.message}"
 
     def as_json(self) -> dict[str, Any]:
-        return {"line": self.line, "field": self.field, "message": self.message}
+        data: dict[str, Any] = {"line": self.line, "field": self.field, "message": self.message}
+        if self.value:
+            data["value"] = self.value
+        return data
 
 
 @dataclass(frozen=True)
@@ -57,10 +64,16 @@ class CheckResult:
     warnings: list[RowWarning] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Before commit, in the person's face: an unmapped Count column, a transcript column.
+    cautions: list[str] = field(default_factory=list)
+    # What the new rows count as (a tally row counts as its count), for reconciling totals.
+    records_new: int = 0
+    merged: int = 0  # rows repeating an id already in the file, with the same content
+    rows_new_count: int = 0
 
     @property
     def rows_new(self) -> int:
-        return len(self.objects)
+        return self.rows_new_count
 
     @property
     def rows_rejected(self) -> int:
@@ -83,56 +96,87 @@ def _with_value(message: str, raw: str) -> str:
     return message
 
 
+class Cancelled(Exception):
+    """The person cancelled the check or commit; nothing was written."""
+
+
+PROGRESS_EVERY = 2000
+CHUNK = 5000
+
+
 def check_rows(
     importer: Importer,
     parsed: ParsedFile,
     compiled: CompiledMapping,
     *,
     progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    sink: Callable[[list[Any]], None] | None = None,
+    keep_objects: bool = True,
 ) -> CheckResult:
+    """Map and validate every row, work out each row's identity, and ask the importer which
+    identities are stored already. Identity (ADR 0040): the tool's own id namespaced by tool
+    and site when the row has one, else a hash of the values the row becomes, so a re-saved,
+    reformatted or trimmed file finds its rows again. Identical rows without ids are counted,
+    each keeping its own identity (#2, #3…); a repeated id with the same content is one row.
+
+    Rows are streamed and handled a chunk at a time (one look-up of stored identities per
+    chunk). With `sink`, each chunk's new objects are handed to it (a commit writes them inside
+    its transaction) until a row is rejected; otherwise they are kept on the result unless
+    `keep_objects` is False (a check of a big file keeps counts, not objects)."""
     result = CheckResult(rows_total=parsed.rows_total)
     importer.time_zone = compiled.mapping.time_zone
+    tool = compiled.mapping.source or importer.source_name or "csv"
     for problem in parsed.problems:
         result.rejections.append(Rejection(problem.line, ROW, problem.message))
 
-    # Pass 1: map every row and work out its identity.
-    prepared = []
-    first_line_of: dict[str, int] = {}
+    prepared: list[tuple[int, Any, str, str, list[tuple[str, str]]]] = []
+    first_of_id: dict[str, tuple[int, str]] = {}
     occurrences: Counter[str] = Counter()
-    for row in parsed.rows:
+    legacy_occurrences: Counter[str] = Counter()
+    defaulted: Counter[str] = Counter()
+    worded: dict[tuple[str, str, str, bool], str] = {}  # a rejection's message, worded once per cause
+
+    def flush() -> None:
+        """Ask which of the chunk's identities are stored, and keep (or write) the new rows."""
+        if not prepared:
+            return
+        existing = importer.existing_identities([(p[2], p[3]) for p in prepared], tool)
+        fresh = []
+        for line, obj, identity, _legacy, warnings in prepared:
+            if identity in existing:
+                result.already_imported += 1
+                continue
+            fresh.append(obj)
+            result.records_new += importer.weight_of(obj)
+            result.warnings += [RowWarning(line, key, message) for key, message in warnings]
+            if len(result.sample) < SAMPLE_SIZE:
+                result.sample.append({"line": line, **importer.describe(obj)})
+        result.rows_new_count += len(fresh)
+        if sink is not None:
+            if not result.rejections:  # a commit stops writing at the first rejected row
+                sink(fresh)
+        elif keep_objects:
+            result.objects += fresh
+        prepared.clear()
+
+    done = 0
+    for row in parsed.iter_rows():
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            if progress:
+                progress(done)
+            if cancelled and cancelled():
+                raise Cancelled
         mapped, errors, raw = compiled.map_row(row)
-        identity = importer.row_identity(row, mapped)
-        if identity.startswith("id:"):
-            if identity in first_line_of:
-                errors = {
-                    **errors,
-                    importer.identity_field
-                    or ROW: f"the same id appears again (first on line {first_line_of[identity]}).",
-                }
-            else:
-                first_line_of[identity] = row.line
-        else:
-            # Identical rows in one file are separate events (two quick directional
-            # questions in the same minute); number the repeats so each keeps its identity.
-            occurrences[identity] += 1
-            if occurrences[identity] > 1:
-                identity = f"{identity}#{occurrences[identity]}"
-        prepared.append((row, mapped, errors, raw, identity))
-
-    existing = importer.existing_identities([p[4] for p in prepared])
-
-    # Pass 2: validate the rows that are new.
-    for done, (row, mapped, errors, raw, identity) in enumerate(prepared, start=1):
-        if progress:
-            progress(done)
-        if identity in existing:
-            result.already_imported += 1
-            continue
         row_errors = dict(errors)
         usable = {k: v for k, v in mapped.items() if k not in errors}
         obj = None
         try:
-            obj = importer.validate_row(usable, identity=identity)
+            obj = importer.validate_row(usable)
+        except RowRefused as refused:
+            for key, message in refused.errors.items():
+                row_errors.setdefault(key, message)
         except ValidationError as exc:
             for key, messages in _error_items(exc):
                 if key not in row_errors:
@@ -140,19 +184,103 @@ def check_rows(
         warnings = importer.take_warnings()
         if row_errors:
             for key, message in sorted(row_errors.items(), key=lambda kv: _field_order(importer, kv[0])):
-                message = _with_value(message, raw.get(key, ""))
-                target = importer.field(key)
-                if target is not None and target.type == CHOICE and raw.get(key) and key not in errors:
-                    message += f" A value map line '{_short(raw[key])} = …' translates it."
-                result.rejections.append(Rejection(row.line, key, message))
+                value = raw.get(key, "")
+                said = worded.get((key, message, value, key in errors))
+                if said is None:
+                    said = _with_value(message, value)
+                    target = importer.field(key)
+                    if target is not None and target.type == CHOICE and value and key not in errors:
+                        said += f" A value map line '{_short(value)} = …' translates it."
+                    if len(worded) < 10_000:
+                        worded[(key, message, value, key in errors)] = said
+                result.rejections.append(Rejection(row.line, key, said, value))
             continue
-        result.objects.append(obj)
-        result.warnings += [RowWarning(row.line, key, message) for key, message in warnings]
-        if len(result.sample) < SAMPLE_SIZE:
-            result.sample.append({"line": row.line, **importer.describe(obj)})
+        for name in compiled.defaulted:
+            defaulted[name] += 1
+        legacy = importer.legacy_identities(row, mapped)
+        identity = importer.source_id(mapped, tool)
+        if identity is not None:
+            fingerprint = importer.fingerprint(obj)
+            if identity in first_of_id:
+                first_line, first_fingerprint = first_of_id[identity]
+                if first_fingerprint == fingerprint:
+                    result.merged += 1
+                    continue
+                field_name = importer.identity_field or ROW
+                result.rejections.append(
+                    Rejection(
+                        row.line,
+                        field_name,
+                        f"The same id appears again with other values (first on row {first_line}).",
+                        raw.get(field_name, ""),
+                    )
+                )
+                continue
+            first_of_id[identity] = (row.line, fingerprint)
+        else:
+            identity = values_identity(tool, importer.content_key(obj))
+            occurrences[identity] += 1
+            if occurrences[identity] > 1:
+                identity = f"{identity}#{occurrences[identity]}"
+            if legacy:
+                legacy_occurrences[legacy] += 1
+                if legacy_occurrences[legacy] > 1:
+                    legacy = f"{legacy}#{legacy_occurrences[legacy]}"
+        importer.assign_identity(obj, identity)
+        prepared.append((row.line, obj, identity, legacy, warnings))
+        if len(prepared) >= CHUNK:
+            flush()
+    flush()
+    if progress:
+        progress(done)
     result.rejections.sort(key=lambda r: (r.line, _field_order(importer, r.field)))
     result.notes = importer.summary_notes(result.objects)
+    if result.merged:
+        result.notes.append(
+            f"{result.merged} row(s) repeat an id already in the file with the same values; each counts once."
+        )
+    for name, count in sorted(defaulted.items()):
+        target = importer.field(name)
+        label = target.label if target else name
+        shown = compiled.mapping.constants.get(name, "")
+        result.notes.append(f"{count} row(s) had a blank {label} and took the default {shown!r}.")
+    result.cautions = _cautions(importer, parsed, compiled)
     return result
+
+
+_COUNT_LIKE = re.compile(
+    r"^(count|counts|tally|total|totals|number|no|n|num|qty|quantity|frequency|#|number of .*|.* count|count of .*|# of .*|how many.*)$"
+)
+
+
+def _cautions(importer: Importer, parsed: ParsedFile, compiled: CompiledMapping) -> list[str]:
+    """Warnings about the whole file that a person must see before committing."""
+    out = []
+    used = {c for columns in [*compiled.sources.values(), *compiled.fallbacks.values()] for c in columns}
+    for flag in flagged_columns(parsed.headers, parsed.iter_rows()):
+        if flag.column in used and flag.column not in compiled.mapping.treatments:
+            out.append(
+                f"Column {flag.column!r} feeds a field and looks private ({flag.reason}). Desk statistics keep no "
+                "patron identity: leave it out, or keep only its length, under 'Private columns'."
+            )
+    count_mapped = bool(
+        importer.count_field
+        and (compiled.sources.get(importer.count_field) or compiled.constants.get(importer.count_field))
+    )
+    if importer.count_field and not count_mapped:
+        for header in parsed.headers:
+            if header in used or not _COUNT_LIKE.match(normalize_header(header)):
+                continue
+            cells = [(row.values.get(header) or "").strip() for row in itertools.islice(parsed.iter_rows(), 200)]
+            filled = [c for c in cells if c]
+            if filled and sum(1 for c in filled if c.replace(",", "").isdigit()) >= 0.8 * len(filled):
+                bigger = sum(1 for c in filled if c.replace(",", "").isdigit() and int(c.replace(",", "")) > 1)
+                out.append(
+                    f"Column {header!r} holds numbers and is not mapped. If each row stands for that many "
+                    f"interactions (a tally), map it to Count, or the totals will come out short"
+                    + (f" ({bigger} of the first {len(filled)} rows count more than one)." if bigger else ".")
+                )
+    return out
 
 
 def _error_items(exc: ValidationError) -> list[tuple[str, list[str]]]:
@@ -162,5 +290,10 @@ def _error_items(exc: ValidationError) -> list[tuple[str, list[str]]]:
 
 
 def _field_order(importer: Importer, name: str) -> int:
-    names = [f.name for f in importer.fields]
-    return names.index(name) if name in names else -1
+    order = _ORDERS.get(type(importer))
+    if order is None:
+        order = _ORDERS[type(importer)] = {f.name: i for i, f in enumerate(importer.fields)}
+    return order.get(name, -1)
+
+
+_ORDERS: dict[type, dict[str, int]] = {}

@@ -21,4 +21,6 @@ CODES: dict[str, str] = {
     "imports.mapping_name_missing": "A saved mapping needs a name.",
     "imports.mapping_name_too_long": "A saved mapping's name is 100 characters at most.",
     "imports.mapping_name_taken": "Another person's saved mapping has this name; choose another.",
+    "imports.job_running": "A check or import of this upload is already running; wait for it or cancel it.",
+    "imports.no_job": "A cancel was asked for an upload with nothing running.",
 }

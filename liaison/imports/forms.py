@@ -3,6 +3,7 @@ importer's target fields and the uploaded file's columns."""
 
 from __future__ import annotations
 
+import json
 from zoneinfo import available_timezones
 
 from django import forms
@@ -10,8 +11,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from liaison.imports import values
-from liaison.imports.mapping import Mapping, compile_mapping, value_map_from_text, value_map_to_text
+from liaison.imports.mapping import (
+    LONG_FORMAT_KEYS,
+    TREATMENTS,
+    Mapping,
+    compile_mapping,
+    value_map_from_text,
+    value_map_to_text,
+)
 from liaison.imports.registry import Importer, importer_choices
+from liaison.imports.screening import Flag
 from liaison.imports.storage import import_max_bytes, size_error
 
 NOT_MAPPED = ""
@@ -71,12 +80,45 @@ class MappingForm(forms.Form):
         required=False,
         help_text="Choose where the log was kept when it comes from another campus; times with an offset (…+02:00, …Z) keep it.",
     )
+    source = forms.ChoiceField(
+        label="The file comes from",
+        required=False,
+        help_text="Part of every row's identity: Gimlet's question 800 and LibAnswers' 800 are two rows.",
+    )
+    clock = forms.ChoiceField(
+        label="A duration written 1:30 means",
+        choices=list(values.CLOCKS.items()),
+        required=False,
+    )
+    # Carried through the page unchanged: the preset's long-format folding (Desk Tracker).
+    long_format = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, importer: Importer, headers: list[str], initial_mapping: Mapping | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        importer: Importer,
+        headers: list[str],
+        initial_mapping: Mapping | None = None,
+        flagged: list[Flag] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.importer = importer
         self.headers = headers
+        self.flagged = flagged or []
         self.fields["time_zone"].choices = time_zone_choices()
+        current_source = (initial_mapping.source if initial_mapping else "") or str(self.data.get("source") or "")
+        sources = [("", "A spreadsheet or another tool"), *((p.source or p.key, p.label) for p in importer.presets)]
+        if current_source and current_source not in dict(sources):
+            sources.append((current_source, current_source))
+        self.fields["source"].choices = sources
+        for index, flag in enumerate(self.flagged):
+            self.fields[self.treatment_key(index)] = forms.ChoiceField(
+                label=flag.column,
+                choices=[("", "Import it as it is"), *TREATMENTS.items()],
+                required=False,
+                help_text=flag.reason,
+            )
         self.mapping: Mapping | None = None
         # A saved mapping may name columns this file lacks: offer them, so the check says so.
         missing = []
@@ -112,6 +154,9 @@ class MappingForm(forms.Form):
                 constant = forms.CharField(required=False, max_length=200)
             constant.label = "Default for the whole file"
             self.fields[self.constant_key(target.name)] = constant
+            self.fields[self.fallback_key(target.name)] = forms.ChoiceField(
+                label="Where it is blank, use column", choices=column_choices, required=False
+            )
             if target.takes_value_map:
                 self.fields[self.value_map_key(target.name)] = forms.CharField(
                     label="Value map",
@@ -134,6 +179,17 @@ class MappingForm(forms.Form):
     def value_map_key(name: str) -> str:
         return f"map__{name}"
 
+    @staticmethod
+    def fallback_key(name: str) -> str:
+        return f"fb__{name}"
+
+    @staticmethod
+    def treatment_key(index: int) -> str:
+        return f"treat__{index}"
+
+    def treatments(self) -> list:
+        return [self[self.treatment_key(i)] for i in range(len(self.flagged))]
+
     def initial_from(self, mapping: Mapping) -> dict:
         by_key = {h.casefold(): h for h in self.headers}
         initial: dict[str, str] = {}
@@ -144,6 +200,14 @@ class MappingForm(forms.Form):
                 initial[self.constant_key(target.name)] = mapping.constants[target.name]
             if target.takes_value_map and mapping.value_maps.get(target.name):
                 initial[self.value_map_key(target.name)] = value_map_to_text(mapping.value_maps[target.name])
+            fallback = mapping.fallbacks.get(target.name) or []
+            if fallback:
+                initial[self.fallback_key(target.name)] = by_key.get(fallback[0].casefold(), fallback[0])
+        for index, flag in enumerate(self.flagged):
+            initial[self.treatment_key(index)] = mapping.treatments.get(flag.column, "")
+        initial["source"] = mapping.source
+        initial["clock"] = mapping.clock
+        initial["long_format"] = json.dumps(mapping.long_format) if mapping.long_format else ""
         if mapping.date_format in values.DATE_ORDERS:
             initial["date_format"] = mapping.date_format
         else:
@@ -165,6 +229,7 @@ class MappingForm(forms.Form):
                     "more_columns": columns[1:],
                     "more_columns_used": any(c.value() or c.errors for c in columns[1:]),
                     "constant": self[self.constant_key(target.name)],
+                    "fallback": self[self.fallback_key(target.name)],
                     "value_map": value_map,
                     "value_map_used": bool(value_map is not None and (value_map.value() or value_map.errors)),
                     "errors": [e for c in columns for e in c.errors],
@@ -177,7 +242,11 @@ class MappingForm(forms.Form):
         columns: dict[str, list[str]] = {}
         constants: dict[str, str] = {}
         value_maps: dict[str, dict[str, str]] = {}
+        fallbacks: dict[str, list[str]] = {}
         for target in self.importer.fields:
+            fallback = data.get(self.fallback_key(target.name))
+            if fallback:
+                fallbacks[target.name] = [fallback]
             picked = [data.get(self.column_key(target.name, i)) for i in range(target.max_columns)]
             picked = [p for p in picked if p]
             if picked:
@@ -203,8 +272,22 @@ class MappingForm(forms.Form):
                 date_format = values.DEFAULT_DATE_ORDER
         # Check the rest even when a value map or the date format is wrong: every problem at once.
         time_zone = (data.get("time_zone") or "").strip()
+        treatments = {
+            flag.column: data.get(self.treatment_key(i)) or ""
+            for i, flag in enumerate(self.flagged)
+            if data.get(self.treatment_key(i))
+        }
         mapping = Mapping(
-            columns=columns, constants=constants, value_maps=value_maps, date_format=date_format, time_zone=time_zone
+            columns=columns,
+            constants=constants,
+            value_maps=value_maps,
+            date_format=date_format,
+            time_zone=time_zone,
+            source=data.get("source") or "",
+            fallbacks=fallbacks,
+            clock=data.get("clock") or values.CLOCK_HOURS,
+            long_format=long_format_from_text(data.get("long_format") or ""),
+            treatments=treatments,
         )
         try:
             compile_mapping(self.importer, mapping, self.headers)
@@ -226,6 +309,17 @@ class MappingForm(forms.Form):
         if self.importer.field(key) is not None:
             return self.column_key(key, 0)
         return None
+
+
+def long_format_from_text(text: str) -> dict[str, str]:
+    """The hidden field's JSON (from a preset); anything else is no folding."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if k in LONG_FORMAT_KEYS and isinstance(v, str) and v}
 
 
 class SaveMappingForm(forms.Form):

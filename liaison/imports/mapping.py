@@ -9,6 +9,17 @@ ImportRun):
     value_maps  {"kind": {"Reference": "research", "*": "other"}}     source value → target value
     date_format "mdy" | "dmy" | "ymd" | an explicit strptime format
     time_zone   "America/Los_Angeles": how to read times without an offset ("" = the site's)
+    source      the tool the file came from ("gimlet", "libanswers", …; "" = the preset's, else
+                "csv"): part of every row's identity, so ids of two tools never clash
+    fallbacks   {"occurred_at": ["Added at"]}: columns read where the mapped ones are blank
+    clock       "hm" | "ms": whether a duration "1:30" is hours:minutes (default) or minutes:seconds
+    long_format {"group": "response_set", "question": "question", "answer": "response"}: a file
+                with one row per answer, folded into one row per group before mapping
+    treatments  {"Transcript": "drop" | "length"}: a column dropped, or kept only as its length
+
+A value map's key may be a range of numbers, read as minutes: "0..5 = 1" (from 0 up to, not
+including, 5), "30.. = 4" (30 and over), "..5 = 1". A cell "05-10 minutes" is 8 minutes, so it
+falls in "5..15"; "1:05:00" is 65.
 
 Column names match whatever their case, spacing or underscores. A value map matches values
 the same way; the key "*" catches every value not listed. A default (constant) is used when
@@ -27,7 +38,7 @@ from django.core.exceptions import ValidationError
 
 from liaison.core.errors import reject
 from liaison.imports import values
-from liaison.imports.parsing import SourceRow, normalize_header
+from liaison.imports.parsing import ParsedFile, SourceRow, fold_long, normalize_header
 from liaison.imports.registry import (
     CHOICE,
     DATE,
@@ -44,6 +55,20 @@ from liaison.imports.registry import (
 MALFORMED = "imports.mapping_malformed"
 
 ANY_OTHER = "*"
+DROP, LENGTH = "drop", "length"
+TREATMENTS = {DROP: "Leave it out", LENGTH: "Keep only its length"}
+LONG_FORMAT_KEYS = ("group", "question", "answer", "text")
+_RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*\.\.\s*(\d+(?:\.\d+)?)?\s*$")
+
+
+def parse_range(key: str) -> tuple[float, float] | None:
+    """ "5..15" → (5, 15); "30.." → (30, inf); "..5" → (0, 5); anything else → None."""
+    match = _RANGE.match(key)
+    if not match or (match.group(1) is None and match.group(2) is None):
+        return None
+    low = float(match.group(1)) if match.group(1) is not None else float("-inf")
+    high = float(match.group(2)) if match.group(2) is not None else float("inf")
+    return (low, high) if low < high else None
 
 
 @dataclass
@@ -53,16 +78,40 @@ class Mapping:
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     date_format: str = values.DEFAULT_DATE_ORDER
     time_zone: str = ""
+    source: str = ""
+    fallbacks: dict[str, list[str]] = field(default_factory=dict)
+    clock: str = values.CLOCK_HOURS
+    long_format: dict[str, str] = field(default_factory=dict)
+    treatments: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        data = {
+        data: dict[str, Any] = {
             "columns": {k: list(v) for k, v in sorted(self.columns.items()) if v},
             "constants": {k: v for k, v in sorted(self.constants.items()) if v not in ("", None)},
             "value_maps": {k: dict(v) for k, v in sorted(self.value_maps.items()) if v},
             "date_format": self.date_format,
         }
-        if self.time_zone:  # absent when it is the site's, so older mappings keep their digest
+        # Each option is absent while it has its default, so older mappings keep their digest.
+        if self.time_zone:
             data["time_zone"] = self.time_zone
+        data.update(self.options())
+        return data
+
+    def options(self) -> dict[str, Any]:
+        """The options beyond columns, defaults, value maps, dates and zone (stored together)."""
+        data: dict[str, Any] = {}
+        if self.source:
+            data["source"] = self.source
+        fallbacks = {k: list(v) for k, v in sorted(self.fallbacks.items()) if v}
+        if fallbacks:
+            data["fallbacks"] = fallbacks
+        if self.clock != values.CLOCK_HOURS:
+            data["clock"] = self.clock
+        if self.long_format:
+            data["long_format"] = dict(sorted(self.long_format.items()))
+        treatments = {k: v for k, v in sorted(self.treatments.items()) if v}
+        if treatments:
+            data["treatments"] = treatments
         return data
 
     def digest(self) -> str:
@@ -78,6 +127,11 @@ class Mapping:
         value_maps = data.get("value_maps") or {}
         date_format = data.get("date_format") or values.DEFAULT_DATE_ORDER
         time_zone = data.get("time_zone") or ""
+        source = data.get("source") or ""
+        fallbacks = data.get("fallbacks") or {}
+        clock = data.get("clock") or values.CLOCK_HOURS
+        long_format = data.get("long_format") or {}
+        treatments = data.get("treatments") or {}
         if not isinstance(columns, dict) or not all(
             isinstance(v, str) or (isinstance(v, list) and all(isinstance(c, str) for c in v)) for v in columns.values()
         ):
@@ -94,12 +148,31 @@ class Mapping:
             raise reject("date_format", "date_format is a text such as 'mdy' or '%d/%m/%Y %H:%M'.", code=MALFORMED)
         if not isinstance(time_zone, str):
             raise reject("time_zone", "time_zone is a name such as 'America/Los_Angeles'.", code=MALFORMED)
+        if not isinstance(source, str) or not re.fullmatch(r"[a-z0-9_.-]{0,40}", source.strip().lower()):
+            raise reject("source", "source is a short name such as 'gimlet' (letters, digits, - _ .).", code=MALFORMED)
+        if not isinstance(fallbacks, dict) or not all(
+            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in fallbacks.values()
+        ):
+            raise reject("fallbacks", "fallbacks maps each target field to a list of columns.", code=MALFORMED)
+        if clock not in values.CLOCKS:
+            raise reject("clock", f"clock is one of {', '.join(values.CLOCKS)}.", code=MALFORMED)
+        if not isinstance(long_format, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in long_format.items()
+        ):
+            raise reject("long_format", "long_format names the group, question and answer columns.", code=MALFORMED)
+        if not isinstance(treatments, dict) or not all(v in TREATMENTS for v in treatments.values()):
+            raise reject("treatments", "treatments maps a column to 'drop' or 'length'.", code=MALFORMED)
         return cls(
             columns={k: [v] if isinstance(v, str) else list(v) for k, v in columns.items()},
             constants={k: "" if v is None else str(v) for k, v in constants.items()},
             value_maps={k: {str(a): "" if b is None else str(b) for a, b in v.items()} for k, v in value_maps.items()},
             date_format=date_format,
             time_zone=time_zone.strip(),
+            source=source.strip().lower(),
+            fallbacks={k: list(v) for k, v in fallbacks.items()},
+            clock=clock,
+            long_format={k: v for k, v in long_format.items() if k in LONG_FORMAT_KEYS and v},
+            treatments=dict(treatments),
         )
 
 
@@ -137,39 +210,65 @@ def value_map_from_text(text: str, *, field_label: str = "value map") -> dict[st
 
 @dataclass
 class CompiledMapping:
-    """A mapping checked against one file: real column names, normalised value maps, typed defaults."""
+    """A mapping checked against one file: real column names, normalised value maps, typed
+    defaults. `map_row` is the hot loop of every import: each distinct cell text is converted
+    once per run (a file of a million rows has a few hundred distinct kinds, levels and
+    durations), so a row costs dictionary look-ups, not parsing."""
 
     mapping: Mapping
     fields: list[TargetField]
     sources: dict[str, list[str]]
     value_maps: dict[str, dict[str, str]]
     constants: dict[str, Any]
+    fallbacks: dict[str, list[str]] = field(default_factory=dict)
+    ranges: dict[str, list[tuple[float, float, str]]] = field(default_factory=dict)
+    lengths: set[str] = field(default_factory=set)
+    _memo: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def map_row(self, row: SourceRow) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
-        """(typed values, errors by field, the text each value came from)."""
+        """(typed values, errors by field, the text each value came from). Fields left blank
+        and filled from their default are listed in `self.defaulted` for the caller to count."""
         mapped: dict[str, Any] = {}
         errors: dict[str, str] = {}
         raw: dict[str, str] = {}
+        self.defaulted: list[str] = []
         for target in self.fields:
-            text = self._text_for(target, row)
+            text = self._text_for(target, row, self.sources.get(target.name, ()))
+            if text == "" and target.name in self.fallbacks:
+                text = self._text_for(target, row, self.fallbacks[target.name])
             raw[target.name] = text
             if text == "":
-                mapped[target.name] = self.constants.get(target.name)
+                value = self.constants.get(target.name)
+                mapped[target.name] = value
+                if value is not None and self.sources.get(target.name):
+                    self.defaulted.append(target.name)
                 continue
-            try:
-                mapped[target.name] = convert(target, text, self.mapping.date_format, self.mapping.time_zone)
-            except ValueError as exc:
-                errors[target.name] = str(exc)
+            memo = self._memo.setdefault(target.name, {})
+            found = memo.get(text, _MISSING)
+            if found is _MISSING:
+                try:
+                    found = convert(target, text, self.mapping.date_format, self.mapping.time_zone, self.mapping.clock)
+                except ValueError as exc:
+                    found = _Failed(str(exc))
+                if target.type not in (TEXT, DATETIME, DATE) and len(memo) < MEMO_LIMIT:
+                    memo[text] = found
+            if isinstance(found, _Failed):
+                errors[target.name] = found.message
+            else:
+                mapped[target.name] = list(found) if isinstance(found, list) else found
         return mapped, errors, raw
 
-    def _text_for(self, target: TargetField, row: SourceRow) -> str:
+    def _text_for(self, target: TargetField, row: SourceRow, columns) -> str:
         parts = []
         value_map = self.value_maps.get(target.name)
-        for column in self.sources.get(target.name, ()):
-            text = (row.values.get(column) or "").strip()
-            if value_map is not None and text != "":
-                key = normalize_value(text)
-                text = value_map.get(key, value_map.get(ANY_OTHER, text))
+        ranges = self.ranges.get(target.name)
+        cells = row.values
+        for column in columns:
+            text = (cells.get(column) or "").strip()
+            if text != "" and column in self.lengths:
+                text = f"[{len(text)} characters in {column}]"
+            elif text != "" and (value_map is not None or ranges):
+                text = self._translate(target, text, value_map or {}, ranges)
             if text != "":
                 parts.append(text)
         if not parts:
@@ -178,12 +277,38 @@ class CompiledMapping:
             return target.joiner.join(parts)
         return parts[0]
 
+    def _translate(self, target, text: str, value_map: dict[str, str], ranges) -> str:
+        key = normalize_value(text)
+        if key in value_map:
+            return value_map[key]
+        if ranges:
+            try:
+                minutes = values.minutes_as_number(text, self.mapping.clock)
+            except ValueError:
+                minutes = None
+            if minutes is not None:
+                for low, high, result in ranges:
+                    if low <= minutes < high:
+                        return result
+        return value_map.get(ANY_OTHER, text)
 
-def convert(target: TargetField, text: str, date_format: str, time_zone: str = "") -> Any:
+
+MEMO_LIMIT = 50_000
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    message: str
+
+
+def convert(
+    target: TargetField, text: str, date_format: str, time_zone: str = "", clock: str = values.CLOCK_HOURS
+) -> Any:
     if target.type == INTEGER:
         return values.parse_int(text, target.minimum, target.maximum)
     if target.type == MINUTES:
-        return values.parse_minutes(text, maximum=target.maximum or 24 * 60)
+        return values.parse_minutes(text, maximum=target.maximum or 24 * 60, clock=clock)
     if target.type == DATETIME:
         return values.parse_datetime(text, date_format, time_zone)
     if target.type == DATE:
@@ -209,7 +334,9 @@ def compile_mapping(importer: Importer, mapping: Mapping, headers: list[str] | N
     def add(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
 
-    for name in sorted(set(mapping.columns) | set(mapping.constants) | set(mapping.value_maps)):
+    for name in sorted(
+        set(mapping.columns) | set(mapping.constants) | set(mapping.value_maps) | set(mapping.fallbacks)
+    ):
         if name not in known:
             add("columns", f"{name!r} is not a field of {importer.label} (fields: {', '.join(sorted(known))}).")
     if not values.valid_date_format(mapping.date_format):
@@ -217,38 +344,56 @@ def compile_mapping(importer: Importer, mapping: Mapping, headers: list[str] | N
     if not values.valid_time_zone(mapping.time_zone):
         add("time_zone", f"{mapping.time_zone!r} is not a time zone name such as America/Los_Angeles or Europe/London.")
 
-    sources: dict[str, list[str]] = {}
-    value_maps: dict[str, dict[str, str]] = {}
-    constants: dict[str, Any] = {}
-    for target in importer.fields:
-        wanted = [c for c in mapping.columns.get(target.name, []) if c and c.strip()]
-        if len(wanted) > target.max_columns:
-            add(target.name, f"{target.label} takes at most {target.max_columns} column(s); {len(wanted)} are mapped.")
+    def resolve(target: TargetField, wanted: list[str]) -> list[str]:
         resolved = []
         for column in wanted:
             actual = column if by_key is None else by_key.get(normalize_header(column))
             if actual is None:
                 add(
                     target.name,
-                    f"Column {column!r} is not in the file (its columns are: {', '.join(headers or [])}).",
+                    f"Column {column!r} is not in the file (its columns are: {_columns_text(headers or [])}).",
                 )
+            elif mapping.treatments.get(actual) == DROP:
+                add(target.name, f"Column {actual!r} is left out of the import (privacy); it cannot feed a field.")
             else:
                 resolved.append(actual)
-        sources[target.name] = resolved
+        return resolved
+
+    sources: dict[str, list[str]] = {}
+    fallbacks: dict[str, list[str]] = {}
+    value_maps: dict[str, dict[str, str]] = {}
+    ranges: dict[str, list[tuple[float, float, str]]] = {}
+    constants: dict[str, Any] = {}
+    for target in importer.fields:
+        wanted = [c for c in mapping.columns.get(target.name, []) if c and c.strip()]
+        if len(wanted) > target.max_columns:
+            add(target.name, f"{target.label} takes at most {target.max_columns} column(s); {len(wanted)} are mapped.")
+        sources[target.name] = resolve(target, wanted)
+        fallback = [c for c in mapping.fallbacks.get(target.name, []) if c and c.strip()]
+        if fallback:
+            if len(fallback) > target.max_columns:
+                add(target.name, f"{target.label} takes at most {target.max_columns} fallback column(s).")
+            fallbacks[target.name] = resolve(target, fallback)
 
         raw_map = mapping.value_maps.get(target.name) or {}
         if raw_map and not target.takes_value_map:
             add(target.name, f"{target.label} takes no value map; set the date order instead.")
         value_maps_for = {}
+        ranges_for = []
         for source, result in raw_map.items():
             if result != "" and target.type in (INTEGER, MINUTES):
                 try:
                     convert(target, result, mapping.date_format)
                 except ValueError as exc:
                     add(target.name, f"Value map '{source} = {result}': {exc}.")
+            span = parse_range(source)
+            if span is not None:
+                ranges_for.append((span[0], span[1], result))
             value_maps_for[ANY_OTHER if source.strip() == ANY_OTHER else normalize_value(source)] = result
         if raw_map:
             value_maps[target.name] = value_maps_for
+        if ranges_for:
+            ranges[target.name] = sorted(ranges_for)
 
         constant = (mapping.constants.get(target.name) or "").strip()
         if constant:
@@ -258,6 +403,7 @@ def compile_mapping(importer: Importer, mapping: Mapping, headers: list[str] | N
                     constant,
                     mapping.date_format,
                     mapping.time_zone if values.valid_time_zone(mapping.time_zone) else "",
+                    mapping.clock,
                 )
             except ValueError as exc:
                 add(target.name, f"Default: {exc}.")
@@ -277,7 +423,29 @@ def compile_mapping(importer: Importer, mapping: Mapping, headers: list[str] | N
                 for key, messages in errors.items()
             }
         )
-    return CompiledMapping(mapping, list(importer.fields), sources, value_maps, constants)
+    lengths = {column for column, how in mapping.treatments.items() if how == LENGTH}
+    return CompiledMapping(
+        mapping,
+        list(importer.fields),
+        sources,
+        value_maps,
+        constants,
+        fallbacks=fallbacks,
+        ranges=ranges,
+        lengths=lengths,
+    )
+
+
+def _columns_text(headers: list[str]) -> str:
+    shown = ", ".join(headers[:40])
+    return shown + (f" … and {len(headers) - 40} more" if len(headers) > 40 else "")
+
+
+def prepared_file(parsed: ParsedFile, mapping: Mapping) -> ParsedFile:
+    """The file as the mapping reads it: long-format rows folded into one per group."""
+    if mapping.long_format:
+        return fold_long(parsed, mapping.long_format)
+    return parsed
 
 
 # --- Starting points: a preset, or a guess from the header ---------------------------------
@@ -298,11 +466,22 @@ def mapping_from_preset(preset: Preset, headers: list[str]) -> Mapping:
             if found:
                 columns[target] = found
                 break
+    fallbacks: dict[str, list[str]] = {}
+    for target, alternatives in preset.fallbacks.items():
+        for names in alternatives:
+            found = _find(headers, names)
+            if found and found != columns.get(target):
+                fallbacks[target] = found
+                break
     return Mapping(
         columns=columns,
         constants=dict(preset.constants),
         value_maps={k: dict(v) for k, v in preset.value_maps.items()},
         date_format=preset.date_format,
+        source=preset.source or preset.key,
+        fallbacks=fallbacks,
+        clock=preset.clock,
+        long_format=dict(preset.long_format),
     )
 
 

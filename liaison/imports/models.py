@@ -27,6 +27,11 @@ class ImportMapping(TimeStampedModel):
         default="",
         help_text="How to read times in the file, e.g. America/Los_Angeles; blank: the site's.",
     )
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The rest of the mapping: source tool, fallback columns, clock, long format, column treatments.",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_mappings"
     )
@@ -45,6 +50,7 @@ class ImportMapping(TimeStampedModel):
             "value_maps": self.value_maps,
             "date_format": self.date_format,
             "time_zone": self.time_zone,
+            **(self.options or {}),
         }
 
 
@@ -93,6 +99,28 @@ class ImportRun(TimeStampedModel):
     checked_at = models.DateTimeField(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
 
+    # A check or commit running as a background job (ADR 0043): what, under which mapping, for
+    # whom, and how far (the live count is in the cache; `job_started_at` tells a job that a
+    # restart killed). Blank when none runs.
+    class Job(models.TextChoices):
+        CHECK = "check", "Checking every row"
+        COMMIT = "commit", "Importing"
+
+    class JobState(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        CANCELLING = "cancelling", "Cancelling"
+
+    job = models.CharField(max_length=10, choices=Job.choices, blank=True)
+    job_state = models.CharField(max_length=12, choices=JobState.choices, blank=True)
+    job_mapping = models.JSONField(default=dict, blank=True, help_text="The mapping the job checks or commits.")
+    job_options = models.JSONField(default=dict, blank=True, help_text="Preset, saved mapping and digest of the job.")
+    job_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    job_started_at = models.DateTimeField(null=True, blank=True)
+    job_message = models.CharField(max_length=300, blank=True, help_text="How the last job ended, if not well.")
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "-created_at"], name="import_run_status_recent")]
@@ -108,6 +136,10 @@ class ImportRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def job_active(self) -> bool:
+        return bool(self.job and self.job_state)
 
     @property
     def is_open(self) -> bool:

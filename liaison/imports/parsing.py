@@ -1,10 +1,17 @@
 """Reading an uploaded file into a header and rows of text, whatever produced it.
 
 CSV goes through the csv module: the encoding is UTF-8 (with or without a byte-order mark),
-UTF-16 with a mark, or Windows-1252 as a fallback; the delimiter is taken from the header
-line; quoted cells may span lines; blank lines are skipped. XLSX goes through openpyxl in
-read-only mode, first worksheet. Every row keeps the line (or sheet row) it started on, so
-a report can say "line 37".
+UTF-16 with a mark, or else Windows-1252 or Mac Roman (old Excel for Mac), whichever reads as
+more plausible text (the guess is shown in the preview); the delimiter is taken from the header
+line; quoted cells may span lines; blank lines are skipped; stray carriage returns inside cells
+are dropped. XLSX goes through openpyxl in read-only mode, first worksheet. JSON takes Gimlet's
+`{"questions": [...]}` or a list of objects. Every row keeps its spreadsheet row number (the
+header is row 1; a cell with line breaks is still one row), so a report can say "row 37".
+
+Rows are streamed: `parse_file` reads the file once to check it (header, limits, ragged rows)
+and count rows, keeping no rows; `iter_rows()` reads them again as the engine asks. With
+`preview=N` it stops after N rows. Limits (settings `IMPORT_MAX_ROWS`, `IMPORT_MAX_COLUMNS`,
+cell size) end the read with a message naming the limit.
 
 Problems with the whole file raise ValidationError({"file": ...}) with a message a
 librarian can act on. Problems with one row (too many or too few cells) are returned as
@@ -16,20 +23,33 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from liaison.core.errors import reject
 
 CSV = "csv"
 XLSX = "xlsx"
+JSON = "json"
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
-# One cell may hold a long note, but not a whole file: a cell this big means a stray quote.
-MAX_CELL_CHARS = 100_000
+# One cell may hold a long note, but not a whole file: Excel's own limit per cell. Longer means a
+# stray quote swallowed the rest of the file.
+MAX_CELL_CHARS = 32_767
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ROWS", 1_000_000))
+
+
+def max_columns() -> int:
+    return int(getattr(settings, "IMPORT_MAX_COLUMNS", 200))
 
 
 @dataclass(frozen=True)
@@ -50,19 +70,36 @@ class RowProblem:
 class ParsedFile:
     format: str
     headers: list[str]
-    rows: list[SourceRow]
+    _rows: list[SourceRow] | None = None
     problems: list[RowProblem] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    rows_read: int = 0  # readable data rows (blank rows are not rows)
+    complete: bool = True  # False for a preview that stopped early
+    reader: Callable[[], Iterator[SourceRow]] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[SourceRow]:
+        """Every readable row, in memory (previews and tests; the engine streams `iter_rows`)."""
+        if self._rows is None:
+            self._rows = list(self.iter_rows())
+        return self._rows
+
+    def iter_rows(self) -> Iterator[SourceRow]:
+        if self._rows is not None or self.reader is None:
+            return iter(self._rows or [])
+        return self.reader()
 
     @property
     def rows_total(self) -> int:
         """Data rows in the file, readable or not (blank lines are not rows)."""
-        return len(self.rows) + len(self.problems)
+        return self.rows_read + len(self.problems)
 
     def describe(self) -> str:
         if self.format == XLSX:
             return "Excel workbook (first sheet)"
+        if self.format == JSON:
+            return "JSON"
         return f"CSV, {DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))}-separated, {self.encoding}"
 
 
@@ -72,7 +109,7 @@ def file_error(message: str) -> ValidationError:
 
 def normalize_header(name: str) -> str:
     """'Question Type', 'question_type' and ' QUESTION  type ' are the same column."""
-    return re.sub(r"[\s_]+", " ", (name or "").strip().casefold())
+    return re.sub(r"[\s_]+", " ", (name or "").casefold()).strip()
 
 
 def detect_format(content: bytes, file_name: str) -> str:
@@ -87,16 +124,22 @@ def detect_format(content: bytes, file_name: str) -> str:
         raise file_error("This file is named .xlsx but is not an Excel workbook. Export it again, or upload a CSV.")
     if name.endswith((".xls", ".ods", ".numbers", ".pdf", ".docx")):
         raise file_error("Upload a CSV or an Excel .xlsx file.")
+    if name.endswith(".json") or content.lstrip()[:1] in (b"{", b"["):
+        return JSON
     return CSV
 
 
-def parse_file(content: bytes, file_name: str) -> ParsedFile:
-    """Read a CSV or XLSX file's bytes. Raises ValidationError({"file": ...}) when unreadable."""
+def parse_file(content: bytes, file_name: str, *, preview: int | None = None) -> ParsedFile:
+    """Read a CSV, XLSX or JSON file's bytes. Raises ValidationError({"file": ...}) when
+    unreadable or over a limit. `preview=N` reads only the first N rows."""
     if not content or not content.strip():
         raise file_error("The file is empty.")
-    if detect_format(content, file_name) == XLSX:
-        return _parse_xlsx(content)
-    return _parse_csv(content)
+    kind = detect_format(content, file_name)
+    if kind == XLSX:
+        return _parse_xlsx(content, preview)
+    if kind == JSON:
+        return _parse_json(content, preview)
+    return _parse_csv(content, preview)
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -117,13 +160,36 @@ def decode_text(content: bytes) -> tuple[str, str]:
         return content.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    try:
-        text = content.decode("cp1252")
-    except UnicodeDecodeError as exc:
+    candidates = []
+    for codec, label in (("cp1252", "Windows-1252"), ("mac_roman", "Mac Roman")):
+        try:
+            candidates.append((_plausibility(content.decode(codec)), codec, label))
+        except UnicodeDecodeError:
+            continue
+    if not candidates:
         raise file_error(
-            "The file's text encoding is not UTF-8 or Windows-1252. Save it as 'CSV UTF-8' and upload it again."
-        ) from exc
-    return text, "Windows-1252"
+            "The file's text encoding is not UTF-8, Windows-1252 or Mac Roman. Save it as 'CSV UTF-8' and upload it again."
+        )
+    # Windows-1252 wins a tie: it is far more common than an old Mac's encoding.
+    score, codec, label = max(candidates, key=lambda c: (c[0], c[2] == "Windows-1252"))
+    if score < 0:  # mostly symbols no desk log holds: not text in any encoding we read
+        raise file_error(
+            "The file's text encoding is not UTF-8, Windows-1252 or Mac Roman. Save it as 'CSV UTF-8' and upload it again."
+        )
+    return content.decode(codec), f"{label} (guessed: not UTF-8)"
+
+
+# Characters a desk log in a Western language plausibly holds beyond ASCII.
+_PLAUSIBLE = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜßœŒ’‘“”–—…•€£°©®«»¿¡")
+
+
+def _plausibility(text: str) -> int:
+    """Plausible non-ASCII letters and punctuation, minus implausible ones, in a sample."""
+    score = 0
+    for ch in text[:200_000]:
+        if ord(ch) > 127:
+            score += 1 if ch in _PLAUSIBLE else -1
+    return score
 
 
 def _control_chars(text: str) -> int:
@@ -145,42 +211,100 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _parse_csv(content: bytes) -> ParsedFile:
+def _parse_csv(content: bytes, preview: int | None = None) -> ParsedFile:
     text, encoding = decode_text(content)
     if _control_chars(text) > max(3, len(text) // 200):
         raise file_error("This does not look like a text file (it holds control characters). Upload a CSV.")
     delimiter = sniff_delimiter(text)
+    headers, rows_read, problems, first_rows = _scan(_csv_records(text, delimiter), preview)
+    parsed = ParsedFile(
+        CSV,
+        headers,
+        problems=problems,
+        encoding=encoding,
+        delimiter=delimiter,
+        rows_read=rows_read,
+        complete=preview is None or rows_read < preview,
+        reader=lambda: _rows_of(_csv_records(text, delimiter), headers),
+    )
+    if preview is not None:
+        parsed._rows = first_rows
+    return parsed
+
+
+def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) per record; blank records count as rows, as in Excel."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    headers: list[str] | None = None
-    rows: list[SourceRow] = []
-    problems: list[RowProblem] = []
-    previous_end = 0
+    number = 0
     try:
         for cells in reader:
-            start = previous_end + 1  # csv yields blank lines too, so this is the record's first line
-            previous_end = reader.line_num
-            if not cells or all(not c.strip() for c in cells):
-                continue
-            if headers is None:
-                headers = _clean_headers(cells, start)
-                continue
-            if any(len(c) > MAX_CELL_CHARS for c in cells):
-                raise file_error(
-                    f"Line {start}: a cell is longer than {MAX_CELL_CHARS:,} characters; "
-                    "a quote mark is probably not closed."
-                )
-            row, problem = _row_from_cells(headers, cells, start)
-            if problem:
-                problems.append(problem)
-            else:
-                rows.append(row)
+            number += 1
+            for index, cell in enumerate(cells):
+                if "\r" in cell:  # a stray carriage return inside a cell (Excel for Mac, a pasted chat)
+                    cells[index] = cell.replace("\r\n", "\n").replace("\r", "")
+            yield number, cells
     except csv.Error as exc:
-        raise file_error(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from exc
+        raise file_error(f"Row {number + 1}: the CSV is malformed ({exc}).") from exc
+
+
+def _scan(
+    records: Iterator[tuple[int, list[str]]], preview: int | None
+) -> tuple[list[str], int, list[RowProblem], list[SourceRow]]:
+    """One pass to check the file and count rows, keeping only problems (and a preview's rows)."""
+    headers: list[str] | None = None
+    rows_read = 0
+    problems: list[RowProblem] = []
+    kept: list[SourceRow] = []
+    limit = max_rows()
+    for number, cells in records:
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if headers is None:
+            headers = _clean_headers(cells, number)
+            continue
+        _check_cells(cells, number)
+        row, problem = _row_from_cells(headers, cells, number)
+        if problem:
+            problems.append(problem)
+        else:
+            rows_read += 1
+            if preview is not None:
+                kept.append(row)
+        if rows_read + len(problems) > limit:
+            raise file_error(
+                f"The file has more than {limit:,} rows; imports take up to {limit:,} at a time. "
+                "Split it (by year, say) and import each part."
+            )
+        if preview is not None and rows_read >= preview:
+            break
     if headers is None:
         raise file_error("The file has no header row.")
-    if not rows and not problems:
+    if not rows_read and not problems:
         raise file_error("The file has a header row but no data rows.")
-    return ParsedFile(CSV, headers, rows, problems, encoding=encoding, delimiter=delimiter)
+    return headers, rows_read, problems, kept
+
+
+def _rows_of(records: Iterator[tuple[int, list[str]]], headers: list[str]) -> Iterator[SourceRow]:
+    seen_header = False
+    for number, cells in records:
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if not seen_header:
+            seen_header = True
+            continue
+        row, _problem = _row_from_cells(headers, cells, number)
+        if row is not None:
+            yield row
+
+
+def _check_cells(cells: list[str], number: int) -> None:
+    for cell in cells:
+        if len(cell) > MAX_CELL_CHARS:
+            raise file_error(
+                f"Row {number}: a cell has {len(cell):,} characters; a cell holds at most {MAX_CELL_CHARS:,} "
+                "(as in Excel). A quote mark is probably not closed, or the column holds whole documents: "
+                "drop that column and export again."
+            )
 
 
 _DATA_LIKE = re.compile(r"^[\d\s.,:/\-+%$]+$")
@@ -190,6 +314,11 @@ def _clean_headers(cells: list[str], line: int) -> list[str]:
     names = [c.strip() for c in cells]
     while names and not names[-1]:
         names.pop()
+    if len(names) > max_columns():
+        raise file_error(
+            f"Row {line}: the file has {len(names):,} columns; imports take up to {max_columns():,}. "
+            "Delete the columns you do not need (keep the ones the mapping uses) and upload it again."
+        )
     filled = [n for n in names if n]
     if not filled:
         raise file_error(f"Line {line}: the header row is empty.")
@@ -220,7 +349,9 @@ def _row_from_cells(headers: list[str], cells: list[str], line: int) -> tuple[So
         )
     if len(cells) < len(headers):
         return None, RowProblem(line, f"the row has {len(cells)} cells but the header has {len(headers)} columns.")
-    return SourceRow(line, dict(zip(headers, cells, strict=False))), None
+    if len(cells) > len(headers):
+        cells = cells[: len(headers)]
+    return SourceRow(line, dict(zip(headers, cells, strict=True))), None
 
 
 # --- XLSX --------------------------------------------------------------------------------
@@ -240,7 +371,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _parse_xlsx(content: bytes) -> ParsedFile:
+def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -252,27 +383,170 @@ def _parse_xlsx(content: bytes) -> ParsedFile:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise file_error("The Excel file has no worksheet.")
-        headers: list[str] | None = None
-        rows: list[SourceRow] = []
-        problems: list[RowProblem] = []
+        width = 0
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = [_cell_text(v) for v in values]
-            if all(not c.strip() for c in cells):
-                continue
-            if headers is None:
-                headers = _clean_headers(cells, number)
-                continue
-            row, problem = _row_from_cells(headers, cells + [""] * (len(headers) - len(cells)), number)
-            if problem:
-                problems.append(problem)
-            else:
-                rows.append(row)
+            width = width or len(cells)
+            yield number, cells + [""] * (width - len(cells))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise file_error("The Excel file could not be read; it may be damaged. Save it again or export a CSV.") from exc
     finally:
         workbook.close()
-    if headers is None:
-        raise file_error("The first worksheet is empty.")
-    if not rows and not problems:
-        raise file_error("The first worksheet has a header row but no data rows.")
-    return ParsedFile(XLSX, headers, rows, problems, encoding="", delimiter="")
+
+
+def _parse_xlsx(content: bytes, preview: int | None = None) -> ParsedFile:
+    try:
+        headers, rows_read, problems, first_rows = _scan(_xlsx_records(content), preview)
+    except ValidationError as exc:
+        message = exc.message_dict.get("file", [""])[0]
+        if message == "The file has no header row.":
+            raise file_error("The first worksheet is empty.") from None
+        if message == "The file has a header row but no data rows.":
+            raise file_error("The first worksheet has a header row but no data rows.") from None
+        raise
+    parsed = ParsedFile(
+        XLSX,
+        headers,
+        problems=problems,
+        rows_read=rows_read,
+        complete=preview is None or rows_read < preview,
+        reader=lambda: _rows_of(_xlsx_records(content), headers),
+    )
+    if preview is not None:
+        parsed._rows = first_rows
+    return parsed
+
+
+# --- JSON (Gimlet's questions.json, LibInsight's data grid) ------------------------------
+
+
+def _json_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    try:
+        data = json.loads(decode_text(content)[0])
+    except (ValueError, RecursionError) as exc:
+        raise file_error(f"The JSON file could not be read ({str(exc)[:80]}).") from exc
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list)]
+        if isinstance(data.get("payload"), dict):  # LibInsight's data grid
+            lists += [v for v in data["payload"].values() if isinstance(v, list)]
+        data = lists[0] if lists else None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise file_error('The JSON file is not a list of records (or {"questions": [...]}, as Gimlet exports).')
+    headers: list[str] = []
+    for item in data:
+        for key in item:
+            if key not in headers:
+                headers.append(str(key))
+    yield 1, headers
+    for number, item in enumerate(data, start=2):
+        yield number, [_json_text(item.get(h)) for h in headers]
+
+
+def _json_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):  # LibInsight's drop-downs and multi-selects
+        return ", ".join(_json_text(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _parse_json(content: bytes, preview: int | None = None) -> ParsedFile:
+    headers, rows_read, problems, first_rows = _scan(_json_records(content), preview)
+    parsed = ParsedFile(
+        JSON,
+        headers,
+        problems=problems,
+        rows_read=rows_read,
+        complete=preview is None or rows_read < preview,
+        reader=lambda: _rows_of(_json_records(content), headers),
+    )
+    if preview is not None:
+        parsed._rows = first_rows
+    return parsed
+
+
+# --- Long format: one row per answer (Desk Tracker's standard format) ----------------------
+
+# Desk Tracker columns that describe one answer, not the submission; not kept when folding.
+_PER_ANSWER = {"response id", "parent response id", "page"}
+
+
+def fold_long(parsed: ParsedFile, spec: dict[str, str]) -> ParsedFile:
+    """One row per response set: the set's shared columns (date, desk, user) from its first
+    row, and one column per question holding its answer (several answers joined with ", ";
+    an answer's optional text in "<question> (text)"). Rows of a set need not be adjacent;
+    the folded row keeps the spreadsheet row of the set's first row."""
+    by_key = {normalize_header(h): h for h in parsed.headers}
+    columns = {}
+    for role in ("group", "question", "answer"):
+        name = spec.get(role, "")
+        found = by_key.get(normalize_header(name))
+        if found is None:
+            raise file_error(
+                f"The long format needs a {role} column; {name!r} is not in the file "
+                f"(its columns are: {', '.join(parsed.headers[:40])})."
+            )
+        columns[role] = found
+    text_column = by_key.get(normalize_header(spec.get("text", ""))) if spec.get("text") else None
+    per_answer = {columns["question"], columns["answer"], text_column}
+    shared = [h for h in parsed.headers if h not in per_answer and normalize_header(h) not in _PER_ANSWER]
+    sets: dict[str, dict[str, str]] = {}
+    first_line: dict[str, int] = {}
+    questions: list[str] = []
+    known_questions: dict[str, str] = {normalize_header(h): h for h in shared}
+    problems = list(parsed.problems)
+    for row in parsed.iter_rows():
+        key = (row.values.get(columns["group"]) or "").strip()
+        if not key:
+            problems.append(
+                RowProblem(row.line, f"the {columns['group']} cell is blank, so the answer belongs to no set.")
+            )
+            continue
+        values = sets.get(key)
+        if values is None:
+            values = sets[key] = {h: row.values.get(h, "") for h in shared}
+            first_line[key] = row.line
+        question = " ".join((row.values.get(columns["question"]) or "").split())
+        if not question:
+            continue
+        name = known_questions.get(normalize_header(question))
+        if name is None:
+            name = (
+                question
+                if normalize_header(question) not in {normalize_header(h) for h in shared}
+                else f"{question} (answer)"
+            )
+            known_questions[normalize_header(question)] = name
+            questions.append(name)
+        answer = (row.values.get(columns["answer"]) or "").strip()
+        extra = (row.values.get(text_column) or "").strip() if text_column else ""
+        if not answer and extra:  # a head count or a typed answer: the text is the answer
+            answer, extra = extra, ""
+        if answer:
+            values[name] = f"{values[name]}, {answer}" if values.get(name) else answer
+        if extra:
+            text_name = f"{name} (text)"
+            if text_name not in questions:
+                questions.append(text_name)
+            values[text_name] = f"{values[text_name]}, {extra}" if values.get(text_name) else extra
+    headers = shared + questions
+    if len(headers) > max_columns():
+        raise file_error(
+            f"Folded by {columns['group']}, the file has {len(headers):,} columns; imports take up to {max_columns():,}."
+        )
+    rows = [SourceRow(first_line[key], {h: values.get(h, "") for h in headers}) for key, values in sets.items()]
+    rows.sort(key=lambda r: r.line)
+    return ParsedFile(
+        parsed.format,
+        headers,
+        _rows=rows,
+        problems=problems,
+        encoding=parsed.encoding,
+        delimiter=parsed.delimiter,
+        rows_read=len(rows),
+        complete=parsed.complete,
+    )

@@ -20,6 +20,7 @@ privacy.register(
         "value_maps",
         "date_format",
         "time_zone",
+        "options",
     ),
 )
 
@@ -31,6 +32,7 @@ privacy.register(
     pii={
         "started_by": "The member of staff who uploaded the file.",
         "committed_by": "The member of staff who committed it.",
+        "job_by": "The member of staff whose check or commit is running in the background.",
         "report": "The last check: the file's column headers, up to 5 sample rows (desk notes included, cut to 80 "
         "characters), and up to 1000 rejected rows whose messages quote the file's cells.",
     },
@@ -41,7 +43,7 @@ privacy.register(
             "Where the uploaded file waits between preview and commit (never served); the file holds every row "
             "of the export, notes included.",
             retention="Emptied, and the file deleted, on commit or discard, or by the hourly purge "
-            "(imports.tasks.purge_import_files) once older than IMPORT_KEEP_HOURS (default 24).",
+            "(imports.tasks.purge_import_files) once untouched for IMPORT_KEEP_HOURS (default 24) with no job running.",
         ),
     },
     public=(
@@ -54,6 +56,12 @@ privacy.register(
         "file_size",
         "mapping",
         "mapping_snapshot",
+        "job",
+        "job_state",
+        "job_mapping",
+        "job_options",
+        "job_started_at",
+        "job_message",
         "preset",
         "status",
         "rows_total",

@@ -16,7 +16,7 @@ from django.http import Http404
 from liaison.core.errors import reject
 from liaison.imports import policy
 from liaison.imports.engine import check_rows
-from liaison.imports.mapping import Mapping, compile_mapping
+from liaison.imports.mapping import Mapping, compile_mapping, prepared_file
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.parsing import ParsedFile, parse_file
 from liaison.imports.registry import importer_get
@@ -60,9 +60,10 @@ def import_run_earlier_commit(*, run: ImportRun) -> ImportRun | None:
     )
 
 
-def import_run_parsed(run: ImportRun) -> ParsedFile:
-    """The run's kept file, parsed again (cheap next to a human's wait). The caller has the
-    run from `import_run_get_for_user(..., to_act=True)` or is a service that checked."""
+def import_run_parsed(run: ImportRun, *, preview: int | None = None) -> ParsedFile:
+    """The run's kept file, parsed again (rows are streamed; `preview=N` reads only N rows).
+    The caller has the run from `import_run_get_for_user(..., to_act=True)` or is a service
+    that checked."""
     if not run.stored_file:
         raise reject(
             "file",
@@ -72,7 +73,7 @@ def import_run_parsed(run: ImportRun) -> ParsedFile:
     path = import_storage_dir() / run.stored_file
     if not path.exists():
         raise reject("file", "The uploaded file is no longer kept. Upload it again.", code="imports.file_gone")
-    return parse_file(path.read_bytes(), run.file_name)
+    return parse_file(path.read_bytes(), run.file_name, preview=preview)
 
 
 def import_run_rejections(*, user: Any, run: ImportRun) -> list[dict[str, Any]]:
@@ -85,13 +86,32 @@ def import_run_rejections(*, user: Any, run: ImportRun) -> list[dict[str, Any]]:
     rejections: list[dict[str, Any]] = list((run.report or {}).get("rejections", []))
     if run.is_open and run.mapping_snapshot and policy.can_act_on_run(user, run):
         try:
-            parsed = import_run_parsed(run)
-            importer = importer_get(run.importer, actor=user)
-            compiled = compile_mapping(importer, Mapping.from_json(run.mapping_snapshot), parsed.headers)
-            rejections = [r.as_json() for r in check_rows(importer, parsed, compiled).rejections]
+            mapping = Mapping.from_json(run.mapping_snapshot)
+            parsed = prepared_file(import_run_parsed(run), mapping)
+            importer = importer_get(run.importer, actor=user, source_name=mapping.source or run.preset or "csv")
+            compiled = compile_mapping(importer, mapping, parsed.headers)
+            rejections = [r.as_json() for r in check_rows(importer, parsed, compiled, keep_objects=False).rejections]
         except ValidationError:
             pass  # the stored report is what there is
     return rejections
+
+
+def import_run_rejected_rows(
+    *, user: Any, run: ImportRun
+) -> tuple[list[str], list[tuple[dict[str, Any], dict[str, str]]]]:
+    """Every rejection with the cells of its row (read again from the kept upload, for someone
+    who may work on it; otherwise the report alone): (the file's headers, [(rejection, cells)])."""
+    rejections = import_run_rejections(user=user, run=run)
+    if not (run.is_open and policy.can_act_on_run(user, run)):
+        return [], [(r, {}) for r in rejections]
+    try:
+        mapping = Mapping.from_json(run.mapping_snapshot or {})
+        parsed = prepared_file(import_run_parsed(run), mapping)
+    except ValidationError:
+        return [], [(r, {}) for r in rejections]
+    wanted = {r["line"] for r in rejections}
+    cells = {row.line: row.values for row in parsed.iter_rows() if row.line in wanted}
+    return parsed.headers, [(r, cells.get(r["line"], {})) for r in rejections]
 
 
 def import_mapping_list(*, user: Any, importer: str = "") -> QuerySet[ImportMapping]:

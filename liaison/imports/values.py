@@ -24,6 +24,9 @@ DATE_ORDERS = {
     "ymd": "Year first (2021-03-24, ISO)",
 }
 DEFAULT_DATE_ORDER = "mdy"
+# How to read a duration "1:30": hours and minutes (90 minutes) or minutes and seconds (1½).
+CLOCK_HOURS, CLOCK_MINUTES = "hm", "ms"
+CLOCKS = {CLOCK_HOURS: "1:30 is an hour and a half", CLOCK_MINUTES: "1:30 is a minute and a half"}
 
 # A four-digit year first (2021-03-24) is unambiguous, so every order accepts it.
 _YEAR_FIRST = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]
@@ -86,15 +89,25 @@ def _formats(date_format: str) -> list[tuple[str, bool]]:
     return out
 
 
+# The format that read the last cell of each date order: a file uses one format throughout, so
+# trying it first makes a million dates cost one strptime each instead of dozens.
+_LAST_FORMAT: dict[str, tuple[str, bool]] = {}
+
+
 def parse_datetime(text: str, date_format: str = DEFAULT_DATE_ORDER, time_zone: str = "") -> dt.datetime | DateOnly:
     """A moment (aware datetime) or, when the cell has no time of day, a DateOnly."""
     cleaned = re.sub(r"\s+", " ", text.strip())
     cleaned = re.sub(r"(?i)\b([ap])\.?m\.?$", lambda m: m.group(1).upper() + "M", cleaned)
-    for fmt, has_time in _formats(date_format):
+    last = _LAST_FORMAT.get(date_format)
+    candidates = _formats(date_format)
+    if last is not None:
+        candidates = [last, *candidates]
+    for fmt, has_time in candidates:
         try:
             parsed = dt.datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
+        _LAST_FORMAT[date_format] = (fmt, has_time)
         return _aware(parsed, time_zone) if has_time else DateOnly(parsed.date())
     iso = _parse_iso(cleaned, time_zone)
     if iso is not None:
@@ -149,7 +162,7 @@ def parse_int(text: str, minimum: int | None = None, maximum: int | None = None)
 
 def _range_message(text: str, minimum: int | None, maximum: int | None) -> str:
     if minimum is not None and maximum is not None:
-        return f"{text!r} is not a number {minimum}–{maximum}"
+        return f"{text!r} is not a number {minimum:,}–{maximum:,}"
     if minimum is not None:
         return f"{text!r} is not a whole number of at least {minimum}"
     return f"{text!r} is not a whole number"
@@ -159,18 +172,33 @@ _NUMBER = r"(\d+(?:\.\d+)?)"
 _UNIT = r"\s*(h|hr|hrs|hours?|m|min|mins|minutes?)?"
 
 
-def parse_minutes(text: str, maximum: int = 24 * 60) -> int:
+def parse_minutes(text: str, maximum: int = 24 * 60, clock: str = CLOCK_HOURS) -> int:
     """Durations as desk tools export them.
 
-    "12", "12 min", "1:30" (h:mm), "1 h 30 min", a range "5-10 min" (its midpoint), "less
-    than 5 min" / "under 5" / "<5" (half of it, at least 1), "over 30 min" / "30+" / "more
-    than 30" (the figure itself). Hours are converted to minutes.
+    "12", "12 min", "1:30" (h:mm, or m:ss when `clock` is "ms"), "1:05:30" (h:mm:ss), "1 h 30
+    min", a range "5-10 min" or "05-10 minutes" (its midpoint), "less than 5 min" / "under 5" /
+    "<5" (half of it, at least 1), "over 30 min" / "30+" / "more than 30" (the figure itself).
+    Hours are converted to minutes; seconds are rounded to the nearest minute.
     """
+    value = minutes_as_number(text, clock)
+    minutes = math.floor(value + 0.5)
+    if minutes < 0 or minutes > maximum:
+        raise ValueError(f"{text!r} is not a duration between 0 and {maximum} minutes")
+    return minutes
+
+
+def minutes_as_number(text: str, clock: str = CLOCK_HOURS) -> float:
+    """A duration cell as a number of minutes (not rounded), or ValueError."""
     raw = text
     text = text.strip().lower().replace("–", "-").replace("—", "-")
     value: float | None = None
-    if m := re.fullmatch(r"(\d+):(\d{2})(?::\d{2})?", text):
-        value = int(m.group(1)) * 60 + int(m.group(2))
+    if m := re.fullmatch(r"(\d+):(\d{2}):(\d{2})(?:\.\d+)?", text):
+        value = int(m.group(1)) * 60 + int(m.group(2)) + int(m.group(3)) / 60
+    elif m := re.fullmatch(r"(\d+):(\d{2})", text):
+        if clock == CLOCK_MINUTES:
+            value = int(m.group(1)) + int(m.group(2)) / 60
+        else:
+            value = int(m.group(1)) * 60 + int(m.group(2))
     elif m := re.fullmatch(
         rf"{_NUMBER}\s*(?:h|hr|hrs|hours?)\s*,?\s*(?:and\s*)?{_NUMBER}\s*(?:m|min|mins|minutes?)?", text
     ):
@@ -188,11 +216,8 @@ def parse_minutes(text: str, maximum: int = 24 * 60) -> int:
     ):
         value = _in_minutes(float(m.group(1)), m.group(2))
     if value is None:
-        raise ValueError(f"{raw!r} is not a duration (give minutes, e.g. 10, '5-10 min' or '1:30')")
-    minutes = math.floor(value + 0.5)
-    if minutes < 0 or minutes > maximum:
-        raise ValueError(f"{raw!r} is not a duration between 0 and {maximum} minutes")
-    return minutes
+        raise ValueError(f"{raw!r} is not a duration (give minutes, e.g. 10, '5-10 min', '1:30' or '0:12:30')")
+    return value
 
 
 def _in_minutes(number: float, unit: str | None) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 
 from django.contrib import messages
@@ -23,11 +24,12 @@ from liaison.core.adapters import form_errors_from, message_and_redirect
 from liaison.core.htmx import htmx_template
 from liaison.core.text import ascii_digits
 from liaison.imports import policy, selectors, services
-from liaison.imports.forms import MappingForm, SaveMappingForm, UploadForm
-from liaison.imports.mapping import Mapping
+from liaison.imports.forms import MappingForm, SaveMappingForm, UploadForm, long_format_from_text
+from liaison.imports.mapping import Mapping, prepared_file
 from liaison.imports.models import ImportMapping, ImportRun
 from liaison.imports.policy import IMPORT_ROLES
 from liaison.imports.registry import importer_choices, importer_get
+from liaison.imports.screening import flagged_columns, mask
 from liaison.imports.storage import import_max_bytes, size_error
 
 PREVIEW_ROWS = 20
@@ -117,6 +119,8 @@ def _saved_from(start: str, mappings) -> ImportMapping | None:
 def _page_context(request, run: ImportRun, **extra) -> dict:
     context = {
         "run": run,
+        **(_progress_context(run) if run.job_active else {}),
+        "save_form": SaveMappingForm(),
         "may_act": policy.can_act_on_run(request.user, run),
         "earlier": selectors.import_run_earlier_commit(run=run),
         "report": run.report or {},
@@ -130,13 +134,15 @@ def _page_context(request, run: ImportRun, **extra) -> dict:
 def _work_context(run, importer, parsed, mappings, *, form=None, checked=False, start="") -> dict:
     saved = _saved_from(start, mappings)
     save_form = SaveMappingForm(initial={"name": saved.name, "description": saved.description} if saved else None)
+    shown = list(itertools.islice(parsed.iter_rows(), PREVIEW_ROWS))
     return {
         "importer": importer,
         "headers": parsed.headers,
-        "preview_rows": [
-            [row.line, [row.values.get(h, "") for h in parsed.headers]] for row in parsed.rows[:PREVIEW_ROWS]
-        ],
+        # E-mail addresses and phone numbers are masked: the preview is for checking the mapping.
+        "preview_rows": [[row.line, [mask(row.values.get(h, "")) for h in parsed.headers]] for row in shown],
+        "rows_total": run.rows_total,
         "row_problems": parsed.problems[:PREVIEW_ROWS],
+        "groups": _groups_with_choices(run, importer),
         "parsed": parsed,
         "form": form,
         "save_form": save_form,
@@ -148,6 +154,15 @@ def _work_context(run, importer, parsed, mappings, *, form=None, checked=False, 
     }
 
 
+def _groups_with_choices(run, importer) -> list[dict]:
+    """The report's rejection groups, each mappable one with what its value may map to."""
+    out = []
+    for group in (run.report or {}).get("groups", []):
+        choices = importer.constant_choices(group["field"]) if group.get("mappable") else None
+        out.append({**group, "choices": choices})
+    return out
+
+
 @roles(*IMPORT_ROLES)
 def run_detail(request, run_id):
     """The preview (mapping form and first rows) while a run is open; the result afterwards."""
@@ -156,13 +171,24 @@ def run_detail(request, run_id):
         return render(request, "imports/result.html", _page_context(request, run))
     importer = importer_get(run.importer, actor=request.user)
     try:
-        parsed = selectors.import_run_parsed(run)
+        # A long-format preset names columns that exist only once the whole file is folded.
+        preset = importer.preset(_preset_key(request.GET.get("start", "")) or run.preset)
+        whole = preset is not None and bool(preset.long_format)
+        parsed = selectors.import_run_parsed(run, preview=None if whole else PREVIEW_ROWS)
+        mappings = list(selectors.import_mapping_list(user=request.user, importer=run.importer))
+        start, mapping = _starting_point(request, run, importer, parsed, mappings)
+        if mapping.long_format:  # the folded file's columns are what the mapping names
+            parsed = prepared_file(selectors.import_run_parsed(run), mapping)
     except ValidationError as exc:
         messages.error(request, " ".join(_errors_text(exc)))
         return render(request, "imports/result.html", _page_context(request, run))
-    mappings = list(selectors.import_mapping_list(user=request.user, importer=run.importer))
-    start, mapping = _starting_point(request, run, importer, parsed, mappings)
-    form = MappingForm(importer=importer, headers=parsed.headers, initial_mapping=mapping, initial={"start": start})
+    form = MappingForm(
+        importer=importer,
+        headers=parsed.headers,
+        initial_mapping=mapping,
+        initial={"start": start},
+        flagged=flagged_columns(parsed.headers, parsed.iter_rows()),
+    )
     context = _page_context(
         request,
         run,
@@ -173,9 +199,18 @@ def run_detail(request, run_id):
 
 def _bound_work(request, run):
     importer = importer_get(run.importer, actor=request.user)
-    parsed = selectors.import_run_parsed(run)
+    long_format = long_format_from_text(request.POST.get("long_format", ""))
+    if long_format:
+        parsed = prepared_file(selectors.import_run_parsed(run), Mapping(long_format=long_format))
+    else:
+        parsed = selectors.import_run_parsed(run, preview=PREVIEW_ROWS)
     mappings = list(selectors.import_mapping_list(user=request.user, importer=run.importer))
-    form = MappingForm(request.POST, importer=importer, headers=parsed.headers)
+    form = MappingForm(
+        request.POST,
+        importer=importer,
+        headers=parsed.headers,
+        flagged=flagged_columns(parsed.headers, parsed.iter_rows()),
+    )
     return importer, parsed, mappings, form
 
 
@@ -200,7 +235,7 @@ def run_check(request, run_id):
         context = _work_context(run, importer, parsed, mappings, form=form, start=start)
         return _render_work(request, run, context, status=400)
     try:
-        services.import_run_check(
+        run = services.import_run_check_start(
             actor=request.user,
             run=run,
             mapping=form.mapping,
@@ -210,6 +245,13 @@ def run_check(request, run_id):
     except ValidationError as exc:
         for message in _errors_text(exc):
             form.add_error(None, message)
+        context = _work_context(run, importer, parsed, mappings, form=form, start=start)
+        return _render_work(request, run, context, status=400)
+    if run.job_active:  # on a worker: the page shows its progress until it is done
+        context = _work_context(run, importer, parsed, mappings, form=form, start=start)
+        return _render_work(request, run, context, status=202)
+    if run.job_message:
+        form.add_error(None, run.job_message)
         context = _work_context(run, importer, parsed, mappings, form=form, start=start)
         return _render_work(request, run, context, status=400)
     context = _work_context(run, importer, parsed, mappings, form=form, checked=True, start=start)
@@ -222,12 +264,16 @@ def run_commit(request, run_id):
     """Import the rows last checked: all of them, or none if any is rejected."""
     run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
     try:
-        run, _checked = services.import_run_commit(
+        run = services.import_run_commit_start(
             actor=request.user, run=run, expected_digest=request.POST.get("digest", "")
         )
     except ValidationError as exc:
         return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
-    if run.status == ImportRun.Status.COMMITTED:
+    if run.job_active:
+        messages.info(request, "Importing in the background; this page shows how far it is.")
+    elif run.job_message:
+        messages.error(request, run.job_message)
+    elif run.status == ImportRun.Status.COMMITTED:
         messages.success(
             request,
             f"Imported {run.rows_created} row(s)"
@@ -272,6 +318,88 @@ def run_save_mapping(request, run_id):
 
 
 @roles(*IMPORT_ROLES)
+def run_progress(request, run_id):
+    """The job's progress bar; htmx polls it. When the job is done the page reloads to show
+    the outcome (HX-Refresh), so the bar needs no script of its own."""
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
+    if not run.job_active:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "imports/_progress.html", _progress_context(run))
+
+
+def _progress_context(run: ImportRun) -> dict:
+    progress = services.import_run_job_progress(run)
+    total = progress.get("total") or run.rows_total or 0
+    done = min(progress.get("done") or 0, total) if total else 0
+    return {
+        "run": run,
+        "job_done": done,
+        "job_total": total,
+        "job_percent": int(done * 100 / total) if total else 0,
+    }
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def run_cancel(request, run_id):
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
+    try:
+        services.import_run_cancel(actor=request.user, run=run)
+    except ValidationError as exc:
+        return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
+    messages.info(request, "Cancelling: nothing from this run will be imported.")
+    return redirect("imports:run", run_id=run.public_id)
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def run_save_snapshot(request, run_id):
+    """Save the mapping of a finished run (its file may be gone) under a name."""
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
+    save_form = SaveMappingForm(request.POST)
+    if not save_form.is_valid():
+        messages.error(request, "Give the mapping a name.")
+        return redirect("imports:run", run_id=run.public_id)
+    try:
+        saved = services.import_mapping_save_from_run(
+            actor=request.user,
+            run=run,
+            name=save_form.cleaned_data["name"],
+            description=save_form.cleaned_data["description"],
+        )
+    except ValidationError as exc:
+        return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
+    messages.success(request, f"Saved the mapping “{saved.name}”.")
+    return redirect("imports:run", run_id=run.public_id)
+
+
+@roles(*IMPORT_ROLES)
+@require_POST
+def run_map_value(request, run_id):
+    """One click from the rejection report: map an unknown value, and check every row again."""
+    run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
+    try:
+        result = services.import_run_map_value(
+            actor=request.user,
+            run=run,
+            field=request.POST.get("field", ""),
+            source=request.POST.get("source", ""),
+            target=request.POST.get("target", ""),
+        )
+    except ValidationError as exc:
+        return message_and_redirect(request, exc, "imports:run", run_id=run.public_id)
+    source, target = request.POST.get("source", ""), request.POST.get("target", "")
+    messages.success(
+        request,
+        f"Mapped “{source}” to “{target}” and checked every row again: "
+        + (f"{result.rows_rejected} row(s) still rejected." if result.rejections else "no row is rejected."),
+    )
+    return redirect("imports:run", run_id=run.public_id)  # shows the mapping last checked
+
+
+@roles(*IMPORT_ROLES)
 @require_POST
 def run_discard(request, run_id):
     run = selectors.import_run_get_for_user(user=request.user, public_id=run_id, to_act=True)
@@ -285,15 +413,23 @@ def run_discard(request, run_id):
 
 @roles(*IMPORT_ROLES)
 def run_rejections_csv(request, run_id):
-    """Every rejected row of the last check, as CSV (the page and the stored report are capped).
-    Made on request from the report, not a stored file, so it is a plain CSV response."""
+    """Every rejected row of the last check, as CSV (the page and the stored report are capped),
+    with the row's own cells while the upload is kept. Made on request, not a stored file, so it
+    is a plain CSV response."""
     run = selectors.import_run_get_for_user(user=request.user, public_id=run_id)
-    rejections = selectors.import_run_rejections(user=request.user, run=run)
+    headers, rows = selectors.import_run_rejected_rows(user=request.user, run=run)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["line", "field", "reason"])
-    for rejection in rejections:
-        writer.writerow([rejection["line"], rejection["field"], _csv_safe(rejection["message"])])
+    writer.writerow(["row", "field", "reason", *headers])
+    for rejection, cells in rows:
+        writer.writerow(
+            [
+                rejection["line"],
+                rejection["field"],
+                _csv_safe(rejection["message"]),
+                *(_csv_safe(cells.get(h, "")) for h in headers),
+            ]
+        )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rejected-rows-{run.public_id}.csv"'
     return response

@@ -49,6 +49,8 @@ _DIRECTORY_ENTRY_MODEL = Interaction._meta.get_field("referred_to").related_mode
 # A desk PC's clock may run a little fast; beyond this, "it happened in the future" is an error.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 MAX_TAGS = 10
+# An imported tally row stands for at most this many interactions (a busy desk's year in one cell).
+MAX_WEIGHT = 1_000_000
 _SOURCE = re.compile(r"^(desk|api|import:[a-z0-9][a-z0-9_.-]{0,49})$")
 # Control characters other than tab and newline (PostgreSQL refuses NUL outright).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -65,6 +67,12 @@ _MODE_ALIASES = {
     "im": Interaction.Mode.CHAT,
     "email": Interaction.Mode.EMAIL,
     "e_mail": Interaction.Mode.EMAIL,
+    "remote": Interaction.Mode.REMOTE,
+    "virtual": Interaction.Mode.REMOTE,
+    "video": Interaction.Mode.VIDEO,
+    "video_call": Interaction.Mode.VIDEO,
+    "zoom": Interaction.Mode.VIDEO,
+    "unknown": Interaction.Mode.UNKNOWN,
 }
 # A service point's kind (places' ServicePoint.Kind values) → the usual mode there.
 _MODE_FOR_POINT_KIND: dict[str, str] = {
@@ -95,6 +103,9 @@ def content_fingerprint(
         interaction.duration_minutes,
         moment.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
     ]
+    weight = getattr(interaction, "weight", 1) or 1
+    if weight != 1:  # only tallies carry it, so the desk's own fingerprints are unchanged
+        payload.append(weight)
     return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -113,6 +124,7 @@ def interaction_build(
     referred_to: DirectoryEntry | str | int | None = None,
     recorded_by: User | None = None,
     source: str = "desk",
+    weight: int = 1,
 ) -> Interaction:
     """Validate one interaction and return it UNSAVED, with its tags on `.pending_tags`.
 
@@ -156,6 +168,9 @@ def interaction_build(
     if not isinstance(source, str) or not _SOURCE.match(source):
         message = f"Source must be desk, api or import:<name>; got {source!r}."
         errors.update(reject("source", message, code="desk.source_invalid").error_dict)
+    if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= MAX_WEIGHT:
+        message = f"A row counts as 1 to {MAX_WEIGHT:,} interactions; got {str(weight)[:20]!r}."
+        errors.update(reject("weight", message, code="desk.weight_invalid").error_dict)
     if errors:
         raise ValidationError(errors)
 
@@ -173,6 +188,7 @@ def interaction_build(
         logged_at=now,
         recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
         source=source,
+        weight=weight,
     )
     interaction.pending_tags = tag_objs
     interaction.occurred_at_given = moment is not None

@@ -56,7 +56,7 @@ def test_the_real_desk_log_is_read_with_its_multi_line_cell_and_every_row(real_f
     assert len(parsed.headers) == 12
     multi = [r for r in parsed.rows if "\n" in r.values["research need"]]
     assert [r.line for r in multi] == [390]
-    assert parsed.rows[-1].line == 474  # 470 rows + header + the cell's three extra lines
+    assert parsed.rows[-1].line == 471  # spreadsheet rows: 470 rows + the header (a multi-line cell is one row)
 
 
 def test_the_example_mapping_built_in_the_form_imports_all_470_rows_and_again_adds_none(real_file, points, users):
@@ -126,7 +126,7 @@ def test_through_the_browser_the_log_is_refused_until_other_has_a_mode_then_impo
     assert [r["line"] for r in run.report["rejections"]] == OTHER_SOURCE_LINES
     assert {r["field"] for r in run.report["rejections"]} == {"mode"}
     page = checked.content.decode()
-    assert "line 335" in page and "Unknown mode &#x27;other&#x27;" in page
+    assert "row 335" in page and "Unknown mode &#x27;other&#x27;" in page
     commit = client.post(f"/imports/runs/{run.public_id}/commit/", {"digest": run.report["mapping_digest"]})
     assert commit.status_code == 302 and Interaction.objects.count() == 0
 
@@ -186,9 +186,9 @@ def test_the_command_exits_non_zero_and_lists_every_rejected_line(real_file, poi
             "import_interactions", str(REAL_FILE), mapping="strict", no_progress=True, stdout=out, stderr=StringIO()
         )
     assert caught.value.returncode == 1
-    lines = [line.strip() for line in out.getvalue().splitlines() if line.strip().startswith("line ")]
+    lines = [line.strip() for line in out.getvalue().splitlines() if line.strip().startswith("row ")]
     assert lines == [
-        f"line {n}: mode: Unknown mode 'other'; use one of in_person, phone, chat, email. "
+        f"row {n}: mode: Unknown mode 'other'; use one of in_person, phone, chat, email, remote, video, unknown. "
         "A value map line 'other = …' translates it."
         for n in OTHER_SOURCE_LINES
     ]

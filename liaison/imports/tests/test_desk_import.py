@@ -111,22 +111,28 @@ def test_an_email_address_in_a_note_is_removed_and_reported_as_a_warning(points)
     run, result = import_with(preset_mapping("libanswers", content, "t.csv"), content, "t.csv", preset="libanswers")
     outlook = Interaction.objects.get(note__startswith="Outlook")
     assert "@" not in outlook.note and "[removed]" in outlook.note
-    assert [(w.line, w.field) for w in result.warnings] == [(6, "note")]  # the row above spans lines 3–5
+    assert [(w.line, w.field) for w in result.warnings] == [(4, "note")]  # spreadsheet row 4 (row 3 spans lines)
     assert "e-mail address" in result.warnings[0].message
-    assert run.report["warnings"][0]["line"] == 6
+    assert run.report["warnings"][0]["line"] == 4  # spreadsheet row
 
 
-def test_re_importing_the_same_file_adds_nothing_even_through_another_mapping(points):
+def test_re_importing_the_same_file_adds_nothing_even_through_another_mapping_that_gives_the_same_values(points):
     content = fixture_bytes("desk_log_spring.csv")
     first, _ = import_with(CUSTOM_MAPPING, content, "spring.csv")
     assert first.rows_created == 4
     again, _ = import_with(CUSTOM_MAPPING, content, "spring.csv")
     assert (again.rows_created, again.rows_already_imported, again.rows_rejected) == (0, 4, 0)
     assert again.status == ImportRun.Status.COMMITTED
-    other = Mapping(**{**CUSTOM_MAPPING.__dict__, "value_maps": {"mode": {"*": "phone"}}})
+    # Another mapping that reads the same values (the mode words spelled out) finds them all.
+    other = Mapping(**{**CUSTOM_MAPPING.__dict__, "value_maps": {"mode": {"in person": "in_person", "phone": "phone"}}})
     third, _ = import_with(other, content, "renamed.csv")
     assert third.rows_already_imported == 4 and third.rows_created == 0
     assert Interaction.objects.count() == 4
+    # One that makes them other interactions (every mode "phone") is new rows: identity is the values.
+    not_phone = Interaction.objects.exclude(mode="phone").count()
+    changed = Mapping(**{**CUSTOM_MAPPING.__dict__, "value_maps": {"mode": {"*": "phone"}}})
+    fourth, _ = import_with(changed, content, "changed.csv")
+    assert not_phone > 0 and (fourth.rows_created, fourth.rows_already_imported) == (not_phone, 4 - not_phone)
 
 
 def test_a_row_repeated_word_for_word_is_two_interactions_and_still_imports_once(points):
@@ -147,8 +153,10 @@ def test_one_bad_row_commits_nothing_and_the_report_names_line_field_and_reason(
     run, result = import_with(CUSTOM_MAPPING, content, "spring.csv")
     assert Interaction.objects.count() == 0
     assert run.status == ImportRun.Status.REJECTED and run.rows_created == 0
-    assert [str(r) for r in result.rejections] == ["line 5: read_level: 'seven' is not a number 1–6"]
-    assert run.report["rejections"] == [{"line": 5, "field": "read_level", "message": "'seven' is not a number 1–6"}]
+    assert [str(r) for r in result.rejections] == ["row 5: read_level: 'seven' is not a number 1–6"]
+    assert run.report["rejections"] == [
+        {"line": 5, "field": "read_level", "message": "'seven' is not a number 1–6", "value": "seven"}
+    ]
     assert not AuditEvent.objects.filter(action="import.commit").exists()
 
 
@@ -207,6 +215,12 @@ def test_a_failure_while_writing_rolls_back_every_row(points, monkeypatch):
 def test_a_blank_read_level_can_be_derived_from_the_question_type_with_a_value_map(points):
     content = fixture_bytes("gimlet_questions.csv").replace(b",Directional,1,", b",Directional,,")
     mapping = preset_mapping("gimlet", content, "q.csv")
+    # The Gimlet preset gives a blank difficulty the default READ level (1), and says so.
+    _, result = import_with(mapping, content, "q.csv", dry_run=True)
+    assert result.rejections == []
+    assert "1 row(s) had a blank READ level and took the default '1'." in result.notes
+    # Without a default, the blank is a rejected row.
+    mapping.constants.pop("read_level")
     _, result = import_with(mapping, content, "q.csv", dry_run=True)
     assert [(r.line, r.field) for r in result.rejections] == [(2, "read_level")]
 

@@ -29,7 +29,7 @@ def test_a_byte_order_mark_is_not_part_of_the_first_column_name():
 
 def test_windows_1252_files_are_read_when_they_are_not_utf8():
     parsed = parse_file("note,kind\ncaf\u00e9 \u2013 r\u00e9sum\u00e9,x\n".encode("cp1252"), "x.csv")
-    assert parsed.encoding == "Windows-1252"
+    assert parsed.encoding.startswith("Windows-1252")
     assert parsed.rows[0].values["note"] == "café – résumé"
 
 
@@ -38,10 +38,12 @@ def test_utf16_files_with_a_mark_are_read():
     assert parsed.rows[0].values == {"a": "1", "b": "2"}
 
 
-def test_multi_line_cells_and_blank_lines_keep_each_rows_starting_line():
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_not_by_text_line():
     content = b'id,note\n1,"first\nsecond\nthird"\n\n\n2,plain\n3,"x\r\ny"\n'
     parsed = parse_file(content, "x.csv")
-    assert [(r.line, r.values["id"]) for r in parsed.rows] == [(2, "1"), (7, "2"), (8, "3")]
+    # Header row 1; the multi-line cell is one row (2); two blank rows (3, 4); then 5 and 6.
+    assert [(r.line, r.values["id"]) for r in parsed.rows] == [(2, "1"), (5, "2"), (6, "3")]
+    assert parsed.rows[2].values["note"] == "x\ny"  # the carriage return is gone
     assert parsed.rows[0].values["note"] == "first\nsecond\nthird"
 
 
@@ -72,7 +74,7 @@ def test_blank_and_duplicate_header_names_are_made_distinct():
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls", "old Excel .xls"),
         (b"PK\x03\x04not really a workbook", "x.xlsx", "could not be read"),
         (b"a,b\n1,2\n", "report.pdf", "Upload a CSV or an Excel .xlsx"),
-        (b"\x81\x8d\x8f\x90\x9d" * 20 + b",x\n1,2\n", "x.csv", "encoding"),
+        (b"\x81\xb0\xb2\xb3\xb6\xb7" * 20 + b",x\n1,2\n", "x.csv", "encoding"),
     ],
 )
 def test_unreadable_files_get_a_message_a_librarian_can_act_on(content, name, expected):

@@ -1,11 +1,12 @@
 """Import desk interactions from a file, all rows or none.
 
-    manage.py import_interactions FILE (--preset gimlet|libanswers | --mapping NAME)
+    manage.py import_interactions FILE (--preset KEY | --mapping NAME)
+                                  [--default FIELD=VALUE ...] [--clock hm|ms]
                                   [--service-point SLUG] [--user USERNAME] [--dry-run]
 
-Prints the report: totals, then every rejected row ("line 37: read_level: 'seven' is not a
-number 1–6"). Exits with status 1 when any row is rejected (nothing is imported), 2 when
-the file or the mapping is unusable.
+Prints the report: totals, warnings to read before committing, then every rejected row ("row
+37: read_level: 'seven' is not a number 1–6"). Exits with status 1 when any row is rejected
+(nothing is imported), 2 when the file or the mapping is unusable.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tqdm import tqdm
 
 from liaison.accounts.selectors import user_get_by_username
 from liaison.imports import selectors, services
-from liaison.imports.mapping import Mapping, mapping_from_preset
+from liaison.imports.mapping import Mapping, mapping_from_preset, prepared_file
 from liaison.imports.parsing import parse_file
 from liaison.imports.registry import importer_get
 
@@ -32,13 +33,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The CSV or XLSX file.")
         how = parser.add_mutually_exclusive_group(required=True)
-        how.add_argument("--preset", choices=["gimlet", "libanswers"], help="A built-in mapping.")
+        how.add_argument(
+            "--preset",
+            choices=[p.key for p in importer_get(IMPORTER).presets],
+            help="A built-in mapping for a tool's export.",
+        )
         how.add_argument("--mapping", help="The name of a mapping saved in the browser.")
         parser.add_argument(
             "--service-point", help="Service point slug for every row (overrides the mapping's default)."
         )
         parser.add_argument(
             "--user", help="Username recorded as the importer; they must be allowed to import (default: none)."
+        )
+        parser.add_argument(
+            "--default",
+            action="append",
+            default=[],
+            metavar="FIELD=VALUE",
+            help="A default for a field where its column is blank (e.g. read_level=2 for a blank Gimlet difficulty). Repeatable.",
+        )
+        parser.add_argument(
+            "--clock",
+            choices=["hm", "ms"],
+            help="Read a duration '1:30' as hours:minutes (hm) or minutes:seconds (ms).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check every row and report; write nothing.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
@@ -58,7 +75,7 @@ class Command(BaseCommand):
             raise CommandError(services.size_error(len(content)).message_dict["file"][0], returncode=2)
         try:
             parsed = parse_file(content, path.name)
-            mapping, saved = self._mapping(options, parsed.headers)
+            mapping, saved = self._mapping(options, self._headers(options, parsed))
         except ValidationError as exc:
             raise CommandError(self._errors(exc), returncode=2) from exc
 
@@ -104,6 +121,10 @@ class Command(BaseCommand):
         )
         for note in result.notes:
             out.write(f"  {note}")
+        for caution in result.cautions:
+            out.write(self.style.WARNING(f"  check: {caution}"))
+        if result.records_new != result.rows_new:
+            out.write(f"  the new rows stand for {result.records_new} interactions (tally counts)")
         for warning in result.warnings:
             out.write(f"  warning: {warning}")
         if result.rejections:
@@ -124,7 +145,8 @@ class Command(BaseCommand):
         importer = importer_get(IMPORTER)
         saved = None
         if options["preset"]:
-            mapping = mapping_from_preset(importer.preset(options["preset"]), headers)
+            preset = importer.preset(options["preset"])
+            mapping = mapping_from_preset(preset, headers)
         else:
             try:
                 saved = selectors.import_mapping_get_by_name(name=options["mapping"], importer=IMPORTER)
@@ -134,7 +156,25 @@ class Command(BaseCommand):
         if options["service_point"]:
             mapping.constants["service_point"] = options["service_point"]
             mapping.columns.pop("service_point", None)
+        for item in options["default"]:
+            name, sep, value = item.partition("=")
+            if not sep or importer.field(name.strip()) is None:
+                fields = ", ".join(f.name for f in importer.fields)
+                raise ValidationError(
+                    {"default": f"Write --default FIELD=VALUE with a field among {fields}; got {item!r}."}
+                )
+            mapping.constants[name.strip()] = value.strip()
+        if options["clock"]:
+            mapping.clock = options["clock"]
         return mapping, saved
+
+    @staticmethod
+    def _headers(options, parsed) -> list[str]:
+        """The columns the preset names: a long-format file's, once folded."""
+        preset = importer_get(IMPORTER).preset(options["preset"]) if options["preset"] else None
+        if preset is not None and preset.long_format:
+            return prepared_file(parsed, Mapping(long_format=dict(preset.long_format))).headers
+        return parsed.headers
 
     @staticmethod
     def _errors(exc: ValidationError) -> str:
