@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from liaison.labs import policy
-from liaison.labs.models import Asset, Incident, MaintenanceWindow
+from liaison.labs.models import Asset, Incident, Kind, MaintenanceWindow
 
 PERIODS = (30, 90, 365)
 CHRONIC_FAILURES = 4
@@ -52,6 +52,14 @@ class Figures:
     monthly_failures: dict[str, int] = field(default_factory=dict)
     asset_id: int | None = None
     room: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words ("Label printer"), for pages; `kind` stays the code for the API."""
+        try:
+            return str(Kind(self.kind).label)
+        except ValueError:
+            return self.kind
 
     @property
     def availability(self) -> float:
