@@ -17,6 +17,7 @@ from liaison.imports.demo import seed_imports
 from liaison.kb.demo import seed_kb
 from liaison.partnership.demo import seed_partnership
 from liaison.places.models import Building, HoursException, OpeningHours, Room, ServicePoint
+from liaison.staffing.demo import seed_staffing
 from liaison.tickets.demo import seed_tickets
 
 DEMO_PASSWORD = "liaison-demo"
@@ -211,6 +212,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], dict[str, int]]] = [
     seed_kb,
     seed_tickets,  # after the desk (promotes some of its interactions) and the kb (links articles)
     seed_imports,
+    seed_staffing,
     seed_partnership,  # last: it derives the ledger from the work the steps above made
 ]
 

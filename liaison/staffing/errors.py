@@ -4,6 +4,7 @@ carries them as `errors[].code`; clients branch on the code, never on the Englis
 CODES: dict[str, str] = {
     "staffing.term_dates": "The term ends on or before it starts.",
     "staffing.term_name_taken": "Another term has this name.",
+    "staffing.term_unknown": "No term has this id (API).",
     "staffing.shift_lengths": "The minimum shift is longer than the maximum, or either is out of range.",
     "staffing.budget_invalid": "A weekly hour budget is negative or over 2,000 hours.",
     "staffing.not_a_student_worker": "Only people with the student-worker role join the pool.",

@@ -35,7 +35,7 @@ EVENT_TEXT = EventText(
 
 
 def describe(event: ShiftEvent) -> str:
-    context: dict[str, str] = {
+    context: dict[str, Any] = {
         "actor": str(event.actor) if event.actor else "Liaison",
         "to": str(event.to_worker) if event.to_worker else "nobody",
         "note": event.note,

@@ -596,3 +596,51 @@ def feed_shifts_for_point(*, point: Any) -> list[Shift]:
 
 def service_point_for_feed(*, slug: str) -> Any:
     return places.service_point_get(slug=slug)
+
+
+# --- Grids for the pages ------------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    hour: int
+    date: dt.date
+    names: list[str]
+    minimum: int
+    ideal: int
+
+    @property
+    def count(self) -> int:
+        return len(self.names)
+
+    @property
+    def state(self) -> str:
+        if self.ideal == 0:
+            return "none" if not self.names else "extra"
+        if self.count < self.minimum:
+            return "short"
+        if self.count < self.ideal:
+            return "thin"
+        return "ok"
+
+
+def point_week_grid(
+    *, shifts: Iterable[Shift], term: Term | None, point: Any, skill: Skill | None, start: dt.date
+) -> list[list[GridCell]]:
+    """Rows of hours (the needed ones and any worked), a cell per day: who is on and the need."""
+    needs = need_grid(term=term, point=point, skill=skill) if term else {}
+    on: dict[tuple[dt.date, int], list[str]] = defaultdict(list)
+    for shift in shifts:
+        if shift.skill_id != (skill.pk if skill else None) or shift.worker is None:
+            continue
+        for hour in range(shift.start_hour, shift.end_hour):
+            on[(shift.date, hour)].append(shift.worker.user.first_name or str(shift.worker))
+    hours = sorted({h for (_d, h) in needs} | {h for (_d, h) in on})
+    days = [start + dt.timedelta(days=i) for i in range(7)]
+    return [
+        [
+            GridCell(hour, day, sorted(on.get((day, hour), [])), *needs.get((day.weekday(), hour), (0, 0)))
+            for day in days
+        ]
+        for hour in hours
+    ]
