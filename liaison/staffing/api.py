@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
@@ -125,18 +124,21 @@ def _offer(offer: ShiftOffer) -> dict:
 def _me(request):
     worker = selectors.worker_for_user(request.user)
     if worker is None:
-        raise PermissionDenied("You are not in the student-worker pool.")
+        raise reject("worker", "You are not in the student-worker pool.", code="staffing.not_in_pool")
     return worker
 
 
 @router.get("/shifts/mine", response=page_of(ShiftOut), auth=WORKERS, summary="My upcoming published shifts")
 def my_shifts(request, page: Query[PageParams]):
-    return api_page(selectors.upcoming_shifts_of(worker=_me(request), limit=500), params=page, serialize=_shift)
+    worker = selectors.worker_for_user(request.user)
+    shifts = selectors.upcoming_shifts_of(worker=worker, limit=None) if worker else []
+    return api_page(shifts, params=page, serialize=_shift)
 
 
 @router.get("/offers", response=page_of(OfferOut), auth=WORKERS, summary="Offered shifts I am eligible to pick up")
 def eligible_offers(request, page: Query[PageParams]):
-    offers = [offer for offer, problems in selectors.offers_open_to(worker=_me(request)) if not problems]
+    worker = selectors.worker_for_user(request.user)
+    offers = [offer for offer, problems in selectors.offers_open_to(worker=worker) if not problems] if worker else []
     return api_page(offers, params=page, serialize=_offer)
 
 

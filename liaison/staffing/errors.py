@@ -9,6 +9,7 @@ CODES: dict[str, str] = {
     "staffing.budget_invalid": "A weekly hour budget is negative or over 2,000 hours.",
     "staffing.not_a_student_worker": "Only people with the student-worker role join the pool.",
     "staffing.already_in_pool": "This person is already in the pool.",
+    "staffing.not_in_pool": "The person calling is not a worker in the pool (API).",
     "staffing.hour_limits": "A worker's hour limits are out of range (1–12 a day, 0–40 a week).",
     "staffing.training_dates": "The training expires on or before its completion date.",
     "staffing.training_in_future": "A completion date is in the future.",

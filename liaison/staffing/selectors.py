@@ -269,14 +269,15 @@ def shifts_in_week(
     return shifts.order_by("date", "start_hour", "service_point__name", "skill__name")
 
 
-def upcoming_shifts_of(*, worker: Worker, today: dt.date | None = None, limit: int = 50) -> QuerySet[Shift]:
+def upcoming_shifts_of(*, worker: Worker, today: dt.date | None = None, limit: int | None = 50) -> QuerySet[Shift]:
     today = today or timezone.localdate()
-    return (
+    shifts = (
         _shifts()
         .filter(worker=worker, state=Shift.State.PUBLISHED, date__gte=today)
         .prefetch_related(Prefetch("offers", queryset=ShiftOffer.objects.filter(status__in=["open", "taken"])))
-        .order_by("date", "start_hour")[:limit]
+        .order_by("date", "start_hour", "pk")
     )
+    return shifts[:limit] if limit else shifts
 
 
 def shift_history(shift: Shift) -> QuerySet[ShiftEvent]:

@@ -630,10 +630,10 @@ def shift_offer(*, actor: User, shift: Shift, note: str = "") -> ShiftOffer:
     """A worker offers their published shift. Offering twice (a double click) gives the same
     offer back."""
     shift = Shift.objects.select_for_update().select_related("worker").get(pk=shift.pk)
-    live = ShiftOffer.objects.filter(shift=shift, status__in=["open", "taken"]).first()
-    if live is not None and live.offered_by_id == getattr(shift.worker, "pk", None):
-        return live
     _require(policy.can_offer_shift(actor, shift), "Only the worker on a published, upcoming shift may offer it.")
+    live = ShiftOffer.objects.filter(shift=shift, status__in=["open", "taken"]).first()
+    if live is not None:
+        return live
     try:
         with transaction.atomic():
             offer = ShiftOffer.objects.create(shift=shift, offered_by=shift.worker, note=(note or "").strip()[:300])
