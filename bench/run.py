@@ -10,7 +10,13 @@ import sys
 
 from bench.harness import Server, note
 
-MODULES = ["foundation", "desk", "tickets", "reports"]  # modules after the first read the floor figure it returns
+MODULES = [
+    "foundation",
+    "desk",
+    "tickets",
+    "reports",
+    "staffing",
+]  # modules after the first read the floor figure it returns
 
 
 def main(selected: list[str]) -> None:
