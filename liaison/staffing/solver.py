@@ -339,7 +339,16 @@ def solve(problem: Problem, *, time_limit_s: float = 10.0, workers: int = 2, see
     bound = max(bound, lp_bound)
     if not optimal and objective > bound + 1e-6:
         current, objective = _lns(
-            model, x, candidates, current, objective, bound, started + time_limit_s * 0.75, rng, workers, problem=problem
+            model,
+            x,
+            candidates,
+            current,
+            objective,
+            bound,
+            started + time_limit_s * 0.75,
+            rng,
+            workers,
+            problem=problem,
         )
     coverage_reached, coverage_bound = objective, bound
 

@@ -49,7 +49,9 @@ def _events(body: bytes) -> dict[str, dict]:
     }
 
 
-def test_a_supervisor_generates_reviews_applies_and_publishes_through_the_pages(client, pool, django_capture_on_commit_callbacks):
+def test_a_supervisor_generates_reviews_applies_and_publishes_through_the_pages(
+    client, pool, django_capture_on_commit_callbacks
+):
     client.force_login(pool["boss"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/staffing/terms/{pool['term'].pk}/generate/", {"seconds": "2"})
@@ -81,7 +83,9 @@ def test_the_availability_grid_saves_what_was_painted_and_works_without_javascri
     assert grid == {(0, 9): 1, (0, 10): 2}
 
 
-def test_a_schedule_week_lists_a_desks_shifts_in_a_constant_number_of_queries(client, pool, django_assert_max_num_queries):
+def test_a_schedule_week_lists_a_desks_shifts_in_a_constant_number_of_queries(
+    client, pool, django_assert_max_num_queries
+):
     _published(pool)
     client.force_login(pool["workers"][0].user)
     week = selectors.week_start(pool["term"].starts_on)
@@ -92,7 +96,7 @@ def test_a_schedule_week_lists_a_desks_shifts_in_a_constant_number_of_queries(cl
 
 def test_workers_feed_follows_a_swap_with_stable_uids(client, pool):
     schedule = _published(pool)
-    ana, ben, cai, dee = pool["workers"]
+    _ana, ben, cai, dee = pool["workers"]
     shift = Shift.objects.filter(schedule=schedule, worker__in=[ben, cai], skill__isnull=True).order_by("date").first()
     giver = shift.worker
     token_giver = services.feed_link_reset(actor=giver.user)
