@@ -388,7 +388,7 @@ def schedule_run_execute(*, run_id: int) -> ScheduleRun:
     """System job (no actor; the run names who asked): solve and keep the proposal. A failure
     is kept on the run, never half-applied: nothing about the schedule changes here."""
     with transaction.atomic():
-        run = ScheduleRun.objects.select_for_update().select_related("schedule__term").get(pk=run_id)
+        run = ScheduleRun.objects.select_for_update(of=("self",)).select_related("schedule__term").get(pk=run_id)
         if run.status != ScheduleRun.Status.QUEUED:
             return run
         run.status = ScheduleRun.Status.RUNNING
@@ -454,7 +454,7 @@ def schedule_run_apply(*, actor: User, run: ScheduleRun, today: dt.date | None =
     whose training has lapsed by then, the shift is created open with the reason, for someone
     else to pick up. Days a service point is closed get no shifts."""
     _require(policy.can_manage_pool(actor), "Only supervisors apply a solver run.")
-    run = ScheduleRun.objects.select_for_update().select_related("schedule__term").get(pk=run.pk)
+    run = ScheduleRun.objects.select_for_update(of=("self",)).select_related("schedule__term").get(pk=run.pk)
     schedule = Schedule.objects.select_for_update().get(pk=run.schedule_id)
     if run.status != ScheduleRun.Status.DONE:
         raise reject(
@@ -559,7 +559,9 @@ def schedule_publish(*, actor: User, schedule: Schedule, expected_version: int) 
     the supervisor looked at. Two supervisors publishing together: the first wins, the second is
     told (and nothing is half-published: it is one transaction under a row lock)."""
     _require(policy.can_manage_pool(actor), "Only supervisors publish the schedule.")
-    schedule = Schedule.objects.select_for_update().select_related("term", "published_by").get(pk=schedule.pk)
+    schedule = (
+        Schedule.objects.select_for_update(of=("self",)).select_related("term", "published_by").get(pk=schedule.pk)
+    )
     if schedule.published_version == schedule.version:
         who = f" by {schedule.published_by}" if schedule.published_by else ""
         when = f" at {timezone.localtime(schedule.published_at):%H:%M}" if schedule.published_at else ""
@@ -599,7 +601,11 @@ def shift_assign(*, actor: User, shift: Shift, worker: Worker | None, override: 
     each named, unless the supervisor overrides them; the override is kept in the history.
     Returns the rules overridden."""
     _require(policy.can_assign_shift(actor), "Only supervisors assign shifts.")
-    shift = Shift.objects.select_for_update().select_related("worker", "skill", "schedule__term").get(pk=shift.pk)
+    shift = (
+        Shift.objects.select_for_update(of=("self",))
+        .select_related("worker", "skill", "schedule__term")
+        .get(pk=shift.pk)
+    )
     if shift.state == Shift.State.CANCELLED:
         raise reject("shift", "This shift was cancelled.", code="staffing.offer_closed")
     if worker is not None and shift.worker_id == worker.pk:
@@ -629,7 +635,7 @@ def shift_assign(*, actor: User, shift: Shift, worker: Worker | None, override: 
 def shift_offer(*, actor: User, shift: Shift, note: str = "") -> ShiftOffer:
     """A worker offers their published shift. Offering twice (a double click) gives the same
     offer back."""
-    shift = Shift.objects.select_for_update().select_related("worker").get(pk=shift.pk)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("worker").get(pk=shift.pk)
     _require(policy.can_offer_shift(actor, shift), "Only the worker on a published, upcoming shift may offer it.")
     live = ShiftOffer.objects.filter(shift=shift, status__in=["open", "taken"]).first()
     if live is not None:
@@ -646,7 +652,7 @@ def shift_offer(*, actor: User, shift: Shift, note: str = "") -> ShiftOffer:
 
 @transaction.atomic
 def offer_withdraw(*, actor: User, offer: ShiftOffer) -> ShiftOffer:
-    offer = ShiftOffer.objects.select_for_update().select_related("shift", "offered_by").get(pk=offer.pk)
+    offer = ShiftOffer.objects.select_for_update(of=("self",)).select_related("shift", "offered_by").get(pk=offer.pk)
     _require(
         policy.can_manage_pool(actor) or policy.is_pool_member(actor, offer.offered_by),
         "Only the worker who offered it or a supervisor withdraws an offer.",
@@ -688,7 +694,7 @@ def offer_take(*, actor: User, offer: ShiftOffer) -> ShiftOffer:
     hours and their department's budget). With the term's approval setting on, it waits for a
     supervisor; off, the shift changes hands at once. A second click changes nothing."""
     offer = (
-        ShiftOffer.objects.select_for_update()
+        ShiftOffer.objects.select_for_update(of=("self",))
         .select_related("shift__worker", "shift__skill", "shift__schedule__term", "taken_by")
         .get(pk=offer.pk)
     )
@@ -719,7 +725,7 @@ def offer_decide(*, actor: User, offer: ShiftOffer, approve: bool) -> ShiftOffer
     declines (the shift stays offered to others). Deciding twice changes nothing."""
     _require(policy.can_decide_offer(actor), "Only supervisors approve pick-ups.")
     offer = (
-        ShiftOffer.objects.select_for_update()
+        ShiftOffer.objects.select_for_update(of=("self",))
         .select_related("shift__worker", "shift__skill", "shift__schedule__term", "taken_by")
         .get(pk=offer.pk)
     )
