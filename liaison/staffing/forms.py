@@ -50,3 +50,17 @@ def parse_week(value: str | None, fallback: dt.date) -> dt.date:
     except ValueError:
         day = fallback
     return day - dt.timedelta(days=day.weekday())
+
+
+def parse_need_cell(text: str) -> tuple[int, int] | None:
+    """'2' (minimum and ideal 2), '1/2' or '1-2' (minimum 1, ideal 2), '' (none). Raises
+    ValueError with a reason for anything else."""
+    text = (text or "").strip().replace("–", "-")
+    if not text:
+        return None
+    parts = [p.strip() for p in text.replace("/", "-").split("-")]
+    if len(parts) > 2 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"'{text}' is not a number of workers (write 2, or 1/2 for minimum 1, ideal 2)")
+    numbers = [int(p) for p in parts]
+    minimum, ideal = (numbers[0], numbers[0]) if len(numbers) == 1 else (numbers[0], numbers[1])
+    return minimum, ideal

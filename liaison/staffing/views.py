@@ -18,7 +18,14 @@ from liaison.core.adapters import message_and_redirect, safe_next
 from liaison.core.exports import csv_response, xlsx_response
 from liaison.places import selectors as places
 from liaison.staffing import events, ical, policy, selectors, services
-from liaison.staffing.forms import NoteForm, PayrollForm, TrainingForm, UnavailableDateForm, parse_week
+from liaison.staffing.forms import (
+    NoteForm,
+    PayrollForm,
+    TrainingForm,
+    UnavailableDateForm,
+    parse_need_cell,
+    parse_week,
+)
 from liaison.staffing.models import ScheduleRun, ShiftOffer
 from liaison.staffing.solver import REASONS
 
@@ -361,6 +368,68 @@ def publish(request, pk: int):
         return message_and_redirect(request, exc, "staffing:home")
     messages.success(request, f"Published {count} shifts; their workers are told by e-mail.")
     return redirect("staffing:home")
+
+
+@roles(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def needs(request):
+    """A position's needs as a grid: one cell per weekday and hour, '2' or '1/2' (minimum/ideal).
+    Every cell is checked before anything is saved; a bad cell is named with its reason."""
+    term = _term_or_none(request)
+    if term is None:
+        messages.error(request, "No term is set up yet: a supervisor adds one in Setup.")
+        return redirect("staffing:home")
+    points = list(places.service_point_list())
+    skills = list(selectors.skill_list())
+    point = next((p for p in points if p.slug == request.GET.get("point", request.POST.get("point"))), None)
+    point = point or (points[0] if points else None)
+    skill = selectors.skill_by_slug(request.GET.get("skill", request.POST.get("skill", "")))
+    if point is None:
+        messages.error(request, "There are no service points yet.")
+        return redirect("staffing:home")
+    grid = selectors.need_grid(term=term, point=point, skill=skill)
+    values = {(d, h): (f"{m}/{i}" if m != i else str(i)) for (d, h), (m, i) in grid.items()}
+    problems: list[str] = []
+    if request.method == "POST":
+        parsed: dict[tuple[int, int], tuple[int, int]] = {}
+        values = {}
+        for day in range(7):
+            for hour in GRID_HOURS:
+                raw = request.POST.get(f"n-{day}-{hour}", "")[:10]
+                values[(day, hour)] = raw
+                try:
+                    cell = parse_need_cell(raw)
+                except ValueError as exc:
+                    problems.append(f"{selectors.WEEKDAYS[day]} {hour:02d}:00: {exc}.")
+                    continue
+                if cell is not None:
+                    parsed[(day, hour)] = cell
+        if not problems:
+            try:
+                count = services.needs_save(actor=request.user, term=term, point=point, skill=skill, grid=parsed)
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+            else:
+                messages.success(request, f"Saved: {count} hours needed a week at {point.name}.")
+                query = f"?term={term.pk}&point={point.slug}" + (f"&skill={skill.slug}" if skill else "")
+                return redirect(reverse("staffing:needs") + query)
+    rows = [(hour, [(day, values.get((day, hour), "")) for day in range(7)]) for hour in GRID_HOURS]
+    return render(
+        request,
+        "staffing/needs.html",
+        {
+            "term": term,
+            "points": points,
+            "skills": skills,
+            "point": point,
+            "skill": skill,
+            "rows": rows,
+            "days": selectors.SHORT_WEEKDAYS,
+            "problems": problems,
+            "can_manage": True,
+        },
+        status=400 if problems else 200,
+    )
 
 
 # --- Shifts and offers ---------------------------------------------------------------------------------------

@@ -179,3 +179,24 @@ def test_the_ledger_counts_it_paid_hours_at_the_library_desk(pool):
     assert len(rows) == len(shifts)
     assert {(r.giver, r.receiver) for r in rows} == {("it", "library")}
     assert sum(r.hours for r in rows) == sum(s.hours for s in shifts)
+
+
+def test_needs_are_edited_as_a_grid_and_a_bad_cell_saves_nothing(client, pool):
+    client.force_login(pool["boss"])
+    url = f"/staffing/needs/?term={pool['term'].pk}&point=it-help-desk"
+    assert client.get(url).status_code == 200
+    bad = client.post(
+        "/staffing/needs/",
+        {"term": pool["term"].pk, "point": "it-help-desk", "n-0-9": "1/2", "n-1-9": "two", "n-2-9": "3/1"},
+    )
+    text = bad.content.decode()
+    assert bad.status_code == 400 and "Tuesday 09:00" in text and "Nothing was saved" in text
+    assert selectors.need_grid(term=pool["term"], point=pool["points"]["it"], skill=None)[(0, 9)] == (1, 1)
+    good = client.post(
+        "/staffing/needs/", {"term": pool["term"].pk, "point": "it-help-desk", "n-0-9": "1/2", "n-4-16": "1"}
+    )
+    assert good.status_code == 302
+    assert selectors.need_grid(term=pool["term"], point=pool["points"]["it"], skill=None) == {
+        (0, 9): (1, 2),
+        (4, 16): (1, 1),
+    }
