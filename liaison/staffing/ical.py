@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Iterable
 
@@ -19,6 +20,17 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
 from liaison.staffing.models import Shift
+
+
+@functools.lru_cache(maxsize=16)
+def _vtimezone(tz_name: str, first_year: int, last_year: int) -> Timezone:
+    """The VTIMEZONE for whole years around the feed (built once: it walks the transitions)."""
+    return Timezone.from_tzinfo(
+        zoneinfo.ZoneInfo(tz_name),
+        tzid=tz_name,
+        first_date=dt.date(first_year - 1, 12, 1),
+        last_date=dt.date(last_year + 1, 1, 31),
+    )
 
 
 def _local(day: dt.date, hour: int, tz: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -52,11 +64,7 @@ def shifts_ical(
     if everything:
         first = min(s.date for s in everything)
         last = max(s.date for s in everything)
-        cal.add_component(
-            Timezone.from_tzinfo(
-                tz, tzid=tz_name, first_date=first - dt.timedelta(days=1), last_date=last + dt.timedelta(days=2)
-            )
-        )
+        cal.add_component(_vtimezone(tz_name, first.year, last.year))
     now = timezone.now()
     gone_ids = {s.pk for s in cancelled}
     for shift in everything:

@@ -4,8 +4,10 @@ what is `policy.py`'s answer; every change is a POST to a service."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -598,11 +600,31 @@ def calendar_reset(request):
     return redirect("staffing:calendar")
 
 
-def _ics(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+FEED_CACHE_SECONDS = 300
+
+
+def _ics(request, *, parts: tuple, build, filename: str) -> HttpResponse:
+    """A calendar body, with an ETag made from every shift's id, state and sequence: a calendar
+    app polling an unchanged feed gets 304, and the body itself is built once per change (kept
+    in the cache for five minutes)."""
+    etag = '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        key = f"staffing:feed:{etag.strip(chr(34))}"
+        body = cache.get(key)
+        if body is None:
+            body = build()
+            cache.set(key, body, FEED_CACHE_SECONDS)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def _fingerprint(shifts) -> tuple:
+    return tuple((s.pk, s.state, s.sequence, s.worker_id, s.updated_at.isoformat()) for s in shifts)
 
 
 @public
@@ -612,8 +634,13 @@ def feed(request, token: str):
     user = selectors.feed_user_by_token(token=token)
     worker = selectors.worker_for_user(user)
     mine, gone = selectors.feed_shifts_for_worker(worker=worker) if worker else ([], [])
-    body = ical.shifts_ical(mine, cancelled=gone, name=f"Shifts: {user}", site_url=_site(request))
-    return _ics(body, "my-shifts.ics")
+    site = _site(request)
+    return _ics(
+        request,
+        parts=("worker", user.pk, site, _fingerprint(mine), _fingerprint(gone)),
+        build=lambda: ical.shifts_ical(mine, cancelled=gone, name=f"Shifts: {user}", site_url=site),
+        filename="my-shifts.ics",
+    )
 
 
 @public
@@ -621,13 +648,14 @@ def feed(request, token: str):
 def point_feed(request, token: str, slug: str):
     selectors.feed_user_by_token(token=token)
     point = selectors.service_point_for_feed(slug=slug)
-    body = ical.shifts_ical(
-        selectors.feed_shifts_for_point(point=point),
-        name=f"Staffing: {point.name}",
-        site_url=_site(request),
-        with_names=True,
+    shifts = selectors.feed_shifts_for_point(point=point)
+    site = _site(request)
+    return _ics(
+        request,
+        parts=("point", point.pk, site, _fingerprint(shifts)),
+        build=lambda: ical.shifts_ical(shifts, name=f"Staffing: {point.name}", site_url=site, with_names=True),
+        filename=f"{point.slug}-shifts.ics",
     )
-    return _ics(body, f"{point.slug}-shifts.ics")
 
 
 def _site(request) -> str:

@@ -200,3 +200,17 @@ def test_needs_are_edited_as_a_grid_and_a_bad_cell_saves_nothing(client, pool):
         (0, 9): (1, 2),
         (4, 16): (1, 1),
     }
+
+
+def test_an_unchanged_feed_answers_304_and_a_change_gives_a_new_etag(client, pool):
+    schedule = _published(pool)
+    ana = pool["workers"][0]
+    token = services.feed_link_reset(actor=ana.user)
+    first = client.get(f"/staffing/feed/{token}.ics")
+    etag = first["ETag"]
+    assert client.get(f"/staffing/feed/{token}.ics", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    shift = Shift.objects.filter(schedule=schedule, worker=ana).first()
+    Shift.objects.filter(pk=shift.pk).update(sequence=shift.sequence + 1, state="cancelled")
+    changed = client.get(f"/staffing/feed/{token}.ics", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "STATUS:CANCELLED" in changed.content.decode()
