@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.core.access import public, roles
 from liaison.core.adapters import message_and_redirect, safe_next
 from liaison.core.exports import csv_response, xlsx_response
+from liaison.core.idempotency import IdempotencyError, run_once_for_form
 from liaison.places import selectors as places
 from liaison.staffing import events, ical, policy, selectors, services
 from liaison.staffing.forms import (
@@ -52,7 +54,7 @@ def _term_or_none(request):
 def home(request):
     term = _term_or_none(request)
     worker = selectors.worker_for_user(request.user)
-    context = {"term": term, "worker": worker, "terms": selectors.term_list()}
+    context = {"term": term, "worker": worker, "terms": selectors.term_list(), "one_time_key": uuid.uuid4().hex}
     if worker is not None:
         context["my_shifts"] = selectors.upcoming_shifts_of(worker=worker, limit=20)
         offers = selectors.offers_open_to(worker=worker)
@@ -287,11 +289,24 @@ def generate(request, pk: int):
         seconds = int(request.POST.get("seconds") or 10)
     except ValueError:
         seconds = 10
+
+    def work() -> dict:
+        return {"run": services.schedule_generate(actor=request.user, term=term, time_limit_s=seconds).pk}
+
+    key = request.POST.get("idempotency_key", "")[:255]
     try:
-        run = services.schedule_generate(actor=request.user, term=term, time_limit_s=seconds)
+        if key:
+            body, replayed = run_once_for_form(request, endpoint="staffing.generate", key=key, work=work)
+            if replayed:
+                messages.info(request, "The form was sent twice; the solver runs once.")
+        else:
+            body = work()
     except ValidationError as exc:
         return message_and_redirect(request, exc, "staffing:home")
-    return redirect("staffing:run", pk=run.pk)
+    except IdempotencyError as exc:
+        messages.error(request, exc.message)
+        return redirect("staffing:home")
+    return redirect("staffing:run", pk=body["run"])
 
 
 @roles(*MANAGERS)

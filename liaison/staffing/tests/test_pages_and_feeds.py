@@ -214,3 +214,15 @@ def test_an_unchanged_feed_answers_304_and_a_change_gives_a_new_etag(client, poo
     changed = client.get(f"/staffing/feed/{token}.ics", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert "STATUS:CANCELLED" in changed.content.decode()
+
+
+def test_a_double_clicked_generate_runs_the_solver_once(client, pool, django_capture_on_commit_callbacks):
+    from liaison.staffing.models import ScheduleRun
+
+    client.force_login(pool["boss"])
+    form = {"seconds": "1", "idempotency_key": "generate-key-0123456789"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(f"/staffing/terms/{pool['term'].pk}/generate/", form)
+        second = client.post(f"/staffing/terms/{pool['term'].pk}/generate/", form)
+    assert first["Location"] == second["Location"] != "/staffing/", first["Location"]
+    assert ScheduleRun.objects.count() == 1
