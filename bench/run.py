@@ -19,6 +19,7 @@ MODULES = [
     "software",
     "labs",
     "imports",
+    "staffing",
 ]  # modules after the first read the floor figure it returns
 
 

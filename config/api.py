@@ -22,6 +22,7 @@ from liaison.labs.api import router as labs_router
 from liaison.partnership.api import router as partnership_router
 from liaison.places.api import router as places_router
 from liaison.software.api import router as software_router
+from liaison.staffing.api import router as staffing_router
 from liaison.tickets.api import router as tickets_router
 
 
@@ -126,3 +127,4 @@ api.add_router("/imports", imports_router, tags=["imports"])
 api.add_router("/labs", labs_router, tags=["labs"])
 api.add_router("/partnership", partnership_router, tags=["partnership"])
 api.add_router("/software", software_router, tags=["software access"])
+api.add_router("/staffing", staffing_router, tags=["staffing"])

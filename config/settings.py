@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "liaison.labs",
     "liaison.partnership",
     "liaison.software",
+    "liaison.staffing",
     "liaison.demo",
 ]
 

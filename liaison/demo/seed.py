@@ -19,6 +19,7 @@ from liaison.labs.demo import seed_labs
 from liaison.partnership.demo import seed_partnership
 from liaison.places.models import Building, HoursException, OpeningHours, Room, ServicePoint
 from liaison.software.demo import seed_software
+from liaison.staffing.demo import seed_staffing
 from liaison.tickets.demo import seed_tickets
 
 DEMO_PASSWORD = "liaison-demo"
@@ -215,6 +216,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], dict[str, int]]] = [
     seed_imports,
     seed_software,  # after tickets (its requests open tickets in IT's labs queue)
     seed_labs,  # after the tickets (IT's queues take its incidents)
+    seed_staffing,
     seed_partnership,  # last: it derives the ledger from the work the steps above made
 ]
 

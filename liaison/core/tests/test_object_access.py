@@ -211,6 +211,32 @@ def _labs(rule: str):
 _l_view = _labs("can_view_equipment")
 
 
+def _staffing(rule: str):
+    """`allowed` from the pool's policy: `_staffing("can_see_worker")(user, worker)`."""
+
+    def allowed(user, obj) -> bool:
+        from liaison.staffing import policy
+
+        check = getattr(policy, rule)
+        return check(user, obj) if _takes_object(check) else check(user)
+
+    allowed.__name__ = f"_staffing_{rule}"
+    return allowed
+
+
+def _never(user, obj) -> bool:
+    return False
+
+
+def _edits_worker_of(user, obj) -> bool:
+    from liaison.staffing import policy
+
+    return policy.can_edit_availability(user, getattr(obj, "worker", obj))
+
+
+_s_manage = _staffing("can_manage_pool")
+
+
 # Who may see each kind of object at all (so its private text may appear on their pages).
 SEES = {
     "ticket": _ticket_visible,
@@ -242,6 +268,13 @@ SEES = {
     "software_workstation": _sw_read,
     "lab_asset": _l_view,
     "lab_incident": _l_view,
+    "pool_worker": lambda user, worker: _staffing("can_read_notes")(user, worker),
+    "pool_date": lambda user, date: _staffing("can_see_worker")(user, date.worker),
+    "pool_training": lambda user, training: _staffing("can_see_worker")(user, training.worker),
+    "pool_term": lambda user, term: _staffing("can_manage_pool")(user, term),
+    "pool_run": lambda user, run: _staffing("can_manage_pool")(user, run),
+    "pool_shift": lambda user, shift: _staffing("can_see_shift")(user, shift),
+    "pool_offer": lambda user, offer: _staffing("can_view_schedule")(user, offer),
 }
 
 T, TA = "ticket", "ticket_attachment"
@@ -492,6 +525,32 @@ ROUTES = [
         _software("can_work_request"),
         {"resolution": "No budget"},
     ),
+    # Staffing: pages
+    Route("staffing:worker", "pool_worker", allowed=_staffing("can_see_worker")),
+    Route("staffing:worker_availability", "pool_worker", allowed=_s_manage),
+    Route("staffing:date_add", "pool_worker", "post", _edits_worker_of, {"date": "2030-01-01"}),
+    Route("staffing:date_remove", "pool_date", "post", _edits_worker_of),
+    Route("staffing:note_add", "pool_worker", "post", _s_manage, {"body": "x"}),
+    Route("staffing:training_add", "pool_worker", "post", _edits_worker_of),
+    Route("staffing:training_sign_off", "pool_training", "post", _s_manage),
+    Route("staffing:generate", "pool_term", "post", _s_manage),
+    Route("staffing:publish", "pool_term", "post", _s_manage),
+    Route("staffing:run", "pool_run", allowed=_s_manage),
+    Route("staffing:run_apply", "pool_run", "post", _s_manage),
+    Route("staffing:shift", "pool_shift", allowed=_staffing("can_see_shift")),
+    Route("staffing:shift_offer", "pool_shift", "post", _never),
+    Route("staffing:shift_assign", "pool_shift", "post", _s_manage),
+    Route("staffing:offer_take", "pool_offer", "post", _never),
+    Route("staffing:offer_withdraw", "pool_offer", "post", _s_manage),
+    Route("staffing:offer_decide", "pool_offer", "post", _s_manage, {"decision": "decline"}),
+    # Staffing: API
+    Route("POST /api/v1/staffing/shifts/{shift_id}/offer", "pool_shift", "post", _never, {"note": ""}),
+    Route("POST /api/v1/staffing/offers/{offer_id}/take", "pool_offer", "post", _never),
+    Route("POST /api/v1/staffing/offers/{offer_id}/withdraw", "pool_offer", "post", _s_manage),
+    Route("POST /api/v1/staffing/offers/{offer_id}/decide", "pool_offer", "post", _s_manage, {"approve": False}),
+    Route("POST /api/v1/staffing/terms/{term_id}/runs", "pool_term", "post", _s_manage, {"time_limit_s": 1}),
+    Route("POST /api/v1/staffing/terms/{term_id}/publish", "pool_term", "post", _s_manage, {"version": 0}),
+    Route("GET /api/v1/staffing/runs/{run_id}", "pool_run", allowed=_s_manage),
 ]
 
 NOT_OBJECT_ROUTES = {
@@ -503,6 +562,9 @@ NOT_OBJECT_ROUTES = {
     "links are one 404 (partnership tests, test_rollouts.py)",
     "software:faculty": "an instructor's signed link, not an id: broken, tampered and expired links are one 404 "
     "(software tests, test_pages.py)",
+    "staffing:feed": "a person's secret shift-calendar link, not an id: made-up, reset and tampered links are one "
+    "404 (staffing tests, test_feeds.py)",
+    "staffing:point_feed": "the same secret link, per service point (staffing tests, test_feeds.py)",
 }
 
 
@@ -574,12 +636,14 @@ def world(departments, users, joint_desk):
     partnership = _partnership_world(departments, other_librarian, other_tech, other_student)
     software = _software_world(departments, other_librarian, other_tech)
     labs = _labs_world(departments, other_tech, it_queue)
+    staffing = _staffing_world(departments, other_student, joint_desk)
 
     made_up = uuid.UUID("00000000-0000-4000-8000-000000000000")
     return {
         **partnership,
         **software,
         **labs,
+        **staffing,
         # subject: [(variant, object or None, path kwargs)]
         "ticket": [
             ("another department's", it_ticket, it_ticket),
@@ -757,6 +821,60 @@ def _software_world(departments, other_librarian, other_tech) -> dict[str, list]
             ("another person's", station, {"workstation_pk": station.pk, "permission_pk": usb.pk}),
             ("made-up", None, {"workstation_pk": 999999, "permission_pk": usb.pk}),
         ],
+    }
+
+
+def _staffing_world(departments, other_student, joint_desk) -> dict[str, list]:
+    """The pool's objects, none of them the callers': another student's pool record (with a
+    supervisor's note carrying SECRET), an unavailable date and a training of theirs, a term, a
+    solver run, a published shift of theirs on offer, and a draft shift whose reason carries SECRET."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from liaison.staffing import services as staffing
+    from liaison.staffing.models import Schedule, ScheduleRun, Shift, Skill
+
+    it = departments["it"]
+    boss = make_user(Role.SUPERVISOR, username="t_pool_boss", department=it)
+    start = timezone.localdate() + dt.timedelta(days=7)
+    term = staffing.term_create(actor=boss, name="Walk term", starts_on=start, ends_on=start + dt.timedelta(days=60))
+    worker = staffing.worker_enrol(actor=boss, user=other_student, paying_department=it)
+    staffing.note_add(actor=boss, worker=worker, body=SECRET)
+    date = staffing.unavailability_add(actor=boss, worker=worker, term=term, date=start + dt.timedelta(days=3))
+    skill = Skill.objects.create(name="Research help", slug="research")
+    training = staffing.training_record(
+        actor=other_student, worker=worker, skill=skill, completed_on=timezone.localdate()
+    )
+    schedule = Schedule.objects.get(term=term)
+    run = ScheduleRun.objects.create(schedule=schedule, requested_by=boss, status="done", result={"shifts": []})
+    shift = Shift.objects.create(
+        schedule=schedule, worker=worker, service_point=joint_desk, date=start, start_hour=9, end_hour=12,
+        state="published",
+    )  # fmt: skip
+    draft = Shift.objects.create(
+        schedule=schedule, service_point=joint_desk, date=start, start_hour=12, end_hour=14, open_reason=SECRET
+    )
+    offer = staffing.shift_offer(actor=other_student, shift=shift)
+
+    def made_up(api: str) -> tuple[str, None, dict[str, Any]]:
+        return ("made-up", None, {"pk": 999999, api: 999999})
+
+    return {
+        "pool_worker": [("another person's", worker, {"pk": worker.pk}), ("made-up", None, {"pk": 999999})],
+        "pool_date": [
+            ("another person's", date, {"pk": worker.pk, "date_pk": date.pk}),
+            ("made-up", None, {"pk": 999999, "date_pk": 999999}),
+        ],
+        "pool_training": [("another person's", training, {"pk": training.pk}), ("made-up", None, {"pk": 999999})],
+        "pool_term": [("the pool's", term, {"pk": term.pk, "term_id": term.pk}), made_up("term_id")],
+        "pool_run": [("a supervisor's", run, {"pk": run.pk, "run_id": run.pk}), made_up("run_id")],
+        "pool_shift": [
+            ("a draft", draft, {"pk": draft.pk, "shift_id": draft.pk}),
+            ("another person's", shift, {"pk": shift.pk, "shift_id": shift.pk}),
+            made_up("shift_id"),
+        ],
+        "pool_offer": [("another person's", offer, {"pk": offer.pk, "offer_id": offer.pk}), made_up("offer_id")],
     }
 
 

@@ -1,0 +1,647 @@
+"""Reads for the student-worker pool. Access follows `policy.py`: a shift, worker or run that
+is not yours to see is simply not found (404); one you may see but not change is 403.
+
+Also the rule checks every write shares (`assignment_problems`: may this worker work this
+shift?), the solver's input (`solver_problem`), who is on duty now, payroll hours, and the
+hours the library's desk gets from IT-paid workers (and the other way round) for the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from liaison.places import selectors as places
+from liaison.staffing import policy
+from liaison.staffing.models import (
+    AvailabilityCell,
+    CoverageNeed,
+    DepartmentBudget,
+    FeedToken,
+    Schedule,
+    ScheduleRun,
+    Shift,
+    ShiftEvent,
+    ShiftOffer,
+    Skill,
+    Term,
+    Training,
+    Unavailability,
+    Worker,
+    WorkerNote,
+)
+from liaison.staffing.solver import AVAILABLE, PREFERRED, NeedIn, Problem, ShiftOut, WorkerIn
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SHORT_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+# --- Terms ------------------------------------------------------------------------------------
+
+
+def term_list() -> QuerySet[Term]:
+    return Term.objects.order_by("-starts_on")
+
+
+def term_current(*, today: dt.date | None = None) -> Term | None:
+    """The term running today, else the next one to start, else the latest."""
+    today = today or timezone.localdate()
+    return (
+        Term.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("starts_on").first()
+        or Term.objects.filter(starts_on__gt=today).order_by("starts_on").first()
+        or Term.objects.order_by("-ends_on").first()
+    )
+
+
+def term_get(*, pk: int) -> Term:
+    term = Term.objects.filter(pk=pk).first()
+    if term is None:
+        raise Http404("No such term.")
+    return term
+
+
+def schedule_for(term: Term) -> Schedule:
+    schedule, _ = Schedule.objects.get_or_create(term=term)
+    return schedule
+
+
+def budgets_for(term: Term) -> QuerySet[DepartmentBudget]:
+    return DepartmentBudget.objects.filter(term=term).select_related("department")
+
+
+def skill_list() -> QuerySet[Skill]:
+    return Skill.objects.order_by("name")
+
+
+def skill_by_slug(slug: str) -> Skill | None:
+    return Skill.objects.filter(slug=slug).first() if slug else None
+
+
+# --- Workers ----------------------------------------------------------------------------------
+
+
+def worker_for_user(user: Any) -> Worker | None:
+    """The pool membership of the person signed in, if any (and active)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Worker.objects.select_related("user", "paying_department").filter(user_id=user.pk, is_active=True).first()
+
+
+def worker_list_for_user(*, user: Any, active_only: bool = True) -> QuerySet[Worker]:
+    """Every worker, for supervisors; 403 for anyone else (the pool's roster is theirs)."""
+    if not policy.can_manage_pool(user):
+        raise PermissionDenied("Only supervisors see the whole pool.")
+    workers = Worker.objects.select_related("user", "paying_department").prefetch_related(
+        Prefetch("trainings", queryset=Training.objects.select_related("skill"))
+    )
+    return workers.filter(is_active=True) if active_only else workers
+
+
+def worker_get_for_user(*, user: Any, pk: int, for_edit: bool = False) -> Worker:
+    worker = Worker.objects.select_related("user", "paying_department").filter(pk=pk).first()
+    if worker is None or not policy.can_see_worker(user, worker):
+        raise Http404("No such worker, or not one you may see.")
+    if for_edit and not policy.can_edit_availability(user, worker):
+        raise PermissionDenied("Only the worker or a supervisor may change this.")
+    return worker
+
+
+def notes_for_user(*, user: Any, worker: Worker) -> QuerySet[WorkerNote]:
+    if not policy.can_read_notes(user):
+        raise PermissionDenied("Only supervisors read notes on workers.")
+    return WorkerNote.objects.filter(worker=worker).select_related("author")
+
+
+def trainings_of(worker: Worker) -> QuerySet[Training]:
+    return Training.objects.filter(worker=worker).select_related("skill", "signed_off_by")
+
+
+def training_get_for_user(*, user: Any, pk: int) -> Training:
+    training = Training.objects.select_related("worker", "skill").filter(pk=pk).first()
+    if training is None or not policy.can_see_worker(user, training.worker):
+        raise Http404("No such training record.")
+    return training
+
+
+def valid_skills_on(worker: Worker, day: dt.date) -> set[str]:
+    return {t.skill.slug for t in trainings_of(worker) if t.valid_on(day)}
+
+
+# --- Availability -------------------------------------------------------------------------------
+
+
+def availability_grid(*, worker: Worker, term: Term) -> dict[tuple[int, int], int]:
+    """(weekday, hour) → AVAILABLE or PREFERRED; hours absent are not available."""
+    return {
+        (c.weekday, c.hour): PREFERRED if c.preferred else AVAILABLE
+        for c in AvailabilityCell.objects.filter(worker=worker, term=term)
+    }
+
+
+def unavailable_dates(*, worker: Worker, term: Term | None = None) -> QuerySet[Unavailability]:
+    dates = Unavailability.objects.filter(worker=worker)
+    if term is not None:
+        dates = dates.filter(date__gte=term.starts_on, date__lte=term.ends_on)
+    return dates
+
+
+# --- Needs --------------------------------------------------------------------------------------
+
+
+def position_key(point_slug: str, skill_slug: str | None) -> str:
+    return f"{point_slug}/{skill_slug}" if skill_slug else point_slug
+
+
+def needs_for(term: Term) -> QuerySet[CoverageNeed]:
+    return CoverageNeed.objects.filter(term=term).select_related("service_point", "skill")
+
+
+@dataclass(frozen=True)
+class Position:
+    key: str
+    point: Any  # places.ServicePoint
+    skill: Skill | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.point.name} — {self.skill.name}" if self.skill else self.point.name
+
+
+def positions_for(term: Term) -> list[Position]:
+    seen: dict[str, Position] = {}
+    for need in needs_for(term).order_by("service_point__name", "skill__name"):
+        key = position_key(need.service_point.slug, need.skill.slug if need.skill else None)
+        seen.setdefault(key, Position(key, need.service_point, need.skill))
+    return list(seen.values())
+
+
+def need_grid(*, term: Term, point: Any, skill: Skill | None) -> dict[tuple[int, int], tuple[int, int]]:
+    return {
+        (n.weekday, n.hour): (n.minimum, n.ideal)
+        for n in CoverageNeed.objects.filter(term=term, service_point=point, skill=skill)
+    }
+
+
+# --- The solver's input -------------------------------------------------------------------------
+
+
+def solver_problem(*, term: Term, on: dt.date, keep: Iterable[ShiftOut] = ()) -> Problem:
+    """The pool, its availability, training valid on `on`, the needs and budgets, as the pure
+    solver takes them. Workers with no availability for the term are left out."""
+    cells: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    for cell in AvailabilityCell.objects.filter(term=term, worker__is_active=True).values(
+        "worker_id", "weekday", "hour", "preferred"
+    ):
+        cells[cell["worker_id"]][(cell["weekday"], cell["hour"])] = PREFERRED if cell["preferred"] else AVAILABLE
+    skills: dict[int, set[str]] = defaultdict(set)
+    for training in Training.objects.filter(worker__is_active=True).select_related("skill"):
+        if training.valid_on(on):
+            skills[training.worker_id].add(training.skill.slug)
+    workers = [
+        WorkerIn(
+            w.pk,
+            w.paying_department.code,
+            w.max_hours_week,
+            w.max_hours_day,
+            cells[w.pk],
+            frozenset(skills[w.pk]),
+        )
+        for w in Worker.objects.filter(is_active=True).select_related("paying_department")
+        if cells.get(w.pk)
+    ]
+    positions: dict[str, str | None] = {}
+    needs = []
+    for need in needs_for(term):
+        key = position_key(need.service_point.slug, need.skill.slug if need.skill else None)
+        positions[key] = need.skill.slug if need.skill else None
+        needs.append(NeedIn(key, need.weekday, need.hour, need.minimum, need.ideal))
+    budgets = {b.department.code: b.weekly_hours for b in budgets_for(term)}
+    return Problem(
+        workers=workers,
+        positions=positions,
+        needs=needs,
+        budgets=budgets,
+        min_len=term.min_shift_hours,
+        max_len=term.max_shift_hours,
+        keep=list(keep),
+    )
+
+
+# --- Schedule and shifts --------------------------------------------------------------------------
+
+
+def _shifts() -> QuerySet[Shift]:
+    return Shift.objects.select_related("worker__user", "worker__paying_department", "service_point", "skill")
+
+
+def shift_get_for_user(*, user: Any, pk: int) -> Shift:
+    shift = _shifts().select_related("schedule__term").filter(pk=pk).first()
+    if shift is None or not policy.can_see_shift(user, shift):
+        raise Http404("No such shift, or not one you may see.")
+    return shift
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def shifts_in_week(
+    *, user: Any, schedule: Schedule, start: dt.date, point: Any = None, worker: Worker | None = None
+) -> QuerySet[Shift]:
+    """A week's shifts (Monday `start` to Sunday) for a service point or a worker; drafts only
+    for supervisors; cancelled ones never (they live on only in calendars)."""
+    shifts = _shifts().filter(schedule=schedule, date__gte=start, date__lt=start + dt.timedelta(days=7))
+    shifts = shifts.exclude(state=Shift.State.CANCELLED)
+    if not policy.can_see_drafts(user):
+        shifts = shifts.filter(state=Shift.State.PUBLISHED)
+    if point is not None:
+        shifts = shifts.filter(service_point=point)
+    if worker is not None:
+        shifts = shifts.filter(worker=worker)
+    return shifts.order_by("date", "start_hour", "service_point__name", "skill__name")
+
+
+def upcoming_shifts_of(*, worker: Worker, today: dt.date | None = None, limit: int | None = 50) -> QuerySet[Shift]:
+    today = today or timezone.localdate()
+    shifts = (
+        _shifts()
+        .filter(worker=worker, state=Shift.State.PUBLISHED, date__gte=today)
+        .prefetch_related(Prefetch("offers", queryset=ShiftOffer.objects.filter(status__in=["open", "taken"])))
+        .order_by("date", "start_hour", "pk")
+    )
+    return shifts[:limit] if limit else shifts
+
+
+def shift_history(shift: Shift) -> QuerySet[ShiftEvent]:
+    return shift.events.select_related("actor", "from_worker__user", "to_worker__user")
+
+
+def run_get_for_user(*, user: Any, pk: int) -> ScheduleRun:
+    run = ScheduleRun.objects.select_related("schedule__term", "requested_by").filter(pk=pk).first()
+    if run is None or not policy.can_manage_pool(user):
+        raise Http404("No such solver run.")
+    return run
+
+
+def latest_runs(schedule: Schedule, limit: int = 5) -> QuerySet[ScheduleRun]:
+    return schedule.runs.select_related("requested_by")[:limit]
+
+
+def current_pattern(*, schedule: Schedule, from_date: dt.date, published_only: bool = False) -> set[ShiftOut]:
+    """The schedule's weekly pattern as the solver speaks it, read from the first week of shifts
+    on or after `from_date` (a week is the solver's unit; later weeks repeat it)."""
+    shifts = Shift.objects.filter(
+        schedule=schedule,
+        date__gte=from_date,
+        date__lt=from_date + dt.timedelta(days=7),
+        worker__isnull=False,
+    ).exclude(state=Shift.State.CANCELLED)
+    if published_only:
+        shifts = shifts.filter(state=Shift.State.PUBLISHED)
+    out = set()
+    for s in shifts.select_related("service_point", "skill"):
+        key = position_key(s.service_point.slug, s.skill.slug if s.skill else None)
+        assert s.worker_id is not None
+        out.add(ShiftOut(s.worker_id, key, s.date.weekday(), s.start_hour, s.end_hour))
+    return out
+
+
+# --- Rules for one worker and one shift ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    code: str
+    message: str
+
+
+def assignment_problems(
+    *, worker: Worker, shift: Shift, ignore_shift_ids: Iterable[int] = (), term: Term | None = None
+) -> list[RuleProblem]:
+    """Every rule this worker would break by working this shift: availability, one-off dates,
+    training valid on the day, another shift the same day, hours for the day and the week,
+    and their paying department's budget for that week."""
+    term = term or shift.schedule.term
+    problems = []
+    grid = availability_grid(worker=worker, term=term)
+    missing = [h for h in range(shift.start_hour, shift.end_hour) if (shift.date.weekday(), h) not in grid]
+    if missing:
+        problems.append(
+            RuleProblem(
+                "unavailable",
+                f"{worker} is not available {WEEKDAYS[shift.date.weekday()]} at "
+                + ", ".join(f"{h:02d}:00" for h in missing)
+                + ".",
+            )
+        )
+    if Unavailability.objects.filter(worker=worker, date=shift.date).exists():
+        problems.append(RuleProblem("unavailable_date", f"{worker} marked {shift.date:%-d %B} as unavailable."))
+    if shift.skill_id is not None:
+        training = Training.objects.filter(worker=worker, skill_id=shift.skill_id).first()
+        if training is None or not training.valid_on(shift.date):
+            why = (
+                "has no signed-off training"
+                if training is None or not training.is_signed_off
+                else f"has training that expired on {training.expires_on:%-d %B %Y}"
+                if training.expires_on and training.expires_on < shift.date
+                else "has training that is not valid yet"
+            )
+            assert shift.skill is not None
+            problems.append(RuleProblem("untrained", f"{worker} {why} in {shift.skill.name}."))
+    ignore = {shift.pk, *ignore_shift_ids}
+    others = Shift.objects.filter(worker=worker).exclude(pk__in=ignore).exclude(state=Shift.State.CANCELLED)
+    same_day = list(others.filter(date=shift.date))
+    if any(s.start_hour < shift.end_hour and shift.start_hour < s.end_hour for s in same_day):
+        problems.append(RuleProblem("double_booked", f"{worker} already works at that time."))
+    day_hours = sum(s.hours for s in same_day) + shift.hours
+    if day_hours > worker.max_hours_day:
+        problems.append(
+            RuleProblem("day_hours", f"{worker} would work {day_hours} h that day (limit {worker.max_hours_day} h).")
+        )
+    monday = week_start(shift.date)
+    week = others.filter(date__gte=monday, date__lt=monday + dt.timedelta(days=7))
+    week_hours = sum(s.hours for s in week) + shift.hours
+    if week_hours > worker.max_hours_week:
+        problems.append(
+            RuleProblem(
+                "week_hours", f"{worker} would work {week_hours} h that week (limit {worker.max_hours_week} h)."
+            )
+        )
+    budget = DepartmentBudget.objects.filter(term=term, department_id=worker.paying_department_id).first()
+    if budget is not None:
+        dept_week = (
+            Shift.objects.filter(
+                schedule__term=term,
+                worker__paying_department_id=worker.paying_department_id,
+                date__gte=monday,
+                date__lt=monday + dt.timedelta(days=7),
+            )
+            .exclude(pk__in=ignore)
+            .exclude(state=Shift.State.CANCELLED)
+        )
+        # A shift changing hands between two workers of the same department costs nothing more.
+        same_dept_swap = shift.worker is not None and shift.worker.paying_department_id == worker.paying_department_id
+        spent = sum(s.hours for s in dept_week) + (0 if same_dept_swap else shift.hours)
+        if spent > budget.weekly_hours:
+            problems.append(
+                RuleProblem(
+                    "no_budget",
+                    f"{worker.paying_department} would pay {spent} h that week (budget {budget.weekly_hours} h).",
+                )
+            )
+    return problems
+
+
+# --- Offers ---------------------------------------------------------------------------------------
+
+
+def _offers() -> QuerySet[ShiftOffer]:
+    return ShiftOffer.objects.select_related(
+        "shift__service_point",
+        "shift__skill",
+        "shift__worker__user",
+        "shift__schedule__term",
+        "offered_by__user",
+        "taken_by__user",
+        "decided_by",
+    )
+
+
+def offer_get_for_user(*, user: Any, pk: int) -> ShiftOffer:
+    offer = _offers().filter(pk=pk).first()
+    if offer is None or not policy.can_view_schedule(user):
+        raise Http404("No such offer.")
+    return offer
+
+
+def offers_open_to(*, worker: Worker, today: dt.date | None = None) -> list[tuple[ShiftOffer, list[RuleProblem]]]:
+    """Offers a worker could pick up, each with what stands in the way (empty: eligible).
+    Pages list only the eligible ones, as the issue asks; the problems explain the rest."""
+    today = today or timezone.localdate()
+    offers = (
+        _offers()
+        .filter(status=ShiftOffer.Status.OPEN, shift__date__gte=today, shift__state=Shift.State.PUBLISHED)
+        .exclude(offered_by=worker)
+        .order_by("shift__date", "shift__start_hour")[:100]
+    )
+    return [(offer, assignment_problems(worker=worker, shift=offer.shift)) for offer in offers]
+
+
+def offers_waiting_for_approval() -> QuerySet[ShiftOffer]:
+    return _offers().filter(status=ShiftOffer.Status.TAKEN).order_by("shift__date", "shift__start_hour")
+
+
+def offers_of(*, worker: Worker) -> QuerySet[ShiftOffer]:
+    return _offers().filter(Q(offered_by=worker) | Q(taken_by=worker)).order_by("-created_at")[:30]
+
+
+# --- On duty, payroll, the ledger ------------------------------------------------------------------
+
+
+def on_duty_at(moment: dt.datetime | None = None) -> list[Shift]:
+    """Who works each service point's shift right now (published shifts only)."""
+    moment = timezone.localtime(moment or timezone.now())
+    return list(
+        _shifts()
+        .filter(
+            state=Shift.State.PUBLISHED,
+            worker__isnull=False,
+            date=moment.date(),
+            start_hour__lte=moment.hour,
+            end_hour__gt=moment.hour,
+        )
+        .order_by("service_point__name", "skill__name", "worker__user__first_name")
+    )
+
+
+@dataclass(frozen=True)
+class PayrollRow:
+    worker_id: int
+    worker: str
+    username: str
+    department: str
+    shifts: int
+    hours: int
+    library_desk_hours: int
+    it_desk_hours: int
+
+
+def worked_shifts(start: dt.date, end: dt.date) -> QuerySet[Shift]:
+    """Published shifts with a worker, dated in [start, end): the hours worked (Liaison has no
+    time clock, so a published shift counts as worked)."""
+    return _shifts().filter(state=Shift.State.PUBLISHED, worker__isnull=False, date__gte=start, date__lt=end)
+
+
+def host_department_kind(point: Any) -> str:
+    """Whose desk a service point is: the library's when the library staffs it (the joint
+    desk), otherwise IT's."""
+    kinds = {d.kind for d in point.departments.all()}
+    return "library" if "library" in kinds else "it"
+
+
+def payroll(*, start: dt.date, end: dt.date) -> list[PayrollRow]:
+    rows: dict[int, dict[str, Any]] = {}
+    for shift in worked_shifts(start, end).prefetch_related("service_point__departments"):
+        worker = shift.worker
+        assert worker is not None
+        row = rows.setdefault(
+            worker.pk,
+            {
+                "worker": str(worker),
+                "username": worker.user.username,
+                "department": worker.paying_department.name,
+                "shifts": 0,
+                "hours": 0,
+                "library": 0,
+                "it": 0,
+            },
+        )
+        row["shifts"] += 1
+        row["hours"] += shift.hours
+        row[host_department_kind(shift.service_point)] += shift.hours
+    return sorted(
+        (
+            PayrollRow(pk, r["worker"], r["username"], r["department"], r["shifts"], r["hours"], r["library"], r["it"])
+            for pk, r in rows.items()
+        ),
+        key=lambda r: (r.department, r.worker),
+    )
+
+
+def payroll_by_department(rows: list[PayrollRow]) -> list[tuple[str, int, int]]:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        totals[row.department][0] += 1
+        totals[row.department][1] += row.hours
+    return [(dept, people, hours) for dept, (people, hours) in sorted(totals.items())]
+
+
+def cross_department_shifts(start: dt.date, end: dt.date) -> Iterable[Shift]:
+    """Worked shifts where the paying department is not the desk's: an IT-paid worker at the
+    library's joint desk, or a library-paid worker at IT's help desk."""
+    for shift in worked_shifts(start, end).prefetch_related("service_point__departments"):
+        assert shift.worker is not None
+        host = host_department_kind(shift.service_point)
+        if shift.worker.paying_department.kind != host:
+            yield shift
+
+
+# --- Calendar feeds ---------------------------------------------------------------------------------
+
+
+def hash_feed_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_user_by_token(*, token: str) -> Any:
+    """The person whose calendar link this is; 404 for a reset, made-up or tampered link, or a
+    person who may no longer see the schedule."""
+    if not token or len(token) > 100:
+        raise Http404("No such calendar.")
+    row = FeedToken.objects.select_related("user").filter(token_hash=hash_feed_token(token)).first()
+    if row is None or not row.user.is_active or not policy.can_view_schedule(row.user):
+        raise Http404("No such calendar.")
+    return row.user
+
+
+def has_feed_link(*, user: Any) -> bool:
+    return FeedToken.objects.filter(user_id=user.pk).exists()
+
+
+FEED_PAST_DAYS = 31
+FEED_FUTURE_DAYS = 183
+
+
+def feed_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """A month back and six months ahead, as Humanity's feeds do."""
+    today = today or timezone.localdate()
+    return today - dt.timedelta(days=FEED_PAST_DAYS), today + dt.timedelta(days=FEED_FUTURE_DAYS)
+
+
+def feed_shifts_for_worker(*, worker: Worker) -> tuple[list[Shift], list[Shift]]:
+    """(their shifts, published or cancelled; shifts they handed to someone else, which their
+    calendar must show as cancelled under the same UID)."""
+    start, end = feed_window()
+    mine = list(
+        _shifts()
+        .filter(worker=worker, date__gte=start, date__lte=end)
+        .exclude(state=Shift.State.DRAFT)
+        .order_by("date", "start_hour")
+    )
+    handed = (
+        ShiftEvent.objects.filter(from_worker=worker, shift__date__gte=start, shift__date__lte=end)
+        .exclude(shift__worker=worker)
+        .values_list("shift_id", flat=True)
+    )
+    gone = list(_shifts().filter(pk__in=set(handed)).exclude(state=Shift.State.DRAFT))
+    return mine, gone
+
+
+def feed_shifts_for_point(*, point: Any) -> list[Shift]:
+    start, end = feed_window()
+    return list(
+        _shifts()
+        .filter(service_point=point, date__gte=start, date__lte=end)
+        .exclude(state=Shift.State.DRAFT)
+        .order_by("date", "start_hour")
+    )
+
+
+def service_point_for_feed(*, slug: str) -> Any:
+    return places.service_point_get(slug=slug)
+
+
+# --- Grids for the pages ------------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    hour: int
+    date: dt.date
+    names: list[str]
+    minimum: int
+    ideal: int
+
+    @property
+    def count(self) -> int:
+        return len(self.names)
+
+    @property
+    def state(self) -> str:
+        if self.ideal == 0:
+            return "none" if not self.names else "extra"
+        if self.count < self.minimum:
+            return "short"
+        if self.count < self.ideal:
+            return "thin"
+        return "ok"
+
+
+def point_week_grid(
+    *, shifts: Iterable[Shift], term: Term | None, point: Any, skill: Skill | None, start: dt.date
+) -> list[list[GridCell]]:
+    """Rows of hours (the needed ones and any worked), a cell per day: who is on and the need."""
+    needs = need_grid(term=term, point=point, skill=skill) if term else {}
+    on: dict[tuple[dt.date, int], list[str]] = defaultdict(list)
+    for shift in shifts:
+        if shift.skill_id != (skill.pk if skill else None) or shift.worker is None:
+            continue
+        for hour in range(shift.start_hour, shift.end_hour):
+            on[(shift.date, hour)].append(shift.worker.user.first_name or str(shift.worker))
+    hours = sorted({h for (_d, h) in needs} | {h for (_d, h) in on})
+    days = [start + dt.timedelta(days=i) for i in range(7)]
+    return [
+        [
+            GridCell(hour, day, sorted(on.get((day, hour), [])), *needs.get((day.weekday(), hour), (0, 0)))
+            for day in days
+        ]
+        for hour in hours
+    ]
