@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "liaison.tickets",
     "liaison.imports",
     "liaison.partnership",
+    "liaison.pilots",
     "liaison.demo",
 ]
 
