@@ -19,6 +19,7 @@ from liaison.directory.api import router as directory_router
 from liaison.imports.api import router as imports_router
 from liaison.kb.api import router as kb_router
 from liaison.partnership.api import router as partnership_router
+from liaison.pilots.api import router as pilots_router
 from liaison.places.api import router as places_router
 from liaison.tickets.api import router as tickets_router
 
@@ -122,3 +123,4 @@ api.add_router("/desk", desk_router, tags=["desk"])
 api.add_router("/tickets", tickets_router, tags=["tickets"])
 api.add_router("/imports", imports_router, tags=["imports"])
 api.add_router("/partnership", partnership_router, tags=["partnership"])
+api.add_router("/pilots", pilots_router, tags=["pilots"])

@@ -95,11 +95,11 @@ class CostTotals:
 
 def cost_totals(pilot: Pilot) -> CostTotals:
     rows = pilot.costs.values("kind").annotate(hours=Sum("hours"), amount=Sum("amount")).order_by()
-    by_kind = {r["kind"]: r for r in rows}
+    by_kind: dict[str, Any] = {r["kind"]: r["hours"] for r in rows}
     zero = Decimal("0")
 
     def hours(kind: str) -> Decimal:
-        return by_kind.get(kind, {}).get("hours") or zero
+        return by_kind.get(kind) or zero
 
     return CostTotals(
         staff_hours=hours("staff_hours"),
@@ -276,7 +276,9 @@ def pilot_results(pilot: Pilot) -> Results:
         .select_related("version")
         .order_by("-version__number", "order", "id")
     )
-    forms = list(pilot.forms.values("id", "current_version_id", "quota_student", "quota_faculty", "quota_staff"))
+    forms: list[dict[str, Any]] = [
+        dict(f) for f in pilot.forms.values("id", "current_version_id", "quota_student", "quota_faculty", "quota_staff")
+    ]
     current_ids = {f["current_version_id"] for f in forms}
     audience_of = {r["id"]: r["audience"] for r in responses}
 
@@ -293,7 +295,7 @@ def pilot_results(pilot: Pilot) -> Results:
 
     per_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for a in answers:
-        per_key[a["question__key"]].append(a)
+        per_key[a["question__key"]].append(dict(a))
 
     results: list[QuestionResult] = []
     for key in order:
@@ -348,7 +350,7 @@ def pilot_results(pilot: Pilot) -> Results:
     audiences = [Group(a.label, audience_n.get(a.value, 0)) for a in Audience]
     quotas = []
     for audience in Audience:
-        wanted = sum(f[f"quota_{audience.value}"] or 0 for f in forms)
+        wanted: int = sum(int(f[f"quota_{audience.value}"] or 0) for f in forms)
         if wanted:
             quotas.append({"label": audience.label, "quota": wanted, "n": audience_n.get(audience.value, 0)})
     week_n: Counter[dt.date] = Counter()

@@ -278,7 +278,7 @@ def feedback_form_update(
                 number += 1
                 version = FormVersion.objects.create(form=form, number=number, created_by=actor)
                 form.current_version = version
-            _write_questions(version, specs)  # type: ignore[arg-type]
+            _write_questions(version, specs)
     if changed:
         form.save()
         events.form_saved(actor=actor, form=form, created=False, version_number=number)

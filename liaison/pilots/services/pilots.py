@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.accounts.models import Department
 from liaison.core.errors import reject
 from liaison.core.services import model_update
 from liaison.pilots import events, policy
@@ -19,7 +18,7 @@ from liaison.pilots.models import HostingCost, Pilot
 from liaison.pilots.services._common import Problems, require
 
 if TYPE_CHECKING:
-    from liaison.accounts.models import User
+    from liaison.accounts.models import Department, User
     from liaison.places.models import Room, ServicePoint
 
 State = Pilot.State
@@ -91,7 +90,7 @@ def _clean(values: Mapping[str, Any], *, pilot: Pilot | None) -> dict[str, Any]:
             "kind", "Choose equipment, software, an interface or a service change.", code="pilots.kind_invalid"
         )
     for side, kind in (("it_department", policy.IT), ("library_department", policy.LIBRARY)):
-        if side in out and (not isinstance(out[side], Department) or out[side].kind != kind):
+        if side in out and getattr(out[side], "kind", None) != kind:
             label = "an IT department" if kind == policy.IT else "a library department"
             problems.add(side, f"Choose {label}.", code="pilots.department_invalid")
     for owner, side in (("it_owner", "it_department"), ("library_owner", "library_department")):
@@ -343,6 +342,7 @@ def hosting_cost_record(
     if len(note) > 300:
         problems.add("note", "Keep the note under 300 characters.", code="pilots.too_long")
     problems.raise_any()
+    assert isinstance(occurred_on, dt.date)  # checked above
     cost = HostingCost.objects.create(
         pilot=pilot,
         kind=kind,
