@@ -88,12 +88,12 @@ class PilotPatch(Schema):
     devices: list[str] | None = Field(None, max_length=50)
 
 
-class TransitionIn(Schema):
+class PilotTransitionIn(Schema):
     to_state: Pilot.State
     recommendation: str | None = Field(None, max_length=8000, description="Needed (here or before) to close.")
 
 
-class CostIn(Schema):
+class PilotCostIn(Schema):
     kind: HostingCost.Kind
     occurred_on: dt.date
     hours: Decimal | None = Field(None, ge=0, le=10000, max_digits=7, decimal_places=2)
@@ -101,7 +101,7 @@ class CostIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class CostOut(Schema):
+class PilotCostOut(Schema):
     id: int
     kind: str
     occurred_on: dt.date
@@ -110,7 +110,7 @@ class CostOut(Schema):
     note: str
 
 
-class QuestionIn(Schema):
+class PilotQuestionIn(Schema):
     kind: Question.Kind
     text: str = Field(..., max_length=300)
     key: str = Field("", max_length=40, description="Matches the question across versions; made from the text.")
@@ -120,16 +120,16 @@ class QuestionIn(Schema):
     required: bool = False
 
 
-class FeedbackFormIn(Schema):
+class PilotFeedbackFormIn(Schema):
     title: str = Field(..., max_length=200)
     intro: str = Field("", max_length=2000)
-    questions: list[QuestionIn] = Field(..., max_length=30)
+    questions: list[PilotQuestionIn] = Field(..., max_length=30)
     quota_student: int | None = Field(None, ge=1, le=100000)
     quota_faculty: int | None = Field(None, ge=1, le=100000)
     quota_staff: int | None = Field(None, ge=1, le=100000)
 
 
-class QuestionOut(Schema):
+class PilotQuestionOut(Schema):
     key: str
     kind: str
     text: str
@@ -139,7 +139,7 @@ class QuestionOut(Schema):
     required: bool
 
 
-class FeedbackFormOut(Schema):
+class PilotFeedbackFormOut(Schema):
     code: str
     title: str
     intro: str
@@ -147,11 +147,11 @@ class FeedbackFormOut(Schema):
     version: int
     collecting: bool
     why_not: str = Field(description="Why it takes no answers now, if it does not.")
-    questions: list[QuestionOut]
+    questions: list[PilotQuestionOut]
     link: str
 
 
-class ResponseIn(Schema):
+class PilotResponseIn(Schema):
     audience: Audience
     token: str = Field(
         ...,
@@ -167,33 +167,33 @@ class ResponseIn(Schema):
     via_qr: bool = False
 
 
-class ResponseOut(Schema):
+class PilotResponseOut(Schema):
     stored: bool
     duplicate: bool = Field(description="This token had already answered: nothing new was stored.")
 
 
-class GroupOut(Schema):
+class PilotGroupOut(Schema):
     label: str
     n: int | None = Field(description="Null when the group has fewer than 5 answers (suppressed).")
     value: float | None = None
 
 
-class QuestionResultOut(Schema):
+class PilotQuestionResultOut(Schema):
     key: str
     text: str
     kind: str
     n: int
     mean: float | None
     distribution: list[tuple[str, int]]
-    by_audience: list[GroupOut]
-    themes: list[GroupOut]
+    by_audience: list[PilotGroupOut]
+    themes: list[PilotGroupOut]
 
 
-class ResultsOut(Schema):
+class PilotResultsOut(Schema):
     total: int
-    audiences: list[GroupOut]
-    weeks: list[GroupOut]
-    questions: list[QuestionResultOut]
+    audiences: list[PilotGroupOut]
+    weeks: list[PilotGroupOut]
+    questions: list[PilotQuestionResultOut]
     suppress_below: int
 
 
@@ -355,7 +355,7 @@ def pilot_update(request, pilot_id: int, payload: PilotPatch):
     auth=STAFF,
     summary="Move a pilot on: agreed, running, reporting, closed (delivers the report)",
 )
-def pilot_transition(request, pilot_id: int, payload: TransitionIn):
+def pilot_transition(request, pilot_id: int, payload: PilotTransitionIn):
     pilot = selectors.pilot_get_for_user(user=request.user, pk=pilot_id)
     services.pilot_transition(
         actor=request.user, pilot=pilot, to_state=payload.to_state, recommendation=payload.recommendation
@@ -365,13 +365,13 @@ def pilot_transition(request, pilot_id: int, payload: TransitionIn):
 
 @router.post(
     "/pilots/{pilot_id}/costs",
-    response={201: CostOut},
+    response={201: PilotCostOut},
     auth=STAFF,
     summary="Record what hosting cost the library",
     description=IDEMPOTENCY_NOTE,
 )
 @idempotent("pilots.cost_record")
-def cost_record(request, pilot_id: int, payload: CostIn):
+def cost_record(request, pilot_id: int, payload: PilotCostIn):
     pilot = selectors.pilot_get_for_user(user=request.user, pk=pilot_id)
     cost = services.hosting_cost_record(actor=request.user, pilot=pilot, **payload.dict())
     return 201, {
@@ -386,13 +386,13 @@ def cost_record(request, pilot_id: int, payload: CostIn):
 
 @router.post(
     "/pilots/{pilot_id}/forms",
-    response={201: FeedbackFormOut},
+    response={201: PilotFeedbackFormOut},
     auth=STAFF,
     summary="Make a feedback form",
     description=IDEMPOTENCY_NOTE,
 )
 @idempotent("pilots.form_create")
-def form_create(request, pilot_id: int, payload: FeedbackFormIn):
+def form_create(request, pilot_id: int, payload: PilotFeedbackFormIn):
     pilot = selectors.pilot_get_for_user(user=request.user, pk=pilot_id)
     values = payload.dict()
     questions = values.pop("questions")
@@ -400,7 +400,9 @@ def form_create(request, pilot_id: int, payload: FeedbackFormIn):
     return 201, _form_out(request, selectors.form_get_public(code=form.code))
 
 
-@router.get("/pilots/{pilot_id}/results", response=ResultsOut, auth=STAFF, summary="Results, small groups suppressed")
+@router.get(
+    "/pilots/{pilot_id}/results", response=PilotResultsOut, auth=STAFF, summary="Results, small groups suppressed"
+)
 def pilot_results(request, pilot_id: int):
     pilot = selectors.pilot_get_for_user(user=request.user, pk=pilot_id)
     found = selectors.results_get_for_user(user=request.user, pilot=pilot)
@@ -425,18 +427,20 @@ def pilot_results(request, pilot_id: int):
     }
 
 
-@router.get("/public/forms/{code}", response=FeedbackFormOut, auth=API_PUBLIC, summary="A feedback form by short code")
+@router.get(
+    "/public/forms/{code}", response=PilotFeedbackFormOut, auth=API_PUBLIC, summary="A feedback form by short code"
+)
 def public_form(request, code: str):
     return _form_out(request, selectors.form_get_public(code=code))
 
 
 @router.post(
     "/public/forms/{code}/responses",
-    response={201: ResponseOut, 200: ResponseOut},
+    response={201: PilotResponseOut, 200: PilotResponseOut},
     auth=API_PUBLIC,
     summary="Answer a feedback form (anonymous; once per participation token)",
 )
-def public_respond(request, code: str, payload: ResponseIn):
+def public_respond(request, code: str, payload: PilotResponseIn):
     form = selectors.form_get_public(code=code)
     if not services.submission_allowed(form=form, address=request.META.get("REMOTE_ADDR", "")):
         raise HttpError(429, "Too many answers from this connection just now; wait a few minutes.")
