@@ -16,6 +16,7 @@ from liaison.directory.demo import seed_directory
 from liaison.imports.demo import seed_imports
 from liaison.kb.demo import seed_kb
 from liaison.partnership.demo import seed_partnership
+from liaison.pilots.demo import seed_pilots
 from liaison.places.models import Building, HoursException, OpeningHours, Room, ServicePoint
 from liaison.tickets.demo import seed_tickets
 
@@ -211,6 +212,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], dict[str, int]]] = [
     seed_kb,
     seed_tickets,  # after the desk (promotes some of its interactions) and the kb (links articles)
     seed_imports,
+    seed_pilots,  # before the partnership: its ledger derivation counts the hosting and the report
     seed_partnership,  # last: it derives the ledger from the work the steps above made
 ]
 
