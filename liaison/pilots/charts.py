@@ -46,14 +46,20 @@ def ratings_spec(results: Results, *, width: int = 520) -> dict[str, Any] | None
     if not values:
         return None
     scale_max = max(q.scale_max for q in results.questions if q.kind == "rating")
+    order = list(dict.fromkeys(v["question"] for v in values))  # the form's own order
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar()
         .encode(
-            y=alt.Y("audience:N", title=None),
+            y=alt.Y("audience:N", title=None, sort=["Student", "Faculty", "Staff"]),
             x=alt.X("mean:Q", title="Mean rating", scale=alt.Scale(domain=[0, scale_max])),
             color=alt.Color("audience:N", scale=alt.Scale(range=COLOURS), legend=None),
-            row=alt.Row("question:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12)),
+            row=alt.Row(
+                "question:N",
+                sort=order,
+                title=None,
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12),
+            ),
             tooltip=["question:N", "audience:N", "mean:Q", "n:Q"],
         )
         .properties(width=width, height=60, title="Ratings by audience (groups of 5 or more)")

@@ -260,12 +260,12 @@ def _copier(people: dict[str, User], departments: dict[str, Department], rng: ra
     )
     delivered = ends + dt.timedelta(days=9)
     Pilot.objects.filter(pk=pilot.pk).update(report_delivered_on=delivered)
-    window = Interaction.objects.filter(
-        tech_category__slug="printing",
-        occurred_at__date__gte=starts,
-        occurred_at__date__lte=ends,
-    )[:60]
-    for interaction in window:
+    window = list(
+        Interaction.objects.filter(
+            tech_category__slug="printing", occurred_at__date__gte=starts, occurred_at__date__lte=ends
+        ).order_by("occurred_at", "id")
+    )
+    for interaction in window[:: max(1, len(window) // 60)][:60]:  # spread over the weeks
         interaction.tags.add(tag)
     return made
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -137,7 +138,20 @@ def _store(form: FeedbackForm, *, audience: str, raw: Mapping[str, Any], channel
     ok, why = collecting(form)
     if not ok:
         raise reject("__all__", why, code="pilots.not_collecting")
-    audience = _audience(audience)
+    version = form.current_version
+    assert version is not None  # collecting() checked
+    found: dict[str, list[ValidationError]] = {}
+    answers: list[Answer] = []
+    try:
+        audience = _audience(audience)
+    except ValidationError as exc:
+        found.update(exc.error_dict)
+    try:
+        answers = _clean_answers(list(version.questions.all()), raw)
+    except ValidationError as exc:
+        found.update(exc.error_dict)
+    if found:  # every problem at once: the audience and each answer
+        raise ValidationError(found)
     quota = form.quota_for(audience)
     if quota is not None and form.responses.filter(audience=audience).count() >= quota:
         raise reject(
@@ -145,9 +159,6 @@ def _store(form: FeedbackForm, *, audience: str, raw: Mapping[str, Any], channel
             f"Thank you: we have all the answers we need from {Audience(audience).label.lower()} respondents.",
             code="pilots.quota_reached",
         )
-    version = form.current_version
-    assert version is not None  # collecting() checked
-    answers = _clean_answers(list(version.questions.all()), raw)
     response = Response.objects.create(
         form=form,
         version=version,
