@@ -19,7 +19,7 @@ from django.utils import timezone
 from liaison.accounts.models import Department, User
 from liaison.desk.models import Interaction, TopicTag
 from liaison.pilots import services
-from liaison.pilots.models import Answer, Pilot, Response
+from liaison.pilots.models import Answer, Pilot, PilotEvent, Response
 from liaison.places.models import Room, ServicePoint
 
 SEED = 20261130
@@ -169,6 +169,25 @@ def _collect(form, answers: list[tuple[str, dict[str, str], dt.date]], rng: rand
     return made
 
 
+def _backdate(pilot: Pilot, days: list[dt.date]) -> None:
+    """Demo only: move the pilot's history (in the order it was written) onto `days`, and its
+    step times with it, so the page reads as the weeks the pilot ran."""
+
+    def at(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+    steps = {}
+    for event, day in zip(PilotEvent.objects.filter(pilot=pilot).order_by("id"), days, strict=False):
+        PilotEvent.objects.filter(pk=event.pk).update(at=at(day))
+        steps[event.kind] = at(day)
+    Pilot.objects.filter(pk=pilot.pk).update(
+        agreed_at=steps.get("agreed"),
+        started_at=steps.get("started"),
+        reporting_at=steps.get("reporting"),
+        closed_at=steps.get("closed"),
+    )
+
+
 def _copier(people: dict[str, User], departments: dict[str, Department], rng: random.Random) -> int:
     today = timezone.localdate()
     starts = today - dt.timedelta(days=84)
@@ -260,6 +279,19 @@ def _copier(people: dict[str, User], departments: dict[str, Department], rng: ra
     )
     delivered = ends + dt.timedelta(days=9)
     Pilot.objects.filter(pk=pilot.pk).update(report_delivered_on=delivered)
+    cost_days = [
+        starts - dt.timedelta(days=3),
+        starts - dt.timedelta(days=2),
+        starts,
+        ends,
+        ends + dt.timedelta(days=6),
+    ]
+    _backdate(
+        pilot,
+        [starts - dt.timedelta(days=30), starts - dt.timedelta(days=21), starts, starts, starts + dt.timedelta(days=7)]
+        + cost_days
+        + [ends + dt.timedelta(days=1), delivered],
+    )
     window = list(
         Interaction.objects.filter(
             tech_category__slug="printing", occurred_at__date__gte=starts, occurred_at__date__lte=ends
@@ -307,6 +339,7 @@ def _reader(people: dict[str, User], departments: dict[str, Department], rng: ra
     services.hosting_cost_record(
         actor=people["supervisor"], pilot=pilot, kind="staff_hours", occurred_on=starts, hours="3", note="Desk briefing"
     )
+    _backdate(pilot, [starts - dt.timedelta(days=14), starts - dt.timedelta(days=7), starts, starts, starts])
     comments = list(READER_COMMENTS)
     answers = []
     for i in range(38):

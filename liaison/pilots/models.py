@@ -246,7 +246,7 @@ class Response(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     form = models.ForeignKey(FeedbackForm, on_delete=models.CASCADE, related_name="responses")
-    version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="responses")
+    version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="responses")
     audience = models.CharField(max_length=10, choices=Audience.choices)
     channel = models.CharField(max_length=6, choices=Channel.choices, default=Channel.LINK)
     submitted_on = models.DateField(db_index=True)
@@ -287,7 +287,7 @@ class Theme(models.Model):
 class Answer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="A rating.")
     choice = models.CharField(max_length=200, blank=True, help_text="A choice, yes/no, or a task's outcome.")
     text = models.TextField(blank=True, help_text="Free text (or a task's comment); purged after the pilot.")

@@ -174,3 +174,9 @@ def test_the_rate_limit_counts_per_address_and_form(copier_form, settings):
     allowed = [services.submission_allowed(form=copier_form, address="10.0.0.1") for _ in range(31)]
     assert allowed[:30] == [True] * 30 and allowed[30] is False
     assert services.submission_allowed(form=copier_form, address="10.0.0.2")
+
+
+def test_an_administrator_can_delete_an_answered_pilot_in_setup(copier_form, people):
+    submit(copier_form, **{"anything-else": "Jammed"})
+    copier_form.pilot.delete()  # Setup's delete: the pilot, its forms, versions, answers and tokens go together
+    assert not Response.objects.exists() and not Answer.objects.exists() and not Participation.objects.exists()
