@@ -288,9 +288,16 @@ def _copier(people: dict[str, User], departments: dict[str, Department], rng: ra
     ]
     _backdate(
         pilot,
-        [starts - dt.timedelta(days=30), starts - dt.timedelta(days=21), starts, starts, starts + dt.timedelta(days=7)]
-        + cost_days
-        + [ends + dt.timedelta(days=1), delivered],
+        [
+            starts - dt.timedelta(days=30),
+            starts - dt.timedelta(days=21),
+            starts,
+            starts,
+            starts + dt.timedelta(days=7),
+            *cost_days,
+            ends + dt.timedelta(days=1),
+            delivered,
+        ],
     )
     window = list(
         Interaction.objects.filter(

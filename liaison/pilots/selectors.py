@@ -443,6 +443,19 @@ def hosting_costs_between(start: dt.date, end: dt.date) -> QuerySet[HostingCost]
     )
 
 
+def running_pilots(*, user: Any, limit: int = 5) -> list[Pilot]:
+    """Pilots collecting answers now, each with its open forms (`pilot.open_forms`): the home
+    panel, so the desk can record an answer or point someone at a poster."""
+    if not policy.can_view_pilots(user):
+        return []
+    open_forms = Prefetch(
+        "forms", queryset=FeedbackForm.objects.filter(is_open=True).order_by("id"), to_attr="open_forms"
+    )
+    return list(
+        Pilot.objects.filter(state=Pilot.State.RUNNING).prefetch_related(open_forms).order_by("ends_on", "id")[:limit]
+    )
+
+
 def open_pilot_counts() -> dict[str, int]:
     rows = Pilot.objects.exclude(state=Pilot.State.CLOSED).values("state").annotate(n=Count("id")).order_by()
     return {r["state"]: r["n"] for r in rows}

@@ -166,3 +166,9 @@ def test_the_poster_carries_a_qr_code_of_the_short_link(client_as, copier_form):
     )
     assert page.status_code == 200 and page.context["qr"].startswith("data:image/svg+xml")
     assert f"/p/{copier_form.code}/" in page.context["link"]
+
+
+def test_the_home_page_points_the_desk_at_running_pilots(client_as, copier_form):
+    page = client_as(Role.STUDENT_WORKER).get(reverse("core:home"))
+    assert b"Pilots running in the library" in page.content
+    assert reverse("pilots:desk_answer", args=[copier_form.pilot.pk, copier_form.pk]).encode() in page.content
