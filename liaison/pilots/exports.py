@@ -124,11 +124,16 @@ def report_pdf(report: Report) -> bytes:
     if desk["tag"] is None:
         story.append(p("No desk topic is set for this pilot, so desk interactions are not linked."))
     else:
-        story.append(p(f"{desk['total']} desk interactions tagged “{desk['tag']}” during the pilot."))
+        story.append(
+            p(
+                f"{desk['total']} desk interactions tagged “{desk['tag']}” during the pilot; "
+                f"{desk['tickets']} of them became tickets (incidents the desk escalated)."
+            )
+        )
     story.append(
         p(
-            "Incidents on the pilot's devices: the devices are listed by name until the labs inventory is linked; "
-            "incidents will appear here once it is.",
+            "Incidents logged against the pilot's devices themselves: the devices are listed by name until the labs "
+            "inventory is linked; those incidents will appear here once it is.",
             small,
         )
     )
@@ -165,6 +170,7 @@ def report_sheets(report: Report) -> list[tuple[str, list[list[Any]]]]:
         ["Report delivered", pilot.report_delivered_on or ""],
         ["Answers", results.total],
         ["Desk interactions tagged", report.desk["total"]],
+        ["Of which became tickets", report.desk["tickets"]],
         ["Staff hours", report.totals.staff_hours],
         ["Space hours", report.totals.space_hours],
         ["Spent", report.totals.amount],

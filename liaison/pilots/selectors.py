@@ -110,23 +110,28 @@ def cost_totals(pilot: Pilot) -> CostTotals:
 
 
 def desk_interactions_during(pilot: Pilot) -> dict[str, Any]:
-    """Desk entries tagged with the pilot's desk topic during its dates: total and per week."""
+    """Desk entries tagged with the pilot's desk topic during its dates: the total, per week, and
+    how many were made into tickets (the incidents the desk escalated). Read through the pilot's
+    own foreign key to the topic, so this app imports neither the desk's nor the tickets' models."""
     if pilot.desk_tag_id is None:
-        return {"tag": None, "total": 0, "weeks": []}
+        return {"tag": None, "total": 0, "weeks": [], "tickets": 0}
     start, end = core_ledger.day_bounds(pilot.starts_on, pilot.ends_on + dt.timedelta(days=1))
-    moments = Pilot.objects.filter(
+    rows = Pilot.objects.filter(
         pk=pilot.pk,
         desk_tag__interactions__occurred_at__gte=start,
         desk_tag__interactions__occurred_at__lt=end,
-    ).values_list("desk_tag__interactions__occurred_at", flat=True)
+    ).values_list("desk_tag__interactions__occurred_at", "desk_tag__interactions__ticket__id")
     weeks: Counter[dt.date] = Counter()
-    for moment in moments:
+    tickets = 0
+    for moment, ticket_id in rows:
         day = core_ledger.local_date(moment)
         weeks[day - dt.timedelta(days=day.weekday())] += 1
+        tickets += ticket_id is not None
     return {
         "tag": pilot.desk_tag,
         "total": sum(weeks.values()),
         "weeks": [{"week": week, "count": weeks[week]} for week in sorted(weeks)],
+        "tickets": tickets,
     }
 
 
