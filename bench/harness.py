@@ -27,6 +27,8 @@ PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:543
 MAX_SECONDS_PER_RUN = 60
 DESK_TOKEN_FILE = ROOT / "var" / "bench-desk-token.txt"
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Mail is rendered by the task worker and then dropped: a benchmark has no mail server.
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 
 def redis_ready(url: str) -> bool:
@@ -90,10 +92,14 @@ class Server:
             "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         }
         # The production shape for several workers: PostgreSQL plus a shared Redis cache (a
-        # database number of its own, emptied first). Tasks still run in-process: no worker here.
+        # database number of its own, emptied first), and background work (mail) queued in
+        # Redis for a task worker that start() runs beside gunicorn, never done in the request.
         self.env.pop("REDIS_URL", None)
+        self.worker: subprocess.Popen | None = None
         if redis_ready(BENCH_REDIS_URL):
-            self.env.update({"REDIS_URL": BENCH_REDIS_URL, "LIAISON_TASKS_IMMEDIATE": "1"})
+            self.env.update(
+                {"REDIS_URL": BENCH_REDIS_URL, "LIAISON_TASKS_IMMEDIATE": "0", "DJANGO_EMAIL_BACKEND": EMAIL_BACKEND}
+            )
         else:
             note(f"no Redis at {BENCH_REDIS_URL}: each worker gets its own cache")
 
@@ -145,6 +151,12 @@ class Server:
         return self
 
     def start(self) -> None:
+        if self.env.get("LIAISON_TASKS_IMMEDIATE") == "0":
+            # One task worker (two threads), as a small production install runs it.
+            self.worker = subprocess.Popen(
+                [PYTHON, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"],
+                cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
         self.process = subprocess.Popen(
             [
                 PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{self.port}",
@@ -163,10 +175,11 @@ class Server:
         raise RuntimeError("gunicorn did not answer /healthz within 30 s")
 
     def stop(self) -> None:
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-            self.process = None
+        for process in (self.process, self.worker):
+            if process:
+                process.terminate()
+                process.wait(timeout=20)
+        self.process = self.worker = None
 
     def __exit__(self, *exc) -> None:
         self.stop()

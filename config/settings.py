@@ -99,6 +99,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The shell's text filters (soft_breaks) everywhere, like Django's own.
+            "builtins": ["liaison.core.templatetags.liaison_text"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -59,11 +59,22 @@ def token_list(request, params: Query[PageParams]):
     return api_page(selectors.api_token_list_for_user(user=request.user), params=params, ids_first=False)
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, auth=STAFF, summary="Make a token (shown once)")
+@router.post(
+    "/tokens",
+    response={201: TokenCreatedOut},
+    auth=STAFF,
+    summary="Make a token (shown once)",
+    description=(
+        "Send an `Idempotency-Key` header (a new UUID per request) to make retries safe: a repeat with the"
+        " same key and name makes no second token and is answered 409 `idempotency_already_done`, naming"
+        " the token, because its secret is shown only in the first answer and never stored. If that answer"
+        " was lost, revoke the token and make a new one."
+    ),
+)
 def token_create(request, payload: TokenIn):
-    # Not @idempotent on purpose: replaying the first answer would mean storing the plain token
-    # for a day, and it is never stored. Sending twice makes two tokens; revoke the spare one.
-    token, plain = services.api_token_create(actor=request.user, name=payload.name)
+    token, plain = services.api_token_create_once(
+        actor=request.user, name=payload.name, key=request.headers.get("Idempotency-Key")
+    )
     return 201, {**TokenOut.from_orm(token).dict(), "token": plain}
 
 

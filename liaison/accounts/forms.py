@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from liaison.core.forms import OneTimeKeyField
+
 
 class SignInForm(AuthenticationForm):
     """Django's sign-in form with one message for every failure, so it never reveals
@@ -18,4 +20,5 @@ class SignInForm(AuthenticationForm):
 
 
 class ApiTokenForm(forms.Form):
+    idempotency_key = OneTimeKeyField()
     name = forms.CharField(max_length=100, help_text="What will use this token, e.g. 'Lab usage agent'.")

@@ -25,6 +25,7 @@ from liaison.accounts.models import ApiToken, User
 from liaison.audit.services import audit_record
 from liaison.core.errors import reject
 from liaison.core.events import after_commit
+from liaison.core.idempotency import AlreadyDoneSecretNotKept, run_once
 
 logger = logging.getLogger("liaison.security")
 
@@ -53,6 +54,31 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(user=actor, name=name, prefix=prefix, key_hash=hash_token_secret(plain))
     audit_record(actor=actor, action="api_token.create", obj=token, after={"name": name, "prefix": prefix})
     return token, plain
+
+
+def api_token_create_once(*, actor: User, name: str, key: str | None) -> tuple[ApiToken, str]:
+    """`api_token_create`, done at most once per one-time key (a form's hidden key or the API's
+    `Idempotency-Key`). A repeat makes no second token and raises `AlreadyDoneSecretNotKept`
+    naming the first one: its secret was shown once and is never stored, so it cannot be sent
+    again (security reference: secrets are not kept; Rel1: creates are safe to send twice)."""
+    if key is None:
+        return api_token_create(actor=actor, name=name)
+    made: list[tuple[ApiToken, str]] = []
+
+    def create() -> tuple[int, dict]:
+        token, plain = api_token_create(actor=actor, name=name)
+        made.append((token, plain))
+        return 201, {"id": token.pk, "name": token.name, "prefix": token.prefix}  # never the secret
+
+    _status, first, replayed = run_once(
+        actor=actor, endpoint="accounts.token_create", key=key, payload={"name": name}, work=create
+    )
+    if replayed:
+        raise AlreadyDoneSecretNotKept(
+            f"This request already made the token “{first['name']}” ({first['prefix']}…). Its secret was shown"
+            " once, in the first answer, and is not kept; if you did not copy it, revoke that token and make a new one."
+        )
+    return made[0]
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from liaison.accounts.forms import ApiTokenForm, SignInForm
 from liaison.core.access import public, roles
 from liaison.core.adapters import form_errors_from
 from liaison.core.http import client_ip
+from liaison.core.idempotency import IdempotencyError
 from liaison.core.roles import STAFF_ROLES
 
 
@@ -124,9 +125,13 @@ def token_create(request):
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            token, plain = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+            token, plain = services.api_token_create_once(
+                actor=request.user, name=form.cleaned_data["name"], key=form.cleaned_data["idempotency_key"]
+            )
         except ValidationError as exc:
             form_errors_from(form, exc)
+        except IdempotencyError as exc:  # sent twice: one token, and its secret is not shown again
+            form.add_error(None, exc.message)
         else:
             return render(
                 request,

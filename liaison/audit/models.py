@@ -3,6 +3,21 @@
 from django.conf import settings
 from django.db import models
 
+# Object names that do not read well when made from the code.
+_OBJECT_NAMES = {"kb_article": "Article", "api_token": "API token", "admin": "Setup", "desk": "Desk report"}
+
+
+def action_label(action: str) -> str:
+    """'ticket.purge_contacts' → 'Ticket: purge contacts'; 'kb_article.publish' → 'Article: publish'."""
+    obj, _, verb = action.partition(".")
+    name = _OBJECT_NAMES.get(obj, obj.replace("_", " ").capitalize())
+    if not verb:
+        return name
+    verb = verb.replace("_", " ")
+    if obj == "desk":  # 'desk.report_save' → 'Desk report: save'
+        verb = verb.removeprefix("report ")
+    return f"{name}: {verb}"
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -23,3 +38,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words for people ("Ticket: purge contacts"); the code stays searchable."""
+        return action_label(self.action)

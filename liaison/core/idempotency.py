@@ -61,6 +61,14 @@ class StillInFlight(IdempotencyError):
     code = "idempotency_in_flight"
 
 
+class AlreadyDoneSecretNotKept(IdempotencyError):
+    """A repeat of a create whose first answer held a secret shown once (an API token): the
+    record exists once, and its secret is not sent again because it was never stored."""
+
+    status_code = 409
+    code = "idempotency_already_done"
+
+
 def fingerprint(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
 
@@ -123,7 +131,19 @@ IDEMPOTENCY_NOTE = (
 )
 
 
+def upload_fingerprint(upload: Any) -> dict:
+    """What identifies an uploaded file in a request's content: its name, size and a hash of its
+    bytes (so the same file sent twice is the same content, and another file is not)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return {"name": upload.name, "size": upload.size, "sha256": digest.hexdigest()}
+
+
 def _jsonable(value: Any) -> Any:
+    if hasattr(value, "chunks") and hasattr(value, "size"):  # an uploaded file
+        return upload_fingerprint(value)
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     if isinstance(value, dict):

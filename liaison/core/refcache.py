@@ -17,6 +17,14 @@ from django.db.models.signals import post_delete, post_save
 TTL_SECONDS = 30.0
 
 _indexes: dict[type[models.Model], tuple[float, dict[str, models.Model]]] = {}
+_related: dict[type[models.Model], tuple[str, ...]] = {}
+
+
+def load_with(model: type[models.Model], *fields: str) -> None:
+    """Load `model`'s rows with these relations (`select_related`), so what callers read of a
+    cached row (a queue's department) costs no query either."""
+    _related[model] = fields
+    _indexes.pop(model, None)
 
 
 def lookup(model: type[models.Model], key: str | int) -> models.Model | None:
@@ -25,6 +33,12 @@ def lookup(model: type[models.Model], key: str | int) -> models.Model | None:
         return index.get(f"pk:{key}")
     text = str(key).strip()
     return index.get(f"slug:{text.lower()}") or index.get(f"name:{text.lower()}")
+
+
+def rows(model: type[models.Model]) -> list[models.Model]:
+    """Every row of `model` from this process's copy (for menus of a small table)."""
+    index = _index(model)
+    return [row for key, row in index.items() if key.startswith("pk:")]
 
 
 def _index(model: type[models.Model]) -> dict[str, models.Model]:
@@ -38,7 +52,10 @@ def _index(model: type[models.Model]) -> dict[str, models.Model]:
         _watched.add(model)
     index: dict[str, Any] = {}
     row: Any
-    for row in model._default_manager.all():
+    rows = model._default_manager.all()
+    if _related.get(model):  # never a bare select_related(), which would follow every key
+        rows = rows.select_related(*_related[model])
+    for row in rows:
         index[f"pk:{row.pk}"] = row
         index[f"slug:{row.slug}"] = row
         index.setdefault(f"name:{row.name.lower()}", row)

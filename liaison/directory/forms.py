@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 
 from liaison.accounts.selectors import department_list, user_list
+from liaison.core.forms import OneTimeKeyField
 from liaison.directory.models import DirectoryEntry
 from liaison.directory.selectors import STATUS_CHOICES
 from liaison.directory.services import review_by_problem
@@ -79,6 +80,12 @@ class DirectoryEntryForm(forms.ModelForm):
 
     def validate_unique(self):
         """Uniqueness is the service's job (it chooses the slug)."""
+
+
+class DirectoryEntryCreateForm(DirectoryEntryForm):
+    """A new entry: the one-time key makes a double click add one entry."""
+
+    idempotency_key = OneTimeKeyField()
 
 
 class DirectoryFilterForm(forms.Form):

@@ -12,8 +12,14 @@ from django.views.decorators.http import require_POST
 from liaison.core.access import roles
 from liaison.core.adapters import form_errors_from, safe_next
 from liaison.core.htmx import htmx_template
+from liaison.core.idempotency import IdempotencyError, run_once_for_form
 from liaison.directory import policy, selectors, services
-from liaison.directory.forms import DirectoryEntryForm, DirectoryFilterForm, MarkReviewedForm
+from liaison.directory.forms import (
+    DirectoryEntryCreateForm,
+    DirectoryEntryForm,
+    DirectoryFilterForm,
+    MarkReviewedForm,
+)
 
 PAGE_SIZE = 50
 CHOICE_NAME_DEFAULT = "referred_to"
@@ -58,17 +64,32 @@ def entry_detail(request, pk: int):
 def entry_create(request):
     # Whoever adds an entry keeps it, unless they name someone else.
     initial = {"department": request.user.department_id, "owner": request.user.pk}
-    form = DirectoryEntryForm(request.POST or None, initial=initial)
+    form = DirectoryEntryCreateForm(request.POST or None, initial=initial)
     if request.method == "POST":
+        status = 400
         if form.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "idempotency_key"}
+
+            def create() -> dict:
+                entry = services.entry_create(actor=request.user, **fields)
+                return {"pk": entry.pk, "name": entry.name}
+
             try:
-                entry = services.entry_create(actor=request.user, **form.cleaned_data)
+                made, replayed = run_once_for_form(
+                    request, endpoint="directory.entry_create", key=form.cleaned_data["idempotency_key"], work=create
+                )
             except ValidationError as exc:
                 form_errors_from(form, exc)
+            except IdempotencyError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
             else:
-                messages.success(request, f"“{entry.name}” is in the directory.")
-                return redirect("directory:detail", pk=entry.pk)
-        return render(request, "directory/form.html", {"form": form, "entry": None}, status=400)
+                if replayed:
+                    messages.info(request, f"The form was sent twice; “{made['name']}” was added once.")
+                else:
+                    messages.success(request, f"“{made['name']}” is in the directory.")
+                return redirect("directory:detail", pk=made["pk"])
+        return render(request, "directory/form.html", {"form": form, "entry": None}, status=status)
     return render(request, "directory/form.html", {"form": form, "entry": None})
 
 

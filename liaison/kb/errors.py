@@ -16,4 +16,5 @@ CODES: dict[str, str] = {
     "kb.slug_reserved": "The web address is one the knowledge base uses itself (new, search, categories).",
     "kb.slug_taken": "Another article already uses this web address.",
     "kb.slug_required": "An existing article's web address was emptied.",
+    "kb.status_drafts_for_writers": "Drafts were asked for by someone whose role does not write articles.",
 }

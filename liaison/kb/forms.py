@@ -1,5 +1,6 @@
 from django import forms
 
+from liaison.core.forms import OneTimeKeyField
 from liaison.kb.models import Article
 from liaison.kb.rendering import render_markdown
 from liaison.kb.selectors import category_list
@@ -56,6 +57,12 @@ class ArticleForm(forms.Form):
             "tags": article.tags,
             "body": article.body,
         }
+
+
+class ArticleCreateForm(ArticleForm):
+    """A new article: the one-time key makes a double click save one article."""
+
+    idempotency_key = OneTimeKeyField()
 
 
 class ArticleFilterForm(forms.Form):

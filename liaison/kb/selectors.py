@@ -15,6 +15,7 @@ from django.db.models.expressions import Combinable
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from liaison.core.errors import reject
 from liaison.core.search import hyphenated_forms, search_terms
 from liaison.kb import policy
 from liaison.kb.models import Article, Category
@@ -90,7 +91,15 @@ def article_list(
     audience: str = "",
     status: str = "",
 ) -> QuerySet[Article]:
-    """The staff knowledge base for `user`: every audience; drafts only for writers."""
+    """The staff knowledge base for `user`: every audience; drafts only for writers. Asking
+    for drafts without the right to see them is refused by name, not answered with an empty
+    list that would read as "there are no drafts"."""
+    if status == Article.Status.DRAFT and not policy.can_write_articles(user):
+        raise reject(
+            "status",
+            "Drafts are listed only for people who write articles; your role sees published articles.",
+            code="kb.status_drafts_for_writers",
+        )
     articles = _base().filter(policy.visible_articles_filter(user))
     if status in Article.Status.values:
         articles = articles.filter(status=status)

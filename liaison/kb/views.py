@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from liaison.core.access import public, roles
 from liaison.core.adapters import form_errors_from
 from liaison.core.htmx import htmx_template
+from liaison.core.idempotency import IdempotencyError, run_once_for_form
 from liaison.kb import policy, selectors, services
-from liaison.kb.forms import ArticleFilterForm, ArticleForm
+from liaison.kb.forms import ArticleCreateForm, ArticleFilterForm, ArticleForm
 from liaison.kb.models import Article
 
 PAGE_SIZE = 30
@@ -24,7 +25,16 @@ PAGE_SIZE = 30
 def article_list(request):
     filter_form = ArticleFilterForm(request.GET, auto_id="kb-%s")
     filters = filter_form.filters()
-    articles = selectors.article_list(user=request.user, **filters)
+    status = 200
+    try:
+        articles = selectors.article_list(user=request.user, **filters)
+    except ValidationError as refused:
+        # A filter this role may not use (drafts, for a reader): say so on the page, show the rest.
+        for message in refused.messages:
+            messages.error(request, message)
+        filters["status"] = ""
+        articles = selectors.article_list(user=request.user, **filters)
+        status = 400
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -33,7 +43,7 @@ def article_list(request):
         "categories": selectors.category_list_with_counts(user=request.user),
         "can_write": policy.can_write_articles(request.user),
     }
-    return render(request, htmx_template(request, "kb/list.html", {"kb-results": "results"}), context)
+    return render(request, htmx_template(request, "kb/list.html", {"kb-results": "results"}), context, status=status)
 
 
 @roles(*policy.READER_ROLES)
@@ -61,19 +71,34 @@ def _saved(request, article: Article, verb: str):
 
 @roles(*policy.WRITER_ROLES)
 def article_create(request):
-    form = ArticleForm(request.POST or None, initial={"audience": Article.Audience.STAFF})
+    form = ArticleCreateForm(request.POST or None, initial={"audience": Article.Audience.STAFF})
     if request.method == "POST":
+        status = 400
         if form.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "idempotency_key"}
+
+            def create() -> dict:
+                article = services.article_create(actor=request.user, publish="publish" in request.POST, **fields)
+                return {"slug": article.slug, "removed": getattr(article, "markup_removed", [])}
+
             try:
-                article = services.article_create(
-                    actor=request.user, publish="publish" in request.POST, **form.cleaned_data
+                made, replayed = run_once_for_form(
+                    request, endpoint="kb.article_create", key=form.cleaned_data["idempotency_key"], work=create
                 )
             except ValidationError as exc:
                 form_errors_from(form, exc)
+            except IdempotencyError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
             else:
+                article = selectors.article_get_for_user(user=request.user, slug=made["slug"])
+                if replayed:
+                    messages.info(request, f"The form was sent twice; “{article.title}” was saved once.")
+                    return redirect("kb:detail", slug=article.slug)
+                article.markup_removed = made["removed"]
                 verb = "is published" if policy.article_is_published(article) else "is saved as a draft"
                 return _saved(request, article, verb)
-        return render(request, "kb/form.html", {"form": form, "article": None}, status=400)
+        return render(request, "kb/form.html", {"form": form, "article": None}, status=status)
     return render(request, "kb/form.html", {"form": form, "article": None})
 
 

@@ -5,31 +5,12 @@ negative or absurd, with its error code, the same way for the page and the API."
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.utils import timezone
 
+from liaison.core.forms import OneTimeKeyField
 from liaison.partnership import selectors
 from liaison.partnership.models import LedgerEntry, ResourceRequest, Rollout, Skill
-
-
-def _new_key() -> str:
-    return uuid.uuid4().hex
-
-
-class OneTimeKeyField(forms.CharField):
-    """A hidden key made when the form is shown: sending the form twice creates once
-    (liaison/core/idempotency.py)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            widget=forms.HiddenInput,
-            initial=_new_key,
-            max_length=255,
-            required=False,
-            **kwargs,
-        )
 
 
 class DateInput(forms.DateInput):
@@ -49,7 +30,7 @@ class DepartmentChoiceField(forms.ChoiceField):
 
 
 class LedgerEntryForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     label = forms.CharField(
         label="What it was", max_length=200, help_text="e.g. 'Library Technology Committee, spring meeting'."
     )
@@ -77,7 +58,7 @@ class CorrectionForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     department = DepartmentChoiceField(label="Department")
     year = forms.IntegerField(label="Year", initial=lambda: timezone.localdate().year)
     title = forms.CharField(label="Goal", max_length=200)
@@ -85,7 +66,7 @@ class GoalForm(forms.Form):
 
 
 class NeedForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     department = DepartmentChoiceField(label="Department that needs it")
     title = forms.CharField(label="What is needed", max_length=200)
     description = forms.CharField(label="More about it", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -97,7 +78,7 @@ class NeedStatusForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     description = forms.CharField(label="What you can offer", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -114,7 +95,7 @@ class DeliveryForm(forms.Form):
 
 
 class SurveyRoundForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     title = forms.CharField(label="Title", max_length=120, help_text="e.g. 'Spring 2025 round'.")
     period_start = forms.DateField(label="Term starts", widget=DateInput())
     period_end = forms.DateField(label="Day after the term ends", widget=DateInput())
@@ -128,7 +109,7 @@ class SurveyRoundForm(forms.Form):
 
 
 class SurveyAnswerForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     anonymous = forms.BooleanField(label="Answer anonymously (your name and department are not kept)", required=False)
 
     def __init__(self, *args, questions, allows_anonymous: bool, **kwargs):
@@ -149,7 +130,7 @@ class SurveyAnswerForm(forms.Form):
 
 
 class RolloutForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     title = forms.CharField(label="What changes", max_length=200)
     kind = forms.ChoiceField(label="Kind", choices=[("", "Choose…"), *Rollout.Kind.choices])
     starts_on = forms.DateField(label="Starts on", widget=DateInput())
@@ -172,7 +153,7 @@ class ConsultationForm(forms.Form):
 
 
 class ResourceRequestForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     kind = forms.ChoiceField(label="What kind", choices=[("", "Choose…"), *ResourceRequest.Kind.choices])
     title = forms.CharField(label="What you need", max_length=200)
     details = forms.CharField(
@@ -190,7 +171,7 @@ class ResourceRequestActionForm(forms.Form):
 
 
 class SkillForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     title = forms.CharField(
         label="What you can teach", max_length=120, help_text="From copy-and-paste basics to scripting."
     )
@@ -199,7 +180,7 @@ class SkillForm(forms.Form):
 
 
 class SkillSessionForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
+    idempotency_key = OneTimeKeyField(required=False)
     held_on = forms.DateField(label="Held on", widget=DateInput(), initial=timezone.localdate)
     hours = forms.DecimalField(label="Hours", decimal_places=2, max_digits=12, initial=1)
     attendee_department = DepartmentChoiceField(label="Attendees' department")

@@ -80,6 +80,7 @@ class ReplyOut(Schema):
 
 
 class EventOut(Schema):
+    id: int
     kind: str
     at: dt.datetime
     actor: str | None
@@ -117,7 +118,10 @@ class TicketDetailOut(TicketOut):
     referring_departments: list[str]
     linked_articles: list[LinkedArticleOut]
     attachments: list[AttachmentOut]
-    timeline: list[EventOut]
+    timeline: list[EventOut] = Field(
+        description="The latest 100 events, oldest first; older ones through /tickets/{ticket}/events?before=<id>."
+    )
+    timeline_has_earlier: bool
     has_contact: bool
     contact_purged_at: dt.datetime | None
     status_links_live: int = Field(description="Patron status links that still work (each patron e-mail carries one).")
@@ -252,6 +256,7 @@ def _event_out(event: TicketEvent) -> dict:
     return {
         "kind": event.kind,
         "at": event.at,
+        "id": event.pk,
         "actor": event.actor.username if event.actor_id else None,
         "summary": events.describe(event),
         "from_state": event.from_state,
@@ -264,8 +269,10 @@ def _event_out(event: TicketEvent) -> dict:
     }
 
 
-def _detail_out(ticket: Ticket) -> dict:
-    attachments = selectors.ticket_attachments(ticket=ticket)
+def _detail_out(ticket: Ticket, *, just_opened: bool = False) -> dict:
+    # A ticket opened by this very request has no attachments or linked articles yet.
+    attachments = [] if just_opened else selectors.ticket_attachments(ticket=ticket)
+    timeline = selectors.ticket_timeline_page(ticket=ticket)
     link_summary = selectors.status_link_summary(ticket=ticket)
     return {
         **_ticket_out(ticket),
@@ -275,7 +282,9 @@ def _detail_out(ticket: Ticket) -> dict:
         "service_point": ticket.service_point.slug if ticket.service_point_id else None,
         "followers": [u.username for u in ticket.followers.all()],
         "referring_departments": [d.code for d in ticket.referring_departments.all()],
-        "linked_articles": [{"id": a.pk, "title": str(a)} for a in selectors.linked_articles(ticket=ticket)],
+        "linked_articles": []
+        if just_opened
+        else [{"id": a.pk, "title": str(a)} for a in selectors.linked_articles(ticket=ticket)],
         "attachments": [
             {
                 "id": a.pk,
@@ -288,7 +297,8 @@ def _detail_out(ticket: Ticket) -> dict:
             }
             for a in attachments
         ],
-        "timeline": [_event_out(e) for e in selectors.ticket_timeline(ticket=ticket)],
+        "timeline": [_event_out(e) for e in timeline.events],
+        "timeline_has_earlier": timeline.has_earlier,
         "has_contact": ticket.has_contact,
         "contact_purged_at": ticket.contact_purged_at,
         "status_links_live": link_summary.live,
@@ -297,7 +307,7 @@ def _detail_out(ticket: Ticket) -> dict:
 
 
 def _queue(slug: str | None, field: str = "queue") -> Queue:
-    queue = selectors.queue_list(active_only=False).filter(slug=(slug or "").strip()).first()
+    queue = selectors.queue_by_slug(slug=(slug or "").strip())
     if queue is None:
         raise reject(field, f"No queue {slug!r}.", code="tickets.queue_unknown")
     return queue
@@ -379,7 +389,9 @@ def ticket_create(request, payload: TicketIn):
         service_point=_service_point(payload.service_point),
         assignee=_user(payload.assignee),
     )
-    return 201, _detail_out(_ticket(request, str(ticket.pk)))
+    # The service returns the ticket with what the answer shows; the person who opened it may
+    # see it (they follow it), so it is not read back through the visibility rule.
+    return 201, _detail_out(ticket, just_opened=True)
 
 
 @router.post("/bulk", response=BulkOut, auth=STAFF, summary="Change many tickets at once (all or nothing)")
@@ -451,6 +463,24 @@ def ticket_detail(request, ticket: str):
     return _detail_out(_ticket(request, ticket))
 
 
+class EventPageOut(Schema):
+    results: list[EventOut]
+    has_earlier: bool = Field(description="Older events exist: ask again with before=<the first result's id>.")
+
+
+@router.get(
+    "/{ticket}/events", response=EventPageOut, auth=DESK, summary="A ticket's history, a page at a time (latest first)"
+)
+def ticket_events(
+    request,
+    ticket: str,
+    before: int | None = Query(None, ge=1, le=2**62, description="Only events older than this event id."),
+    limit: int = Query(100, ge=1, le=500),
+):
+    page = selectors.ticket_timeline_page(ticket=_ticket(request, ticket), before=before, limit=limit)
+    return {"results": [_event_out(e) for e in page.events], "has_earlier": page.has_earlier}
+
+
 @router.post(
     "/{ticket}/status-links",
     response={201: StatusLinkOut},
@@ -505,19 +535,26 @@ def ticket_reply(request, ticket: str, payload: ReplyIn):
     return 201, _detail_out(obj)
 
 
-@router.post("/{ticket}/attachments", response={201: AttachmentOut}, auth=DESK, summary="Attach a file (multipart)")
+@router.post(
+    "/{ticket}/attachments",
+    response={201: AttachmentOut},
+    auth=DESK,
+    summary="Attach a file (multipart)",
+    description="The same file (name and bytes) sent again with the same key is kept once." + IDEMPOTENCY_NOTE,
+)
+@idempotent("tickets.attach")
 def ticket_attach(request, ticket: str, file: UploadedFile = File(...)):  # noqa: B008 (ninja's File marker)
     obj = _ticket(request, ticket)
     attachment = services.ticket_attach(actor=request.user, ticket=obj, upload=file)
-    return 201, {
-        "id": attachment.pk,
-        "name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-        "uploaded_by": request.user.username,
-        "created_at": attachment.created_at,
-        "download_url": reverse("tickets:attachment", args=[obj.reference, attachment.pk]),
-    }
+    return 201, AttachmentOut(
+        id=attachment.pk,
+        name=attachment.original_name,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        uploaded_by=request.user.username,
+        created_at=attachment.created_at,
+        download_url=reverse("tickets:attachment", args=[obj.reference, attachment.pk]),
+    )
 
 
 @router.get("/{ticket}/attachments/{attachment_id}", auth=DESK, summary="Download an attachment")

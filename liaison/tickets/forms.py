@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 
+from liaison.core.forms import OneTimeKeyField
 from liaison.core.text import ascii_digits
 from liaison.places import selectors as places_selectors
 from liaison.tickets import selectors
@@ -37,24 +36,6 @@ class _ContactFields(forms.Form):
         help_text="They get the status link and every public reply. Purged after the ticket closes.",
     )
     patron_phone = forms.CharField(label="Patron's phone", max_length=40, required=False)
-
-
-def _new_key() -> str:
-    return uuid.uuid4().hex
-
-
-class OneTimeKeyField(forms.CharField):
-    """A hidden key made when the form is shown, so sending the form twice (a double click, a
-    re-post) creates one record (security Rel1; liaison/core/idempotency.py)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            widget=forms.HiddenInput,
-            initial=_new_key,
-            max_length=255,
-            error_messages={"required": "This form is out of date: reload the page and send it again."},
-            **kwargs,
-        )
 
 
 class TicketForm(_ContactFields):
@@ -126,6 +107,7 @@ class MoveForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    idempotency_key = OneTimeKeyField()
     file = forms.FileField(label="Attach a file", allow_empty_file=True)
 
 

@@ -166,6 +166,15 @@ class Ticket(TimeStampedModel):
                 condition=Q(state__in=["new", "open", "waiting"]),
                 name="ticket_active_due_idx",
             ),
+            # The visibility rule's columns for active tickets (ADR 0016): a person's count of
+            # their active tickets reads this index alone (no table rows), as a supervisor's
+            # count reads ticket_state_closed_idx.
+            models.Index(
+                fields=["queue"],
+                include=["id", "assignee", "opened_by"],
+                condition=Q(state__in=["new", "open", "waiting"]),
+                name="ticket_active_visibility_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

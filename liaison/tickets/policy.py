@@ -62,7 +62,15 @@ def can_view_ticket(user, ticket) -> bool:
         return True
     if user.pk in (ticket.assignee_id, ticket.opened_by_id):
         return True
-    return Ticket.objects.filter(pk=ticket.pk).filter(visibility_filter(user)).exists()
+    # Two point look-ups on the link tables' unique indexes, not the list rule (whose
+    # subqueries would gather every ticket the department ever referred, to test one).
+    if Ticket.followers.through.objects.filter(ticket_id=ticket.pk, user_id=user.pk).exists():
+        return True
+    return bool(user.department_id) and (
+        Ticket.referring_departments.through.objects.filter(
+            ticket_id=ticket.pk, department_id=user.department_id
+        ).exists()
+    )
 
 
 def can_work_ticket(user, ticket) -> bool:

@@ -25,7 +25,7 @@ from liaison.core.adapters import (
     safe_next,
 )
 from liaison.core.htmx import htmx_template
-from liaison.core.idempotency import IdempotencyError, run_once, run_once_for_form
+from liaison.core.idempotency import IdempotencyError, run_once, run_once_for_form, upload_fingerprint
 from liaison.core.pagination import CappedPaginator
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES
 from liaison.desk import selectors as desk_selectors
@@ -190,9 +190,15 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
     user = request.user
     can_work = policy.can_work_ticket(user, ticket)
     followers = list(ticket.followers.all())
+    # A long history shows its latest events; "Earlier history" pages back (?before=<event id>).
+    raw_before = request.GET.get("before", "")
+    before = int(raw_before) if raw_before.isascii() and raw_before.isdigit() and len(raw_before) < 18 else None
+    page = selectors.ticket_timeline_page(ticket=ticket, before=before)
     context = {
         "ticket": ticket,
-        "timeline": selectors.ticket_timeline(ticket=ticket),
+        "timeline": page.events,
+        "timeline_has_earlier": page.has_earlier,
+        "timeline_is_paged": before is not None,
         "attachments": selectors.ticket_attachments(ticket=ticket),
         "articles": selectors.linked_articles(ticket=ticket),
         "followers": followers,
@@ -359,8 +365,23 @@ def ticket_attach(request, reference):
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
+        upload = form.cleaned_data["file"]
+
+        def attach() -> tuple[int, dict]:
+            attachment = services.ticket_attach(actor=request.user, ticket=ticket, upload=upload)
+            return 201, {"name": attachment.original_name}
+
         try:
-            attachment = services.ticket_attach(actor=request.user, ticket=ticket, upload=form.cleaned_data["file"])
+            # Sent twice (a double click, a re-post after a slow upload), the file is kept once.
+            _status, attached, _replayed = run_once(
+                actor=request.user,
+                endpoint="tickets.attach",
+                key=form.cleaned_data["idempotency_key"],
+                payload={"ticket": ticket.pk, "file": upload_fingerprint(upload)},
+                work=attach,
+            )
+        except IdempotencyError as exc:
+            messages.error(request, "The file was not attached: " + exc.message)
         except ValidationError as exc:
             # The service names the field "attachment"; on this form it is the file input.
             form.errors.pop("file", None)
@@ -369,8 +390,10 @@ def ticket_attach(request, reference):
             # Also at the top of the page: on a phone the form is far below the fold.
             messages.error(request, "The file was not attached: " + " ".join(form.errors["file"]))
         else:
-            messages.success(request, f"Attached {attachment.original_name}.")
+            messages.success(request, f"Attached {attached['name']}.")
             return _back_to(ticket)
+    elif "idempotency_key" in form.errors:  # a hidden field: its reason must show at the top
+        messages.error(request, "The file was not attached: " + " ".join(form.errors["idempotency_key"]))
     return _render_detail(request, ticket, status=400, attachment_form=form)
 
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_token_is_shown_once_and_stored_only_as_a_hash(client_as):
     client = client_as(Role.IT_STAFF)
-    response = client.post("/accounts/tokens/new/", {"name": "Lab agent"})
+    response = client.post("/accounts/tokens/new/", {"name": "Lab agent", "idempotency_key": "t" * 32})
     assert response.status_code == 201
     plain = response.context["new_token_plain"]
     assert plain.startswith("lsn_")
@@ -83,7 +83,7 @@ def test_a_token_without_a_name_is_refused_with_the_field_named(client_as):
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "name"
     assert response.json()["errors"][0]["code"] == "accounts.token_name_missing"
-    page = client.post("/accounts/tokens/new/", {"name": ""})
+    page = client.post("/accounts/tokens/new/", {"name": "", "idempotency_key": "u" * 32})
     assert page.status_code == 400
     assert ApiToken.objects.count() == 0
 
@@ -137,3 +137,29 @@ def test_api_tokens_and_the_api_docs_are_for_staff_not_student_workers(client_as
     staff = client_as(Role.IT_STAFF)
     assert staff.get("/accounts/tokens/").status_code == 200
     assert staff.get("/api/v1/docs").status_code == 200
+
+
+def test_a_token_request_sent_twice_makes_one_token_and_never_shows_its_secret_again(client_as):
+    client = client_as(Role.IT_STAFF)
+    key = client.get("/accounts/tokens/").context["form"]["idempotency_key"].value()
+    first = client.post("/accounts/tokens/new/", {"name": "Lab agent", "idempotency_key": key})
+    plain = first.context["new_token_plain"]
+    again = client.post("/accounts/tokens/new/", {"name": "Lab agent", "idempotency_key": key})
+    assert again.status_code == 400
+    assert "already made the token “Lab agent”" in again.content.decode()
+    assert plain not in again.content.decode()
+    assert ApiToken.objects.count() == 1
+
+    headers = {"HTTP_IDEMPOTENCY_KEY": "token-retry-0123456789"}
+    body = {"name": "Report script"}
+    made = client.post("/api/v1/accounts/tokens", body, content_type="application/json", **headers)
+    assert made.status_code == 201 and made.json()["token"].startswith("lsn_")
+    repeat = client.post("/api/v1/accounts/tokens", body, content_type="application/json", **headers)
+    assert repeat.status_code == 409
+    assert repeat.json()["errors"][0]["code"] == "idempotency_already_done"
+    assert made.json()["token"] not in repeat.content.decode()
+    assert ApiToken.objects.count() == 2
+    # The secret is not kept anywhere for the replay.
+    from liaison.core.models import IdempotencyRecord
+
+    assert all(made.json()["token"] not in str(r.response) for r in IdempotencyRecord.objects.all())

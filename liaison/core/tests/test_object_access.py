@@ -45,12 +45,14 @@ class Route:
 def _ticket_visible(user, ticket) -> bool:
     from liaison.tickets import policy
 
+    ticket.refresh_from_db()  # an earlier call in the walk may have handed it on
     return policy.can_view_ticket(user, ticket)
 
 
 def _ticket_contact(user, ticket) -> bool:
     from liaison.tickets import policy
 
+    ticket.refresh_from_db()
     return policy.can_reveal_contact(user, ticket)
 
 
@@ -250,6 +252,7 @@ ROUTES = [
     Route("POST /api/v1/tickets/{ticket}/state", T, "post", _ticket_visible, {"state": "open"}),
     Route("POST /api/v1/tickets/{ticket}/assign", T, "post", _ticket_visible, {"assignee": "t_it2"}),
     Route("POST /api/v1/tickets/{ticket}/hand-off", T, "post", _ticket_visible, {"queue": "lib-research"}),
+    Route("GET /api/v1/tickets/{ticket}/events", T, "get", _ticket_visible),
     Route("POST /api/v1/tickets/{ticket}/replies", T, "post", _ticket_visible, {"body": "Any news?"}),
     Route("POST /api/v1/tickets/{ticket}/attachments", T, "post", _ticket_visible, "upload"),
     Route("GET /api/v1/tickets/{ticket}/attachments/{attachment_id}", TA, allowed=_ticket_visible),

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -22,6 +23,7 @@ def form_data(departments, **overrides):
         "url": "https://www.college.example/writing",
         "phone": "(555) 201-4300 ext. 2",
         "review_by": (timezone.localdate() + dt.timedelta(days=200)).isoformat(),
+        "idempotency_key": uuid.uuid4().hex,  # the new-entry form's one-time key
     }
     return data | overrides
 
@@ -208,3 +210,17 @@ def test_the_api_list_needs_the_same_queries_for_5_or_40_entries(client_as, depa
         make_entry(department=departments["it"], name=f"Desk {n}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/api/v1/directory/entries").json()["count"] == 40
+
+
+def test_a_new_entry_sent_twice_is_added_once(client_as, departments):
+    client = client_as(Role.SUPERVISOR)
+    form = client.get("/directory/new/")
+    key = form.context["form"]["idempotency_key"].value()
+    assert f'value="{key}"' in form.content.decode()
+    first = client.post("/directory/new/", form_data(departments, idempotency_key=key))
+    again = client.post("/directory/new/", form_data(departments, idempotency_key=key), follow=True)
+    assert first.status_code == 302 and again.redirect_chain[0][0] == first["Location"]
+    assert "sent twice" in again.content.decode()
+    assert DirectoryEntry.objects.filter(name="Writing Center").count() == 1
+    stale = client.post("/directory/new/", form_data(departments, idempotency_key=""))
+    assert stale.status_code == 400 and "reload the page" in stale.content.decode()

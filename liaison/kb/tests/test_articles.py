@@ -39,7 +39,10 @@ def articles():
 
 def test_writers_create_edit_publish_and_unpublish_articles_with_an_audit_trail(client_as):
     client = client_as(Role.SUPERVISOR)
-    response = client.post("/kb/new/", {"title": "Scanning to e-mail", "body": "Tap your card.", "audience": "public"})
+    response = client.post(
+        "/kb/new/",
+        {"title": "Scanning to e-mail", "body": "Tap your card.", "audience": "public", "idempotency_key": "k" * 32},
+    )
     article = Article.objects.get()
     assert response["Location"] == "/kb/scanning-to-e-mail/"
     assert article.status == "draft" and article.author.role == Role.SUPERVISOR
@@ -73,6 +76,23 @@ def test_student_workers_read_published_articles_but_cannot_write_or_see_drafts(
     assert client.get("/api/v1/kb/articles/guest-wifi").status_code == 404
 
 
+def test_a_student_worker_asking_for_drafts_is_told_why_not_given_an_empty_list(client_as, articles):
+    client = client_as(Role.STUDENT_WORKER)
+    api = client.get("/api/v1/kb/articles", {"status": "draft"})
+    assert api.status_code == 400
+    error = api.json()["errors"][0]
+    assert error["field"] == "status" and error["code"] == "kb.status_drafts_for_writers"
+    assert "write articles" in error["message"]
+
+    page = client.get("/kb/", {"status": "draft"})
+    assert page.status_code == 400
+    assert "Drafts are listed only for people who write articles" in page.content.decode()
+    # The rest of the list is still there, and published-only filters still work.
+    assert "guest-wifi" not in {a.slug for a in page.context["page"].object_list}
+    assert len(page.context["page"].object_list) == 3
+    assert client.get("/api/v1/kb/articles", {"status": "published"}).status_code == 200
+
+
 def test_writers_see_drafts_in_the_staff_list(client_as, articles):
     client = client_as(Role.IT_STAFF)
     assert "guest-wifi" in {a.slug for a in client.get("/kb/").context["page"].object_list}
@@ -102,7 +122,8 @@ def test_bad_article_input_names_the_field_and_saves_nothing(client_as, articles
 
 def test_a_page_form_with_a_taken_address_is_refused_naming_the_slug(client_as, articles):
     response = client_as(Role.IT_STAFF).post(
-        "/kb/new/", {"title": "Eduroam again", "slug": "eduroam", "body": "x", "audience": "staff"}
+        "/kb/new/",
+        {"title": "Eduroam again", "slug": "eduroam", "body": "x", "audience": "staff", "idempotency_key": "s" * 32},
     )
     assert response.status_code == 400
     assert "already uses this web address" in " ".join(response.context["form"].errors["slug"])
@@ -145,3 +166,23 @@ def test_the_staff_list_needs_the_same_queries_for_few_or_many_articles(
         make_article(title=f"Extra {n}", category=make_category(), audience="staff")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/kb/")
+
+
+def test_a_new_article_sent_twice_is_saved_once(client_as):
+    client = client_as(Role.LIBRARY_STAFF)
+    key = client.get("/kb/new/").context["form"]["idempotency_key"].value()
+    data = {
+        "title": "Printing from a phone",
+        "body": "Use the print app.",
+        "audience": "public",
+        "idempotency_key": key,
+    }
+    first = client.post("/kb/new/", data)
+    again = client.post("/kb/new/", data, follow=True)
+    assert first["Location"] == "/kb/printing-from-a-phone/"
+    assert again.redirect_chain[0][0] == first["Location"]
+    assert "sent twice" in again.content.decode()
+    assert Article.objects.count() == 1
+    other = client.post("/kb/new/", data | {"title": "Something else"})
+    assert other.status_code == 422 and "other content" in other.content.decode()
+    assert Article.objects.count() == 1

@@ -84,20 +84,21 @@ def _open_ticket(
         patron_phone=patron_phone,
         search_text=f"{subject}\n{description}",
     )
-    if interaction is not None:
+    if interaction is None:
+        ticket.save()
+    else:
         ticket.reference = interaction.client_id
-    try:
-        with transaction.atomic():
-            ticket.save()
-    except IntegrityError:
-        if interaction is not None:
+        try:
+            with transaction.atomic():  # a savepoint only where a clash is possible
+                ticket.save()
+        except IntegrityError:
             raise reject(
                 "interaction", "This interaction is already a ticket.", code="tickets.interaction_already_ticket"
             ) from None
-        raise
-    ticket.followers.add(actor)
+    # A new ticket has no links yet: one INSERT each, not the SELECT-then-INSERT of .add().
+    Ticket.followers.through.objects.create(ticket_id=ticket.pk, user_id=actor.pk)
     if actor.department_id and actor.department_id != queue.department_id:
-        ticket.referring_departments.add(actor.department_id)
+        Ticket.referring_departments.through.objects.create(ticket_id=ticket.pk, department_id=actor.department_id)
     if interaction is not None:
         events.ticket_promoted(ticket=ticket, actor=actor)
     else:

@@ -132,7 +132,7 @@ def test_the_upload_form_shows_the_reason_on_the_page(client_as, make_ticket):
     ticket = make_ticket()
     response = client_as(Role.LIBRARY_STAFF).post(
         f"/tickets/{ticket.reference}/attachments/",
-        {"file": SimpleUploadedFile("virus.exe", b"MZ" + b"\x00" * 10)},
+        {"file": SimpleUploadedFile("virus.exe", b"MZ" + b"\x00" * 10), "idempotency_key": "k" * 20},
     )
     assert response.status_code == 400
     assert ".exe files are not accepted" in response.content.decode()
@@ -188,6 +188,41 @@ def test_the_api_takes_a_multipart_upload_and_names_the_field_on_refusal(client_
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["field"] == "attachment"
     assert Attachment.objects.count() == 1
+
+
+def test_an_upload_sent_twice_is_kept_once_on_the_page_and_in_the_api(client_as, make_ticket, private_media):
+    ticket = make_ticket()
+    client = client_as(Role.LIBRARY_STAFF)
+    page = client.get(f"/tickets/{ticket.reference}/")
+    key = re.search(rb'name="idempotency_key" value="([^"]+)"', page.content.split(b"attachments/")[-1]).group(1)
+    for _ in range(2):  # a double click on Upload
+        sent = client.post(
+            f"/tickets/{ticket.reference}/attachments/",
+            {"file": SimpleUploadedFile("scan.pdf", PDF_BYTES), "idempotency_key": key.decode()},
+        )
+        assert sent.status_code == 302
+    assert Attachment.objects.count() == 1
+    assert len(_stored_files(private_media)) == 1
+    other_file = client.post(
+        f"/tickets/{ticket.reference}/attachments/",
+        {"file": SimpleUploadedFile("other.pdf", PDF_BYTES + b"%"), "idempotency_key": key.decode()},
+        follow=True,
+    )
+    assert "already used for a request with other content" in other_file.content.decode()
+    assert Attachment.objects.count() == 1
+    stale = client.post(f"/tickets/{ticket.reference}/attachments/", {"file": SimpleUploadedFile("a.pdf", PDF_BYTES)})
+    assert stale.status_code == 400 and "reload the page" in stale.content.decode()
+
+    headers = {"HTTP_IDEMPOTENCY_KEY": "api-retry-0123456789"}
+    url = f"/api/v1/tickets/{ticket.pk}/attachments"
+    first = client.post(url, {"file": SimpleUploadedFile("log.txt", b"printer log")}, **headers)
+    again = client.post(url, {"file": SimpleUploadedFile("log.txt", b"printer log")}, **headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Attachment.objects.count() == 2
+    changed = client.post(url, {"file": SimpleUploadedFile("log.txt", b"another log")}, **headers)
+    assert changed.status_code == 422
+    assert Attachment.objects.count() == 2
 
 
 # --- Images are decoded and written again (security reference F1).

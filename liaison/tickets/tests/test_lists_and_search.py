@@ -35,6 +35,7 @@ def test_the_queue_list_runs_the_same_number_of_queries_however_many_tickets(
 ):
     client = client_as(Role.IT_STAFF)
     _make_many(make_ticket, users, people, 3)
+    client.get("/tickets/queue/?state=all")  # the first request also fills the queue menu's cache
     with CaptureQueriesContext(connection) as few:
         assert client.get("/tickets/queue/?state=all").status_code == 200
     _make_many(make_ticket, users, people, 40, offset=3)
@@ -49,6 +50,7 @@ def test_the_queue_list_runs_the_same_number_of_queries_however_many_tickets(
 def test_my_work_and_the_api_list_are_constant_too(client_as, make_ticket, users, people):
     client = client_as(Role.IT_STAFF)
     _make_many(make_ticket, users, people, 3)
+    client.get("/tickets/")  # the first request also fills the queue menu's cache
     with CaptureQueriesContext(connection) as few_page:
         client.get("/tickets/")
     with CaptureQueriesContext(connection) as few_api:

@@ -165,3 +165,36 @@ def test_a_student_worker_cannot_promote_a_colleagues_desk_note_through_the_api(
 def test_staff_may_promote_any_desk_entry(client_as, make_interaction, users, queues):
     interaction = make_interaction(actor=users[Role.STUDENT_WORKER])
     assert client_as(Role.IT_STAFF).get(f"/tickets/promote/{interaction.client_id}/").status_code == 200
+
+
+def test_a_student_worker_sends_a_promoted_question_straight_into_the_other_departments_queue(
+    client_as, make_interaction, queues, users
+):
+    """An IT student at the joint desk takes a research question: promoting it puts it in the
+    library's queue at once (a student cannot hand off a ticket afterwards, since they do not
+    work the library's queue), and the student still follows it."""
+    student = users[Role.STUDENT_WORKER]
+    assert student.department != queues["research"].department
+    interaction = make_interaction(note="Needs three peer-reviewed sources on food deserts", actor=student)
+    client = client_as(Role.STUDENT_WORKER)
+    page = client.get(f"/tickets/promote/{interaction.client_id}/")
+    assert f'value="{queues["research"].pk}"' in page.content.decode()  # offered, not only IT's queues
+
+    response = client.post(
+        f"/tickets/promote/{interaction.client_id}/",
+        {"queue": queues["research"].pk, "subject": "Sources on food deserts", "priority": 2},
+    )
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert ticket.queue == queues["research"]
+    assert ticket.referring_departments.filter(pk=student.department_id).exists()
+    assert client.get(f"/tickets/{ticket.reference}/").status_code == 200  # still theirs to follow
+
+    other = make_interaction(note="Citation help", actor=student)
+    api = client.post(
+        f"/api/v1/tickets/promote/{other.client_id}",
+        data=json.dumps({"queue": "lib-research", "subject": "Citation help"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 201, api.content
+    assert Ticket.objects.get(reference=other.client_id).queue == queues["research"]

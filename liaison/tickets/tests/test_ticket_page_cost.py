@@ -1,0 +1,72 @@
+"""The ticket page and its API read what they show in a fixed number of statements, whatever
+the history's length; a long history is paged (issue: tickets ahead of the peer)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from liaison.core.roles import Role
+from liaison.tickets import services
+from liaison.tickets.models import TicketEvent
+from liaison.tickets.selectors import TIMELINE_PAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow_history(ticket, users, queues, replies: int) -> None:
+    it = users[Role.IT_STAFF]
+    for i in range(replies):
+        services.ticket_reply(actor=it, ticket=ticket, body=f"Step {i}: checked the toner", is_internal=i % 3 == 0)
+    services.ticket_hand_off(actor=it, ticket=ticket, queue=queues["research"], note="Needs a librarian")
+
+
+def _statements(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_ticket_with_a_long_history_costs_what_a_new_one_costs(client_as, make_ticket, users, queues):
+    client = client_as(Role.SUPERVISOR)
+    new = make_ticket(queue=queues["help_desk"])
+    old = make_ticket(queue=queues["help_desk"])
+    _grow_history(old, users, queues, replies=150)
+    assert old.events.count() > TIMELINE_PAGE
+    client.get(f"/tickets/{new.reference}/")  # the first request also fills the queue menu's cache
+
+    assert _statements(client, f"/tickets/{old.reference}/") == _statements(client, f"/tickets/{new.reference}/")
+    assert _statements(client, f"/api/v1/tickets/{old.pk}") == _statements(client, f"/api/v1/tickets/{new.pk}")
+
+
+def test_a_long_history_shows_the_latest_events_and_pages_back_to_the_first(client_as, make_ticket, users, queues):
+    client = client_as(Role.SUPERVISOR)
+    ticket = make_ticket(queue=queues["help_desk"])
+    _grow_history(ticket, users, queues, replies=120)
+    page = client.get(f"/tickets/{ticket.reference}/")
+    shown = page.context["timeline"]
+    assert len(shown) == TIMELINE_PAGE and page.context["timeline_has_earlier"]
+    assert shown[-1].kind == TicketEvent.Kind.HANDED_OFF  # the latest is last, as in a conversation
+    assert "Earlier history" in page.content.decode()
+
+    earlier = client.get(f"/tickets/{ticket.reference}/", {"before": shown[0].pk})
+    older = earlier.context["timeline"]
+    assert not earlier.context["timeline_has_earlier"]
+    assert older[0].kind == TicketEvent.Kind.CREATED
+    assert {e.pk for e in older} | {e.pk for e in shown} == set(ticket.events.values_list("pk", flat=True))
+    for bad in ("-1", "99999999999999999999999", "١٢", "abc", ""):
+        assert client.get(f"/tickets/{ticket.reference}/", {"before": bad}).status_code == 200
+
+
+def test_the_api_pages_a_history_latest_first(client_as, make_ticket, users, queues):
+    client = client_as(Role.IT_STAFF)
+    ticket = make_ticket(queue=queues["help_desk"])
+    _grow_history(ticket, users, queues, replies=30)
+    detail = client.get(f"/api/v1/tickets/{ticket.pk}").json()
+    assert len(detail["timeline"]) == ticket.events.count() and not detail["timeline_has_earlier"]
+    first = client.get(f"/api/v1/tickets/{ticket.pk}/events", {"limit": 10}).json()
+    assert len(first["results"]) == 10 and first["has_earlier"]
+    assert first["results"][-1]["kind"] == "handed_off"
+    rest = client.get(f"/api/v1/tickets/{ticket.pk}/events", {"before": first["results"][0]["id"], "limit": 500}).json()
+    assert not rest["has_earlier"] and rest["results"][0]["kind"] == "created"
+    assert len(rest["results"]) + 10 == ticket.events.count()
+    assert client.get(f"/api/v1/tickets/{ticket.pk}/events", {"limit": 0}).status_code == 400
