@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 
 from liaison.accounts.selectors import department_list, user_list
+from liaison.core.forms import OneTimeKeyField
 from liaison.core.roles import STAFF_ROLES
 from liaison.desk.selectors import topic_tag_list
 from liaison.pilots.models import Audience, HostingCost, Pilot
@@ -15,20 +14,7 @@ from liaison.places.selectors import room_list, service_point_choices
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _new_key() -> str:
-    return uuid.uuid4().hex
-
-
-class OneTimeKeyField(forms.CharField):
-    """A hidden key made when the form is shown: sending the form twice creates once
-    (liaison/core/idempotency.py)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(widget=forms.HiddenInput, initial=_new_key, max_length=255, required=False, **kwargs)
-
-
 class PilotForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
     title = forms.CharField(max_length=200, help_text="e.g. 'Campus copier trial'.")
     kind = forms.ChoiceField(choices=Pilot.Kind.choices, label="What is being tried")
     summary = forms.CharField(
@@ -83,6 +69,12 @@ class PilotForm(forms.Form):
         }
 
 
+class PilotCreateForm(PilotForm):
+    """A new pilot: the one-time key makes a double click propose one pilot."""
+
+    idempotency_key = OneTimeKeyField()
+
+
 class RecommendationForm(forms.Form):
     recommendation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -102,7 +94,6 @@ class CostForm(forms.Form):
 
 
 class FeedbackFormForm(forms.Form):
-    idempotency_key = OneTimeKeyField()
     title = forms.CharField(max_length=200, help_text="Respondents see it at the top.")
     intro = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Introduction")
     questions = forms.CharField(
@@ -115,6 +106,12 @@ class FeedbackFormForm(forms.Form):
     quota_faculty = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="Quota: faculty")
     quota_staff = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="Quota: staff")
     is_open = forms.BooleanField(required=False, initial=True, label="Taking answers (untick to pause)")
+
+
+class FeedbackFormCreateForm(FeedbackFormForm):
+    """A new form: the one-time key makes a double click make one form."""
+
+    idempotency_key = OneTimeKeyField()
 
 
 class ThemeForm(forms.Form):

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from liaison.core.access import public, roles
 from liaison.core.adapters import form_errors_from, message_and_redirect
+from liaison.core.errors import reject
 from liaison.core.exports import safe_filename
+from liaison.core.forms import new_one_time_key
 from liaison.core.idempotency import IdempotencyError, run_once_for_form
 from liaison.core.pagination import CappedPaginator
 from liaison.pilots import charts, exports, forms, policy, selectors, services
@@ -99,7 +101,7 @@ def pilot_new(request):
     if not policy.can_propose_pilot(request.user):
         return render(request, "403.html", status=403)
     initial = {"it_department": None, "library_department": None}
-    form = forms.PilotForm(request.POST or None, initial=initial)
+    form = forms.PilotCreateForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -236,7 +238,7 @@ def form_new(request, pk: int):
     pilot = selectors.pilot_get_for_user(user=request.user, pk=pk)
     if not policy.can_manage_forms(request.user, pilot):
         return render(request, "403.html", status=403)
-    form = forms.FeedbackFormForm(
+    form = forms.FeedbackFormCreateForm(
         request.POST or None,
         initial={
             "title": f"Tell us about: {pilot.title}"[:200],
@@ -341,12 +343,11 @@ def desk_answer(request, pk: int, form_id: int):
             return {"id": str(response.pk)}
 
         try:
-            if key:
-                _body, replayed = run_once_for_form(request, endpoint="pilots.desk_answer", key=key, work=work)
-                if replayed:
-                    messages.info(request, "The form was sent twice; the answers were recorded once.")
-            else:
-                work()
+            if not key:
+                raise reject("__all__", "This form is out of date: reload the page and send it again.")
+            _body, replayed = run_once_for_form(request, endpoint="pilots.desk_answer", key=key, work=work)
+            if replayed:
+                messages.info(request, "The form was sent twice; the answers were recorded once.")
         except ValidationError as exc:
             errors, status = exc.message_dict, 400
         except IdempotencyError as exc:
@@ -365,7 +366,7 @@ def desk_answer(request, pk: int, form_id: int):
         "top_errors": errors.get("__all__", []),
         "collecting": ok,
         "why": why,
-        "idempotency_key": secrets.token_hex(16),
+        "idempotency_key": new_one_time_key(),
         "desk": True,
     }
     return render(request, "pilots/desk_answer.html", context, status=status)

@@ -110,14 +110,23 @@ def test_it_proposes_on_the_page_and_the_library_agrees(client, users, departmen
 
 
 def test_a_bad_proposal_names_the_fields(client_as, departments):
-    page = client_as(Role.IT_STAFF).post(
+    client = client_as(Role.IT_STAFF)
+    key = client.get(reverse("pilots:new")).context["form"]["idempotency_key"].value()
+    page = client.post(
         reverse("pilots:new"),
-        {"title": "X", "kind": "equipment", "summary": "Y", "it_department": departments["it"].pk,
+        {"idempotency_key": key, "title": "X", "kind": "equipment", "summary": "Y", "it_department": departments["it"].pk,
          "library_department": departments["library"].pk, "starts_on": "2026-05-01", "ends_on": "2026-04-01"},
     )  # fmt: skip
     assert page.status_code == 400
     assert page.context["form"].errors == {"ends_on": ["The pilot cannot end before it starts."]}
     assert not Pilot.objects.exists()
+
+
+def test_a_desk_answer_without_its_one_time_key_is_refused(client_as, copier_form):
+    url = reverse("pilots:desk_answer", args=[copier_form.pilot.pk, copier_form.pk])
+    page = client_as(Role.STUDENT_WORKER).post(url, {"audience": "faculty", **answers(3)})
+    assert page.status_code == 400 and b"reload the page" in page.content
+    assert not Response.objects.exists()
 
 
 def test_staff_record_an_answer_at_the_desk_once(client_as, copier_form, users):
