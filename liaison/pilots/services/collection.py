@@ -185,7 +185,9 @@ def response_submit(
     The same token answers once: a repeat stores nothing and says so."""
     if not TOKEN_FORMAT.fullmatch(token or ""):
         raise reject("token", "Reload the form and send it again.", code="pilots.token_invalid")
-    form = FeedbackForm.objects.select_for_update().select_related("pilot", "current_version").get(pk=form.pk)
+    form = (
+        FeedbackForm.objects.select_for_update(of=("self",)).select_related("pilot", "current_version").get(pk=form.pk)
+    )
     if Participation.objects.filter(form=form, token_hash=token_hash(token)).exists():
         return Submitted(response=None, duplicate=True)
     response = _store(form, audience=audience, raw=answers, channel="qr" if via_qr else "link", recorded_by=None)
@@ -203,7 +205,9 @@ def response_record_at_desk(*, actor: User, form: FeedbackForm, audience: str, a
     """Staff type in the answers of someone at the desk. The response names the member of
     staff (who typed it), never the respondent. Forms carry a one-time key so a double click
     records once (`core.idempotency.run_once_for_form` in the adapter)."""
-    form = FeedbackForm.objects.select_for_update().select_related("pilot", "current_version").get(pk=form.pk)
+    form = (
+        FeedbackForm.objects.select_for_update(of=("self",)).select_related("pilot", "current_version").get(pk=form.pk)
+    )
     require(policy.can_record_desk_answer(actor, form.pilot), "Only desk staff record answers for someone.")
     response = _store(form, audience=audience, raw=answers, channel=Response.Channel.DESK, recorded_by=actor)
     events.desk_answer_recorded(actor=actor, form=form)

@@ -249,7 +249,9 @@ def feedback_form_update(
 ) -> FeedbackForm:
     """Change the title, introduction, quotas or open/paused; with `questions`, the questions.
     Answered questions are never rewritten: a new version takes the new ones."""
-    form = FeedbackForm.objects.select_for_update().select_related("pilot", "current_version").get(pk=form.pk)
+    form = (
+        FeedbackForm.objects.select_for_update(of=("self",)).select_related("pilot", "current_version").get(pk=form.pk)
+    )
     require(
         policy.can_manage_forms(actor, form.pilot), "Only staff of the pilot's IT or library side change its forms."
     )

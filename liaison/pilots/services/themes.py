@@ -31,7 +31,7 @@ def answer_set_theme(*, actor: User, pilot: Pilot, answer_id: str, theme_name: s
     """File a free-text answer under a theme (made if new); an empty name takes it out."""
     require(policy.can_theme_answers(actor, pilot), "Only the library side groups answers into themes.")
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .filter(pk=answer_id, response__form__pilot=pilot)
         .select_related("question")
         .first()
