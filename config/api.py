@@ -20,6 +20,7 @@ from liaison.imports.api import router as imports_router
 from liaison.kb.api import router as kb_router
 from liaison.labs.api import router as labs_router
 from liaison.partnership.api import router as partnership_router
+from liaison.pilots.api import router as pilots_router
 from liaison.places.api import router as places_router
 from liaison.software.api import router as software_router
 from liaison.staffing.api import router as staffing_router
@@ -128,3 +129,4 @@ api.add_router("/labs", labs_router, tags=["labs"])
 api.add_router("/partnership", partnership_router, tags=["partnership"])
 api.add_router("/software", software_router, tags=["software access"])
 api.add_router("/staffing", staffing_router, tags=["staffing"])
+api.add_router("/pilots", pilots_router, tags=["pilots"])

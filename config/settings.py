@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "liaison.partnership",
     "liaison.software",
     "liaison.staffing",
+    "liaison.pilots",
     "liaison.demo",
 ]
 

@@ -17,6 +17,7 @@ from liaison.imports.demo import seed_imports
 from liaison.kb.demo import seed_kb
 from liaison.labs.demo import seed_labs
 from liaison.partnership.demo import seed_partnership
+from liaison.pilots.demo import seed_pilots
 from liaison.places.models import Building, HoursException, OpeningHours, Room, ServicePoint
 from liaison.software.demo import seed_software
 from liaison.staffing.demo import seed_staffing
@@ -217,6 +218,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], dict[str, int]]] = [
     seed_software,  # after tickets (its requests open tickets in IT's labs queue)
     seed_labs,  # after the tickets (IT's queues take its incidents)
     seed_staffing,
+    seed_pilots,  # before the partnership: its ledger derivation counts the hosting and the report
     seed_partnership,  # last: it derives the ledger from the work the steps above made
 ]
 

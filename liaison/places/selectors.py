@@ -76,6 +76,11 @@ def is_open_at(service_point: ServicePoint, moment: dt.datetime | None = None) -
     return any(opens <= moment.time() < closes for opens, closes in day.periods)
 
 
+def room_list() -> QuerySet[Room]:
+    """Every room, with its building, for a form's choice of places (pilots)."""
+    return Room.objects.select_related("building").order_by("building__name", "name")
+
+
 def lab_list() -> QuerySet[Room]:
     return Room.objects.filter(kind=Room.Kind.LAB).select_related("building")
 

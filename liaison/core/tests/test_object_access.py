@@ -237,6 +237,24 @@ def _edits_worker_of(user, obj) -> bool:
 _s_manage = _staffing("can_manage_pool")
 
 
+def _pilots(rule: str, *, via_form: bool = False):
+    """`allowed` from the pilots policy: `_pilots("can_edit_pilot")(user, pilot)`; with
+    `via_form`, the object is a feedback form and the rule is asked about its pilot."""
+
+    def allowed(user, obj) -> bool:
+        from liaison.pilots import policy
+
+        check = getattr(policy, rule)
+        pilot = obj.pilot if via_form else obj
+        return check(user) if rule in ("can_view_pilots", "can_propose_pilot") else check(user, pilot)
+
+    allowed.__name__ = f"_pilots_{rule}"
+    return allowed
+
+
+_pl_view = _pilots("can_view_pilots")
+
+
 # Who may see each kind of object at all (so its private text may appear on their pages).
 SEES = {
     "ticket": _ticket_visible,
@@ -275,6 +293,9 @@ SEES = {
     "pool_run": lambda user, run: _staffing("can_manage_pool")(user, run),
     "pool_shift": lambda user, shift: _staffing("can_see_shift")(user, shift),
     "pool_offer": lambda user, offer: _staffing("can_view_schedule")(user, offer),
+    "pilot": _pl_view,
+    "pilot_form": _pl_view,
+    "public_form": _anyone,
 }
 
 T, TA = "ticket", "ticket_attachment"
@@ -551,6 +572,62 @@ ROUTES = [
     Route("POST /api/v1/staffing/terms/{term_id}/runs", "pool_term", "post", _s_manage, {"time_limit_s": 1}),
     Route("POST /api/v1/staffing/terms/{term_id}/publish", "pool_term", "post", _s_manage, {"version": 0}),
     Route("GET /api/v1/staffing/runs/{run_id}", "pool_run", allowed=_s_manage),
+    # Pilots: pages
+    Route("pilots:detail", "pilot", allowed=_pl_view),
+    Route("pilots:edit", "pilot", allowed=_pilots("can_edit_pilot")),
+    Route("pilots:edit", "pilot", "post", _pilots("can_edit_pilot")),
+    Route("pilots:transition", "pilot", "post", _pilots("can_agree_pilot"), {"to_state": "agreed"}),
+    Route("pilots:recommendation", "pilot", "post", _pilots("can_deliver_report"), {"recommendation": "Buy"}),
+    Route("pilots:cost_new", "pilot", "post", _pilots("can_record_cost")),
+    Route("pilots:form_new", "pilot", allowed=_pilots("can_manage_forms")),
+    Route("pilots:form_new", "pilot", "post", _pilots("can_manage_forms")),
+    Route("pilots:form_edit", "pilot_form", allowed=_pilots("can_manage_forms", via_form=True)),
+    Route("pilots:form_edit", "pilot_form", "post", _pilots("can_manage_forms", via_form=True)),
+    Route("pilots:form_poster", "pilot_form", allowed=_pl_view),
+    Route("pilots:desk_answer", "pilot_form", allowed=_pilots("can_record_desk_answer", via_form=True)),
+    Route("pilots:desk_answer", "pilot_form", "post", _pilots("can_record_desk_answer", via_form=True)),
+    Route("pilots:results", "pilot", allowed=_pilots("can_view_results")),
+    Route("pilots:themes", "pilot", allowed=_pilots("can_read_free_text")),
+    Route("pilots:themes", "pilot", "post", _pilots("can_read_free_text")),
+    Route("pilots:report", "pilot", allowed=_pilots("can_view_results")),
+    Route("pilots:report_pdf", "pilot", allowed=_pilots("can_view_results")),
+    Route("pilots:report_xlsx", "pilot", allowed=_pilots("can_view_results")),
+    Route("pilots:answer", "public_form", allowed=_anyone),
+    Route("pilots:answer", "public_form", "post", _anyone),
+    Route("pilots:thanks", "public_form", allowed=_anyone),
+    # Pilots: API
+    Route("GET /api/v1/pilots/pilots/{pilot_id}", "pilot", allowed=_pl_view),
+    Route("PATCH /api/v1/pilots/pilots/{pilot_id}", "pilot", "patch", _pilots("can_edit_pilot"), {"title": "Renamed"}),
+    Route(
+        "POST /api/v1/pilots/pilots/{pilot_id}/transition",
+        "pilot",
+        "post",
+        _pilots("can_agree_pilot"),
+        {"to_state": "agreed"},
+    ),
+    Route(
+        "POST /api/v1/pilots/pilots/{pilot_id}/costs",
+        "pilot",
+        "post",
+        _pilots("can_record_cost"),
+        {"kind": "staff_hours", "occurred_on": "2026-01-05", "hours": "2"},
+    ),
+    Route(
+        "POST /api/v1/pilots/pilots/{pilot_id}/forms",
+        "pilot",
+        "post",
+        _pilots("can_manage_forms"),
+        {"title": "Form", "questions": [{"kind": "text", "text": "Thoughts?"}]},
+    ),
+    Route("GET /api/v1/pilots/pilots/{pilot_id}/results", "pilot", allowed=_pilots("can_view_results")),
+    Route("GET /api/v1/pilots/public/forms/{code}", "public_form", allowed=_anyone),
+    Route(
+        "POST /api/v1/pilots/public/forms/{code}/responses",
+        "public_form",
+        "post",
+        _anyone,
+        {"audience": "student", "token": "t" * 24, "answers": {}},
+    ),
 ]
 
 NOT_OBJECT_ROUTES = {
@@ -637,6 +714,7 @@ def world(departments, users, joint_desk):
     software = _software_world(departments, other_librarian, other_tech)
     labs = _labs_world(departments, other_tech, it_queue)
     staffing = _staffing_world(departments, other_student, joint_desk)
+    pilots = _pilots_world()
 
     made_up = uuid.UUID("00000000-0000-4000-8000-000000000000")
     return {
@@ -644,6 +722,7 @@ def world(departments, users, joint_desk):
         **software,
         **labs,
         **staffing,
+        **pilots,
         # subject: [(variant, object or None, path kwargs)]
         "ticket": [
             ("another department's", it_ticket, it_ticket),
@@ -901,6 +980,72 @@ def _labs_world(departments, other_tech, it_queue) -> dict[str, list]:
         "lab_incident": [
             ("another person's", incident, {"incident_id": incident.pk}),
             ("made-up", None, {"incident_id": 999999}),
+        ],
+    }
+
+
+def _pilots_world() -> dict[str, list]:
+    """A pilot between a second IT department and a second library department (so the callers
+    are on neither side), running, with a form and an answer whose free text is SECRET; and a
+    deleted pilot."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from liaison.accounts.models import Department
+    from liaison.pilots import services as pilots
+
+    it2 = Department.objects.create(name="Academic Computing", code="acad-it", kind=Department.Kind.IT)
+    library2 = Department.objects.create(name="Law Library", code="law-library", kind=Department.Kind.LIBRARY)
+    tech = make_user(Role.IT_STAFF, username="t_acad_it", department=it2)
+    librarian = make_user(Role.LIBRARY_STAFF, username="t_law_lib", department=library2)
+    today = timezone.localdate()
+    pilot = pilots.pilot_propose(
+        actor=tech, title="Copier trial", summary=SECRET, it_department=it2, library_department=library2,
+        starts_on=today - dt.timedelta(days=3), ends_on=today + dt.timedelta(days=10),
+    )  # fmt: skip
+    form = pilots.feedback_form_create(
+        actor=tech, pilot=pilot, title="The copier", questions=pilots.parse_question_lines("text [notes]: Thoughts?")
+    )
+    proposed = pilots.pilot_propose(
+        actor=tech, title="Still proposed", summary="x", it_department=it2, library_department=library2,
+        starts_on=today, ends_on=today,
+    )  # fmt: skip
+    pilots.pilot_transition(actor=librarian, pilot=proposed, to_state="agreed")
+    pilots.pilot_transition(actor=librarian, pilot=proposed, to_state="running")
+    running_form = pilots.feedback_form_create(
+        actor=tech, pilot=proposed, title="Running", questions=pilots.parse_question_lines("text [notes]: Thoughts?")
+    )
+    pilots.response_submit(
+        actor=None, form=running_form, audience="student", answers={"notes": SECRET}, token=secrets.token_urlsafe(24)
+    )
+    gone = pilots.pilot_propose(
+        actor=tech, title="Gone", summary="x", it_department=it2, library_department=library2,
+        starts_on=today, ends_on=today,
+    )  # fmt: skip
+    gone_pk = gone.pk
+    gone.delete()
+
+    def ids(obj) -> dict[str, Any]:
+        return {"pk": obj.pk, "pilot_id": obj.pk}
+
+    return {
+        "pilot": [
+            ("another department's", pilot, ids(pilot)),
+            ("another department's running", proposed, ids(proposed)),
+            ("deleted", None, {"pk": gone_pk, "pilot_id": gone_pk}),
+            ("made-up", None, {"pk": 999999, "pilot_id": 999999}),
+        ],
+        "pilot_form": [
+            ("another department's", form, {"pk": pilot.pk, "form_id": form.pk}),
+            ("another department's running", running_form, {"pk": proposed.pk, "form_id": running_form.pk}),
+            ("another pilot's", None, {"pk": proposed.pk, "form_id": form.pk}),
+            ("made-up", None, {"pk": pilot.pk, "form_id": 999999}),
+        ],
+        "public_form": [
+            ("on a poster", form, {"code": form.code}),
+            ("made-up", None, {"code": "zzzzzz"}),
         ],
     }
 
