@@ -230,6 +230,47 @@ class Importer:
         return {"created": len(objects)}
 
 
+class KeyedImporter(Importer):
+    """Reference data keyed by what a row names (a device's tag; a course's term, code and
+    section): the key is known before the row is built, a row updates what it names, and a row
+    whose record already says what the row says is "already imported". Subclasses implement
+    `row_key(mapped)` (by default `id:<identity_field>`), `build_row(mapped, *, identity)` and
+    `stored_identities(identities)`; this class puts them on the engine's protocol (ADR 0040:
+    such a key is the row's own id, so it is not namespaced by tool)."""
+
+    def row_key(self, mapped: dict[str, Any]) -> str:
+        if self.identity_field and mapped.get(self.identity_field):
+            return f"id:{' '.join(str(mapped[self.identity_field]).split())}"
+        raise RowRefused({self.identity_field or ROW_FIELD: "This row names nothing to import."})
+
+    def build_row(self, mapped: dict[str, Any], *, identity: str) -> Any:
+        raise NotImplementedError
+
+    def stored_identities(self, identities: list[str]) -> set[str]:
+        raise NotImplementedError
+
+    # The engine's protocol, on top of the three above.
+    def validate_row(self, mapped: dict[str, Any]) -> Any:
+        return self.build_row(mapped, identity=self.row_key(mapped))
+
+    def source_id(self, mapped: dict[str, Any], tool: str) -> str | None:
+        return self.row_key(mapped)
+
+    def legacy_identities(self, row: SourceRow, mapped: dict[str, Any]) -> str:
+        return ""
+
+    def fingerprint(self, obj: Any) -> str:
+        return repr(obj)
+
+    def assign_identity(self, obj: Any, identity: str) -> None:
+        """Built with its key already."""
+
+    def existing_identities(self, identities: list[tuple[str, str]], tool: str) -> set[str]:
+        return self.stored_identities([identity for identity, _legacy in identities])
+
+
+ROW_FIELD = "row"
+
 _registry: dict[str, type[Importer]] = {}
 
 

@@ -15,13 +15,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from liaison.accounts.selectors import department_list
-from liaison.imports.registry import CHOICE, DATE, DATETIME, INTEGER, TEXT, Importer, Preset, TargetField, register
+from liaison.imports.registry import (
+    CHOICE,
+    DATE,
+    DATETIME,
+    INTEGER,
+    TEXT,
+    Importer,
+    KeyedImporter,
+    Preset,
+    TargetField,
+    register,
+)
 from liaison.imports.values import DateOnly, zone_for
 from liaison.labs import selectors, services
 from liaison.labs.models import Asset, Kind, PrintJob
@@ -63,7 +73,7 @@ def _key(text: str) -> str:
 
 
 @register
-class LabAssetImporter(Importer):
+class LabAssetImporter(KeyedImporter):
     key = "lab_assets"
     label = "Lab devices"
     description = "Devices in the labs (workstations, printers, label printers …) from any CSV or a Snipe-IT export."
@@ -138,12 +148,12 @@ class LabAssetImporter(Importer):
             return [(r.name, r.name) for r in selectors.labs()]
         return None
 
-    def existing_identities(self, identities: Iterable[str]) -> set[str]:
+    def stored_identities(self, identities: list[str]) -> set[str]:
         tags = {i.removeprefix("id:"): i for i in identities}
         stored = set(Asset.objects.filter(tag__in=list(tags)).values_list("tag", flat=True))
         return {tags[t] for t in stored}
 
-    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> Any:
+    def build_row(self, mapped: dict[str, Any], *, identity: str) -> Any:
         errors: dict[str, str] = {}
         kind = _key(mapped.get("kind") or "").replace(" ", "_")
         kind = KIND_WORDS.get(kind.replace("_", " "), kind)
@@ -244,13 +254,16 @@ class PrintLogImporter(Importer):
                         self._printers.setdefault(_key(name), asset)
         return self._printers
 
-    def row_identity(self, row, mapped: dict[str, Any]) -> str:
-        from liaison.imports.registry import content_identity
+    # A print log has no job ids: a job's identity is what it says (printer, time, pages), and
+    # two identical jobs in one file stay two (the engine numbers the second; ADR 0040).
+    def content_key(self, obj: PrintJob) -> Any:
+        return [obj.asset.pk, obj.printed_at.isoformat(), obj.pages]
 
-        return content_identity(row)
+    def assign_identity(self, obj: PrintJob, identity: str) -> None:
+        obj.import_identity = self._stored_key(identity)
 
-    def existing_identities(self, identities: Iterable[str]) -> set[str]:
-        keys = {self._stored_key(i): i for i in identities}
+    def existing_identities(self, identities: list[tuple[str, str]], tool: str) -> set[str]:
+        keys = {self._stored_key(i): i for i, _legacy in identities}
         found = set()
         ids = list(keys)
         for start in range(0, len(ids), 900):
@@ -262,7 +275,7 @@ class PrintLogImporter(Importer):
     def _stored_key(identity: str) -> str:
         return "print:" + hashlib.sha256(identity.encode()).hexdigest()[:60]
 
-    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> PrintJob:
+    def validate_row(self, mapped: dict[str, Any]) -> PrintJob:
         errors: dict[str, str] = {}
         printer = self.printers().get(_key(mapped.get("printer") or ""))
         if printer is None:
@@ -275,7 +288,7 @@ class PrintLogImporter(Importer):
         if errors:
             raise ValidationError(errors)
         pages = int(mapped.get("pages") or 0) * int(mapped.get("copies") or 1)
-        return PrintJob(asset=printer, printed_at=when, pages=pages, import_identity=self._stored_key(identity))
+        return PrintJob(asset=printer, printed_at=when, pages=pages)
 
     def describe(self, obj: PrintJob) -> dict[str, str]:
         return {"printer": obj.asset.tag, "printed at": f"{obj.printed_at:%Y-%m-%d %H:%M}", "pages": str(obj.pages)}

@@ -348,6 +348,7 @@ def services_baselines_exist() -> bool:
 
 
 def seed_software(log: Callable[[str], None]) -> dict[str, int]:
+    services.permissions_ensure_builtin()
     people = {
         u.username: u for u in User.objects.filter(username__in=["library", "it", "supervisor", "jchen", "rbailey"])
     }

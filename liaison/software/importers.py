@@ -22,7 +22,6 @@ image is removed on the image's page in Setup (an import lists what it saw, not 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from liaison.core.roles import Role
-from liaison.imports.registry import CHOICE, INTEGER, TEXT, Importer, Preset, TargetField, register
+from liaison.imports.registry import CHOICE, INTEGER, TEXT, KeyedImporter, Preset, TargetField, register
 from liaison.places import selectors as places_selectors
 from liaison.software import events, policy, selectors, services, versions
 from liaison.software.models import (
@@ -70,7 +69,7 @@ def _refuse_unless(allowed: bool, what: str) -> None:
         raise ValidationError({"file": f"Only IT and supervisors import {what}."})
 
 
-class _SoftwareImporter(Importer):
+class _SoftwareImporter(KeyedImporter):
     """What the four share: one look-up of each list per run, and identities keyed by the
     row's own name (so the same row twice in a file is caught) plus what it says (so an
     unchanged row counts as already imported and a changed one updates)."""
@@ -163,7 +162,7 @@ class _SoftwareImporter(Importer):
         """identity → what the database says now, in the same form as `_said`."""
         raise NotImplementedError
 
-    def existing_identities(self, identities: Iterable[str]) -> set[str]:
+    def stored_identities(self, identities: list[str]) -> set[str]:
         identities = list(identities)
         stored = self.stored_as(identities)
         return {i for i in identities if i in stored and stored[i] == self._said.get(i)}
@@ -237,7 +236,7 @@ class CourseImporter(_SoftwareImporter):
         if term and _key(term) not in self.terms():
             raise ValidationError({"term": f"Unknown term {term!r}."})
 
-    def row_identity(self, row, mapped: dict[str, Any]) -> str:
+    def row_key(self, mapped: dict[str, Any]) -> str:
         name = f"{_key(mapped.get('term') or '')}|{_key(mapped.get('code') or '')}|{_key(mapped.get('section') or '')}"
         said = (
             (mapped.get("name") or "").strip(),
@@ -257,7 +256,7 @@ class CourseImporter(_SoftwareImporter):
                 out[f"id:{term_key}|{_key(course.code)}|{_key(course.section)}"] = repr(said)
         return {i: out[i] for i in identities if i in out}
 
-    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> CourseRow:
+    def build_row(self, mapped: dict[str, Any], *, identity: str) -> CourseRow:
         _refuse_unless(self._allowed(), "the course list")
         errors: dict[str, str] = {}
         term = self.terms().get(_key(mapped.get("term") or ""))
@@ -368,7 +367,7 @@ class ImageContentsImporter(_SoftwareImporter):
 
         return self._lookup("images", build)
 
-    def row_identity(self, row, mapped: dict[str, Any]) -> str:
+    def row_key(self, mapped: dict[str, Any]) -> str:
         name = f"{_key(mapped.get('image') or '')}|{_key(mapped.get('title') or '')}"
         return self._identity(name, (mapped.get("version") or "").strip())
 
@@ -379,7 +378,7 @@ class ImageContentsImporter(_SoftwareImporter):
                 out[f"id:{_key(item.image.name)}|{title_key}"] = repr(item.version)
         return {i: out[i] for i in identities if i in out}
 
-    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> ImageRow:
+    def build_row(self, mapped: dict[str, Any], *, identity: str) -> ImageRow:
         _refuse_unless(self._allowed(), "lab images")
         errors: dict[str, str] = {}
         title = self.title(mapped.get("title") or "", errors)
@@ -483,7 +482,7 @@ class ProfileImporter(_SoftwareImporter):
             return [(r.value, r.label) for r in STAFF_ROLES.values()]
         return None
 
-    def row_identity(self, row, mapped: dict[str, Any]) -> str:
+    def row_key(self, mapped: dict[str, Any]) -> str:
         said = (
             _key(mapped.get("kind") or ""),
             _key(mapped.get("role") or ""),
@@ -496,7 +495,7 @@ class ProfileImporter(_SoftwareImporter):
     def stored_as(self, identities: list[str]) -> dict[str, str]:
         return {}  # a profile row always re-applies: cheap, and what it says is the profile
 
-    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> ProfileRow:
+    def build_row(self, mapped: dict[str, Any], *, identity: str) -> ProfileRow:
         _refuse_unless(self._allowed(), "profiles")
         errors: dict[str, str] = {}
         kind = _key(mapped.get("kind") or "")
@@ -609,7 +608,7 @@ class WorkstationImporter(_SoftwareImporter):
 
         return self._lookup("people", build)
 
-    def row_identity(self, row, mapped: dict[str, Any]) -> str:
+    def row_key(self, mapped: dict[str, Any]) -> str:
         said = (
             ROLE_WORDS.get(_key(mapped.get("role") or ""), ""),
             _key(mapped.get("person") or ""),
@@ -628,7 +627,7 @@ class WorkstationImporter(_SoftwareImporter):
             out[f"id:{_key(station.hostname)}"] = repr(said)
         return {i: out[i] for i in identities if i in out}
 
-    def validate_row(self, mapped: dict[str, Any], *, identity: str) -> WorkstationRow:
+    def build_row(self, mapped: dict[str, Any], *, identity: str) -> WorkstationRow:
         _refuse_unless(self._allowed(), "workstations")
         errors: dict[str, str] = {}
         hostname = (mapped.get("hostname") or "").strip().upper()[:100]

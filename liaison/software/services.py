@@ -53,6 +53,27 @@ DEFAULT_LEAD_DAYS = 14  # a request is due this long before term, when that is s
 SOFTWARE_QUEUE_SLUG = "it-labs"  # the IT queue software requests go to, when it exists
 
 
+# The permissions every site has (migration 0002 adds them; a site adds its own in Setup).
+BUILTIN_PERMISSIONS = (
+    ("install_software", "Install software", 10),
+    ("add_printers", "Add printers", 20),
+    ("run_as_admin", "Run as administrator", 30),
+    ("usb_storage", "USB storage", 40),
+)
+
+
+@transaction.atomic
+def permissions_ensure_builtin() -> None:
+    """Put back any built-in permission that is missing (a database emptied and reloaded, as
+    the demo loader and the tests do), as migration 0002 made them. Adds nothing when present."""
+    made = {}
+    for key, label, order in BUILTIN_PERMISSIONS:
+        made[key], _ = Permission.objects.get_or_create(
+            key=key, defaults={"label": label, "order": order, "is_builtin": True}
+        )
+    made["install_software"].requires.add(made["run_as_admin"])
+
+
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)

@@ -23,7 +23,7 @@ WORKERS_AND_MANAGERS = api_access(*policy.WORKER_ROLES, *policy.MANAGER_ROLES)
 MANAGERS = api_access(*policy.MANAGER_ROLES)
 
 
-class ShiftOut(Schema):
+class PoolShiftOut(Schema):
     id: int
     uid: str
     service_point: str
@@ -36,60 +36,60 @@ class ShiftOut(Schema):
     open_reason: str
 
 
-class OfferOut(Schema):
+class PoolOfferOut(Schema):
     id: int
-    status: ShiftOffer.Status
-    shift: ShiftOut
+    status: str = Field(description="open, taken, approved, declined or withdrawn")
+    shift: PoolShiftOut
     offered_by: str | None
     taken_by: str | None
 
 
-class OfferIn(Schema):
+class PoolOfferIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class DecisionIn(Schema):
+class PoolDecisionIn(Schema):
     approve: bool
 
 
-class BlockIn(Schema):
+class PoolBlockIn(Schema):
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday.")
     start: int = Field(..., ge=0, le=23, description="First hour, 0–23.")
     end: int = Field(..., ge=1, le=24, description="The hour it ends (exclusive), 1–24.")
     preferred: bool = False
 
 
-class AvailabilityIn(Schema):
+class PoolAvailabilityIn(Schema):
     term: int
-    blocks: list[BlockIn] = Field(..., max_length=200)
+    blocks: list[PoolBlockIn] = Field(..., max_length=200)
 
 
-class AvailabilityOut(Schema):
+class PoolAvailabilityOut(Schema):
     term: int
     hours: int
 
 
-class PublishIn(Schema):
+class PoolPublishIn(Schema):
     version: int = Field(..., description="The schedule version you reviewed; publishing another is refused.")
 
 
-class PublishOut(Schema):
+class PoolPublishOut(Schema):
     published: int
     version: int
 
 
-class RunIn(Schema):
+class PoolRunIn(Schema):
     time_limit_s: int = Field(10, ge=1, le=60)
 
 
-class RunOut(Schema):
+class PoolRunOut(Schema):
     id: int
     status: str
     unmet_minimum_hours: int | None = None
     unmet_ideal_hours: int | None = None
 
 
-class OnDutyOut(Schema):
+class PoolOnDutyOut(Schema):
     service_point: str
     skill: str | None
     worker: str
@@ -128,14 +128,14 @@ def _me(request):
     return worker
 
 
-@router.get("/shifts/mine", response=page_of(ShiftOut), auth=WORKERS, summary="My upcoming published shifts")
+@router.get("/shifts/mine", response=page_of(PoolShiftOut), auth=WORKERS, summary="My upcoming published shifts")
 def my_shifts(request, page: Query[PageParams]):
     worker = selectors.worker_for_user(request.user)
     shifts = selectors.upcoming_shifts_of(worker=worker, limit=None) if worker else []
     return api_page(shifts, params=page, serialize=_shift)
 
 
-@router.get("/offers", response=page_of(OfferOut), auth=WORKERS, summary="Offered shifts I am eligible to pick up")
+@router.get("/offers", response=page_of(PoolOfferOut), auth=WORKERS, summary="Offered shifts I am eligible to pick up")
 def eligible_offers(request, page: Query[PageParams]):
     worker = selectors.worker_for_user(request.user)
     offers = [offer for offer, problems in selectors.offers_open_to(worker=worker) if not problems] if worker else []
@@ -144,43 +144,43 @@ def eligible_offers(request, page: Query[PageParams]):
 
 @router.post(
     "/shifts/{shift_id}/offer",
-    response={201: OfferOut},
+    response={201: PoolOfferOut},
     auth=WORKERS,
     summary="Offer my shift",
     description=IDEMPOTENCY_NOTE + " Offering a shift already on offer answers that offer.",
 )
 @idempotent("staffing.shift_offer")
-def shift_offer(request, shift_id: int, payload: OfferIn):
+def shift_offer(request, shift_id: int, payload: PoolOfferIn):
     shift = selectors.shift_get_for_user(user=request.user, pk=shift_id)
     return 201, _offer(services.shift_offer(actor=request.user, shift=shift, note=payload.note))
 
 
-@router.post("/offers/{offer_id}/take", response=OfferOut, auth=WORKERS, summary="Pick up an offered shift")
+@router.post("/offers/{offer_id}/take", response=PoolOfferOut, auth=WORKERS, summary="Pick up an offered shift")
 def offer_take(request, offer_id: int):
     offer = selectors.offer_get_for_user(user=request.user, pk=offer_id)
     return _offer(services.offer_take(actor=request.user, offer=offer))
 
 
-@router.post("/offers/{offer_id}/withdraw", response=OfferOut, auth=WORKERS_AND_MANAGERS)
+@router.post("/offers/{offer_id}/withdraw", response=PoolOfferOut, auth=WORKERS_AND_MANAGERS)
 def offer_withdraw(request, offer_id: int):
     offer = selectors.offer_get_for_user(user=request.user, pk=offer_id)
     return _offer(services.offer_withdraw(actor=request.user, offer=offer))
 
 
-@router.post("/offers/{offer_id}/decide", response=OfferOut, auth=MANAGERS, summary="Approve or decline a pick-up")
-def offer_decide(request, offer_id: int, payload: DecisionIn):
+@router.post("/offers/{offer_id}/decide", response=PoolOfferOut, auth=MANAGERS, summary="Approve or decline a pick-up")
+def offer_decide(request, offer_id: int, payload: PoolDecisionIn):
     offer = selectors.offer_get_for_user(user=request.user, pk=offer_id)
     return _offer(services.offer_decide(actor=request.user, offer=offer, approve=payload.approve))
 
 
 @router.put(
     "/availability",
-    response=AvailabilityOut,
+    response=PoolAvailabilityOut,
     auth=WORKERS,
     summary="Replace my weekly availability for a term",
     description="Blocks may not overlap (staffing.blocks_overlap names both).",
 )
-def availability_put(request, payload: AvailabilityIn):
+def availability_put(request, payload: PoolAvailabilityIn):
     worker = _me(request)
     try:
         term = selectors.term_get(pk=payload.term)
@@ -194,13 +194,13 @@ def availability_put(request, payload: AvailabilityIn):
 
 @router.post(
     "/terms/{term_id}/runs",
-    response={201: RunOut},
+    response={201: PoolRunOut},
     auth=MANAGERS,
     summary="Run the solver for a term",
     description=IDEMPOTENCY_NOTE + " The run happens in the background; GET the run for its proposal.",
 )
 @idempotent("staffing.run_create")
-def run_create(request, term_id: int, payload: RunIn):
+def run_create(request, term_id: int, payload: PoolRunIn):
     term = selectors.term_get(pk=term_id)
     run = services.schedule_generate(actor=request.user, term=term, time_limit_s=payload.time_limit_s)
     run.refresh_from_db()
@@ -216,19 +216,19 @@ def _run(run) -> dict:
     }
 
 
-@router.get("/runs/{run_id}", response=RunOut, auth=MANAGERS)
+@router.get("/runs/{run_id}", response=PoolRunOut, auth=MANAGERS)
 def run_detail(request, run_id: int):
     return _run(selectors.run_get_for_user(user=request.user, pk=run_id))
 
 
-@router.post("/terms/{term_id}/publish", response=PublishOut, auth=MANAGERS, summary="Publish the reviewed version")
-def publish(request, term_id: int, payload: PublishIn):
+@router.post("/terms/{term_id}/publish", response=PoolPublishOut, auth=MANAGERS, summary="Publish the reviewed version")
+def publish(request, term_id: int, payload: PoolPublishIn):
     schedule = selectors.schedule_for(selectors.term_get(pk=term_id))
     count = services.schedule_publish(actor=request.user, schedule=schedule, expected_version=payload.version)
     return {"published": count, "version": payload.version}
 
 
-@router.get("/on-duty", response=list[OnDutyOut], auth=POOL, summary="Who is on shift at each desk now")
+@router.get("/on-duty", response=list[PoolOnDutyOut], auth=POOL, summary="Who is on shift at each desk now")
 def on_duty(request):
     return [
         {

@@ -36,6 +36,9 @@ def make_title(name: str, *, versions=("1.0",), **extra) -> Title:
 
 @pytest.fixture
 def world(db, departments, users):
+    from liaison.software.services import permissions_ensure_builtin
+
+    permissions_ensure_builtin()  # a browser test's flush empties what migration 0002 made
     today = timezone.localdate()
     term = Term.objects.create(
         name="Spring",
