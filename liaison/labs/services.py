@@ -352,7 +352,7 @@ def _file_report(
     *, opener: User, recorded_actor: User | None, asset: Asset, source: str, problem: str, note: str,
     contact: str = "", photo: UploadedFile | None = None,
 ) -> ReportOutcome:  # fmt: skip
-    asset = Asset.objects.select_for_update().select_related("room", "model__maker").get(pk=asset.pk)
+    asset = Asset.objects.select_for_update(of=("self",)).select_related("room", "model__maker").get(pk=asset.pk)
     if not asset.in_service:
         raise reject("asset", "This device is not in service, so it cannot be reported.",
                      code="labs.asset_not_in_service")  # fmt: skip
@@ -470,7 +470,9 @@ def _change_state(
         raise reject("state", f"Unknown state {state!r}; choose one of {', '.join(State.values)}.",
                      code="labs.state_unknown")  # fmt: skip
     incident = (
-        Incident.objects.select_for_update().select_related("ticket__queue__department", "asset").get(pk=incident.pk)
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("ticket__queue__department", "asset")
+        .get(pk=incident.pk)
     )
     allowed = TRANSITIONS[incident.state]
     if state not in allowed:

@@ -296,7 +296,11 @@ def request_open(
     """Ask IT to close a gap: a request in this app and a ticket in IT's software queue, due
     before term. Refused when the need is met or already has an open request."""
     _require(policy.can_request(actor), "Only staff ask IT for course software.")
-    need = Need.objects.select_for_update().select_related("course__term", "title", "lab__building").get(pk=need.pk)
+    need = (
+        Need.objects.select_for_update(of=("self",))
+        .select_related("course__term", "title", "lab__building")
+        .get(pk=need.pk)
+    )
     term = need.course.term
     today = timezone.localdate()
     due_on = due_on or default_due(term, today=today)
