@@ -181,47 +181,34 @@ def _anyone(user, obj) -> bool:
     return True
 
 
-def _software(rule: str):
-    """`allowed` from software access's policy: `_software("can_work_request")(user, request)`."""
+def _policy_rule(app: str, rule: str):
+    """`allowed` from an app's policy: `_policy_rule("software", "can_work_request")(user, obj)`
+    (a rule that takes no object is asked about the person alone)."""
 
     def allowed(user, obj) -> bool:
-        from liaison.software import policy
+        import importlib
 
-        check = getattr(policy, rule)
+        check = getattr(importlib.import_module(f"liaison.{app}.policy"), rule)
         return check(user, obj) if _takes_object(check) else check(user)
 
-    allowed.__name__ = f"_software_{rule}"
+    allowed.__name__ = f"_{app}_{rule}"
     return allowed
 
 
-_sw_read = _software("can_read")
+def _software(rule: str):
+    return _policy_rule("software", rule)
 
 
 def _labs(rule: str):
-    def allowed(user, obj) -> bool:
-        from liaison.labs import policy
-
-        check = getattr(policy, rule)
-        return check(user, obj) if _takes_object(check) else check(user)
-
-    allowed.__name__ = f"_labs_{rule}"
-    return allowed
-
-
-_l_view = _labs("can_view_equipment")
+    return _policy_rule("labs", rule)
 
 
 def _staffing(rule: str):
-    """`allowed` from the pool's policy: `_staffing("can_see_worker")(user, worker)`."""
+    return _policy_rule("staffing", rule)
 
-    def allowed(user, obj) -> bool:
-        from liaison.staffing import policy
 
-        check = getattr(policy, rule)
-        return check(user, obj) if _takes_object(check) else check(user)
-
-    allowed.__name__ = f"_staffing_{rule}"
-    return allowed
+_sw_read = _software("can_read")
+_l_view = _labs("can_view_equipment")
 
 
 def _never(user, obj) -> bool:
