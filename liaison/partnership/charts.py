@@ -8,14 +8,10 @@ Every chart comes with its data table and a text alternative (selectors.Balance.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
+from liaison.core.charts import COLOURS, image, render_png, render_svg
 
 if TYPE_CHECKING:
     from liaison.partnership.selectors import Balance
@@ -23,8 +19,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 720, 240
-COLOURS = ["#1d4e89", "#0f6b5c", "#8a4b00", "#6b3fa0"]
-CACHE_SECONDS = 3600
 
 
 def balance_spec(
@@ -93,53 +87,17 @@ def balance_spec(
     return spec
 
 
-def _key(spec: dict[str, Any], fmt: str) -> str:
-    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-    return f"partnership:chart:{fmt}:{digest}"
-
-
-def render_svg(spec: dict[str, Any]) -> str:
-    key = _key(spec, "svg")
-    svg = cache.get(key)
-    if svg is None:
-        import vl_convert
-
-        svg = vl_convert.vegalite_to_svg(spec)
-        cache.set(key, svg, CACHE_SECONDS)
-    return svg
-
-
-def render_png(spec: dict[str, Any], *, scale: float = 2) -> bytes:
-    key = _key(spec, f"png{scale}")
-    png = cache.get(key)
-    if png is None:
-        import vl_convert
-
-        png = vl_convert.vegalite_to_png(spec, scale=scale)
-        cache.set(key, png, CACHE_SECONDS)
-    return png
-
-
-def svg_data_uri(svg: str) -> str:
-    """For an <img src=…>: an image cannot run scripts, whatever its text says."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
-def _image(spec: dict[str, Any]) -> dict[str, str]:
-    svg = render_svg(spec)
-    size = re.search(r'<svg[^>]*\bwidth="(\d+)"[^>]*\bheight="(\d+)"', svg)
-    width, height = size.groups() if size else ("", "")
-    return {"src": svg_data_uri(svg), "width": width, "height": height}
-
-
 def balance_chart(balance: Balance) -> dict[str, Any]:
     """The page's chart, wide and (for phones) compact: <img> sources, or nothing (and a
     logged error) if rendering fails; the table and the text alternative carry the same
     figures either way."""
     try:
-        wide = _image(balance_spec(balance))
-        phone = _image(balance_spec(balance, width=300, height=200, compact=True))
+        wide = image(balance_spec(balance))
+        phone = image(balance_spec(balance, width=300, height=200, compact=True))
     except Exception:
         logger.exception("The balance chart could not be rendered")
         return {"src": ""}
     return {**wide, "phone": phone}
+
+
+__all__ = ["COLOURS", "balance_chart", "balance_spec", "render_png", "render_svg"]

@@ -6,20 +6,13 @@ page embeds each as an <img>, so nothing in it runs. Every chart has its table b
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import logging
 from typing import Any
 
-from django.core.cache import cache
-
+from liaison.core.charts import COLOURS, render_png, render_svg, svg_data_uri
 from liaison.pilots.selectors import Results
 
 logger = logging.getLogger(__name__)
-
-COLOURS = ["#1d4e89", "#0f6b5c", "#8a4b00"]
-CACHE_SECONDS = 3600
 
 
 def qr_data_uri(url: str) -> str:
@@ -122,32 +115,6 @@ def themes_spec(results: Results, *, width: int = 520) -> dict[str, Any] | None:
 SPECS = {"ratings": ratings_spec, "weeks": weeks_spec, "themes": themes_spec}
 
 
-def _key(spec: dict[str, Any], fmt: str) -> str:
-    return f"pilots:chart:{fmt}:" + hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-
-
-def render_svg(spec: dict[str, Any]) -> str:
-    key = _key(spec, "svg")
-    svg = cache.get(key)
-    if svg is None:
-        import vl_convert
-
-        svg = vl_convert.vegalite_to_svg(spec)
-        cache.set(key, svg, CACHE_SECONDS)
-    return svg
-
-
-def render_png(spec: dict[str, Any], *, scale: float = 2) -> bytes:
-    key = _key(spec, f"png{scale}")
-    png = cache.get(key)
-    if png is None:
-        import vl_convert
-
-        png = vl_convert.vegalite_to_png(spec, scale=scale)
-        cache.set(key, png, CACHE_SECONDS)
-    return png
-
-
 def results_charts(results: Results) -> dict[str, str]:
     """<img> sources for the page, by chart name; a chart with nothing to show (or that failed
     to render, logged) is absent: its table says the same."""
@@ -156,7 +123,7 @@ def results_charts(results: Results) -> dict[str, str]:
         try:
             spec = build(results)
             if spec is not None:
-                images[name] = "data:image/svg+xml;base64," + base64.b64encode(render_svg(spec).encode()).decode()
+                images[name] = svg_data_uri(render_svg(spec))
         except Exception:
             logger.exception("The pilot chart %s could not be rendered", name)
     return images
