@@ -10,6 +10,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -342,5 +343,8 @@ def sessions_end_for_user(user_id) -> int:
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if str(session.get_decoded().get(SESSION_KEY)) == str(user_id)
     ]
-    Session.objects.filter(session_key__in=ended).delete()
+    # Through the session engine, so a cached copy (cached_db, with Redis) goes too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in ended:
+        store(session_key=key).delete()
     return len(ended)

@@ -191,3 +191,25 @@ def test_only_administrators_deactivate_people(users):
         user_deactivate(actor=users[Role.SUPERVISOR], user=users[Role.STUDENT_WORKER])
     users[Role.STUDENT_WORKER].refresh_from_db()
     assert users[Role.STUDENT_WORKER].is_active is True
+
+
+def test_with_sessions_in_a_shared_cache_deactivating_still_ends_them_at_once(
+    client, users, settings, django_capture_on_commit_callbacks
+):
+    """With Redis, sessions are read from the cache (cached_db): ending them must clear the
+    cached copy too, or a deactivated person would stay signed in until it expired."""
+    from django.core.cache import cache
+
+    from liaison.accounts.services import user_deactivate
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    cache.clear()
+    user = users[Role.LIBRARY_STAFF]
+    client.force_login(user)
+    assert client.get("/home/").status_code == 200
+    key = client.session.session_key
+    assert cache.get(f"django.contrib.sessions.cached_db{key}") is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        user_deactivate(actor=users[Role.ADMINISTRATOR], user=user)
+    assert cache.get(f"django.contrib.sessions.cached_db{key}") is None
+    assert client.get("/home/").status_code == 302
