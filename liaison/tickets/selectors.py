@@ -136,10 +136,12 @@ TIMELINE_PAGE = 100
 @dataclass(frozen=True)
 class TimelinePage:
     """The latest events of a history, oldest first; `has_earlier` when older ones exist
-    (reached with `before=<the first event's id>`)."""
+    (reached with `before=<the first event's id>`). `people`: everyone the page names, and
+    the `also_people` the caller asked for in the same read."""
 
     events: list[TicketEvent]
     has_earlier: bool
+    people: dict = field(default_factory=dict)
 
 
 def ticket_timeline(*, ticket: Ticket, public_only: bool = False) -> list[TicketEvent]:
@@ -148,7 +150,12 @@ def ticket_timeline(*, ticket: Ticket, public_only: bool = False) -> list[Ticket
 
 
 def ticket_timeline_page(
-    *, ticket: Ticket, public_only: bool = False, limit: int | None = TIMELINE_PAGE, before: int | None = None
+    *,
+    ticket: Ticket,
+    public_only: bool = False,
+    limit: int | None = TIMELINE_PAGE,
+    before: int | None = None,
+    also_people: tuple[int, ...] | list[int] = (),
 ) -> TimelinePage:
     """At most `limit` events before event `before` (or the latest), in at most four plain
     statements whatever the history's length: the events with their reply, attachment and
@@ -166,16 +173,20 @@ def ticket_timeline_page(
         rows = list(events.order_by("-at", "-id")[: limit + 1])
         has_earlier = len(rows) > limit
         rows = rows[:limit][::-1]
-    _name_references(ticket, rows)
-    return TimelinePage(rows, has_earlier)
+    people = _name_references(ticket, rows, also_people)
+    return TimelinePage(rows, has_earlier, people)
 
 
-def _name_references(ticket: Ticket, events: list[TicketEvent]) -> None:
-    """Fill what the wording reads (`EVENT_RELATIONS`) from three lookups by id."""
+def _name_references(ticket: Ticket, events: list[TicketEvent], also_people=()) -> dict:
+    """Fill what the wording reads (`EVENT_RELATIONS`) from three lookups by id; return the
+    people read (with `also_people`, read in the same query)."""
     if not events:
-        return
+        return accounts_selectors.users_by_id(also_people)
     people = accounts_selectors.users_by_id(
-        [e.actor_id for e in events] + [e.assignee_id for e in events] + [e.reply.author_id for e in events if e.reply]
+        [e.actor_id for e in events]
+        + [e.assignee_id for e in events]
+        + [e.reply.author_id for e in events if e.reply]
+        + list(also_people)
     )
     queue_ids = ({e.from_queue_id for e in events} | {e.to_queue_id for e in events}) - {None}
     # Queues from the per-process reference index (loaded with department and parent); a miss
@@ -196,6 +207,85 @@ def _name_references(ticket: Ticket, events: list[TicketEvent]) -> None:
         event.to_department = departments.get(event.to_department_id) if event.to_department_id else None
         if event.reply is not None:
             event.reply.author = people.get(event.reply.author_id) if event.reply.author_id else None
+    return people
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """What the ticket page and the API's ticket show beside the ticket itself."""
+
+    timeline: TimelinePage
+    followers: list
+    referring_departments: list
+    attachments: list[Attachment]
+    articles: list
+    status_link: StatusLinkSummary
+    contact_views: list[ContactAccessLog]
+
+
+def ticket_page_get(
+    *, ticket: Ticket, before: int | None = None, with_contact_views: bool = False, now: dt.datetime | None = None
+) -> TicketPage:
+    """Everything around one ticket in two to four statements whatever its size: one UNION ALL
+    names what is linked to it (followers, referring departments, attachments, articles, live
+    status links, contact views); the history's page then reads its people together with the
+    followers; departments come from the reference index; attachments, articles and contact
+    views are read only when there are some (most tickets have none)."""
+    now = now or timezone.now()
+    links = _ticket_links(ticket, with_contact_views=with_contact_views, now=now)
+    follower_ids = [ref for kind, ref, _at in links if kind == "f"]
+    timeline = ticket_timeline_page(ticket=ticket, before=before, also_people=follower_ids)
+    followers = sorted(
+        (p for pk in follower_ids if (p := timeline.people.get(pk)) is not None), key=lambda u: u.username
+    )
+    referring = sorted(
+        accounts_selectors.departments_by_id([ref for kind, ref, _at in links if kind == "r"]).values(),
+        key=lambda d: d.name,
+    )
+    attachment_ids = [ref for kind, ref, _at in links if kind == "a"]
+    article_ids = [ref for kind, ref, _at in links if kind == "k"]
+    view_ids = [ref for kind, ref, _at in links if kind == "c"]
+    return TicketPage(
+        timeline=timeline,
+        followers=followers,
+        referring_departments=referring,
+        attachments=list(ticket.attachments.select_related("uploaded_by")) if attachment_ids else [],
+        articles=list(ticket.linked_articles.all()) if article_ids else [],
+        status_link=_status_link_summary_from(
+            ticket, [at for kind, _ref, at in links if kind == "s" and at is not None], now
+        ),
+        contact_views=list(ticket.contact_views.all()[:10]) if view_ids else [],
+    )
+
+
+def _ticket_links(ticket: Ticket, *, with_contact_views: bool, now: dt.datetime) -> list[tuple[str, int, object]]:
+    """(kind, id, when) for everything linked to the ticket, in one statement."""
+    from django.db.models import BigIntegerField, CharField, DateTimeField, Value
+    from django.db.models.functions import Cast
+
+    # Typed NULLs and casts: PostgreSQL types a UNION's columns from its first part.
+    none_at = Cast(Value(None), output_field=DateTimeField())
+
+    def part(queryset, kind: str, ref: str, at=None):
+        return queryset.order_by().values_list(
+            Cast(Value(kind), output_field=CharField()),
+            Cast(ref, output_field=BigIntegerField()),
+            at if at is not None else none_at,
+        )
+
+    parts = [
+        part(Ticket.followers.through.objects.filter(ticket_id=ticket.pk), "f", "user_id"),
+        part(Ticket.referring_departments.through.objects.filter(ticket_id=ticket.pk), "r", "department_id"),
+        part(Attachment.objects.filter(ticket_id=ticket.pk), "a", "id"),
+        part(Ticket.linked_articles.through.objects.filter(ticket_id=ticket.pk), "k", "article_id"),
+        part(
+            ticket.status_links.model.objects.filter(ticket_id=ticket.pk, expires_at__gt=now), "s", "id", "expires_at"
+        ),
+    ]
+    if with_contact_views:
+        parts.append(part(ContactAccessLog.objects.filter(ticket_id=ticket.pk), "c", "id"))
+    first, *rest = parts
+    return list(first.union(*rest, all=True))
 
 
 def ticket_attachments(*, ticket: Ticket) -> list[Attachment]:
@@ -391,18 +481,27 @@ class StatusLinkSummary:
 def status_link_summary(*, ticket: Ticket, now: dt.datetime | None = None) -> StatusLinkSummary:
     """How many of the patron's links still work, and until when the newest does."""
     now = now or timezone.now()
-    if ticket.contact_purged_at is not None:
+    if ticket.contact_purged_at is not None or _links_dead(ticket, now):
         return StatusLinkSummary(0, None)
-    cutoff = None
-    if ticket.closed_at is not None:
-        cutoff = ticket.closed_at + _links_outlive_closing()
-        if cutoff <= now:
-            return StatusLinkSummary(0, None)
     figures = ticket.status_links.filter(expires_at__gt=now).aggregate(live=Count("id"), latest=Max("expires_at"))
-    latest = figures["latest"]
-    if latest is not None and cutoff is not None:
-        latest = min(latest, cutoff)
-    return StatusLinkSummary(figures["live"], latest)
+    return _status_link_summary(ticket, figures["live"], figures["latest"])
+
+
+def _links_dead(ticket: Ticket, now: dt.datetime) -> bool:
+    return ticket.closed_at is not None and ticket.closed_at + _links_outlive_closing() <= now
+
+
+def _status_link_summary(ticket: Ticket, live: int, latest: dt.datetime | None) -> StatusLinkSummary:
+    if latest is not None and ticket.closed_at is not None:
+        latest = min(latest, ticket.closed_at + _links_outlive_closing())
+    return StatusLinkSummary(live, latest)
+
+
+def _status_link_summary_from(ticket: Ticket, expiries: list, now: dt.datetime) -> StatusLinkSummary:
+    """The same summary from the live links' expiry times (read with the ticket's links)."""
+    if ticket.contact_purged_at is not None or _links_dead(ticket, now):
+        return StatusLinkSummary(0, None)
+    return _status_link_summary(ticket, len(expiries), max(expiries) if expiries else None)
 
 
 STATUS_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)

@@ -189,26 +189,26 @@ def ticket_promote(request, client_id):
 def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
     user = request.user
     can_work = policy.can_work_ticket(user, ticket)
-    followers = list(ticket.followers.all())
+    can_reveal = policy.can_reveal_contact(user, ticket)
     # A long history shows its latest events; "Earlier history" pages back (?before=<event id>).
     raw_before = request.GET.get("before", "")
     before = int(raw_before) if raw_before.isascii() and raw_before.isdigit() and len(raw_before) < 18 else None
-    page = selectors.ticket_timeline_page(ticket=ticket, before=before)
+    found = selectors.ticket_page_get(ticket=ticket, before=before, with_contact_views=can_reveal)
     context = {
         "ticket": ticket,
-        "timeline": page.events,
-        "timeline_has_earlier": page.has_earlier,
+        "timeline": found.timeline.events,
+        "timeline_has_earlier": found.timeline.has_earlier,
         "timeline_is_paged": before is not None,
-        "attachments": selectors.ticket_attachments(ticket=ticket),
-        "articles": selectors.linked_articles(ticket=ticket),
-        "followers": followers,
-        "is_following": any(f.pk == user.pk for f in followers),
-        "referring_departments": list(ticket.referring_departments.all()),
+        "attachments": found.attachments,
+        "articles": found.articles,
+        "followers": found.followers,
+        "is_following": any(f.pk == user.pk for f in found.followers),
+        "referring_departments": found.referring_departments,
         "can_work": can_work,
-        "can_reveal": policy.can_reveal_contact(user, ticket),
+        "can_reveal": can_reveal,
         "next_states": [Ticket.State(s) for s in services.allowed_next_states(ticket)],
         "waiting_choices": Ticket.WaitingOn.choices,
-        "status_link": selectors.status_link_summary(ticket=ticket),
+        "status_link": found.status_link,
         "reply_form": forms.ReplyForm(),
         "attachment_form": forms.AttachmentForm(),
         "contact_form": forms.ContactRevealForm(),
@@ -222,8 +222,8 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
                 "move_form": forms.MoveForm(),
             }
         )
-    if context["can_reveal"]:
-        context["contact_views"] = selectors.contact_views(ticket=ticket)
+    if can_reveal:
+        context["contact_views"] = found.contact_views
     context.update(forms_override)
     return context
 

@@ -4,6 +4,7 @@ the history's length; a long history is paged (issue: tickets ahead of the peer)
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from liaison.core.roles import Role
 from liaison.tickets import services
@@ -88,3 +89,30 @@ def test_a_ticket_from_a_service_point_costs_no_extra_statement(client_as, make_
     assert _statements(client, f"/tickets/{from_desk.reference}/") == _statements(
         client, f"/tickets/{plain.reference}/"
     )
+
+
+def test_what_is_linked_to_a_ticket_is_named_in_one_statement(client_as, make_ticket, users, queues):
+    """Followers, referring departments, attachments, articles, live patron links and contact
+    views are found in one read; only the kinds a ticket has are then read in full. A ticket
+    with none of them costs the session, the person, the ticket, that read, its history and the
+    people it names, and the assignee menu."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from liaison.kb.services import article_create
+
+    client = client_as(Role.SUPERVISOR)
+    bare = make_ticket(queue=queues["help_desk"])
+    client.get(f"/tickets/{bare.reference}/")
+    bare_cost = _statements(client, f"/tickets/{bare.reference}/")
+    assert bare_cost <= 7
+
+    library, it = users[Role.LIBRARY_STAFF], users[Role.IT_STAFF]
+    full = make_ticket(queue=queues["help_desk"], actor=library, patron_email="ana@students.college.example")
+    services.ticket_attach(actor=it, ticket=full, upload=SimpleUploadedFile("jam.txt", b"paper jam", "text/plain"))
+    article = article_create(actor=library, title="Clearing a paper jam", body="Open tray 2.", publish=True)
+    services.ticket_link_article(actor=it, ticket=full, article_id=article.pk)
+    page = client.get(f"/tickets/{full.reference}/").content.decode()
+    assert "jam.txt" in page and "Clearing a paper jam" in page
+    assert escape(library.department.name) in page  # the referring department
+    # attachments and articles each add one read; nothing else grows
+    assert _statements(client, f"/tickets/{full.reference}/") <= bare_cost + 2
