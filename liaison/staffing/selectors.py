@@ -329,75 +329,119 @@ def assignment_problems(
     """Every rule this worker would break by working this shift: availability, one-off dates,
     training valid on the day, another shift the same day, hours for the day and the week,
     and their paying department's budget for that week."""
+    return assignment_problems_for(workers=[worker], shift=shift, ignore_shift_ids=ignore_shift_ids, term=term)[
+        worker.pk
+    ]
+
+
+def assignment_problems_for(
+    *, workers: Iterable[Worker], shift: Shift, ignore_shift_ids: Iterable[int] = (), term: Term | None = None
+) -> dict[int, list[RuleProblem]]:
+    """`assignment_problems` for many workers at once (worker pk → problems), in a fixed number
+    of queries however many workers are asked about: the shift page weighs the whole pool."""
+    workers = list(workers)
     term = term or shift.schedule.term
-    problems = []
-    grid = availability_grid(worker=worker, term=term)
-    missing = [h for h in range(shift.start_hour, shift.end_hour) if (shift.date.weekday(), h) not in grid]
-    if missing:
-        problems.append(
-            RuleProblem(
-                "unavailable",
-                f"{worker} is not available {WEEKDAYS[shift.date.weekday()]} at "
-                + ", ".join(f"{h:02d}:00" for h in missing)
-                + ".",
-            )
-        )
-    if Unavailability.objects.filter(worker=worker, date=shift.date).exists():
-        problems.append(RuleProblem("unavailable_date", f"{worker} marked {shift.date:%-d %B} as unavailable."))
-    if shift.skill_id is not None:
-        training = Training.objects.filter(worker=worker, skill_id=shift.skill_id).first()
-        if training is None or not training.valid_on(shift.date):
-            why = (
-                "has no signed-off training"
-                if training is None or not training.is_signed_off
-                else f"has training that expired on {training.expires_on:%-d %B %Y}"
-                if training.expires_on and training.expires_on < shift.date
-                else "has training that is not valid yet"
-            )
-            assert shift.skill is not None
-            problems.append(RuleProblem("untrained", f"{worker} {why} in {shift.skill.name}."))
-    ignore = {shift.pk, *ignore_shift_ids}
-    others = Shift.objects.filter(worker=worker).exclude(pk__in=ignore).exclude(state=Shift.State.CANCELLED)
-    same_day = list(others.filter(date=shift.date))
-    if any(s.start_hour < shift.end_hour and shift.start_hour < s.end_hour for s in same_day):
-        problems.append(RuleProblem("double_booked", f"{worker} already works at that time."))
-    day_hours = sum(s.hours for s in same_day) + shift.hours
-    if day_hours > worker.max_hours_day:
-        problems.append(
-            RuleProblem("day_hours", f"{worker} would work {day_hours} h that day (limit {worker.max_hours_day} h).")
-        )
+    ids = [w.pk for w in workers]
+    weekday = shift.date.weekday()
     monday = week_start(shift.date)
-    week = others.filter(date__gte=monday, date__lt=monday + dt.timedelta(days=7))
-    week_hours = sum(s.hours for s in week) + shift.hours
-    if week_hours > worker.max_hours_week:
-        problems.append(
-            RuleProblem(
-                "week_hours", f"{worker} would work {week_hours} h that week (limit {worker.max_hours_week} h)."
-            )
-        )
-    budget = DepartmentBudget.objects.filter(term=term, department_id=worker.paying_department_id).first()
-    if budget is not None:
-        dept_week = (
+    sunday_next = monday + dt.timedelta(days=7)
+    ignore = {shift.pk, *ignore_shift_ids}
+    available: dict[int, set[int]] = defaultdict(set)
+    for worker_id, hour in AvailabilityCell.objects.filter(worker_id__in=ids, term=term, weekday=weekday).values_list(
+        "worker_id", "hour"
+    ):
+        available[worker_id].add(hour)
+    away = set(Unavailability.objects.filter(worker_id__in=ids, date=shift.date).values_list("worker_id", flat=True))
+    trainings: dict[int, Training] = {}
+    if shift.skill_id is not None:
+        trainings = {t.worker_id: t for t in Training.objects.filter(worker_id__in=ids, skill_id=shift.skill_id)}
+    week_shifts: dict[int, list[Shift]] = defaultdict(list)
+    for other in (
+        Shift.objects.filter(worker_id__in=ids, date__gte=monday, date__lt=sunday_next)
+        .exclude(pk__in=ignore)
+        .exclude(state=Shift.State.CANCELLED)
+        .only("pk", "worker_id", "date", "start_hour", "end_hour")
+    ):
+        week_shifts[other.worker_id].append(other)
+    departments = {w.paying_department_id for w in workers}
+    budgets = {
+        b.department_id: b.weekly_hours
+        for b in DepartmentBudget.objects.filter(term=term, department_id__in=departments)
+    }
+    spent_by_dept: dict[int, int] = defaultdict(int)
+    if budgets:
+        for dept_id, start, end in (
             Shift.objects.filter(
                 schedule__term=term,
-                worker__paying_department_id=worker.paying_department_id,
+                worker__paying_department_id__in=list(budgets),
                 date__gte=monday,
-                date__lt=monday + dt.timedelta(days=7),
+                date__lt=sunday_next,
             )
             .exclude(pk__in=ignore)
             .exclude(state=Shift.State.CANCELLED)
-        )
-        # A shift changing hands between two workers of the same department costs nothing more.
-        same_dept_swap = shift.worker is not None and shift.worker.paying_department_id == worker.paying_department_id
-        spent = sum(s.hours for s in dept_week) + (0 if same_dept_swap else shift.hours)
-        if spent > budget.weekly_hours:
+            .values_list("worker__paying_department_id", "start_hour", "end_hour")
+        ):
+            spent_by_dept[dept_id] += end - start
+    current_dept = shift.worker.paying_department_id if shift.worker is not None else None
+    answer: dict[int, list[RuleProblem]] = {}
+    for worker in workers:
+        problems = []
+        missing = [h for h in range(shift.start_hour, shift.end_hour) if h not in available[worker.pk]]
+        if missing:
             problems.append(
                 RuleProblem(
-                    "no_budget",
-                    f"{worker.paying_department} would pay {spent} h that week (budget {budget.weekly_hours} h).",
+                    "unavailable",
+                    f"{worker} is not available {WEEKDAYS[weekday]} at "
+                    + ", ".join(f"{h:02d}:00" for h in missing)
+                    + ".",
                 )
             )
-    return problems
+        if worker.pk in away:
+            problems.append(RuleProblem("unavailable_date", f"{worker} marked {shift.date:%-d %B} as unavailable."))
+        if shift.skill_id is not None:
+            training = trainings.get(worker.pk)
+            if training is None or not training.valid_on(shift.date):
+                why = (
+                    "has no signed-off training"
+                    if training is None or not training.is_signed_off
+                    else f"has training that expired on {training.expires_on:%-d %B %Y}"
+                    if training.expires_on and training.expires_on < shift.date
+                    else "has training that is not valid yet"
+                )
+                assert shift.skill is not None
+                problems.append(RuleProblem("untrained", f"{worker} {why} in {shift.skill.name}."))
+        week = week_shifts[worker.pk]
+        same_day = [s for s in week if s.date == shift.date]
+        if any(s.start_hour < shift.end_hour and shift.start_hour < s.end_hour for s in same_day):
+            problems.append(RuleProblem("double_booked", f"{worker} already works at that time."))
+        day_hours = sum(s.hours for s in same_day) + shift.hours
+        if day_hours > worker.max_hours_day:
+            problems.append(
+                RuleProblem(
+                    "day_hours", f"{worker} would work {day_hours} h that day (limit {worker.max_hours_day} h)."
+                )
+            )
+        week_hours = sum(s.hours for s in week) + shift.hours
+        if week_hours > worker.max_hours_week:
+            problems.append(
+                RuleProblem(
+                    "week_hours", f"{worker} would work {week_hours} h that week (limit {worker.max_hours_week} h)."
+                )
+            )
+        budget = budgets.get(worker.paying_department_id)
+        if budget is not None:
+            # A shift changing hands between two workers of the same department costs nothing more.
+            same_dept_swap = current_dept is not None and current_dept == worker.paying_department_id
+            spent = spent_by_dept[worker.paying_department_id] + (0 if same_dept_swap else shift.hours)
+            if spent > budget:
+                problems.append(
+                    RuleProblem(
+                        "no_budget",
+                        f"{worker.paying_department} would pay {spent} h that week (budget {budget} h).",
+                    )
+                )
+        answer[worker.pk] = problems
+    return answer
 
 
 # --- Offers ---------------------------------------------------------------------------------------

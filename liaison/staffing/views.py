@@ -459,9 +459,9 @@ def shift_detail(request, pk: int):
     can_manage = policy.can_manage_pool(request.user)
     candidates = []
     if can_manage:
-        for worker in selectors.worker_list_for_user(user=request.user):
-            if worker.pk != shift.worker_id:
-                candidates.append((worker, selectors.assignment_problems(worker=worker, shift=shift)))
+        others = [w for w in selectors.worker_list_for_user(user=request.user) if w.pk != shift.worker_id]
+        problems = selectors.assignment_problems_for(workers=others, shift=shift)
+        candidates = [(worker, problems[worker.pk]) for worker in others]
         candidates.sort(key=lambda pair: (len(pair[1]), str(pair[0])))
     history = [(event, events.describe(event)) for event in selectors.shift_history(shift)]
     live = shift.offers.filter(status__in=["open", "taken"]).first()
