@@ -2,6 +2,7 @@
 carries them as `errors[].code`; clients branch on the code, never on the English message."""
 
 CODES: dict[str, str] = {
+    "staffing.rule_invalid": "The rule for suggested needs is not a whole number of questions an hour, 1 to 200.",
     "staffing.term_dates": "The term ends on or before it starts.",
     "staffing.term_name_taken": "Another term has this name.",
     "staffing.term_unknown": "No term has this id (API).",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from liaison.desk import selectors as desk_selectors
 from liaison.places import selectors as places
 from liaison.staffing import policy
 from liaison.staffing.models import (
@@ -42,6 +44,7 @@ from liaison.staffing.solver import AVAILABLE, PREFERRED, NeedIn, Problem, Shift
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SHORT_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+GRID_HOURS = range(7, 23)  # the hours a needs grid always shows
 
 
 # --- Terms ------------------------------------------------------------------------------------
@@ -188,6 +191,189 @@ def need_grid(*, term: Term, point: Any, skill: Skill | None) -> dict[tuple[int,
         (n.weekday, n.hour): (n.minimum, n.ideal)
         for n in CoverageNeed.objects.filter(term=term, service_point=point, skill=skill)
     }
+
+
+# --- Needs suggested from the desk's traffic (ADR 0054) ------------------------------------------
+
+MAX_PAST_TERMS = 3  # the most recent like terms are enough, and keep the reads constant
+SAME_SEASON_DAYS = 45  # a past term is "the same kind" when it started within this many days of the year
+
+
+def term_week_count(term: Term) -> int:
+    """Weeks of the term, counted from the Monday of the week it starts in."""
+    return (term.ends_on - week_start(term.starts_on)).days // 7 + 1
+
+
+def like_terms(term: Term) -> list[Term]:
+    """Earlier terms of the same kind (fall with fall, spring with spring): those that ended
+    before this one starts and started within SAME_SEASON_DAYS of the same day of the year,
+    most recent first, at most MAX_PAST_TERMS."""
+    found = []
+    for past in Term.objects.filter(ends_on__lt=term.starts_on).order_by("-starts_on"):
+        gap = abs(past.starts_on.timetuple().tm_yday - term.starts_on.timetuple().tm_yday)
+        if min(gap, 366 - gap) <= SAME_SEASON_DAYS:
+            found.append(past)
+        if len(found) == MAX_PAST_TERMS:
+            break
+    return found
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The dates of one past term that line up with the chosen weeks of this term: week k
+    of one is week k of the other, each counted from the Monday of its first week."""
+
+    term: Term
+    first: dt.date
+    last: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.term.name} ({self.first:%-d %b}–{self.last:%-d %b %Y})"
+
+
+def comparison_windows(term: Term, *, first_week: int = 1, last_week: int | None = None) -> list[Comparison]:
+    weeks = term_week_count(term)
+    last_week = min(last_week or weeks, weeks)
+    first_week = max(1, min(first_week, last_week))
+    windows = []
+    for past in like_terms(term):
+        monday = week_start(past.starts_on)
+        first = max(past.starts_on, monday + dt.timedelta(weeks=first_week - 1))
+        last = min(past.ends_on, monday + dt.timedelta(weeks=last_week) - dt.timedelta(days=1))
+        if first <= last:
+            windows.append(Comparison(past, first, last))
+    return windows
+
+
+def open_hours_by_weekday(point: Any) -> dict[int, set[int]]:
+    """Hours of each weekday in which the service point is open for some of the hour, from
+    its weekly opening hours (uses prefetched `opening_hours` when present)."""
+    hours: dict[int, set[int]] = defaultdict(set)
+    for period in point.opening_hours.all():
+        opens = period.opens.hour * 60 + period.opens.minute
+        closes = period.closes.hour * 60 + period.closes.minute
+        for hour in range(24):
+            if opens < (hour + 1) * 60 and closes > hour * 60:
+                hours[period.weekday].add(hour)
+    return hours
+
+
+def suggest_workers(questions_per_hour: float, *, questions_per_worker: int, is_open: bool) -> int:
+    """The rule: one worker per `questions_per_worker` questions an hour (rounded up), at
+    least one while open, none while closed."""
+    if not is_open:
+        return 0
+    return max(1, math.ceil(round(questions_per_hour, 6) / questions_per_worker))
+
+
+@dataclass(frozen=True)
+class SuggestedCell:
+    weekday: int
+    hour: int
+    questions_per_hour: float
+    is_open: bool
+    current: tuple[int, int] | None  # (minimum, ideal), None when no need is set
+    suggested: tuple[int, int] | None  # (1, workers) while open; None when closed
+
+    @property
+    def differs(self) -> bool:
+        return self.current != self.suggested
+
+    @property
+    def label(self) -> str:
+        return f"{WEEKDAYS[self.weekday]} {self.hour:02d}:00"
+
+    @staticmethod
+    def text(pair: tuple[int, int] | None) -> str:
+        if pair is None:
+            return "–"
+        return str(pair[1]) if pair[0] == pair[1] else f"{pair[0]}/{pair[1]}"
+
+    @property
+    def current_text(self) -> str:
+        return self.text(self.current)
+
+    @property
+    def suggested_text(self) -> str:
+        return self.text(self.suggested)
+
+
+@dataclass
+class NeedSuggestions:
+    term: Term
+    point: Any
+    skill: Skill | None
+    questions_per_worker: int
+    first_week: int
+    last_week: int
+    weeks: int
+    comparisons: list[Comparison]
+    cells: dict[tuple[int, int], SuggestedCell]
+    hours: list[int]
+
+    @property
+    def rows(self) -> list[tuple[int, list[SuggestedCell], bool]]:
+        """(hour, its cell on each weekday, whether any of them differs from the suggestion)."""
+        rows = []
+        for hour in self.hours:
+            cells = [self.cells[(day, hour)] for day in range(7)]
+            rows.append((hour, cells, any(cell.differs for cell in cells)))
+        return rows
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.differs)
+
+    @property
+    def has_traffic(self) -> bool:
+        return any(cell.questions_per_hour for cell in self.cells.values())
+
+
+def need_suggestions(
+    *, term: Term, point: Any, skill: Skill | None, first_week: int = 1, last_week: int | None = None
+) -> NeedSuggestions:
+    """The position's current needs beside the needs the desk's traffic suggests: questions per
+    hour and weekday in the same weeks of like past terms (`comparison_windows`), turned into
+    workers by the term's rule (`suggest_workers`). Suggested as minimum 1 (someone is there
+    while open) and ideal = the rule's workers. A fixed number of queries: the needs, the past
+    terms, and a few count-table reads per past term (at most MAX_PAST_TERMS)."""
+    weeks = term_week_count(term)
+    last_week = max(1, min(last_week or weeks, weeks))
+    first_week = max(1, min(first_week, last_week))
+    comparisons = comparison_windows(term, first_week=first_week, last_week=last_week)
+    traffic = desk_selectors.traffic_by_weekday_hour(
+        service_point_id=point.pk, windows=[(c.first, c.last) for c in comparisons]
+    )
+    current = need_grid(term=term, point=point, skill=skill)
+    open_hours = open_hours_by_weekday(point)
+    hours = sorted(set(GRID_HOURS) | {h for hs in open_hours.values() for h in hs} | {h for _d, h in current})
+    cells = {}
+    for day in range(7):
+        for hour in hours:
+            is_open = hour in open_hours.get(day, set())
+            per_hour = traffic.per_hour(day, hour)
+            workers = suggest_workers(per_hour, questions_per_worker=term.questions_per_worker, is_open=is_open)
+            cells[(day, hour)] = SuggestedCell(
+                weekday=day,
+                hour=hour,
+                questions_per_hour=round(per_hour, 1),
+                is_open=is_open,
+                current=current.get((day, hour)),
+                suggested=(1, workers) if workers else None,
+            )
+    return NeedSuggestions(
+        term=term,
+        point=point,
+        skill=skill,
+        questions_per_worker=term.questions_per_worker,
+        first_week=first_week,
+        last_week=last_week,
+        weeks=weeks,
+        comparisons=comparisons,
+        cells=cells,
+        hours=hours,
+    )
 
 
 # --- The solver's input -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("on-duty/", views.on_duty, name="on_duty"),
     path("payroll/", views.payroll, name="payroll"),
     path("needs/", views.needs, name="needs"),
+    path("needs/suggested/", views.needs_suggested, name="needs_suggested"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("feed/<str:token>.ics", views.feed, name="feed"),

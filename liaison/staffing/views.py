@@ -449,6 +449,101 @@ def needs(request):
     )
 
 
+def _week_number(value: str | None, default: int) -> int:
+    text = (value or "").strip()[:3]
+    return int(text) if text.isdigit() else default
+
+
+def _needs_position(request, term):
+    """The service point (with its opening hours) and side a needs page is about."""
+    points = list(places.service_point_list())
+    chosen = request.GET.get("point", request.POST.get("point"))
+    point = next((p for p in points if p.slug == chosen), points[0] if points else None)
+    skill = selectors.skill_by_slug(request.GET.get("skill", request.POST.get("skill", "")))
+    return points, point, skill
+
+
+@roles(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def needs_suggested(request):
+    """Needs suggested from the desk's own traffic beside the current needs, for a supervisor
+    to accept a cell, an hour's row or everything (every change a POST to a service); and the
+    rule that turns questions into workers."""
+    term = _term_or_none(request)
+    if term is None:
+        messages.error(request, "No term is set up yet: a supervisor adds one in Setup.")
+        return redirect("staffing:home")
+    points, point, skill = _needs_position(request, term)
+    if point is None:
+        messages.error(request, "There are no service points yet.")
+        return redirect("staffing:home")
+    data = request.POST if request.method == "POST" else request.GET
+    first_week = _week_number(data.get("from_week"), 1)
+    last_week = _week_number(data.get("to_week"), selectors.term_week_count(term))
+    query = f"?term={term.pk}&point={point.slug}&from_week={first_week}&to_week={last_week}" + (
+        f"&skill={skill.slug}" if skill else ""
+    )
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            if "questions_per_worker" in request.POST:
+                services.need_rule_set(
+                    actor=request.user, term=term, questions_per_worker=request.POST["questions_per_worker"]
+                )
+                messages.success(request, "Rule saved: the suggestions below follow it.")
+                return redirect(reverse("staffing:needs_suggested") + query)
+            cells = _accepted_cells(request.POST)
+            changed = services.needs_accept_suggested(
+                actor=request.user,
+                term=term,
+                point=point,
+                skill=skill,
+                cells=cells,
+                first_week=first_week,
+                last_week=last_week,
+            )
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+        else:
+            what = "every cell" if cells is None else f"{len(cells)} cell{'s' if len(cells) != 1 else ''}"
+            messages.success(request, f"Accepted the suggestion for {what}: {changed} changed.")
+            return redirect(reverse("staffing:needs_suggested") + query)
+    found = selectors.need_suggestions(term=term, point=point, skill=skill, first_week=first_week, last_week=last_week)
+    return render(
+        request,
+        "staffing/needs_suggested.html",
+        {
+            "term": term,
+            "terms": selectors.term_list(),
+            "points": points,
+            "skills": list(selectors.skill_list()),
+            "point": point,
+            "skill": skill,
+            "found": found,
+            "days": selectors.SHORT_WEEKDAYS,
+            "week_choices": range(1, found.weeks + 1),
+            "problems": problems,
+            "can_manage": True,
+        },
+        status=400 if problems else 200,
+    )
+
+
+def _accepted_cells(post) -> list[tuple[int, int]] | None:
+    """What the pressed button names: `all`, a `row` (an hour across the week) or a `cell`
+    ("weekday-hour"). None means every cell."""
+    if post.get("all"):
+        return None
+    if post.get("row", "").strip().isdigit():
+        hour = int(post["row"].strip())
+        return [(day, hour) for day in range(7)]
+    text = post.get("cell", "")[:6]
+    day, _, hour = text.partition("-")
+    if not (day.isdigit() and hour.isdigit()):
+        raise ValidationError("Choose a cell, an hour's row or everything to accept.")
+    return [(int(day), int(hour))]
+
+
 # --- Shifts and offers ---------------------------------------------------------------------------------------
 
 
