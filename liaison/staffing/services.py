@@ -424,6 +424,38 @@ def needs_accept_suggested(
     return changed
 
 
+@transaction.atomic
+def needs_import(
+    *, actor: User, term: Term, grids: Mapping[tuple[str, str], Mapping[tuple[int, int], tuple[int, int]]]
+) -> dict[str, list[str]]:
+    """Replace the needs of every position a spreadsheet names ((point slug, skill slug or "")
+    → grid) in one transaction: all of them or none. A position whose grid is already as given
+    is left alone, so importing the same file again changes nothing. Returns the positions
+    `changed` and `unchanged`, by label."""
+    _require(policy.can_manage_pool(actor), "Only supervisors set coverage needs.")
+    points = {p.slug: p for p in places.service_point_choices(active_only=False)}
+    skills = {s.slug: s for s in selectors.skill_list()}
+    problems = _Problems()
+    resolved = []
+    for (point_slug, skill_slug), grid in grids.items():
+        point, skill = points.get(point_slug), skills.get(skill_slug) if skill_slug else None
+        label = point_slug + (f" ({skill_slug})" if skill_slug else "")
+        if point is None or (skill_slug and skill is None):
+            problems.add("file", f"{label}: no such service point or skill.", code="staffing.import_position")
+            continue
+        resolved.append((label, point, skill, dict(grid)))
+    problems.raise_any()
+    Term.objects.select_for_update().filter(pk=term.pk).first()  # one import at a time per term
+    outcome: dict[str, list[str]] = {"changed": [], "unchanged": []}
+    for label, point, skill, grid in resolved:
+        if selectors.need_grid(term=term, point=point, skill=skill) == grid:
+            outcome["unchanged"].append(label)
+            continue
+        needs_save(actor=actor, term=term, point=point, skill=skill, grid=grid)
+        outcome["changed"].append(label)
+    return outcome
+
+
 # --- The schedule: solve, apply, publish ---------------------------------------------------------------
 
 
