@@ -562,9 +562,10 @@ def _needs_grids(term) -> list[tuple[str, dict]]:
 
 @roles(*MANAGERS)
 @require_GET
-def needs_export(request, fmt: str):
+def needs_export(request):
     """The term's needs in the spreadsheet shape the import reads: one sheet (XLSX) or one
     block (CSV, a blank line between) per position."""
+    fmt = request.GET.get("format", "xlsx")
     if fmt not in ("csv", "xlsx"):
         raise Http404("Needs export as csv or xlsx.")
     term = _term_or_none(request)
