@@ -42,7 +42,7 @@ class Term(TimeStampedModel):
         default=True, help_text="When off, a picked-up shift changes hands at once, without a supervisor."
     )
     questions_per_worker = models.PositiveSmallIntegerField(
-        default=6,
+        default=4,
         help_text="The rule for suggested needs: one worker for every this many questions an hour "
         "(at least one while the desk is open).",
     )

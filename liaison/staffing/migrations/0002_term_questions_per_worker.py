@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='term',
             name='questions_per_worker',
-            field=models.PositiveSmallIntegerField(default=6, help_text='The rule for suggested needs: one worker for every this many questions an hour (at least one while the desk is open).'),
+            field=models.PositiveSmallIntegerField(default=4, help_text='The rule for suggested needs: one worker for every this many questions an hour (at least one while the desk is open).'),
         ),
         migrations.AddConstraint(
             model_name='term',

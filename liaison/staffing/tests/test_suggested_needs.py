@@ -92,16 +92,17 @@ def test_only_the_same_season_counts_and_the_weeks_line_up_from_each_terms_first
 def test_questions_per_hour_become_workers_by_the_rule_at_least_one_while_open(desk):
     known_traffic(desk)
     found = suggestion(desk)
-    assert found.questions_per_worker == 6  # the default rule
+    assert found.questions_per_worker == 4  # the default rule
     ten, eleven, nine = found.cells[(MON, 10)], found.cells[(MON, 11)], found.cells[(MON, 9)]
-    assert ten.questions_per_hour == 9.0 and ten.suggested == (1, 2)  # 9 questions / 6 → 2 workers
+    assert ten.questions_per_hour == 9.0 and ten.suggested == (1, 3)  # 9 questions / 4 → 3 workers
     assert eleven.questions_per_hour == 1.5 and eleven.suggested == (1, 1)
     assert nine.questions_per_hour == 0.0 and nine.suggested == (1, 1)  # open, quiet: still one
     assert found.cells[(TUE, 10)].suggested == (1, 1)
 
-    services.need_rule_set(actor=desk["boss"], term=desk["term"], questions_per_worker="4")
+    services.need_rule_set(actor=desk["boss"], term=desk["term"], questions_per_worker="6")
     desk["term"].refresh_from_db()
-    assert suggestion(desk).cells[(MON, 10)].suggested == (1, 3)  # 9 / 4 → 3
+    assert suggestion(desk).cells[(MON, 10)].suggested == (1, 2)  # 9 / 6 → 2
+    assert suggestion(desk).cells[(MON, 11)].suggested == (1, 1)
 
 
 def test_the_count_tables_give_the_same_suggestion_as_the_log(desk):
@@ -128,7 +129,7 @@ def test_a_bad_rule_is_refused_and_the_old_one_stays(desk, client):
     )
     assert response.status_code == 400 and "1 to 200" in response.content.decode()
     desk["term"].refresh_from_db()
-    assert desk["term"].questions_per_worker == 6
+    assert desk["term"].questions_per_worker == 4
 
 
 def test_accepting_one_cell_changes_that_cell_only_and_a_row_and_all_follow(desk, client):
@@ -137,13 +138,14 @@ def test_accepting_one_cell_changes_that_cell_only_and_a_row_and_all_follow(desk
     client.force_login(desk["boss"])
     url = f"/staffing/needs/suggested/?term={desk['term'].pk}&point=joint-desk"
     page = client.get(url).content.decode()
-    assert "Monday 10:00: accept 1/2 (now 1, 9.0 questions an hour)" in page
+    assert "Monday 10:00: accept 1/3 (now 1, 9.0 questions an hour)" in page
+    assert "Sunday 10:00: accept no need (closed) (now 1" in page
     assert "Fall 2026" in page and "Spring 2027" not in page.split("Questions per hour")[1].split("</p>")[0]
 
     form = {"term": desk["term"].pk, "point": "joint-desk", "from_week": 1, "to_week": 2}
     assert client.post("/staffing/needs/suggested/", form | {"cell": f"{MON}-10"}).status_code == 302
     grid = selectors.need_grid(term=desk["term"], point=desk["joint"], skill=None)
-    assert grid == {(MON, 10): (1, 2), (MON, 9): (2, 2), (SUN, 10): (1, 1)}
+    assert grid == {(MON, 10): (1, 3), (MON, 9): (2, 2), (SUN, 10): (1, 1)}
 
     client.post("/staffing/needs/suggested/", form | {"row": "10"})  # 10:00 across the week
     grid = selectors.need_grid(term=desk["term"], point=desk["joint"], skill=None)
