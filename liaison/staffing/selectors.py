@@ -548,7 +548,8 @@ def assignment_problems_for(
         .exclude(state=Shift.State.CANCELLED)
         .only("pk", "worker_id", "date", "start_hour", "end_hour")
     ):
-        week_shifts[other.worker_id].append(other)
+        if other.worker_id is not None:
+            week_shifts[other.worker_id].append(other)
     departments = {w.paying_department_id for w in workers}
     budgets = {
         b.department_id: b.weekly_hours
