@@ -570,64 +570,147 @@ def assignment_problems_for(
         ):
             spent_by_dept[dept_id] += end - start
     current_dept = shift.worker.paying_department_id if shift.worker is not None else None
-    answer: dict[int, list[RuleProblem]] = {}
-    for worker in workers:
-        problems = []
-        missing = [h for h in range(shift.start_hour, shift.end_hour) if h not in available[worker.pk]]
-        if missing:
+    return {
+        worker.pk: _rule_problems(
+            worker=worker,
+            shift=shift,
+            available=available[worker.pk],
+            away=worker.pk in away,
+            training=trainings.get(worker.pk),
+            week=week_shifts[worker.pk],
+            budget=budgets.get(worker.paying_department_id),
+            spent=spent_by_dept[worker.paying_department_id],
+            current_dept=current_dept,
+        )
+        for worker in workers
+    }
+
+
+def _rule_problems(
+    *,
+    worker: Worker,
+    shift: Shift,
+    available: set[int],
+    away: bool,
+    training: Training | None,
+    week: list[Shift],
+    budget: int | None,
+    spent: int,
+    current_dept: int | None,
+) -> list[RuleProblem]:
+    """The rules one worker would break on one shift, from rows read beforehand: the hours
+    they are available that weekday, whether they marked the date, their training in the
+    shift's skill, their other shifts that week, and their department's budget and hours
+    already spent that week (the shift itself left out of both)."""
+    weekday = shift.date.weekday()
+    problems = []
+    missing = [h for h in range(shift.start_hour, shift.end_hour) if h not in available]
+    if missing:
+        problems.append(
+            RuleProblem(
+                "unavailable",
+                f"{worker} is not available {WEEKDAYS[weekday]} at " + ", ".join(f"{h:02d}:00" for h in missing) + ".",
+            )
+        )
+    if away:
+        problems.append(RuleProblem("unavailable_date", f"{worker} marked {shift.date:%-d %B} as unavailable."))
+    if shift.skill_id is not None and (training is None or not training.valid_on(shift.date)):
+        why = (
+            "has no signed-off training"
+            if training is None or not training.is_signed_off
+            else f"has training that expired on {training.expires_on:%-d %B %Y}"
+            if training.expires_on and training.expires_on < shift.date
+            else "has training that is not valid yet"
+        )
+        assert shift.skill is not None
+        problems.append(RuleProblem("untrained", f"{worker} {why} in {shift.skill.name}."))
+    same_day = [s for s in week if s.date == shift.date]
+    if any(s.start_hour < shift.end_hour and shift.start_hour < s.end_hour for s in same_day):
+        problems.append(RuleProblem("double_booked", f"{worker} already works at that time."))
+    day_hours = sum(s.hours for s in same_day) + shift.hours
+    if day_hours > worker.max_hours_day:
+        problems.append(
+            RuleProblem("day_hours", f"{worker} would work {day_hours} h that day (limit {worker.max_hours_day} h).")
+        )
+    week_hours = sum(s.hours for s in week) + shift.hours
+    if week_hours > worker.max_hours_week:
+        problems.append(
+            RuleProblem(
+                "week_hours", f"{worker} would work {week_hours} h that week (limit {worker.max_hours_week} h)."
+            )
+        )
+    if budget is not None:
+        # A shift changing hands between two workers of the same department costs nothing more.
+        same_dept_swap = current_dept is not None and current_dept == worker.paying_department_id
+        total = spent + (0 if same_dept_swap else shift.hours)
+        if total > budget:
             problems.append(
                 RuleProblem(
-                    "unavailable",
-                    f"{worker} is not available {WEEKDAYS[weekday]} at "
-                    + ", ".join(f"{h:02d}:00" for h in missing)
-                    + ".",
+                    "no_budget", f"{worker.paying_department} would pay {total} h that week (budget {budget} h)."
                 )
             )
-        if worker.pk in away:
-            problems.append(RuleProblem("unavailable_date", f"{worker} marked {shift.date:%-d %B} as unavailable."))
-        if shift.skill_id is not None:
-            training = trainings.get(worker.pk)
-            if training is None or not training.valid_on(shift.date):
-                why = (
-                    "has no signed-off training"
-                    if training is None or not training.is_signed_off
-                    else f"has training that expired on {training.expires_on:%-d %B %Y}"
-                    if training.expires_on and training.expires_on < shift.date
-                    else "has training that is not valid yet"
-                )
-                assert shift.skill is not None
-                problems.append(RuleProblem("untrained", f"{worker} {why} in {shift.skill.name}."))
-        week = week_shifts[worker.pk]
-        same_day = [s for s in week if s.date == shift.date]
-        if any(s.start_hour < shift.end_hour and shift.start_hour < s.end_hour for s in same_day):
-            problems.append(RuleProblem("double_booked", f"{worker} already works at that time."))
-        day_hours = sum(s.hours for s in same_day) + shift.hours
-        if day_hours > worker.max_hours_day:
-            problems.append(
-                RuleProblem(
-                    "day_hours", f"{worker} would work {day_hours} h that day (limit {worker.max_hours_day} h)."
-                )
+    return problems
+
+
+def problems_for_shifts(*, worker: Worker, shifts: list[Shift]) -> dict[int, list[RuleProblem]]:
+    """`assignment_problems` for one worker and many shifts (shift pk → problems), in a fixed
+    number of queries however many shifts: the offers a worker could pick up. Each shift's own
+    row is left out of the hours it is weighed against, as on its own."""
+    if not shifts:
+        return {}
+    terms = {s.schedule.term_id for s in shifts}
+    mondays = {week_start(s.date) for s in shifts}
+    first, last = min(mondays), max(mondays) + dt.timedelta(days=7)
+    available: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for term_id, weekday, hour in AvailabilityCell.objects.filter(worker=worker, term_id__in=terms).values_list(
+        "term_id", "weekday", "hour"
+    ):
+        available[(term_id, weekday)].add(hour)
+    away = set(
+        Unavailability.objects.filter(worker=worker, date__in={s.date for s in shifts}).values_list("date", flat=True)
+    )
+    trainings = {t.skill_id: t for t in Training.objects.filter(worker=worker)}
+    mine = list(
+        Shift.objects.filter(worker=worker, date__gte=first, date__lt=last)
+        .exclude(state=Shift.State.CANCELLED)
+        .only("pk", "worker_id", "date", "start_hour", "end_hour")
+    )
+    budgets = {
+        b.term_id: b.weekly_hours
+        for b in DepartmentBudget.objects.filter(term_id__in=terms, department_id=worker.paying_department_id)
+    }
+    dept_rows = []
+    if budgets:
+        dept_rows = list(
+            Shift.objects.filter(
+                schedule__term_id__in=list(budgets),
+                worker__paying_department_id=worker.paying_department_id,
+                date__gte=first,
+                date__lt=last,
             )
-        week_hours = sum(s.hours for s in week) + shift.hours
-        if week_hours > worker.max_hours_week:
-            problems.append(
-                RuleProblem(
-                    "week_hours", f"{worker} would work {week_hours} h that week (limit {worker.max_hours_week} h)."
-                )
-            )
-        budget = budgets.get(worker.paying_department_id)
-        if budget is not None:
-            # A shift changing hands between two workers of the same department costs nothing more.
-            same_dept_swap = current_dept is not None and current_dept == worker.paying_department_id
-            spent = spent_by_dept[worker.paying_department_id] + (0 if same_dept_swap else shift.hours)
-            if spent > budget:
-                problems.append(
-                    RuleProblem(
-                        "no_budget",
-                        f"{worker.paying_department} would pay {spent} h that week (budget {budget} h).",
-                    )
-                )
-        answer[worker.pk] = problems
+            .exclude(state=Shift.State.CANCELLED)
+            .values_list("pk", "schedule__term_id", "date", "start_hour", "end_hour")
+        )
+    answer = {}
+    for shift in shifts:
+        term_id, monday = shift.schedule.term_id, week_start(shift.date)
+        in_week = [s for s in mine if s.pk != shift.pk and monday <= s.date < monday + dt.timedelta(days=7)]
+        spent = sum(
+            end - start
+            for pk, t, day, start, end in dept_rows
+            if pk != shift.pk and t == term_id and monday <= day < monday + dt.timedelta(days=7)
+        )
+        answer[shift.pk] = _rule_problems(
+            worker=worker,
+            shift=shift,
+            available=available[(term_id, shift.date.weekday())],
+            away=shift.date in away,
+            training=trainings.get(shift.skill_id) if shift.skill_id is not None else None,
+            week=in_week,
+            budget=budgets.get(term_id),
+            spent=spent,
+            current_dept=shift.worker.paying_department_id if shift.worker is not None else None,
+        )
     return answer
 
 
@@ -663,7 +746,9 @@ def offers_open_to(*, worker: Worker, today: dt.date | None = None) -> list[tupl
         .exclude(offered_by=worker)
         .order_by("shift__date", "shift__start_hour")[:100]
     )
-    return [(offer, assignment_problems(worker=worker, shift=offer.shift)) for offer in offers]
+    found = list(offers)
+    problems = problems_for_shifts(worker=worker, shifts=[offer.shift for offer in found])
+    return [(offer, problems[offer.shift_id]) for offer in found]
 
 
 def offers_waiting_for_approval() -> QuerySet[ShiftOffer]:
