@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "liaison.core.middleware.NoStoreForStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "liaison.core.middleware.ContentSecurityPolicyMiddleware",
     "liaison.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "liaison.core.access.AccessPolicyMiddleware",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from liaison.accounts import policy
 from liaison.accounts.models import ApiToken, Department, User
+from liaison.core import refcache
 
 
 def api_token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
@@ -28,8 +29,17 @@ def users_by_id(ids) -> dict[int, User]:
 
 
 def departments_by_id(ids) -> dict[int, Department]:
+    """Departments by primary key: from the per-process reference index (a handful of rows that
+    rarely change), the database only for a miss."""
     wanted = {i for i in ids if i is not None}
-    return Department.objects.in_bulk(wanted) if wanted else {}
+    found = {pk: d for pk in wanted if isinstance(d := refcache.lookup(Department, pk), Department)}
+    if missing := wanted - found.keys():
+        found.update(Department.objects.in_bulk(missing))
+    return found
+
+
+def department_by_id(pk: int) -> Department | None:
+    return departments_by_id([pk]).get(pk)
 
 
 def department_list() -> QuerySet[Department]:

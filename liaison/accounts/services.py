@@ -38,9 +38,13 @@ def hash_token_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: User | None = None, name: str, user: User | None = None) -> tuple[ApiToken, str]:
     """Make a token for `actor` and return it with its plain text, which is never stored or
-    shown again (so a token is only ever made by the person it belongs to)."""
+    shown again (so a token is only ever made by the person it belongs to). `user` is the
+    older name of `actor`, still used by the peer side-by-side harness (../shared)."""
+    actor = actor if actor is not None else user
+    if actor is None:
+        raise TypeError("api_token_create needs actor=")
     if not policy.can_create_api_token(actor):
         raise PermissionDenied("Sign in to make an API token.")
     name = (name or "").strip()

@@ -6,6 +6,8 @@ import logging
 import time
 import uuid
 
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as _CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
 
@@ -118,4 +120,52 @@ class NoStoreForStaffMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ContentSecurityPolicyMiddleware(_CSPMiddleware):
+    """django-csp's middleware, with the policy built once per process instead of twice per
+    response: Liaison's policy is fixed by settings, and no page uses a nonce. A response that
+    carries its own policy (django-csp's decorators) or a request that drew a nonce still goes
+    through django-csp's own code, so nothing it supports is lost. Building the two headers
+    was the costliest step on the floor path (ADR 0016)."""
+
+    _OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        from csp.utils import build_policy
+
+        self._header = build_policy()
+        self._header_report_only = build_policy(report_only=True)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        self._excluded = tuple(policy.get("EXCLUDE_URL_PREFIXES", None) or ())
+        policy_ro = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {}
+        self._excluded_ro = tuple(policy_ro.get("EXCLUDE_URL_PREFIXES", None) or ())
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in self._OVERRIDES
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (404, 500) and settings.DEBUG:
+            return response
+        from csp.constants import HEADER, HEADER_REPORT_ONLY
+
+        path = request.path_info
+        if (
+            self._header
+            and HEADER not in response
+            and not getattr(response, "_csp_exempt", False)
+            and not path.startswith(self._excluded)
+        ):
+            response[HEADER] = self._header
+        if (
+            self._header_report_only
+            and HEADER_REPORT_ONLY not in response
+            and not getattr(response, "_csp_exempt_ro", False)
+            and not path.startswith(self._excluded_ro)
+        ):
+            response[HEADER_REPORT_ONLY] = self._header_report_only
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response

@@ -5,8 +5,9 @@ same access rules as the pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from liaison.core.access import AccessRule
 
@@ -36,10 +37,19 @@ def navigation_for(user, current_path: str) -> list[dict]:
     for entry in _entries:
         if not entry.rule.allows(user):
             continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
+        url = _url(entry.url_name, get_script_prefix(), get_urlconf())
+        if url is None:
             continue
         current = current_path == url or (url != "/" and current_path.startswith(url))
         items.append({"label": entry.label, "url": url, "current": current})
     return items
+
+
+@lru_cache(maxsize=512)
+def _url(url_name: str, script_prefix: str, urlconf: str | None) -> str | None:
+    """A menu entry's address: fixed for a process's URLconf and prefix, so reversed once
+    (the shell draws every entry on every page)."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None

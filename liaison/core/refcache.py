@@ -57,7 +57,8 @@ def _index(model: type[models.Model]) -> dict[str, models.Model]:
         rows = rows.select_related(*_related[model])
     for row in rows:
         index[f"pk:{row.pk}"] = row
-        index[f"slug:{row.slug}"] = row
+        if (slug := getattr(row, "slug", None)) is not None:
+            index[f"slug:{slug}"] = row
         index.setdefault(f"name:{row.name.lower()}", row)
     _indexes[model] = (now, index)
     return index

@@ -270,18 +270,28 @@ def _event_out(event: TicketEvent) -> dict:
 
 
 def _detail_out(ticket: Ticket, *, just_opened: bool = False) -> dict:
-    # A ticket opened by this very request has no attachments or linked articles yet.
+    # A ticket opened by this very request is answered from what opening it wrote
+    # (`ticket.opened_now`): no attachments or articles yet, and nothing read back.
+    opened = getattr(ticket, "opened_now", None) if just_opened else None
     attachments = [] if just_opened else selectors.ticket_attachments(ticket=ticket)
-    timeline = selectors.ticket_timeline_page(ticket=ticket)
-    link_summary = selectors.status_link_summary(ticket=ticket)
+    if opened is not None:
+        timeline = selectors.TimelinePage(opened.events, has_earlier=False)
+        link_summary = selectors.StatusLinkSummary(
+            int(opened.status_link_expires_at is not None), opened.status_link_expires_at
+        )
+        followers, referring = opened.followers, opened.referring_departments
+    else:
+        timeline = selectors.ticket_timeline_page(ticket=ticket)
+        link_summary = selectors.status_link_summary(ticket=ticket)
+        followers, referring = list(ticket.followers.all()), list(ticket.referring_departments.all())
     return {
         **_ticket_out(ticket),
         "description": ticket.description,
         "opened_by": ticket.opened_by.username if ticket.opened_by_id else None,
         "origin_department": ticket.origin_department.code if ticket.origin_department_id else None,
         "service_point": ticket.service_point.slug if ticket.service_point_id else None,
-        "followers": [u.username for u in ticket.followers.all()],
-        "referring_departments": [d.code for d in ticket.referring_departments.all()],
+        "followers": [u.username for u in followers],
+        "referring_departments": [d.code for d in referring],
         "linked_articles": []
         if just_opened
         else [{"id": a.pk, "title": str(a)} for a in selectors.linked_articles(ticket=ticket)],

@@ -18,6 +18,7 @@ import contextlib
 import contextvars
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from liaison.audit.services import audit_record
@@ -242,17 +243,35 @@ def _announce(event: TicketEvent) -> None:
 
     status_token = None
     if mails_patron(event):
-        _link, status_token = StatusLink.objects.mint(ticket=event.ticket)
+        link, status_token = StatusLink.objects.mint(ticket=event.ticket)
+        opened = getattr(event.ticket, "opened_now", None)
+        if opened is not None:
+            opened.status_link_expires_at = link.expires_at
     after_commit(send_ticket_event_mail, event.pk, status_token=status_token)
 
 
+@dataclass
+class Opened:
+    """What opening a ticket wrote, kept on the ticket (`ticket.opened_now`) so the answer to
+    the request that opened it is built from it rather than read back (ADR 0016)."""
+
+    events: list[TicketEvent] = field(default_factory=list)
+    followers: list[User] = field(default_factory=list)
+    referring_departments: list[Any] = field(default_factory=list)
+    status_link_expires_at: dt.datetime | None = None
+
+
 def _opened(*, ticket: Ticket, actor: User, kind: str) -> TicketEvent:
+    ticket.opened_now = opened = Opened()
     event = TicketEvent.objects.create(
         ticket=ticket, kind=kind, actor=actor, to_state=ticket.state, to_queue=ticket.queue,
         to_department=ticket.queue.department,
     )  # fmt: skip
+    opened.events.append(event)
     if ticket.assignee_id:  # assigned as it was opened: one more line, the same mail
-        TicketEvent.objects.create(ticket=ticket, kind=Kind.ASSIGNED, actor=actor, assignee=ticket.assignee)
+        opened.events.append(
+            TicketEvent.objects.create(ticket=ticket, kind=Kind.ASSIGNED, actor=actor, assignee=ticket.assignee)
+        )
     audit_record(actor=actor, action=f"ticket.{kind}", obj=ticket, after=audit_view(ticket))
     _announce(event)
     return event

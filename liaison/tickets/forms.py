@@ -6,6 +6,7 @@ from django import forms
 
 from liaison.core.forms import OneTimeKeyField
 from liaison.core.text import ascii_digits
+from liaison.core.widgets import ListChoiceIterator, QuickSelect
 from liaison.places import selectors as places_selectors
 from liaison.tickets import selectors
 from liaison.tickets.models import Queue, Ticket
@@ -14,6 +15,8 @@ from liaison.tickets.services import BulkAction
 
 class GroupedQueueField(forms.ModelChoiceField):
     """A queue <select> with one optgroup per department and sub-queues indented."""
+
+    widget = QuickSelect
 
     def __init__(self, *args, exclude_department_id: int | None = None, **kwargs):
         super().__init__(selectors.queue_list(), *args, **kwargs)
@@ -85,15 +88,18 @@ class StateForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Nobody", label="Assignee")
+    assignee = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Nobody", label="Assignee", widget=QuickSelect
+    )
 
     def __init__(self, *args, queue: Queue, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["assignee"].iterator = ListChoiceIterator  # before the queryset, which reads it
         self.fields["assignee"].queryset = selectors.assignee_choices(queue=queue)
 
 
 class PriorityForm(forms.Form):
-    priority = forms.TypedChoiceField(choices=Ticket.Priority.choices, coerce=int)
+    priority = forms.TypedChoiceField(choices=Ticket.Priority.choices, coerce=int, widget=QuickSelect)
 
 
 class MoveForm(forms.Form):

@@ -15,7 +15,8 @@ attachments, e-mail recipients). Selectors turn these answers into 404/403.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db import NotSupportedError, connection
+from django.db.models import F, Lookup, Q, Subquery
 
 from liaison.core.access import user_has_role
 from liaison.core.roles import DESK_ROLES, STAFF_ROLES, Role
@@ -38,15 +39,36 @@ def visibility_filter(user) -> Q:
         return Q()
     # Every branch is on the ticket row itself (no join), so the database can filter while it
     # scans and keep only the top of a sorted page; the subqueries run once, not per row.
+    # The department's own queues come first: most visible rows pass there and skip the rest.
+    # On PostgreSQL they are `queue_id = ANY(ARRAY(SELECT …))`, an array computed once and
+    # compared in place, where `IN (SELECT …)` probes a hash for every row (ADR 0016: IT's
+    # count over 42,500 active tickets, 19 -> 9 ms; a supervisor's is 3-5 ms).
     follows = Ticket.followers.through.objects.filter(user_id=user.pk).values("ticket_id")
-    rule = Q(assignee_id=user.pk) | Q(opened_by_id=user.pk) | Q(pk__in=follows)
-    if user.department_id:
-        own_queues = Queue.objects.filter(department_id=user.department_id).values("pk")
-        referred = Ticket.referring_departments.through.objects.filter(department_id=user.department_id).values(
-            "ticket_id"
-        )
-        rule |= Q(queue_id__in=own_queues) | Q(pk__in=referred)
-    return rule
+    personal = Q(assignee_id=user.pk) | Q(opened_by_id=user.pk) | Q(pk__in=follows)
+    if not user.department_id:
+        return personal
+    own_queues = Queue.objects.filter(department_id=user.department_id).values("pk")
+    referred = Ticket.referring_departments.through.objects.filter(department_id=user.department_id).values("ticket_id")
+    own = (
+        Q(_EqualsAnyOf(F("queue_id"), Subquery(own_queues)))
+        if connection.vendor == "postgresql"
+        else Q(queue_id__in=own_queues)
+    )
+    return own | personal | Q(pk__in=referred)
+
+
+class _EqualsAnyOf(Lookup):
+    """`column = ANY(ARRAY(subquery))`, PostgreSQL only (SQLite has no arrays and is given
+    `IN (subquery)` instead)."""
+
+    lookup_name = "equals_any_of"
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            raise NotSupportedError("ANY(ARRAY(…)) is PostgreSQL's; use IN (subquery) elsewhere.")
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)  # "(SELECT …)"
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 def can_open_ticket(user, queue=None) -> bool:

@@ -113,7 +113,9 @@ def ticket_get_for_user(*, user, key, for_work: bool = False) -> Ticket:
     # rather than filtering the whole table through the list rule to find it.
     ticket = (
         Ticket.objects.filter(match)
-        .select_related("queue__department", "queue__parent", "assignee", "opened_by", "origin_department")
+        .select_related(
+            "queue__department", "queue__parent", "assignee", "opened_by", "origin_department", "service_point"
+        )
         .first()
     )
     if ticket is None or not policy.can_view_ticket(user, ticket):
@@ -175,10 +177,12 @@ def _name_references(ticket: Ticket, events: list[TicketEvent]) -> None:
     people = accounts_selectors.users_by_id(
         [e.actor_id for e in events] + [e.assignee_id for e in events] + [e.reply.author_id for e in events if e.reply]
     )
-    queue_ids = {e.from_queue_id for e in events} | {e.to_queue_id for e in events}
-    queues = (
-        Queue.objects.select_related("department", "parent").in_bulk(queue_ids - {None}) if queue_ids - {None} else {}
-    )
+    queue_ids = ({e.from_queue_id for e in events} | {e.to_queue_id for e in events}) - {None}
+    # Queues from the per-process reference index (loaded with department and parent); a miss
+    # (a queue made a moment ago on another server) falls back to the database.
+    queues = {pk: queue for pk in queue_ids if isinstance(queue := refcache.lookup(Queue, pk), Queue)}
+    if missing := queue_ids - queues.keys():
+        queues.update(Queue.objects.select_related("department", "parent").in_bulk(missing))
     departments = accounts_selectors.departments_by_id(
         {e.from_department_id for e in events} | {e.to_department_id for e in events}
     )

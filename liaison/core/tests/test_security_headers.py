@@ -129,3 +129,29 @@ def test_no_page_has_inline_style_or_script_that_the_policy_would_block():
         if re.search(r"\sstyle=\"|\son[a-z]+=\"|<script>(?!</script>)|<style", text):
             offenders.append(str(template))
     assert offenders == []
+
+
+def test_the_policy_built_once_is_the_policy_django_csp_builds(client):
+    """The middleware builds the header once per process; it must be exactly what django-csp
+    builds from the settings, on the floor path as on a page."""
+    from csp.utils import build_policy
+
+    for path in ("/healthz", "/accounts/sign-in/"):
+        assert client.get(path)["Content-Security-Policy"] == build_policy()
+
+
+def test_a_response_with_its_own_policy_still_gets_it(rf):
+    """django-csp's per-view decorators keep working: such a response is built by django-csp."""
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    from liaison.core.middleware import ContentSecurityPolicyMiddleware
+
+    @csp_update({"img-src": ["https://images.example.org"]})
+    def view(request):
+        return HttpResponse("ok")
+
+    middleware = ContentSecurityPolicyMiddleware(view)
+    response = middleware(rf.get("/x"))
+    assert "https://images.example.org" in response["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]

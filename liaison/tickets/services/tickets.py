@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from liaison.accounts import selectors as accounts_selectors
 from liaison.core.errors import reject
 from liaison.core.services import model_update
 from liaison.tickets import events, policy
@@ -74,7 +75,8 @@ def _open_ticket(
         queue=queue,
         priority=priority,
         opened_by=actor,
-        origin_department=actor.department,
+        # From the reference index where it can: the actor's department is a lookup otherwise.
+        origin_department=accounts_selectors.department_by_id(actor.department_id) if actor.department_id else None,
         service_point=service_point,
         interaction=interaction,
         assignee=assignee,
@@ -97,12 +99,16 @@ def _open_ticket(
             ) from None
     # A new ticket has no links yet: one INSERT each, not the SELECT-then-INSERT of .add().
     Ticket.followers.through.objects.create(ticket_id=ticket.pk, user_id=actor.pk)
+    referring = []
     if actor.department_id and actor.department_id != queue.department_id:
         Ticket.referring_departments.through.objects.create(ticket_id=ticket.pk, department_id=actor.department_id)
+        referring.append(ticket.origin_department)
     if interaction is not None:
         events.ticket_promoted(ticket=ticket, actor=actor)
     else:
         events.ticket_created(ticket=ticket, actor=actor)
+    ticket.opened_now.followers = [actor]
+    ticket.opened_now.referring_departments = referring
     return ticket
 
 

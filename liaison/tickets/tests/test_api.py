@@ -142,3 +142,24 @@ def test_the_openapi_document_lists_the_ticket_operations(client):
         "/api/v1/tickets/bulk",
     ):
         assert path in paths
+
+
+def test_the_answer_to_a_create_is_what_reading_the_ticket_back_shows(client_as, queues, joint_desk, users):
+    """The create answers from what opening the ticket wrote (no read-back); it must say exactly
+    what a later read says: the history (two lines when assigned as it opens), the followers,
+    the referring department (library staff opening in IT's queue) and the patron's link."""
+    client = client_as(Role.IT_STAFF)
+    it_person = users[Role.IT_STAFF].username
+    for body in (
+        {"queue": "it-help-desk", "subject": "Lab 2 printer jams", "patron_email": "ana@students.college.example",
+         "assignee": it_person, "service_point": "joint-desk"},
+        {"queue": "it-help-desk", "subject": "Wi-Fi drops on floor 3"},
+    ):  # fmt: skip
+        created = post(client, f"{API}/", body)
+        assert created.status_code == 201, created.content
+        read = client.get(f"{API}/{created.json()['number']}").json()
+        assert created.json() == read
+    library = client_as(Role.LIBRARY_STAFF)
+    created = post(library, f"{API}/", {"queue": "it-help-desk", "subject": "Scanner will not start"})
+    assert created.json()["referring_departments"] and created.json()["followers"]
+    assert created.json() == library.get(f"{API}/{created.json()['number']}").json()

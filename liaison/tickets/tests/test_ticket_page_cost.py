@@ -70,3 +70,21 @@ def test_the_api_pages_a_history_latest_first(client_as, make_ticket, users, que
     assert not rest["has_earlier"] and rest["results"][0]["kind"] == "created"
     assert len(rest["results"]) + 10 == ticket.events.count()
     assert client.get(f"/api/v1/tickets/{ticket.pk}/events", {"limit": 0}).status_code == 400
+
+
+def test_a_ticket_from_a_service_point_costs_no_extra_statement(client_as, make_ticket, joint_desk, queues):
+    """The page names the desk a ticket came from; that must not be a lazy read of its own."""
+    from django.utils.html import escape
+
+    from liaison.tickets.models import Ticket
+
+    client = client_as(Role.SUPERVISOR)
+    plain = make_ticket(queue=queues["help_desk"])
+    from_desk = make_ticket(queue=queues["help_desk"])
+    Ticket.objects.filter(pk=from_desk.pk).update(service_point=joint_desk)
+    client.get(f"/tickets/{plain.reference}/")
+    page = client.get(f"/tickets/{from_desk.reference}/")
+    assert escape(joint_desk.name) in page.content.decode()
+    assert _statements(client, f"/tickets/{from_desk.reference}/") == _statements(
+        client, f"/tickets/{plain.reference}/"
+    )
