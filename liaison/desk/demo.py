@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from liaison.accounts.models import User
 from liaison.desk.models import Interaction, InteractionKind, TechCategory, TopicTag
+from liaison.desk.selectors import day_bounds
 from liaison.desk.services import interaction_build, interactions_bulk_create
 from liaison.directory.models import DirectoryEntry
 from liaison.places.models import ServicePoint
@@ -281,3 +282,59 @@ def _one(rng, point, occurred, kinds, categories, tags, users, entries) -> Inter
     delay = dt.timedelta(minutes=rng.randint(10, 90)) if late else dt.timedelta(seconds=rng.randint(5, 40))
     interaction.logged_at = min(occurred + delay, timezone.now())
     return interaction
+
+
+HISTORY_SOURCE = "import:demo-history"
+
+
+def seed_desk_history(first: dt.date, last: dt.date, *, slugs: list[str], log: Callable[[str], None]) -> int:
+    """An earlier term's traffic at some service points (the pool's suggested needs compare
+    the same weeks of past terms), drawn like the current term's: week one is `first`'s week.
+    Idempotent: a service point that already has history rows in the window is left alone.
+    Kept under its own source so the current term's top-up never reads it."""
+    points = {
+        p.slug: p
+        for p in ServicePoint.objects.filter(slug__in=slugs).prefetch_related("opening_hours", "hours_exceptions")
+    }
+    kinds = {k.slug: k for k in InteractionKind.objects.all()}
+    categories = {c.slug: c for c in TechCategory.objects.all()}
+    tags = {t.slug: t for t in TopicTag.objects.all()}
+    users = {u.username: u for u in User.objects.filter(is_active=True)}
+    entries = {e.slug: e for e in DirectoryEntry.objects.filter(is_active=True)}
+    start, _ = day_bounds(first)
+    _, end = day_bounds(last)
+    done = set(
+        Interaction.objects.filter(source=HISTORY_SOURCE, occurred_at__gte=start, occurred_at__lt=end)
+        .values_list("service_point__slug", flat=True)
+        .distinct()
+    )
+    term_start = first - dt.timedelta(days=first.weekday())
+    built: list[Interaction] = []
+    day = first
+    while day <= last:
+        week = min((day - term_start).days // 7, len(WEEK_WEIGHT) - 1)
+        for slug, point in sorted(points.items()):
+            if slug in done or slug not in PEAK_PER_HOUR:
+                continue
+            rng = random.Random(f"{SEED}:history:{slug}:{day.isoformat()}")  # noqa: S311 (demo data)
+            for slot_start, slot_end in _open_windows(point, day):
+                weight = HOUR_WEIGHT.get(slot_start.astimezone(timezone.get_current_timezone()).hour, 0.1)
+                fraction = (slot_end - slot_start).total_seconds() / 3600
+                mean = PEAK_PER_HOUR[slug] * weight * WEEKDAY_WEIGHT[day.weekday()] * WEEK_WEIGHT[week] * fraction
+                for n in range(_poisson(rng, mean)):
+                    occurred = slot_start + dt.timedelta(
+                        seconds=rng.uniform(0, (slot_end - slot_start).total_seconds())
+                    )
+                    slot_rng = random.Random(f"{SEED}:history:{slug}:{occurred.isoformat()}:{n}")  # noqa: S311
+                    interaction = _one(
+                        slot_rng, point, occurred.replace(microsecond=0), kinds, categories, tags, users, entries
+                    )
+                    if interaction is None:
+                        continue
+                    interaction.source = HISTORY_SOURCE
+                    interaction.client_id = uuid.uuid5(NAMESPACE, f"history:{slug}:{occurred.isoformat()}:{n}")
+                    built.append(interaction)
+        day += dt.timedelta(days=1)
+    result = interactions_bulk_create(built, batch_size=1000)
+    log(f"desk: {len(result.created)} interactions of an earlier term ({first} to {last}) at {', '.join(slugs)}")
+    return len(result.created)

@@ -228,3 +228,50 @@ def referral_search(query: str, *, limit: int = 8) -> list:
     if not query:
         return []
     return list(directory_search(query, limit=limit))
+
+
+# --- Traffic by weekday and hour (for the pool's suggested needs) ---------------------------------
+
+
+@dataclass(frozen=True)
+class WeeklyTraffic:
+    """Questions at one service point over some date windows, folded onto one week:
+    `questions[(weekday, hour)]` (weekday 0 = Monday, local hours) and `days[weekday]`, the
+    number of dates of that weekday on which the desk recorded anything (a closed holiday
+    records nothing, so it does not water the mean down)."""
+
+    questions: dict[tuple[int, int], int]
+    days: dict[int, int]
+
+    def per_hour(self, weekday: int, hour: int) -> float:
+        """Mean questions in that hour on the weekday's days in use (0.0 when none)."""
+        days = self.days.get(weekday, 0)
+        return self.questions.get((weekday, hour), 0) / days if days else 0.0
+
+
+def traffic_by_weekday_hour(*, service_point_id: int, windows: list[tuple[dt.date, dt.date]]) -> WeeklyTraffic:
+    """Desk traffic (weighted: a tally row counts as its weight) at one service point within
+    the date windows (first day, last day, both inclusive), by weekday and hour of the local
+    day. Read from the count tables (`desk.point_hourly`), a few queries per window however
+    much traffic there was."""
+    stat = counts.choose(stats.NARROWEST_FIRST, names=("day", "hour_of_day", "service_point"))
+    questions: dict[tuple[int, int], int] = {}
+    dates: set[dt.date] = set()
+    for first, last in windows:
+        if last < first:
+            continue
+        start, _ = day_bounds(first)
+        _, end = day_bounds(last)
+        rows = counts.read(
+            stat, start=start, end=end, group_by=("day", "hour_of_day"), where={"service_point": service_point_id}
+        )
+        for (day, hour), total in rows.items():
+            if not total:
+                continue
+            key = (day.weekday(), int(hour))
+            questions[key] = questions.get(key, 0) + int(total)
+            dates.add(day)
+    days: dict[int, int] = {}
+    for day in dates:
+        days[day.weekday()] = days.get(day.weekday(), 0) + 1
+    return WeeklyTraffic(questions=questions, days=days)

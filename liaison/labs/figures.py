@@ -109,38 +109,8 @@ def reliability(*, user, days: int = 90, now: dt.datetime | None = None) -> tupl
         return [], []
     now = now or timezone.now()
     start = now - dt.timedelta(days=days)
-    period_hours = (now - start).total_seconds() / 3600
-    assets = list(
-        Asset.objects.exclude(status=Asset.Status.RETIRED)
-        .select_related("model__maker", "room")
-        .only("pk", "tag", "name", "kind", "room__name", "model__name", "model__maker__name", "in_service_on")
-    )
-    windows: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    for asset_id, w0, w1 in MaintenanceWindow.objects.filter(starts_at__lt=now, ends_at__gt=start).values_list(
-        "asset_id", "starts_at", "ends_at"
-    ):
-        windows[asset_id].append((w0, w1))
-    per_asset: dict[int, Figures] = {}
-    for a in assets:
-        f = Figures(key=a.tag, label=a.name or a.tag, kind=a.kind, period_hours=period_hours, asset_id=a.pk,
-                    room=a.room.name)  # fmt: skip
-        f.planned_hours = ((now - start).total_seconds() - _intervals_minus(start, now, windows.get(a.pk, []))) / 3600
-        per_asset[a.pk] = f
-    incidents = Incident.objects.filter(started_at__lt=now).filter(Q(resolved_at=None) | Q(resolved_at__gt=start))
-    for asset_id, started, resolved in incidents.values_list("asset_id", "started_at", "resolved_at"):
-        f = per_asset.get(asset_id)
-        if f is None:
-            continue
-        finish = resolved or now
-        i0, i1 = max(started, start), min(finish, now)
-        if i1 > i0:
-            f.down_hours += _intervals_minus(i0, i1, windows.get(asset_id, [])) / 3600
-        if started >= start:
-            f.failures += 1
-            month = timezone.localtime(started).strftime("%Y-%m")
-            f.monthly_failures[month] = f.monthly_failures.get(month, 0) + 1
-        if resolved is not None and start <= resolved < now:
-            f.repair_hours.append((resolved - started).total_seconds() / 3600)
+    assets = list(_asset_rows(Asset.objects.exclude(status=Asset.Status.RETIRED)))
+    per_asset = _device_figures(assets, start, now)
     by_model: dict[int, Figures] = {}
     for a in assets:
         f = per_asset[a.pk]
@@ -161,6 +131,57 @@ def reliability(*, user, days: int = 90, now: dt.datetime | None = None) -> tupl
         return sorted(items, key=lambda x: (-x.failures_per_device, x.availability, x.label))
 
     return rank(list(per_asset.values())), rank(list(by_model.values()))
+
+
+def _asset_rows(assets):
+    return assets.select_related("model__maker", "room").only(
+        "pk", "tag", "name", "kind", "room__name", "model__name", "model__maker__name", "in_service_on"
+    )
+
+
+def figures_between(*, user, asset_ids, start: dt.datetime, end: dt.datetime) -> list[Figures]:
+    """Per-device figures over any period [start, end) (a pilot's dates), for the named assets
+    (retired ones too: the period may be past). Same definitions and the same three queries."""
+    if not policy.can_view_equipment(user):
+        return []
+    assets = list(_asset_rows(Asset.objects.filter(pk__in=list(asset_ids))).order_by("tag"))
+    per_asset = _device_figures(assets, start, end, asset_ids=[a.pk for a in assets])
+    return [per_asset[a.pk] for a in assets]
+
+
+def _device_figures(assets, start: dt.datetime, now: dt.datetime, asset_ids=None) -> dict[int, Figures]:
+    """Each asset's figures over [start, now): two queries (maintenance windows, incidents)."""
+    period_hours = (now - start).total_seconds() / 3600
+    windows: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    planned = MaintenanceWindow.objects.filter(starts_at__lt=now, ends_at__gt=start)
+    if asset_ids is not None:
+        planned = planned.filter(asset_id__in=asset_ids)
+    for asset_id, w0, w1 in planned.values_list("asset_id", "starts_at", "ends_at"):
+        windows[asset_id].append((w0, w1))
+    per_asset: dict[int, Figures] = {}
+    for a in assets:
+        f = Figures(key=a.tag, label=a.name or a.tag, kind=a.kind, period_hours=period_hours, asset_id=a.pk,
+                    room=a.room.name)  # fmt: skip
+        f.planned_hours = ((now - start).total_seconds() - _intervals_minus(start, now, windows.get(a.pk, []))) / 3600
+        per_asset[a.pk] = f
+    incidents = Incident.objects.filter(started_at__lt=now).filter(Q(resolved_at=None) | Q(resolved_at__gt=start))
+    if asset_ids is not None:
+        incidents = incidents.filter(asset_id__in=asset_ids)
+    for asset_id, started, resolved in incidents.values_list("asset_id", "started_at", "resolved_at"):
+        f = per_asset.get(asset_id)
+        if f is None:
+            continue
+        finish = resolved or now
+        i0, i1 = max(started, start), min(finish, now)
+        if i1 > i0:
+            f.down_hours += _intervals_minus(i0, i1, windows.get(asset_id, [])) / 3600
+        if started >= start:
+            f.failures += 1
+            month = timezone.localtime(started).strftime("%Y-%m")
+            f.monthly_failures[month] = f.monthly_failures.get(month, 0) + 1
+        if resolved is not None and start <= resolved < now:
+            f.repair_hours.append((resolved - started).total_seconds() / 3600)
+    return per_asset
 
 
 def asset_figures(*, user, asset: Asset, days: int = 90, now: dt.datetime | None = None) -> Figures | None:

@@ -2,7 +2,8 @@
 or 403 (seen, not yours to change); lists run in a fixed number of queries.
 
 Other apps (the pilots app) reach assets only through `asset_get_for_user` and
-`assets_for_user`; both keep their signatures.
+`assets_for_user`; both keep their signatures. A pilot's report reads its devices' incidents
+and figures through `incidents_on_assets_between` and `asset_figures_between`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from liaison.core.text import ascii_digits
-from liaison.labs import board_cache, policy
+from liaison.labs import board_cache, figures, policy
 from liaison.labs.events import EVENT_TEXT
 from liaison.labs.models import (
     PRINTING_KINDS,
@@ -164,6 +165,27 @@ def incident_reports(*, incident: Incident) -> list[FaultReport]:
 
 def asset_incidents(*, asset: Asset, limit: int = 20) -> list[Incident]:
     return list(asset.incidents.select_related("ticket")[:limit])
+
+
+def incidents_on_assets_between(*, user, asset_ids, start: dt.datetime, end: dt.datetime) -> list[Incident]:
+    """Incidents that started in [start, end) on the named assets (the devices of a pilot during
+    its dates), oldest first, for someone who may see the equipment; one query."""
+    if not policy.can_view_equipment(user):
+        return []
+    return list(
+        Incident.objects.filter(asset_id__in=list(asset_ids), started_at__gte=start, started_at__lt=end)
+        .select_related("asset", "ticket")
+        .order_by("started_at", "id")
+    )
+
+
+def asset_figures_between(*, user, asset_ids, start: dt.datetime, end: dt.datetime) -> list[Any]:
+    """Failures, downtime, availability % and repair time per named asset over [start, end)
+    (capped at now), as the reliability page defines them (`figures.Figures`)."""
+    end = min(end, timezone.now())
+    if end <= start:
+        return []
+    return figures.figures_between(user=user, asset_ids=asset_ids, start=start, end=end)
 
 
 def asset_maintenance(*, asset: Asset, limit: int = 10) -> list[MaintenanceWindow]:

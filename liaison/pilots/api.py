@@ -44,6 +44,12 @@ class PilotSummaryOut(Schema):
     url: str
 
 
+class PilotAssetOut(Schema):
+    id: int
+    tag: str
+    name: str
+
+
 class PilotOut(PilotSummaryOut):
     summary: str
     reason: str
@@ -52,7 +58,8 @@ class PilotOut(PilotSummaryOut):
     library_owner: str | None
     rooms: list[int]
     service_points: list[str] = Field(description="Service point slugs.")
-    devices: list[str] = Field(description="Device names or asset tags (until the labs inventory is linked).")
+    assets: list[PilotAssetOut] = Field(description="Devices from the labs inventory.")
+    devices: list[str] = Field(description="Other devices (not in the inventory), by name.")
     desk_tag: str | None = Field(description="Desk topic slug.")
     recommendation: str
     report_delivered_on: dt.date | None
@@ -73,6 +80,7 @@ class PilotIn(Schema):
     ends_on: dt.date
     rooms: list[int] = Field(default_factory=list, max_length=50)
     service_points: list[str] = Field(default_factory=list, max_length=50)
+    assets: list[int] = Field(default_factory=list, max_length=50, description="Asset ids from the labs inventory.")
     devices: list[str] = Field(default_factory=list, max_length=50)
     desk_tag: str | None = None
 
@@ -86,6 +94,7 @@ class PilotPatch(Schema):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     devices: list[str] | None = Field(None, max_length=50)
+    assets: list[int] | None = Field(None, max_length=50, description="Asset ids; the list replaces the links.")
 
 
 class PilotTransitionIn(Schema):
@@ -229,6 +238,7 @@ def _full(pilot: Pilot, user: Any) -> dict[str, Any]:
         "library_owner": pilot.library_owner.username if pilot.library_owner else None,
         "rooms": [r.pk for r in pilot.rooms.all()],
         "service_points": [p.slug for p in pilot.service_points.all()],
+        "assets": [{"id": a.pk, "tag": a.tag, "name": a.name} for a in pilot.assets.all()],
         "devices": pilot.devices,
         "desk_tag": pilot.desk_tag.slug if pilot.desk_tag else None,
         "recommendation": pilot.recommendation,
@@ -345,7 +355,8 @@ def pilot_detail(request, pilot_id: int):
 def pilot_update(request, pilot_id: int, payload: PilotPatch):
     pilot = selectors.pilot_get_for_user(user=request.user, pk=pilot_id, for_edit=True)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    services.pilot_update(actor=request.user, pilot=pilot, data=data)
+    assets = data.pop("assets", None)
+    services.pilot_update(actor=request.user, pilot=pilot, data=data, assets=assets)
     return _full(selectors.pilot_get_for_user(user=request.user, pk=pilot_id), request.user)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from liaison.accounts.models import Department, User
 from liaison.desk.models import Interaction, TopicTag
+from liaison.labs import selectors as labs_selectors
 from liaison.pilots import services
 from liaison.pilots.models import Answer, Pilot, PilotEvent, Response
 from liaison.places.models import Room, ServicePoint
@@ -209,7 +210,8 @@ def _copier(people: dict[str, User], departments: dict[str, Department], rng: ra
         library_owner=people["library"],
         starts_on=starts,
         ends_on=ends,
-        devices=["Multifunction copier MFC-LC1 (Learning Commons)", "Release screen RS-LC1"],
+        assets=_trial_copier(people, departments, starts),
+        devices=["Release screen RS-LC1 (the vendor's, not in the inventory)"],
         desk_tag=tag,
         rooms=list(Room.objects.filter(name="Learning Commons")),
         service_points=list(ServicePoint.objects.filter(slug__in=["joint-desk", "commons-lab-desk"])),
@@ -309,6 +311,61 @@ def _copier(people: dict[str, User], departments: dict[str, Department], rng: ra
     return made
 
 
+# The trial copier's faults during the four weeks: (day of the trial, hour, problem, hours to fix).
+COPIER_INCIDENTS = [
+    (3, 11, "paper_jam", 1.5),
+    (9, 14, "card_reader", 26),
+    (16, 10, "out_of_toner", 5),
+    (22, 13, "paper_jam", 0.5),
+]
+
+
+def _trial_copier(people: dict[str, User], departments: dict[str, Department], starts: dt.date) -> list[int]:
+    """The vendor's copier, entered in the labs inventory for the trial, with the incidents it
+    had during the trial played through labs' services and dated back (mail muted)."""
+    from django.db import transaction
+
+    from liaison.labs import services as labs_services
+    from liaison.labs.models import Incident, Kind
+    from liaison.tickets import events as ticket_events
+    from liaison.tickets.models import Ticket
+
+    found = labs_selectors.assets_for_user(user=people["it"], query="LIB-MFC-LC-1").first()
+    if found is not None:
+        return [found.pk]
+    room = Room.objects.filter(name="Learning Commons Lab").first() or Room.objects.order_by("pk").first()
+    if room is None:
+        return []
+    maker = labs_services.maker_get_or_create(name="HP")
+    model = labs_services.asset_model_get_or_create(
+        maker=maker, name="Color LaserJet Managed MFP E78635", kind=Kind.COPIER
+    )
+    copier = labs_services.asset_create(
+        actor=people["it"], tag="LIB-MFC-LC-1", name="Trial copier by the old one", model=model, room=room,
+        owner=departments["it"], in_service_on=starts,
+    )  # fmt: skip
+    with ticket_events.muted():
+        for day, hour, problem, hours in COPIER_INCIDENTS:
+            moment = timezone.make_aware(dt.datetime.combine(starts + dt.timedelta(days=day), dt.time(hour, 10)))
+            with transaction.atomic():
+                incident = labs_services.fault_report_staff(
+                    actor=people["library"], asset=copier, problem=problem
+                ).incident
+                labs_services.incident_change_state(
+                    actor=people["it"],
+                    incident=incident,
+                    state="resolved",
+                    resolution="Fixed by the vendor's technician.",
+                )
+                resolved = moment + dt.timedelta(hours=hours)
+                Incident.objects.filter(pk=incident.pk).update(
+                    started_at=moment, created_at=moment, acknowledged_at=None, resolved_at=resolved
+                )
+                Ticket.objects.filter(pk=incident.ticket_id).update(created_at=moment, resolved_at=resolved)
+                incident.reports.update(created_at=moment)
+    return [copier.pk]
+
+
 def _reader(people: dict[str, User], departments: dict[str, Department], rng: random.Random) -> int:
     today = timezone.localdate()
     starts = today - dt.timedelta(days=9)
@@ -327,7 +384,7 @@ def _reader(people: dict[str, User], departments: dict[str, Department], rng: ra
         library_owner=people["supervisor"],
         starts_on=starts,
         ends_on=starts + dt.timedelta(days=35),
-        devices=["Quiet Study Lab PCs QS-01 to QS-24"],
+        assets=[a.pk for a in labs_selectors.assets_for_user(user=people["it_manager"], query="LIB-PC-QS-")],
         desk_tag=_desk_tag("read-write-pilot", "Read&Write pilot"),
         rooms=list(Room.objects.filter(name="Quiet Study Lab")),
     )

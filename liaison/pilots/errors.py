@@ -11,6 +11,7 @@ CODES: dict[str, str] = {
     "library side: a library department).",
     "pilots.owner_invalid": "An owner is not a member of that side's department.",
     "pilots.place_unknown": "A room or service point is not one Liaison knows.",
+    "pilots.asset_unknown": "An asset id is not a device in the labs inventory that you can see (or more than 50).",
     "pilots.devices_invalid": "The devices are not a list of short names (at most 50, 120 characters each).",
     "pilots.transition_not_allowed": "The pilot is not in a state that allows this step.",
     "pilots.closed": "The pilot is closed: it can no longer be changed.",

@@ -91,8 +91,11 @@ def report_pdf(report: Report) -> bytes:
         story.append(p(pilot.learning_goals))
     if report.places:
         story.append(p("Where: " + "; ".join(report.places)))
+    devices = report.devices
+    if devices.assets:
+        story.append(p("Devices from the inventory: " + "; ".join(str(a) for a in devices.assets)))
     if pilot.devices:
-        story.append(p("Devices: " + "; ".join(pilot.devices)))
+        story.append(p("Other devices: " + "; ".join(pilot.devices)))
     h(f"Who answered ({results.total} answers)")
     story.append(table([["Audience", "Answers"], *[[g.label, _n(g)] for g in results.audiences]]))
     story.append(p(f"Groups with {FEWER} answers are not broken down, so no one can be singled out.", small))
@@ -130,13 +133,23 @@ def report_pdf(report: Report) -> bytes:
                 f"{desk['tickets']} of them became tickets (incidents the desk escalated)."
             )
         )
-    story.append(
-        p(
-            "Incidents logged against the pilot's devices themselves: the devices are listed by name until the labs "
-            "inventory is linked; those incidents will appear here once it is.",
-            small,
+    h("The devices during the pilot")
+    if not devices.assets:
+        story.append(p("No device from the inventory is linked to this pilot."))
+    else:
+        together = (
+            f"; together available {devices.availability}% of the time ({devices.down_hours} hours down)"
+            if devices.availability is not None
+            else ""
         )
-    )
+        story.append(
+            p(f"{devices.incident_count} incidents logged against the pilot's {len(devices.assets)} devices{together}.")
+        )
+        if devices.figures:
+            story.append(table(_device_rows(devices)))
+        if devices.incidents:
+            story.append(Spacer(1, 0.2 * cm))
+            story.append(table(_incident_rows(devices)))
     h("What hosting cost the library")
     t = report.totals
     story.append(p(f"{t.staff_hours} staff hours, {t.space_hours} hours of space, {t.amount} spent."))
@@ -156,6 +169,36 @@ def report_pdf(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def _device_rows(devices: Any) -> list[list[Any]]:
+    return [
+        ["Device", "Name", "Incidents", "Hours down", "Availability %", "Mean repair (h)"],
+        *[
+            [
+                f.key,
+                f.label if f.label != f.key else "",
+                f.failures,
+                round(f.down_hours, 1),
+                f.availability,
+                f.mttr_hours if f.mttr_hours is not None else "",
+            ]
+            for f in devices.figures
+        ],
+    ]
+
+
+def _incident_rows(devices: Any) -> list[list[Any]]:
+    def when(moment: Any) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    return [
+        ["Started", "Device", "Problem", "State", "Resolved"],
+        *[
+            [when(i.started_at), i.asset.tag, i.problem_label, i.get_state_display(), when(i.resolved_at)]
+            for i in devices.incidents
+        ],
+    ]
+
+
 def report_sheets(report: Report) -> list[tuple[str, list[list[Any]]]]:
     pilot, results = report.pilot, report.results
     summary = [
@@ -171,6 +214,9 @@ def report_sheets(report: Report) -> list[tuple[str, list[list[Any]]]]:
         ["Answers", results.total],
         ["Desk interactions tagged", report.desk["total"]],
         ["Of which became tickets", report.desk["tickets"]],
+        ["Devices from the inventory", len(report.devices.assets)],
+        ["Incidents on those devices", report.devices.incident_count],
+        ["Their availability %", report.devices.availability if report.devices.availability is not None else ""],
         ["Staff hours", report.totals.staff_hours],
         ["Space hours", report.totals.space_hours],
         ["Spent", report.totals.amount],
@@ -205,6 +251,8 @@ def report_sheets(report: Report) -> list[tuple[str, list[list[Any]]]]:
         ("Over time", weeks),
         ("Themes", themes),
         ("Hosting costs", costs),
+        ("Devices", _device_rows(report.devices)),
+        ("Incidents", _incident_rows(report.devices)),
     ]
 
 

@@ -8,6 +8,7 @@ from liaison.accounts.selectors import department_list, user_list
 from liaison.core.forms import OneTimeKeyField
 from liaison.core.roles import STAFF_ROLES
 from liaison.desk.selectors import topic_tag_list
+from liaison.labs.selectors import assets_for_user
 from liaison.pilots.models import Audience, HostingCost, Pilot
 from liaison.places.selectors import room_list, service_point_choices
 
@@ -36,10 +37,18 @@ class PilotForm(forms.Form):
     service_points = forms.ModelMultipleChoiceField(
         queryset=service_point_choices(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    assets = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Devices from the inventory",
+        widget=forms.SelectMultiple(attrs={"size": 8, "class": "pilot-assets"}),
+        help_text="Their incidents during the pilot's dates appear in its report. Hold Ctrl (⌘ on a Mac) to pick several.",
+    )
     devices = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line: a name or an asset tag (e.g. 'Copier LC-1, Learning Commons').",
+        label="Other devices",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line, for devices the inventory does not hold (e.g. a vendor's loaner).",
     )
     desk_tag = forms.ModelChoiceField(
         queryset=topic_tag_list(),
@@ -47,6 +56,18 @@ class PilotForm(forms.Form):
         label="Desk topic",
         help_text="Desk entries with this topic during the pilot appear in its report.",
     )
+
+    def __init__(self, *args, user=None, pilot: Pilot | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only devices this person can see in the inventory (labs' selector); the service checks again.
+        choices = assets_for_user(user=user, include_retired=pilot is not None)
+        if pilot is not None:
+            linked = {a.pk for a in pilot.assets.all()}
+            choices = choices.filter(status__in=["in_service", "in_storage"]) | choices.filter(pk__in=linked)
+        self.fields["assets"].queryset = choices
+        self.fields["assets"].label_from_instance = lambda a: (
+            f"{a.tag}" + (f" — {a.name}" if a.name else "") + (f" ({a.room.name})" if a.room_id else "")
+        )
 
     @classmethod
     def initial_for(cls, pilot: Pilot) -> dict:
@@ -64,6 +85,7 @@ class PilotForm(forms.Form):
             "ends_on": pilot.ends_on,
             "rooms": [r.pk for r in pilot.rooms.all()],
             "service_points": [p.pk for p in pilot.service_points.all()],
+            "assets": [a.pk for a in pilot.assets.all()],
             "devices": "\n".join(pilot.devices),
             "desk_tag": pilot.desk_tag_id,
         }

@@ -48,9 +48,15 @@ class Pilot(TimeStampedModel):
     )
     rooms = models.ManyToManyField(Room, blank=True, related_name="pilots")
     service_points = models.ManyToManyField(ServicePoint, blank=True, related_name="pilots")
-    # The seam for the labs inventory: names or asset tags of the devices involved, until the
-    # lead wires this to labs.Asset (a many-to-many beside it).
-    devices = models.JSONField(default=list, blank=True, help_text="Devices involved, one name or asset tag each.")
+    # The devices from the labs inventory (ADR 0033, wired by ADR 0056): their incidents during
+    # the pilot's dates are in the report. `devices` keeps what the inventory does not hold
+    # (a vendor's loaner), by name.
+    assets = models.ManyToManyField(
+        "labs.Asset", blank=True, related_name="pilots", help_text="Devices from the inventory involved in the pilot."
+    )
+    devices = models.JSONField(
+        default=list, blank=True, help_text="Other devices involved (not in the inventory), one name each."
+    )
     desk_tag = models.ForeignKey(
         "desk.TopicTag",
         null=True,

@@ -37,6 +37,7 @@ privacy.register(
         "library_department",
         "rooms",
         "service_points",
+        "assets",
         "devices",
         "desk_tag",
         "starts_on",

@@ -17,8 +17,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from liaison.core import ledger as core_ledger
+from liaison.labs import selectors as labs_selectors
 from liaison.pilots import policy
 from liaison.pilots.models import (
     Answer,
@@ -60,7 +62,7 @@ def pilot_get_for_user(*, user: Any, pk: int, for_edit: bool = False) -> Pilot:
         Pilot.objects.select_related(
             "it_department", "library_department", "proposed_by", "it_owner", "library_owner", "desk_tag", "created_by"
         )
-        .prefetch_related("rooms__building", "service_points")
+        .prefetch_related("rooms__building", "service_points", "assets__room")
         .filter(pk=pk)
         .first()
     )
@@ -416,6 +418,57 @@ class Report:
     desk: dict[str, Any]
     history: list[PilotEvent]
     places: list[str]
+    devices: DeviceRecord
+
+
+@dataclass
+class DeviceRecord:
+    """The pilot's inventory devices during its dates (read through labs' selectors): each
+    device's figures (failures, hours down, availability %) and every incident that started."""
+
+    assets: list[Any]
+    figures: list[Any]
+    incidents: list[Any]
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def incident_count(self) -> int:
+        return len(self.incidents)
+
+    @property
+    def down_hours(self) -> float:
+        return round(sum(f.down_hours for f in self.figures), 1)
+
+    @property
+    def availability(self) -> float | None:
+        """Availability over every device together (hours up / hours counted), or None."""
+        base = sum(f.period_hours - f.planned_hours for f in self.figures)
+        if not self.figures or base <= 0:
+            return None
+        return round(100.0 * max(0.0, base - sum(f.down_hours for f in self.figures)) / base, 2)
+
+
+def pilot_period(pilot: Pilot) -> tuple[dt.datetime, dt.datetime]:
+    """The pilot's dates as [first day's local midnight, the day after the last day's)."""
+    start = timezone.make_aware(dt.datetime.combine(pilot.starts_on, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(pilot.ends_on + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+def device_record(*, user: Any, pilot: Pilot) -> DeviceRecord:
+    assets = list(pilot.assets.all())
+    start, end = pilot_period(pilot)
+    ids = [a.pk for a in assets]
+    if not ids:
+        return DeviceRecord(assets, [], [], start, end)
+    return DeviceRecord(
+        assets=assets,
+        figures=labs_selectors.asset_figures_between(user=user, asset_ids=ids, start=start, end=end),
+        incidents=labs_selectors.incidents_on_assets_between(user=user, asset_ids=ids, start=start, end=end),
+        start=start,
+        end=end,
+    )
 
 
 def report_get_for_user(*, user: Any, pilot: Pilot) -> Report:
@@ -430,6 +483,7 @@ def report_get_for_user(*, user: Any, pilot: Pilot) -> Report:
         desk=desk_interactions_during(pilot),
         history=list(pilot_history(pilot)),
         places=places,
+        devices=device_record(user=user, pilot=pilot),
     )
 
 

@@ -48,7 +48,9 @@ def _once(request, form, endpoint: str, work: Callable[[], dict]) -> tuple[dict 
 
 
 def _pilot_values(data: dict) -> tuple[dict, list, list]:
+    """The pilot's fields, its rooms and its service points; `assets` stays in the values."""
     values = {k: v for k, v in data.items() if k not in ("idempotency_key", "rooms", "service_points")}
+    values["assets"] = list(values.get("assets") or [])
     return values, list(data.get("rooms") or []), list(data.get("service_points") or [])
 
 
@@ -101,7 +103,7 @@ def pilot_new(request):
     if not policy.can_propose_pilot(request.user):
         return render(request, "403.html", status=403)
     initial = {"it_department": None, "library_department": None}
-    form = forms.PilotCreateForm(request.POST or None, initial=initial)
+    form = forms.PilotCreateForm(request.POST or None, initial=initial, user=request.user)
     status = 200
     if request.method == "POST":
         status = 400
@@ -149,14 +151,19 @@ def pilot_detail(request, pk: int):
 @roles(*policy.STAFF)
 def pilot_edit(request, pk: int):
     pilot = selectors.pilot_get_for_user(user=request.user, pk=pk, for_edit=True)
-    form = forms.PilotForm(request.POST or None, initial=forms.PilotForm.initial_for(pilot))
+    form = forms.PilotForm(
+        request.POST or None, initial=forms.PilotForm.initial_for(pilot), user=request.user, pilot=pilot
+    )
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             values, rooms, points = _pilot_values(form.cleaned_data)
             try:
-                services.pilot_update(actor=request.user, pilot=pilot, data=values, rooms=rooms, service_points=points)
+                assets = values.pop("assets")
+                services.pilot_update(
+                    actor=request.user, pilot=pilot, data=values, rooms=rooms, service_points=points, assets=assets
+                )
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
@@ -430,6 +437,7 @@ def report(request, pk: int):
         "report": found,
         "results": found.results,
         "charts": charts.results_charts(found.results),
+        "can_edit": policy.can_edit_pilot(request.user, pilot) and pilot.state != Pilot.State.CLOSED,
     }
     return render(request, "pilots/report.html", context)
 

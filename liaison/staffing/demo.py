@@ -138,6 +138,7 @@ def seed_staffing(log: Callable[[str], None]) -> dict[str, int]:
     it_boss = User.objects.get(username="itmanager")
     library = Department.objects.get(code="library")
     it = Department.objects.get(code="it")
+    _last_years_term(boss, today, log)
     existing = Term.objects.filter(name=name).first()
     if existing is not None and Schedule.objects.filter(term=existing, published_version__isnull=False).exists():
         log("staffing: the term's schedule is already published")
@@ -274,6 +275,18 @@ def seed_staffing(log: Callable[[str], None]) -> dict[str, int]:
         f"{offered} offers"
     )
     return _summary()
+
+
+def _last_years_term(boss: User, today: dt.date, log: Callable[[str], None]) -> None:
+    """The same season a year ago, with the desks' traffic in it, so the needs page has
+    something to suggest from (questions per hour in the same weeks of past terms)."""
+    from liaison.desk.demo import seed_desk_history
+
+    name, starts, ends = _term_dates(dt.date(today.year - 1, today.month, min(today.day, 28)))
+    term = Term.objects.filter(name=name).first() or services.term_create(
+        actor=boss, name=name, starts_on=starts, ends_on=ends
+    )
+    seed_desk_history(term.starts_on, term.ends_on, slugs=["joint-desk", "it-help-desk"], log=log)
 
 
 def _summary() -> dict[str, int]:

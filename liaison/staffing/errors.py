@@ -2,6 +2,8 @@
 carries them as `errors[].code`; clients branch on the code, never on the English message."""
 
 CODES: dict[str, str] = {
+    "staffing.import_position": "A needs spreadsheet names a service point or skill Liaison does not know.",
+    "staffing.rule_invalid": "The rule for suggested needs is not a whole number of questions an hour, 1 to 200.",
     "staffing.term_dates": "The term ends on or before it starts.",
     "staffing.term_name_taken": "Another term has this name.",
     "staffing.term_unknown": "No term has this id (API).",

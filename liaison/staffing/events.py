@@ -132,6 +132,25 @@ def needs_saved(*, actor: User, term: Term, point_slug: str, skill: str, hours: 
     )
 
 
+def need_rule_set(*, actor: User, term: Term, before: int, after: int) -> None:
+    audit_record(
+        actor=actor,
+        action="staffing_needs.rule",
+        obj=term,
+        before={"questions_per_worker": before},
+        after={"questions_per_worker": after},
+    )
+
+
+def needs_suggestion_accepted(*, actor: User, term: Term, point_slug: str, skill: str, cells: int, rule: int) -> None:
+    audit_record(
+        actor=actor,
+        action="staffing_needs.accept_suggested",
+        obj=term,
+        after={"service_point": point_slug, "skill": skill, "cells": cells, "questions_per_worker": rule},
+    )
+
+
 def run_requested(*, actor: User, run: ScheduleRun) -> None:
     audit_record(actor=actor, action="staffing_run.request", obj=run, object_repr=f"Solver run {run.pk}")
 

@@ -41,6 +41,11 @@ class Term(TimeStampedModel):
     swaps_need_approval = models.BooleanField(
         default=True, help_text="When off, a picked-up shift changes hands at once, without a supervisor."
     )
+    questions_per_worker = models.PositiveSmallIntegerField(
+        default=4,
+        help_text="The rule for suggested needs: one worker for every this many questions an hour "
+        "(at least one while the desk is open).",
+    )
     min_shift_hours = models.PositiveSmallIntegerField(default=2)
     max_shift_hours = models.PositiveSmallIntegerField(default=4)
 
@@ -51,6 +56,10 @@ class Term(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(min_shift_hours__gte=1, max_shift_hours__gte=F("min_shift_hours"), max_shift_hours__lte=12),
                 name="staffing_term_shift_lengths",
+            ),
+            models.CheckConstraint(
+                condition=Q(questions_per_worker__gte=1, questions_per_worker__lte=200),
+                name="staffing_term_questions_per_worker",
             ),
         ]
 

@@ -29,6 +29,7 @@ privacy.register(
         "starts_on",
         "ends_on",
         "swaps_need_approval",
+        "questions_per_worker",
         "min_shift_hours",
         "max_shift_hours",
     ),

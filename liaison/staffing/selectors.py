@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from liaison.desk import selectors as desk_selectors
 from liaison.places import selectors as places
 from liaison.staffing import policy
 from liaison.staffing.models import (
@@ -42,6 +44,7 @@ from liaison.staffing.solver import AVAILABLE, PREFERRED, NeedIn, Problem, Shift
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SHORT_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+GRID_HOURS = range(7, 23)  # the hours a needs grid always shows
 
 
 # --- Terms ------------------------------------------------------------------------------------
@@ -190,6 +193,189 @@ def need_grid(*, term: Term, point: Any, skill: Skill | None) -> dict[tuple[int,
     }
 
 
+# --- Needs suggested from the desk's traffic (ADR 0054) ------------------------------------------
+
+MAX_PAST_TERMS = 3  # the most recent like terms are enough, and keep the reads constant
+SAME_SEASON_DAYS = 45  # a past term is "the same kind" when it started within this many days of the year
+
+
+def term_week_count(term: Term) -> int:
+    """Weeks of the term, counted from the Monday of the week it starts in."""
+    return (term.ends_on - week_start(term.starts_on)).days // 7 + 1
+
+
+def like_terms(term: Term) -> list[Term]:
+    """Earlier terms of the same kind (fall with fall, spring with spring): those that ended
+    before this one starts and started within SAME_SEASON_DAYS of the same day of the year,
+    most recent first, at most MAX_PAST_TERMS."""
+    found = []
+    for past in Term.objects.filter(ends_on__lt=term.starts_on).order_by("-starts_on"):
+        gap = abs(past.starts_on.timetuple().tm_yday - term.starts_on.timetuple().tm_yday)
+        if min(gap, 366 - gap) <= SAME_SEASON_DAYS:
+            found.append(past)
+        if len(found) == MAX_PAST_TERMS:
+            break
+    return found
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The dates of one past term that line up with the chosen weeks of this term: week k
+    of one is week k of the other, each counted from the Monday of its first week."""
+
+    term: Term
+    first: dt.date
+    last: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.term.name} ({self.first:%-d %b}–{self.last:%-d %b %Y})"
+
+
+def comparison_windows(term: Term, *, first_week: int = 1, last_week: int | None = None) -> list[Comparison]:
+    weeks = term_week_count(term)
+    last_week = min(last_week or weeks, weeks)
+    first_week = max(1, min(first_week, last_week))
+    windows = []
+    for past in like_terms(term):
+        monday = week_start(past.starts_on)
+        first = max(past.starts_on, monday + dt.timedelta(weeks=first_week - 1))
+        last = min(past.ends_on, monday + dt.timedelta(weeks=last_week) - dt.timedelta(days=1))
+        if first <= last:
+            windows.append(Comparison(past, first, last))
+    return windows
+
+
+def open_hours_by_weekday(point: Any) -> dict[int, set[int]]:
+    """Hours of each weekday in which the service point is open for some of the hour, from
+    its weekly opening hours (uses prefetched `opening_hours` when present)."""
+    hours: dict[int, set[int]] = defaultdict(set)
+    for period in point.opening_hours.all():
+        opens = period.opens.hour * 60 + period.opens.minute
+        closes = period.closes.hour * 60 + period.closes.minute
+        for hour in range(24):
+            if opens < (hour + 1) * 60 and closes > hour * 60:
+                hours[period.weekday].add(hour)
+    return hours
+
+
+def suggest_workers(questions_per_hour: float, *, questions_per_worker: int, is_open: bool) -> int:
+    """The rule: one worker per `questions_per_worker` questions an hour (rounded up), at
+    least one while open, none while closed."""
+    if not is_open:
+        return 0
+    return max(1, math.ceil(round(questions_per_hour, 6) / questions_per_worker))
+
+
+@dataclass(frozen=True)
+class SuggestedCell:
+    weekday: int
+    hour: int
+    questions_per_hour: float
+    is_open: bool
+    current: tuple[int, int] | None  # (minimum, ideal), None when no need is set
+    suggested: tuple[int, int] | None  # (1, workers) while open; None when closed
+
+    @property
+    def differs(self) -> bool:
+        return self.current != self.suggested
+
+    @property
+    def label(self) -> str:
+        return f"{WEEKDAYS[self.weekday]} {self.hour:02d}:00"
+
+    @staticmethod
+    def text(pair: tuple[int, int] | None) -> str:
+        if pair is None:
+            return "–"
+        return str(pair[1]) if pair[0] == pair[1] else f"{pair[0]}/{pair[1]}"
+
+    @property
+    def current_text(self) -> str:
+        return self.text(self.current)
+
+    @property
+    def suggested_text(self) -> str:
+        return self.text(self.suggested)
+
+
+@dataclass
+class NeedSuggestions:
+    term: Term
+    point: Any
+    skill: Skill | None
+    questions_per_worker: int
+    first_week: int
+    last_week: int
+    weeks: int
+    comparisons: list[Comparison]
+    cells: dict[tuple[int, int], SuggestedCell]
+    hours: list[int]
+
+    @property
+    def rows(self) -> list[tuple[int, list[SuggestedCell], bool]]:
+        """(hour, its cell on each weekday, whether any of them differs from the suggestion)."""
+        rows = []
+        for hour in self.hours:
+            cells = [self.cells[(day, hour)] for day in range(7)]
+            rows.append((hour, cells, any(cell.differs for cell in cells)))
+        return rows
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.differs)
+
+    @property
+    def has_traffic(self) -> bool:
+        return any(cell.questions_per_hour for cell in self.cells.values())
+
+
+def need_suggestions(
+    *, term: Term, point: Any, skill: Skill | None, first_week: int = 1, last_week: int | None = None
+) -> NeedSuggestions:
+    """The position's current needs beside the needs the desk's traffic suggests: questions per
+    hour and weekday in the same weeks of like past terms (`comparison_windows`), turned into
+    workers by the term's rule (`suggest_workers`). Suggested as minimum 1 (someone is there
+    while open) and ideal = the rule's workers. A fixed number of queries: the needs, the past
+    terms, and a few count-table reads per past term (at most MAX_PAST_TERMS)."""
+    weeks = term_week_count(term)
+    last_week = max(1, min(last_week or weeks, weeks))
+    first_week = max(1, min(first_week, last_week))
+    comparisons = comparison_windows(term, first_week=first_week, last_week=last_week)
+    traffic = desk_selectors.traffic_by_weekday_hour(
+        service_point_id=point.pk, windows=[(c.first, c.last) for c in comparisons]
+    )
+    current = need_grid(term=term, point=point, skill=skill)
+    open_hours = open_hours_by_weekday(point)
+    hours = sorted(set(GRID_HOURS) | {h for hs in open_hours.values() for h in hs} | {h for _d, h in current})
+    cells = {}
+    for day in range(7):
+        for hour in hours:
+            is_open = hour in open_hours.get(day, set())
+            per_hour = traffic.per_hour(day, hour)
+            workers = suggest_workers(per_hour, questions_per_worker=term.questions_per_worker, is_open=is_open)
+            cells[(day, hour)] = SuggestedCell(
+                weekday=day,
+                hour=hour,
+                questions_per_hour=round(per_hour, 1),
+                is_open=is_open,
+                current=current.get((day, hour)),
+                suggested=(1, workers) if workers else None,
+            )
+    return NeedSuggestions(
+        term=term,
+        point=point,
+        skill=skill,
+        questions_per_worker=term.questions_per_worker,
+        first_week=first_week,
+        last_week=last_week,
+        weeks=weeks,
+        comparisons=comparisons,
+        cells=cells,
+        hours=hours,
+    )
+
+
 # --- The solver's input -------------------------------------------------------------------------
 
 
@@ -329,36 +515,116 @@ def assignment_problems(
     """Every rule this worker would break by working this shift: availability, one-off dates,
     training valid on the day, another shift the same day, hours for the day and the week,
     and their paying department's budget for that week."""
+    return assignment_problems_for(workers=[worker], shift=shift, ignore_shift_ids=ignore_shift_ids, term=term)[
+        worker.pk
+    ]
+
+
+def assignment_problems_for(
+    *, workers: Iterable[Worker], shift: Shift, ignore_shift_ids: Iterable[int] = (), term: Term | None = None
+) -> dict[int, list[RuleProblem]]:
+    """`assignment_problems` for many workers at once (worker pk → problems), in a fixed number
+    of queries however many workers are asked about: the shift page weighs the whole pool."""
+    workers = list(workers)
     term = term or shift.schedule.term
+    ids = [w.pk for w in workers]
+    weekday = shift.date.weekday()
+    monday = week_start(shift.date)
+    sunday_next = monday + dt.timedelta(days=7)
+    ignore = {shift.pk, *ignore_shift_ids}
+    available: dict[int, set[int]] = defaultdict(set)
+    for worker_id, hour in AvailabilityCell.objects.filter(worker_id__in=ids, term=term, weekday=weekday).values_list(
+        "worker_id", "hour"
+    ):
+        available[worker_id].add(hour)
+    away = set(Unavailability.objects.filter(worker_id__in=ids, date=shift.date).values_list("worker_id", flat=True))
+    trainings: dict[int, Training] = {}
+    if shift.skill_id is not None:
+        trainings = {t.worker_id: t for t in Training.objects.filter(worker_id__in=ids, skill_id=shift.skill_id)}
+    week_shifts: dict[int, list[Shift]] = defaultdict(list)
+    for other in (
+        Shift.objects.filter(worker_id__in=ids, date__gte=monday, date__lt=sunday_next)
+        .exclude(pk__in=ignore)
+        .exclude(state=Shift.State.CANCELLED)
+        .only("pk", "worker_id", "date", "start_hour", "end_hour")
+    ):
+        if other.worker_id is not None:
+            week_shifts[other.worker_id].append(other)
+    departments = {w.paying_department_id for w in workers}
+    budgets = {
+        b.department_id: b.weekly_hours
+        for b in DepartmentBudget.objects.filter(term=term, department_id__in=departments)
+    }
+    spent_by_dept: dict[int, int] = defaultdict(int)
+    if budgets:
+        for dept_id, start, end in (
+            Shift.objects.filter(
+                schedule__term=term,
+                worker__paying_department_id__in=list(budgets),
+                date__gte=monday,
+                date__lt=sunday_next,
+            )
+            .exclude(pk__in=ignore)
+            .exclude(state=Shift.State.CANCELLED)
+            .values_list("worker__paying_department_id", "start_hour", "end_hour")
+        ):
+            spent_by_dept[dept_id] += end - start
+    current_dept = shift.worker.paying_department_id if shift.worker is not None else None
+    return {
+        worker.pk: _rule_problems(
+            worker=worker,
+            shift=shift,
+            available=available[worker.pk],
+            away=worker.pk in away,
+            training=trainings.get(worker.pk),
+            week=week_shifts[worker.pk],
+            budget=budgets.get(worker.paying_department_id),
+            spent=spent_by_dept[worker.paying_department_id],
+            current_dept=current_dept,
+        )
+        for worker in workers
+    }
+
+
+def _rule_problems(
+    *,
+    worker: Worker,
+    shift: Shift,
+    available: set[int],
+    away: bool,
+    training: Training | None,
+    week: list[Shift],
+    budget: int | None,
+    spent: int,
+    current_dept: int | None,
+) -> list[RuleProblem]:
+    """The rules one worker would break on one shift, from rows read beforehand: the hours
+    they are available that weekday, whether they marked the date, their training in the
+    shift's skill, their other shifts that week, and their department's budget and hours
+    already spent that week (the shift itself left out of both)."""
+    weekday = shift.date.weekday()
     problems = []
-    grid = availability_grid(worker=worker, term=term)
-    missing = [h for h in range(shift.start_hour, shift.end_hour) if (shift.date.weekday(), h) not in grid]
+    missing = [h for h in range(shift.start_hour, shift.end_hour) if h not in available]
     if missing:
         problems.append(
             RuleProblem(
                 "unavailable",
-                f"{worker} is not available {WEEKDAYS[shift.date.weekday()]} at "
-                + ", ".join(f"{h:02d}:00" for h in missing)
-                + ".",
+                f"{worker} is not available {WEEKDAYS[weekday]} at " + ", ".join(f"{h:02d}:00" for h in missing) + ".",
             )
         )
-    if Unavailability.objects.filter(worker=worker, date=shift.date).exists():
+    if away:
         problems.append(RuleProblem("unavailable_date", f"{worker} marked {shift.date:%-d %B} as unavailable."))
-    if shift.skill_id is not None:
-        training = Training.objects.filter(worker=worker, skill_id=shift.skill_id).first()
-        if training is None or not training.valid_on(shift.date):
-            why = (
-                "has no signed-off training"
-                if training is None or not training.is_signed_off
-                else f"has training that expired on {training.expires_on:%-d %B %Y}"
-                if training.expires_on and training.expires_on < shift.date
-                else "has training that is not valid yet"
-            )
-            assert shift.skill is not None
-            problems.append(RuleProblem("untrained", f"{worker} {why} in {shift.skill.name}."))
-    ignore = {shift.pk, *ignore_shift_ids}
-    others = Shift.objects.filter(worker=worker).exclude(pk__in=ignore).exclude(state=Shift.State.CANCELLED)
-    same_day = list(others.filter(date=shift.date))
+    if shift.skill_id is not None and (training is None or not training.valid_on(shift.date)):
+        why = (
+            "has no signed-off training"
+            if training is None or not training.is_signed_off
+            else f"has training that expired on {training.expires_on:%-d %B %Y}"
+            if training.expires_on and training.expires_on < shift.date
+            else "has training that is not valid yet"
+        )
+        assert shift.skill is not None
+        problems.append(RuleProblem("untrained", f"{worker} {why} in {shift.skill.name}."))
+    same_day = [s for s in week if s.date == shift.date]
     if any(s.start_hour < shift.end_hour and shift.start_hour < s.end_hour for s in same_day):
         problems.append(RuleProblem("double_booked", f"{worker} already works at that time."))
     day_hours = sum(s.hours for s in same_day) + shift.hours
@@ -366,8 +632,6 @@ def assignment_problems(
         problems.append(
             RuleProblem("day_hours", f"{worker} would work {day_hours} h that day (limit {worker.max_hours_day} h).")
         )
-    monday = week_start(shift.date)
-    week = others.filter(date__gte=monday, date__lt=monday + dt.timedelta(days=7))
     week_hours = sum(s.hours for s in week) + shift.hours
     if week_hours > worker.max_hours_week:
         problems.append(
@@ -375,29 +639,79 @@ def assignment_problems(
                 "week_hours", f"{worker} would work {week_hours} h that week (limit {worker.max_hours_week} h)."
             )
         )
-    budget = DepartmentBudget.objects.filter(term=term, department_id=worker.paying_department_id).first()
     if budget is not None:
-        dept_week = (
-            Shift.objects.filter(
-                schedule__term=term,
-                worker__paying_department_id=worker.paying_department_id,
-                date__gte=monday,
-                date__lt=monday + dt.timedelta(days=7),
-            )
-            .exclude(pk__in=ignore)
-            .exclude(state=Shift.State.CANCELLED)
-        )
         # A shift changing hands between two workers of the same department costs nothing more.
-        same_dept_swap = shift.worker is not None and shift.worker.paying_department_id == worker.paying_department_id
-        spent = sum(s.hours for s in dept_week) + (0 if same_dept_swap else shift.hours)
-        if spent > budget.weekly_hours:
+        same_dept_swap = current_dept is not None and current_dept == worker.paying_department_id
+        total = spent + (0 if same_dept_swap else shift.hours)
+        if total > budget:
             problems.append(
                 RuleProblem(
-                    "no_budget",
-                    f"{worker.paying_department} would pay {spent} h that week (budget {budget.weekly_hours} h).",
+                    "no_budget", f"{worker.paying_department} would pay {total} h that week (budget {budget} h)."
                 )
             )
     return problems
+
+
+def problems_for_shifts(*, worker: Worker, shifts: list[Shift]) -> dict[int, list[RuleProblem]]:
+    """`assignment_problems` for one worker and many shifts (shift pk → problems), in a fixed
+    number of queries however many shifts: the offers a worker could pick up. Each shift's own
+    row is left out of the hours it is weighed against, as on its own."""
+    if not shifts:
+        return {}
+    terms = {s.schedule.term_id for s in shifts}
+    mondays = {week_start(s.date) for s in shifts}
+    first, last = min(mondays), max(mondays) + dt.timedelta(days=7)
+    available: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for term_id, weekday, hour in AvailabilityCell.objects.filter(worker=worker, term_id__in=terms).values_list(
+        "term_id", "weekday", "hour"
+    ):
+        available[(term_id, weekday)].add(hour)
+    away = set(
+        Unavailability.objects.filter(worker=worker, date__in={s.date for s in shifts}).values_list("date", flat=True)
+    )
+    trainings = {t.skill_id: t for t in Training.objects.filter(worker=worker)}
+    mine = list(
+        Shift.objects.filter(worker=worker, date__gte=first, date__lt=last)
+        .exclude(state=Shift.State.CANCELLED)
+        .only("pk", "worker_id", "date", "start_hour", "end_hour")
+    )
+    budgets = {
+        b.term_id: b.weekly_hours
+        for b in DepartmentBudget.objects.filter(term_id__in=terms, department_id=worker.paying_department_id)
+    }
+    dept_rows = []
+    if budgets:
+        dept_rows = list(
+            Shift.objects.filter(
+                schedule__term_id__in=list(budgets),
+                worker__paying_department_id=worker.paying_department_id,
+                date__gte=first,
+                date__lt=last,
+            )
+            .exclude(state=Shift.State.CANCELLED)
+            .values_list("pk", "schedule__term_id", "date", "start_hour", "end_hour")
+        )
+    answer = {}
+    for shift in shifts:
+        term_id, monday = shift.schedule.term_id, week_start(shift.date)
+        in_week = [s for s in mine if s.pk != shift.pk and monday <= s.date < monday + dt.timedelta(days=7)]
+        spent = sum(
+            end - start
+            for pk, t, day, start, end in dept_rows
+            if pk != shift.pk and t == term_id and monday <= day < monday + dt.timedelta(days=7)
+        )
+        answer[shift.pk] = _rule_problems(
+            worker=worker,
+            shift=shift,
+            available=available[(term_id, shift.date.weekday())],
+            away=shift.date in away,
+            training=trainings.get(shift.skill_id) if shift.skill_id is not None else None,
+            week=in_week,
+            budget=budgets.get(term_id),
+            spent=spent,
+            current_dept=shift.worker.paying_department_id if shift.worker is not None else None,
+        )
+    return answer
 
 
 # --- Offers ---------------------------------------------------------------------------------------
@@ -432,7 +746,9 @@ def offers_open_to(*, worker: Worker, today: dt.date | None = None) -> list[tupl
         .exclude(offered_by=worker)
         .order_by("shift__date", "shift__start_hour")[:100]
     )
-    return [(offer, assignment_problems(worker=worker, shift=offer.shift)) for offer in offers]
+    found = list(offers)
+    problems = problems_for_shifts(worker=worker, shifts=[offer.shift for offer in found])
+    return [(offer, problems[offer.shift_id]) for offer in found]
 
 
 def offers_waiting_for_approval() -> QuerySet[ShiftOffer]:

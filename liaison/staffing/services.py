@@ -352,6 +352,110 @@ def needs_save(
     return len(rows)
 
 
+@transaction.atomic
+def need_rule_set(*, actor: User, term: Term, questions_per_worker: Any) -> Term:
+    """The rule that turns traffic into workers: one worker per this many questions an hour."""
+    _require(policy.can_manage_pool(actor), "Only supervisors set the rule for suggested needs.")
+    try:
+        value = int(str(questions_per_worker).strip())
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 200:
+        raise reject(
+            "questions_per_worker",
+            "Give a whole number of questions an hour one worker handles, 1 to 200.",
+            code="staffing.rule_invalid",
+        )
+    term = Term.objects.select_for_update().get(pk=term.pk)
+    before = term.questions_per_worker
+    if before != value:
+        term.questions_per_worker = value
+        term.save(update_fields=["questions_per_worker", "updated_at"])
+        events.need_rule_set(actor=actor, term=term, before=before, after=value)
+    return term
+
+
+@transaction.atomic
+def needs_accept_suggested(
+    *,
+    actor: User,
+    term: Term,
+    point: Any,
+    skill: Skill | None,
+    cells: Iterable[tuple[int, int]] | None,
+    first_week: int = 1,
+    last_week: int | None = None,
+) -> int:
+    """Take the suggested need for the named cells ((weekday, hour); None: every cell) into the
+    position's needs, leaving the other cells as they are. The suggestion is worked out again
+    here from the traffic and the term's rule, never taken from the page. A closed hour's
+    suggestion is no need at all. Returns how many cells changed."""
+    _require(policy.can_manage_pool(actor), "Only supervisors set coverage needs.")
+    Term.objects.select_for_update().filter(pk=term.pk).first()  # one acceptance at a time per term
+    found = selectors.need_suggestions(term=term, point=point, skill=skill, first_week=first_week, last_week=last_week)
+    wanted = list(found.cells) if cells is None else [_valid_cell(d, h) for d, h in cells]
+    grid = {key: pair for key, pair in selectors.need_grid(term=term, point=point, skill=skill).items()}
+    changed = 0
+    for key in wanted:
+        cell = found.cells.get(key)
+        if cell is None:
+            raise reject(
+                "cells",
+                f"{selectors.WEEKDAYS[key[0]]} {key[1]:02d}:00 is not on the grid.",
+                code="staffing.cell_invalid",
+            )
+        if not cell.differs:
+            continue
+        changed += 1
+        if cell.suggested is None:
+            grid.pop(key, None)
+        else:
+            grid[key] = cell.suggested
+    if changed:
+        needs_save(actor=actor, term=term, point=point, skill=skill, grid=grid)
+        events.needs_suggestion_accepted(
+            actor=actor,
+            term=term,
+            point_slug=point.slug,
+            skill=skill.slug if skill else "",
+            cells=changed,
+            rule=found.questions_per_worker,
+        )
+    return changed
+
+
+@transaction.atomic
+def needs_import(
+    *, actor: User, term: Term, grids: Mapping[tuple[str, str], Mapping[tuple[int, int], tuple[int, int]]]
+) -> dict[str, list[str]]:
+    """Replace the needs of every position a spreadsheet names ((point slug, skill slug or "")
+    → grid) in one transaction: all of them or none. A position whose grid is already as given
+    is left alone, so importing the same file again changes nothing. Returns the positions
+    `changed` and `unchanged`, by label."""
+    _require(policy.can_manage_pool(actor), "Only supervisors set coverage needs.")
+    points = {p.slug: p for p in places.service_point_choices(active_only=False)}
+    skills = {s.slug: s for s in selectors.skill_list()}
+    problems = _Problems()
+    resolved = []
+    for (point_slug, skill_slug), grid in grids.items():
+        point, skill = points.get(point_slug), skills.get(skill_slug) if skill_slug else None
+        label = point_slug + (f" ({skill_slug})" if skill_slug else "")
+        if point is None or (skill_slug and skill is None):
+            problems.add("file", f"{label}: no such service point or skill.", code="staffing.import_position")
+            continue
+        resolved.append((label, point, skill, dict(grid)))
+    problems.raise_any()
+    Term.objects.select_for_update().filter(pk=term.pk).first()  # one import at a time per term
+    outcome: dict[str, list[str]] = {"changed": [], "unchanged": []}
+    for label, point, skill, grid in resolved:
+        if selectors.need_grid(term=term, point=point, skill=skill) == grid:
+            outcome["unchanged"].append(label)
+            continue
+        needs_save(actor=actor, term=term, point=point, skill=skill, grid=grid)
+        outcome["changed"].append(label)
+    return outcome
+
+
 # --- The schedule: solve, apply, publish ---------------------------------------------------------------
 
 

@@ -8,9 +8,10 @@ import hashlib
 import uuid
 
 from django.contrib import messages
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from liaison.core.adapters import message_and_redirect, safe_next
 from liaison.core.exports import csv_response, xlsx_response
 from liaison.core.idempotency import IdempotencyError, run_once_for_form
 from liaison.places import selectors as places
-from liaison.staffing import events, ical, policy, selectors, services
+from liaison.staffing import events, ical, needs_sheet, policy, selectors, services
 from liaison.staffing.forms import (
     NoteForm,
     PayrollForm,
@@ -449,6 +450,221 @@ def needs(request):
     )
 
 
+def _week_number(value: str | None, default: int) -> int:
+    text = (value or "").strip()[:3]
+    return int(text) if text.isdigit() else default
+
+
+def _needs_position(request, term):
+    """The service point (with its opening hours) and side a needs page is about."""
+    points = list(places.service_point_list())
+    chosen = request.GET.get("point", request.POST.get("point"))
+    point = next((p for p in points if p.slug == chosen), points[0] if points else None)
+    skill = selectors.skill_by_slug(request.GET.get("skill", request.POST.get("skill", "")))
+    return points, point, skill
+
+
+@roles(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def needs_suggested(request):
+    """Needs suggested from the desk's own traffic beside the current needs, for a supervisor
+    to accept a cell, an hour's row or everything (every change a POST to a service); and the
+    rule that turns questions into workers."""
+    term = _term_or_none(request)
+    if term is None:
+        messages.error(request, "No term is set up yet: a supervisor adds one in Setup.")
+        return redirect("staffing:home")
+    points, point, skill = _needs_position(request, term)
+    if point is None:
+        messages.error(request, "There are no service points yet.")
+        return redirect("staffing:home")
+    data = request.POST if request.method == "POST" else request.GET
+    first_week = _week_number(data.get("from_week"), 1)
+    last_week = _week_number(data.get("to_week"), selectors.term_week_count(term))
+    query = f"?term={term.pk}&point={point.slug}&from_week={first_week}&to_week={last_week}" + (
+        f"&skill={skill.slug}" if skill else ""
+    )
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            if "questions_per_worker" in request.POST:
+                services.need_rule_set(
+                    actor=request.user, term=term, questions_per_worker=request.POST["questions_per_worker"]
+                )
+                messages.success(request, "Rule saved: the suggestions below follow it.")
+                return redirect(reverse("staffing:needs_suggested") + query)
+            cells = _accepted_cells(request.POST)
+            changed = services.needs_accept_suggested(
+                actor=request.user,
+                term=term,
+                point=point,
+                skill=skill,
+                cells=cells,
+                first_week=first_week,
+                last_week=last_week,
+            )
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+        else:
+            what = "every cell" if cells is None else f"{len(cells)} cell{'s' if len(cells) != 1 else ''}"
+            messages.success(request, f"Accepted the suggestion for {what}: {changed} changed.")
+            return redirect(reverse("staffing:needs_suggested") + query)
+    found = selectors.need_suggestions(term=term, point=point, skill=skill, first_week=first_week, last_week=last_week)
+    return render(
+        request,
+        "staffing/needs_suggested.html",
+        {
+            "term": term,
+            "terms": selectors.term_list(),
+            "points": points,
+            "skills": list(selectors.skill_list()),
+            "point": point,
+            "skill": skill,
+            "found": found,
+            "days": selectors.SHORT_WEEKDAYS,
+            "week_choices": range(1, found.weeks + 1),
+            "problems": problems,
+            "can_manage": True,
+        },
+        status=400 if problems else 200,
+    )
+
+
+def _accepted_cells(post) -> list[tuple[int, int]] | None:
+    """What the pressed button names: `all`, a `row` (an hour across the week) or a `cell`
+    ("weekday-hour"). None means every cell."""
+    if post.get("all"):
+        return None
+    if post.get("row", "").strip().isdigit():
+        hour = int(post["row"].strip())
+        return [(day, hour) for day in range(7)]
+    text = post.get("cell", "")[:6]
+    day, _, hour = text.partition("-")
+    if not (day.isdigit() and hour.isdigit()):
+        raise ValidationError("Choose a cell, an hour's row or everything to accept.")
+    return [(int(day), int(hour))]
+
+
+# --- Needs as a spreadsheet: export, and import through a preview (ADR 0055) ---------------------
+
+IMPORT_SALT = "staffing.needs_import"
+IMPORT_MAX_AGE = 60 * 60  # a preview can be committed for an hour
+
+
+def _needs_grids(term) -> list[tuple[str, dict]]:
+    """Every position with needs in the term: (label, grid), in one query."""
+    grids: dict[str, dict] = {}
+    for need in selectors.needs_for(term).order_by("service_point__slug", "skill__slug", "weekday", "hour"):
+        label = needs_sheet.position_label(need.service_point.slug, need.skill.slug if need.skill else "")
+        grids.setdefault(label, {})[(need.weekday, need.hour)] = (need.minimum, need.ideal)
+    return list(grids.items())
+
+
+@roles(*MANAGERS)
+@require_GET
+def needs_export(request):
+    """The term's needs in the spreadsheet shape the import reads: one sheet (XLSX) or one
+    block (CSV, a blank line between) per position."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Needs export as csv or xlsx.")
+    term = _term_or_none(request)
+    if term is None:
+        return redirect("staffing:home")
+    blocks = [(label, needs_sheet.grid_rows(label, grid, GRID_HOURS)) for label, grid in _needs_grids(term)]
+    name = f"needs-{term.name}"
+    if fmt == "xlsx":
+        sheets = [(needs_sheet.sheet_title(label), rows) for label, rows in blocks] or [("Needs", [["Hour"]])]
+        return xlsx_response(sheets, filename=name)
+    rows: list[list[str]] = []
+    for _label, grid_rows in blocks:
+        if rows:
+            rows.append([])
+        rows.extend(grid_rows)
+    return csv_response(rows, filename=name)
+
+
+@roles(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def needs_import(request):
+    """Upload the supervisors' grid (XLSX or CSV), see it as read with every bad cell named, then
+    commit it: all positions or none. The preview's grids travel signed in the commit form, so
+    nothing half-read is stored anywhere."""
+    term = _term_or_none(request)
+    if term is None:
+        messages.error(request, "No term is set up yet: a supervisor adds one in Setup.")
+        return redirect("staffing:home")
+    points, point, skill = _needs_position(request, term)
+    context = {"term": term, "terms": selectors.term_list(), "points": points, "point": point,
+               "skills": list(selectors.skill_list()), "skill": skill, "can_manage": True,
+               "days": selectors.SHORT_WEEKDAYS}  # fmt: skip
+    status = 200
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            payload = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+            if payload.get("term") != term.pk:
+                raise signing.BadSignature("another term")
+            outcome = services.needs_import(
+                actor=request.user, term=term, grids=needs_sheet.payload_grids(payload["grids"])
+            )
+        except signing.SignatureExpired:
+            context["problems"] = ["This preview is more than an hour old: upload the file again."]
+            status = 400
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            context["problems"] = ["This preview cannot be read back: upload the file again."]
+            status = 400
+        except ValidationError as exc:
+            context["problems"] = exc.messages
+            status = 400
+        else:
+            changed, unchanged = outcome["changed"], outcome["unchanged"]
+            messages.success(
+                request,
+                (f"Imported: {', '.join(changed)} changed." if changed else "Imported: nothing changed.")
+                + (f" Already as in the file: {', '.join(unchanged)}." if unchanged else ""),
+            )
+            return redirect(reverse("staffing:needs") + f"?term={term.pk}")
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        status = 400
+        if upload is None:
+            context["problems"] = ["Choose the XLSX or CSV file to read."]
+        elif upload.size > needs_sheet.MAX_BYTES:
+            context["problems"] = [f"The file is over {needs_sheet.MAX_BYTES // 1024} KB."]
+        else:
+            default = (point.slug, skill.slug if skill else "") if point else None
+            read = needs_sheet.parse(
+                upload.read(),
+                upload.name or "",
+                default=default,
+                known_points=[p.slug for p in points],
+                known_skills=[s.slug for s in context["skills"]],
+            )
+            current = dict(_needs_grids(term))
+            context["read"] = read
+            context["file_name"] = upload.name
+            context["previews"] = [
+                {
+                    "grid": g,
+                    "rows": needs_sheet.grid_rows(g.label, g.cells, GRID_HOURS)[1:],
+                    "hours": len(g.cells),
+                    "differs": sum(
+                        1
+                        for key in set(g.cells) | set(current.get(g.label, {}))
+                        if g.cells.get(key) != current.get(g.label, {}).get(key)
+                    ),
+                }
+                for g in read.grids
+            ]
+            context["problems"] = read.problems
+            if read.ok:
+                status = 200
+                context["payload"] = signing.dumps(
+                    {"term": term.pk, "grids": read.as_payload()}, salt=IMPORT_SALT, compress=True
+                )
+    return render(request, "staffing/needs_import.html", context, status=status)
+
+
 # --- Shifts and offers ---------------------------------------------------------------------------------------
 
 
@@ -459,9 +675,9 @@ def shift_detail(request, pk: int):
     can_manage = policy.can_manage_pool(request.user)
     candidates = []
     if can_manage:
-        for worker in selectors.worker_list_for_user(user=request.user):
-            if worker.pk != shift.worker_id:
-                candidates.append((worker, selectors.assignment_problems(worker=worker, shift=shift)))
+        others = [w for w in selectors.worker_list_for_user(user=request.user) if w.pk != shift.worker_id]
+        problems = selectors.assignment_problems_for(workers=others, shift=shift)
+        candidates = [(worker, problems[worker.pk]) for worker in others]
         candidates.sort(key=lambda pair: (len(pair[1]), str(pair[0])))
     history = [(event, events.describe(event)) for event in selectors.shift_history(shift)]
     live = shift.offers.filter(status__in=["open", "taken"]).first()

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from liaison.core.errors import reject
 from liaison.core.services import model_update
+from liaison.core.text import ascii_digits
+from liaison.labs import selectors as labs_selectors
 from liaison.pilots import events, policy
 from liaison.pilots.models import HostingCost, Pilot
 from liaison.pilots.services._common import Problems, require
@@ -33,6 +35,7 @@ TRANSITIONS: dict[str, tuple[str, str, Any, str]] = {
 
 TEXT_LIMITS = {"title": 200, "summary": 4000, "reason": 4000, "learning_goals": 4000, "recommendation": 8000}
 MAX_DEVICES, MAX_DEVICE_CHARS = 50, 120
+MAX_ASSETS = 50
 EDITABLE_FIELDS = (
     "title",
     "kind",
@@ -48,6 +51,32 @@ EDITABLE_FIELDS = (
     "starts_on",
     "ends_on",
 )
+
+
+def assets_visible_to(actor: User, asset_ids: Iterable[Any]) -> list[Any]:
+    """The inventory's assets named by id (or as assets), read through labs' selector for the
+    actor: an id that is not an asset they can see is refused, naming it, so nobody links a
+    device they cannot see (ADR 0056). Retired assets may stay linked (their past counts)."""
+    ids: list[int] = []
+    for item in asset_ids:
+        text = str(getattr(item, "pk", item)).strip()
+        if not ascii_digits(text) or len(text) > 12:
+            raise reject("assets", f"'{text[:20]}' is not an asset id.", code="pilots.asset_unknown")
+        if int(text) not in ids:
+            ids.append(int(text))
+    if len(ids) > MAX_ASSETS:
+        raise reject("assets", f"Link at most {MAX_ASSETS} devices.", code="pilots.asset_unknown")
+    if not ids:
+        return []
+    found = {a.pk: a for a in labs_selectors.assets_for_user(user=actor, include_retired=True).filter(pk__in=ids)}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise reject(
+            "assets",
+            f"Asset {', '.join(missing)} is not a device in the inventory you can see.",
+            code="pilots.asset_unknown",
+        )
+    return [found[i] for i in ids]
 
 
 def clean_devices(value: Any) -> list[str]:
@@ -133,9 +162,12 @@ def pilot_propose(
     desk_tag: Any = None,
     rooms: Iterable[Room] = (),
     service_points: Iterable[ServicePoint] = (),
+    assets: Iterable[Any] = (),
 ) -> Pilot:
-    """A new pilot, proposed by the actor's department (IT or the library)."""
+    """A new pilot, proposed by the actor's department (IT or the library). `assets` are ids
+    (or assets) from the labs inventory the actor can see."""
     require(policy.can_propose_pilot(actor), "Only library or IT staff may propose a pilot.")
+    linked = assets_visible_to(actor, assets)
     values = _clean(
         {
             "title": title,
@@ -164,6 +196,7 @@ def pilot_propose(
     pilot = Pilot.objects.create(**values, desk_tag=desk_tag, proposed_by=proposer, created_by=actor)
     pilot.rooms.set(list(rooms))
     pilot.service_points.set(list(service_points))
+    pilot.assets.set(linked)
     events.pilot_proposed(actor=actor, pilot=pilot)
     return pilot
 
@@ -176,13 +209,15 @@ def pilot_update(
     data: Mapping[str, Any],
     rooms: Iterable[Room] | None = None,
     service_points: Iterable[ServicePoint] | None = None,
+    assets: Iterable[Any] | None = None,
 ) -> Pilot:
-    """Change the details; `data` carries only what changes. A closed pilot is the record of
-    what was delivered, so it no longer changes."""
+    """Change the details; `data` carries only what changes (`assets`: None leaves them). A
+    closed pilot is the record of what was delivered, so it no longer changes."""
     pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
     require(policy.can_edit_pilot(actor, pilot), "Only staff of the pilot's IT or library side may change it.")
     if pilot.state == State.CLOSED:
         raise reject("__all__", "This pilot is closed: its record no longer changes.", code="pilots.closed")
+    linked = assets_visible_to(actor, assets) if assets is not None else None
     values = _clean(data, pilot=pilot)
     before = events.pilot_snapshot(pilot)
     pilot, changed = model_update(instance=pilot, fields=EDITABLE_FIELDS, data=values)
@@ -195,6 +230,9 @@ def pilot_update(
         service_points = list(service_points)
         places_changed |= {p.pk for p in service_points} != set(pilot.service_points.values_list("pk", flat=True))
         pilot.service_points.set(service_points)
+    if linked is not None:
+        places_changed |= {a.pk for a in linked} != set(pilot.assets.values_list("pk", flat=True))
+        pilot.assets.set(linked)
     if changed or places_changed:
         events.pilot_changed(actor=actor, pilot=pilot, before=before)
     return pilot

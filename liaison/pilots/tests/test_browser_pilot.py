@@ -81,7 +81,7 @@ def test_it_proposes_the_library_agrees_three_phones_answer_and_the_report_shows
     page.get_by_label("Library side").select_option(label="College Library")
     page.get_by_label("Starts").fill(today.isoformat())
     page.get_by_label("Ends").fill((today + dt.timedelta(days=21)).isoformat())
-    page.get_by_label("Devices").fill("Copier LC-1")
+    page.get_by_label("Other devices").fill("Copier LC-1")
     page.get_by_role("button", name="Propose").click()
     page.wait_for_url(re.compile(r"/pilots/\d+/$"))
     pilot_url = page.url

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from liaison.staffing import selectors, services
@@ -226,3 +228,43 @@ def test_a_double_clicked_generate_runs_the_solver_once(client, pool, django_cap
         second = client.post(f"/staffing/terms/{pool['term'].pk}/generate/", form)
     assert first["Location"] == second["Location"] != "/staffing/", first["Location"]
     assert ScheduleRun.objects.count() == 1
+
+
+def test_a_shifts_page_weighs_every_worker_in_a_constant_number_of_queries(client, pool, django_assert_max_num_queries):
+    """3 other workers or 30: the same queries (it cost about six a worker before)."""
+    schedule = _published(pool)
+    shift = Shift.objects.filter(schedule=schedule, worker__isnull=False, skill__isnull=True).order_by("date").first()
+    client.force_login(pool["boss"])
+    url = f"/staffing/shifts/{shift.pk}/"
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(27):
+        make_worker(pool["term"], max_week=2)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url)
+    text = page.content.decode()
+    assert text.count('name="worker" value="') == 30 + 1  # everyone else, and "leave it open"
+    assert len(few) <= 20
+
+
+def test_the_offers_a_worker_could_take_are_weighed_in_a_constant_number_of_queries(pool):
+    """One offer or many: the same queries, and the same answer as weighing each on its own."""
+    schedule = _published(pool)
+    ana, *others = pool["workers"]
+    today = dt.date.today()
+    theirs = list(
+        Shift.objects.filter(schedule=schedule, worker__in=others, state="published", date__gte=today).order_by("date")
+    )
+    services.shift_offer(actor=theirs[0].worker.user, shift=theirs[0])
+    with CaptureQueriesContext(connection) as one:
+        assert len(selectors.offers_open_to(worker=ana)) == 1
+    for shift in theirs[1:]:
+        services.shift_offer(actor=shift.worker.user, shift=shift)
+    with CaptureQueriesContext(connection) as many:
+        weighed = selectors.offers_open_to(worker=ana)
+    assert len(weighed) == len(theirs) > 3
+    assert len(many) == len(one)
+    for offer, problems in weighed:
+        alone = selectors.assignment_problems(worker=ana, shift=offer.shift)
+        assert [p.message for p in problems] == [p.message for p in alone]
+    assert any(problems for _offer, problems in weighed) and any(not problems for _offer, problems in weighed)
