@@ -101,3 +101,14 @@ def agent_account_made(*, actor: User | None, room_id: int, user_id: int) -> Non
         actor=actor, action="labs_agent.create", object_type="labs.labagent", object_id=str(room_id),
         object_repr=f"Agent account for room {room_id}", after={"user": user_id},
     )  # fmt: skip
+
+
+def printer_signal_changed(*, asset: Asset, answering: bool, error: str) -> None:
+    """A printer started or stopped answering the poller: the board changes (no audit row:
+    the printer's signal is telemetry, ADR 0057)."""
+    import logging
+
+    logging.getLogger(__name__).info(
+        "Printer %s %s.", asset.tag, "answers again" if answering else f"has no signal ({error})"
+    )
+    after_commit(board_cache.forget)

@@ -29,6 +29,7 @@ from liaison.labs.models import (
     Incident,
     Kind,
     MaintenanceWindow,
+    PrinterSignal,
     PrintJob,
     UsageSession,
     WorkstationPresence,
@@ -180,7 +181,7 @@ class BoardDevice:
     tag: str
     label: str
     kind: str
-    state: str  # free, in_use, off, no_signal, out_of_order (computers); working, down (printers, others)
+    state: str  # free, in_use, off, no_signal, out_of_order (computers); working, down, no_signal (printers)
     state_label: str
 
 
@@ -238,6 +239,12 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
         )
     }
     _merge_beats(presence, [a["pk"] for a in assets if a["kind"] == Kind.WORKSTATION])
+    signals = {
+        s["asset_id"]: s
+        for s in PrinterSignal.objects.filter(asset__room__in=rooms, asset__status=Asset.Status.IN_SERVICE).values(
+            "asset_id", "answering", "polled_at"
+        )
+    }
     labs_out: dict[int, BoardLab] = {r.pk: BoardLab(r.pk, r.name, r.building.name) for r in rooms}
     for a in assets:
         label = a["name"] or a["tag"]
@@ -256,10 +263,24 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
                     state = "in_use" if p["in_use"] else "free"
             target = labs_out[a["room_id"]].computers
         else:
-            state = "down" if a["pk"] in down else "working"
+            state = "down" if a["pk"] in down else _printer_state(signals.get(a["pk"]), now)
             target = labs_out[a["room_id"]].printers if a["kind"] in PRINTING_KINDS else labs_out[a["room_id"]].others
         target.append(BoardDevice(a["tag"], label, a["kind"], state, STATE_LABELS[state]))
     return [_lab_dict(lab) for lab in labs_out.values()]
+
+
+PRINTER_SIGNAL_STALE = dt.timedelta(minutes=10)  # the poller runs every minute: ten misses is no signal
+
+
+def _printer_state(signal: dict[str, Any] | None, now: dt.datetime) -> str:
+    """A printer without an open incident: "working" unless the poller asked it and it did not
+    answer, or the poller's last word on it is too old to vouch for it (ADR 0057). A printer
+    without an address is never polled and shows as working until someone reports it."""
+    if signal is None:
+        return "working"
+    if not signal["answering"] or now - signal["polled_at"] > PRINTER_SIGNAL_STALE:
+        return "no_signal"
+    return "working"
 
 
 def beats_for(asset_ids: list[int]) -> dict[int, dt.datetime]:

@@ -827,3 +827,128 @@ def print_jobs_import(*, rows: list) -> int:
 
     PrintJob.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+# --- Printers that report themselves (ADR 0057) ---------------------------------------------
+
+POLL_LOCK_KEY = "labs:printer-poll:lock"
+
+
+@dataclass
+class PollSummary:
+    asked: int = 0
+    answering: int = 0
+    no_signal: int = 0
+    faults: int = 0
+    opened: int = 0
+    joined: int = 0
+    closed: int = 0
+    failed: int = 0
+    skipped: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def printers_to_poll() -> list[Asset]:
+    """In-service printers, label printers and copiers that have a network address."""
+    from liaison.labs.models import PRINTING_KINDS
+
+    return list(
+        Asset.objects.filter(status=Asset.Status.IN_SERVICE, kind__in=PRINTING_KINDS)
+        .exclude(network_address="")
+        .order_by("pk")
+    )
+
+
+def poll_options():
+    from liaison.labs.printers import PollOptions
+
+    return PollOptions(
+        timeout=float(getattr(settings, "LIAISON_LABS_IPP_TIMEOUT", 5)),
+        concurrency=int(getattr(settings, "LIAISON_LABS_IPP_CONCURRENCY", 10)),
+    )
+
+
+def printers_poll(*, assets: list[Asset] | None = None, options=None, now: dt.datetime | None = None) -> PollSummary:
+    """A system job: ask every network printer how it is (IPP Get-Printer-Attributes, all at
+    once with a bound, each under a hard timeout) and act on each answer in its own
+    transaction. One printer's failure is logged and counted; the others go on. Two polls
+    never overlap (a cache lock a little longer than the worst poll)."""
+    import logging
+    import time
+
+    from liaison.labs.printers import PollTarget, ask_printers
+
+    logger = logging.getLogger(__name__)
+    options = options or poll_options()
+    summary = PollSummary()
+    assets = printers_to_poll() if assets is None else assets
+    lock_seconds = int(options.timeout * (len(assets) // max(1, options.concurrency) + 2)) + 5
+    if not cache.add(POLL_LOCK_KEY, 1, timeout=lock_seconds):
+        summary.skipped = True
+        return summary
+    began = time.monotonic()
+    try:
+        answers = ask_printers([PollTarget(a.pk, a.network_address) for a in assets], options)
+        by_id = {a.pk: a for a in assets}
+        for answer in answers:
+            summary.asked += 1
+            try:
+                outcome = printer_answer_record(asset=by_id[answer.asset_id], answer=answer, now=now)
+            except Exception:
+                summary.failed += 1
+                logger.exception("Recording printer %s's answer failed.", answer.asset_id)
+                continue
+            summary.answering += answer.answered
+            summary.no_signal += not answer.answered
+            summary.faults += bool(answer.answered and answer.faults)
+            if outcome:
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+    finally:
+        cache.delete(POLL_LOCK_KEY)
+    summary.seconds = round(time.monotonic() - began, 3)
+    return summary
+
+
+@transaction.atomic
+def printer_answer_record(*, asset: Asset, answer, now: dt.datetime | None = None) -> str:
+    """A system job: keep what the printer said and act on it. A fault that is new (the last
+    answer had none, or another) opens an incident or joins the open one; a printer answering
+    without a fault closes the incident it opened itself (never one a person reported); no
+    answer only marks it "no signal". Returns "opened", "joined", "closed" or ""."""
+    from liaison.labs.models import PrinterSignal
+
+    now = now or timezone.now()
+    signal = PrinterSignal.objects.select_for_update().filter(asset=asset).first()
+    before_answering = signal.answering if signal else None
+    before_fault = signal.fault if signal else ""
+    if signal is None:
+        signal = PrinterSignal(asset=asset)
+    signal.polled_at = now
+    signal.answering = answer.answered
+    signal.error = (answer.error or "")[:200]
+    if answer.answered:
+        signal.answered_at = now
+        signal.printer_state = answer.state
+        signal.reasons = ",".join(answer.reasons)[:300]
+        signal.fault = ",".join(answer.faults)[:300]
+    signal.save()
+    if before_answering is not signal.answering:
+        events.printer_signal_changed(asset=asset, answering=signal.answering, error=signal.error)
+    if not answer.answered:
+        return ""
+    if signal.fault:
+        if signal.fault == before_fault and open_incident_exists(asset):
+            return ""
+        outcome = fault_report_from_device(
+            asset=asset, problem=answer.problem_for(asset.kind),
+            note=f"The printer reports: {answer.describe()} (state {answer.state}).",
+        )  # fmt: skip
+        return "joined" if outcome.joined else "opened"
+    return "closed" if incident_resolve_from_device(asset=asset) is not None else ""
+
+
+def open_incident_exists(asset: Asset) -> bool:
+    return Incident.objects.filter(asset=asset).exclude(state=State.RESOLVED).exists()
