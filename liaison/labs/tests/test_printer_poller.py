@@ -51,7 +51,7 @@ class SimulatedPrinter:
         self.port = free_port()
         self.spool = tempfile.mkdtemp(prefix="ippeve-")
         self.bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            [shutil.which("dbus-daemon") or "/usr/bin/dbus-daemon", "--session", "--nofork", "--print-address=1"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )  # fmt: skip
         address = self.bus.stdout.readline().strip()
@@ -136,7 +136,9 @@ class BadPrinter:
                                  + str(len(body)).encode() + b"\r\n\r\n" + body)  # fmt: skip
                     conn.close()
                 elif self.mode == "hang":
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/ipp\r\nContent-Length: 5000\r\n\r\n\x02")
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/ipp\r\nContent-Length: 5000\r\n\r\n\x02"
+                    )
             except OSError:
                 pass
 
