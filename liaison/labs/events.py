@@ -112,3 +112,22 @@ def printer_signal_changed(*, asset: Asset, answering: bool, error: str) -> None
         "Printer %s %s.", asset.tag, "answers again" if answering else f"has no signal ({error})"
     )
     after_commit(board_cache.forget)
+
+
+SYSTEM_AUDIT_FIELDS = ["name", "slug", "url", "library_owner", "it_owner", "status", "status_note", "known_issues"]
+
+
+def system_snapshot(system) -> dict[str, Any]:
+    return snapshot(system, SYSTEM_AUDIT_FIELDS)
+
+
+def system_saved(*, actor: User | None, system, before: dict[str, Any] | None) -> None:
+    """A system added or changed; a change of status refreshes the desk's banner at once."""
+    audit_record(actor=actor, action="labs_system.update" if before else "labs_system.create", obj=system,
+                 before=before, after=system_snapshot(system))  # fmt: skip
+    after_commit(board_cache.forget_systems)
+
+
+def system_linked(*, actor: User | None, system, object_type: str, object_id: int) -> None:
+    audit_record(actor=actor, action="labs_system.link", obj=system,
+                 after={"type": object_type, "id": object_id})  # fmt: skip

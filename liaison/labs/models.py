@@ -368,7 +368,7 @@ class LibrarySystem(TimeStampedModel):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.CharField(max_length=500, blank=True)
-    url = models.URLField(max_length=300, blank=True, help_text="Where people use it (shown to staff).")
+    url = models.CharField(max_length=300, blank=True, help_text="Where people use it (https://…), shown to staff.")
     library_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="Who answers for it in the library.",
