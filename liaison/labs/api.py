@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from liaison.core.api_access import API_PUBLIC, API_SIGNED_IN, api_access
+from liaison.core.errors import reject
 from liaison.core.idempotency import IDEMPOTENCY_NOTE, idempotent
 from liaison.core.pagination import PageParams, api_page, page_of
 from liaison.labs import policy, selectors, services
@@ -338,6 +339,8 @@ def headcounts(request, filters: Query[LabHeadcountFilters]):
     if not policy.can_view_equipment(request.user):
         return []
     first = filters.start or (timezone.localdate() - dt.timedelta(days=filters.days))
+    if not 1900 <= first.year <= 9000:
+        raise reject("start", "Give a first day between the years 1900 and 9000.", code="labs.period_invalid")
     start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
     return selectors.headcounts_by_hour(room_id=filters.room, start=start, end=start + dt.timedelta(days=filters.days),
                                         area=filters.area)  # fmt: skip

@@ -44,4 +44,6 @@ CODES: dict[str, str] = {
     "labs.system_owner_unknown": "The owner is not an active staff account.",
     "labs.system_url_invalid": "The address is not an http(s) URL.",
     "labs.system_already_linked": "The ticket already names another system.",
+    # headcounts (ADR 0059)
+    "labs.period_invalid": "The headcounts' first day is out of range.",
 }

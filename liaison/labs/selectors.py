@@ -8,6 +8,7 @@ Other apps (the pilots app) reach assets only through `asset_get_for_user` and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -274,7 +275,7 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
 PRINTER_SIGNAL_STALE = dt.timedelta(minutes=10)  # the poller runs every minute: ten misses is no signal
 
 
-def _printer_state(signal: dict[str, Any] | None, now: dt.datetime) -> str:
+def _printer_state(signal: Mapping[str, Any] | None, now: dt.datetime) -> str:
     """A printer without an open incident: "working" unless the poller asked it and it did not
     answer, or the poller's last word on it is too old to vouch for it (ADR 0057). A printer
     without an address is never polled and shows as working until someone reports it."""
@@ -437,11 +438,10 @@ def system_incidents(*, system: LibrarySystem, limit: int = 20) -> list[Incident
 
 def system_tickets(*, system: LibrarySystem, limit: int = 20) -> list[dict[str, Any]]:
     """The tickets that name the system, newest first: number, subject, state, when."""
-    return list(
-        system.ticket_links.order_by("-ticket__created_at").values(
-            "ticket_id", "ticket__subject", "ticket__state", "ticket__created_at", "ticket__reference"
-        )[:limit]
-    )
+    rows = system.ticket_links.order_by("-ticket__created_at").values(
+        "ticket_id", "ticket__subject", "ticket__state", "ticket__created_at", "ticket__reference"
+    )[:limit]
+    return [dict(row) for row in rows]
 
 
 def system_trouble_by_month(*, system: LibrarySystem, months: int = 12, now: dt.datetime | None = None
