@@ -124,12 +124,27 @@ class PublicStatus:
     incident_state: str
     message: str
     problem: str
+    no_signal: bool = False
+
+
+def printer_signal_for(asset: Asset) -> PrinterSignal | None:
+    """What the IPP poller last heard from a network printer (None: never polled)."""
+    if not asset.network_address:
+        return None
+    return PrinterSignal.objects.filter(asset=asset).first()
 
 
 def asset_public_status(asset: Asset) -> PublicStatus:
-    """What the QR page says: works or not, and whether it is already reported."""
+    """What the QR page says: works or not, and whether it is already reported. A network
+    printer that does not answer the poller is "no signal", never "working" (ADR 0057)."""
     incident = open_incident_for(asset)
     if incident is None:
+        signal = printer_signal_for(asset)
+        if signal is not None and _printer_state(
+            {"answering": signal.answering, "polled_at": signal.polled_at}, timezone.now()
+        ) == "no_signal":
+            return PublicStatus(False, "No signal", "", "It is not answering the network: it may be switched off.",
+                                "", no_signal=True)  # fmt: skip
         return PublicStatus(True, "Working", "", "No problem reported.", "")
     return PublicStatus(
         False, "Out of order", incident.state, EVENT_TEXT.render(incident.state, public=True), incident.problem_label

@@ -143,6 +143,7 @@ def asset_detail(request, asset_id: str):
         "public_url": _public_url(request, asset),
         "qr_svg": qr.qr_svg(_public_url(request, asset), scale=3),
         "status": selectors.asset_public_status(asset),
+        "signal": selectors.printer_signal_for(asset),
         "incidents": selectors.asset_incidents(asset=asset),
         "maintenance": selectors.asset_maintenance(asset=asset),
         "figures": figures.asset_figures(user=request.user, asset=asset),

@@ -223,7 +223,7 @@ def test_polls_run_concurrently_with_a_bound(bad_printers):
 
 
 def test_a_printer_out_of_paper_opens_an_incident_shows_down_and_its_recovery_closes_it(
-    db, ipp_printer, make_asset, it_queues
+    db, ipp_printer, make_asset, it_queues, client, django_capture_on_commit_callbacks
 ):
     cache.clear()
     asset = make_asset("printer", name="Printer by the door", network_address=ipp_printer.address)
@@ -233,8 +233,11 @@ def test_a_printer_out_of_paper_opens_an_incident_shows_down_and_its_recovery_cl
     assert board_state(asset.tag) == "working"
 
     ipp_printer.trays(main=0, bypass=25)  # someone prints the tray empty
-    summary = services.printers_poll(options=FAST)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = services.printers_poll(options=FAST)
     assert summary.opened == 1
+    feed = client.get("/labs/status.json").json()  # the public feed, as the board's readers get it
+    assert [d["state"] for lab in feed["labs"] for d in lab["printers"] if d["tag"] == asset.tag] == ["down"]
     incident = Incident.objects.get(asset=asset)
     assert incident.source == "device" and incident.problem == "out_of_paper" and incident.is_open
     assert "media-empty" in incident.reports.get().note
@@ -254,14 +257,21 @@ def test_a_printer_out_of_paper_opens_an_incident_shows_down_and_its_recovery_cl
     assert board_state(asset.tag) == "working"
 
 
-def test_a_printer_that_stops_answering_is_no_signal_not_working(db, ipp_printer, make_asset):
+def test_a_printer_that_stops_answering_is_no_signal_not_working(
+    db, ipp_printer, make_asset, client, django_capture_on_commit_callbacks
+):
     cache.clear()
-    asset = make_asset("printer", network_address=ipp_printer.address)
+    asset = make_asset("printer", name="Printer by the door", network_address=ipp_printer.address)
     services.printers_poll(options=FAST)
     assert board_state(asset.tag) == "working"
     ipp_printer.kill()  # switched off at the wall
-    services.printers_poll(options=FAST)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.printers_poll(options=FAST)
     assert board_state(asset.tag) == "no_signal"
+    # What a patron sees: the public board and the printer's QR page.
+    assert "Printer by the door: No signal" in client.get("/labs/status/").content.decode()
+    qr_page = client.get(f"/labs/d/{asset.public_code}/").content.decode()
+    assert "No signal" in qr_page and "Working" not in qr_page
     signal = PrinterSignal.objects.get(asset=asset)
     assert not signal.answering and signal.error == "Could not connect."
     assert not Incident.objects.filter(asset=asset).exists()  # silence is not a fault report
