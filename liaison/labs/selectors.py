@@ -140,9 +140,11 @@ def asset_public_status(asset: Asset) -> PublicStatus:
     incident = open_incident_for(asset)
     if incident is None:
         signal = printer_signal_for(asset)
-        if signal is not None and _printer_state(
-            {"answering": signal.answering, "polled_at": signal.polled_at}, timezone.now()
-        ) == "no_signal":
+        if (
+            signal is not None
+            and _printer_state({"answering": signal.answering, "polled_at": signal.polled_at}, timezone.now())
+            == "no_signal"
+        ):
             return PublicStatus(False, "No signal", "", "It is not answering the network: it may be switched off.",
                                 "", no_signal=True)  # fmt: skip
         return PublicStatus(True, "Working", "", "No problem reported.", "")
