@@ -331,8 +331,10 @@ def usage(request):
     rows = []
     for room in selectors.labs():
         rows.append({"room": room, "hours": selectors.occupancy_by_hour(room_id=room.pk)})
-        rows[-1]["headcounts"] = selectors.headcount_averages(room_id=room.pk)
-        rows[-1]["has_headcounts"] = any(h["average"] is not None for h in rows[-1]["headcounts"])
+        people = selectors.headcount_averages(room_id=room.pk)
+        for hour in rows[-1]["hours"]:
+            hour["people"] = people[hour["hour"]]["average"]
+        rows[-1]["has_headcounts"] = any(h["average"] is not None for h in people)
     return render(request, "labs/usage.html", {"rows": rows, "pages": selectors.pages_per_day()})
 
 

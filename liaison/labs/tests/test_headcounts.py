@@ -171,3 +171,18 @@ def test_a_one_column_file_keeps_its_header():
 def test_a_tab_separated_file_with_a_title_line_is_read_by_its_second_line():
     parsed = parse_file(b"Door counts week 45\nDate\tTime\tTotal\n2026-11-03\t9:00\t26\n", "counts.tsv")
     assert parsed.headers == ["Date", "Time", "Total"] and parsed.rows[0].values["Total"] == "26"
+
+
+def test_the_usage_page_shows_people_counted_per_hour(users, rooms, client_as):
+    import datetime as dt
+
+    from liaison.labs.models import Headcount
+
+    today = timezone.localdate()
+    for back in (1, 2):
+        start = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=back), dt.time(11)))
+        Headcount.objects.create(room=rooms["commons"], hour_start=start, count=20 + back * 10,
+                                 import_identity=f"t:{back}")  # fmt: skip
+    page = client_as(Role.STUDENT_WORKER).get("/labs/usage/").content.decode()
+    assert "People counted" in page
+    assert '<td>11:00</td><td class="num">0.0</td>' in page and '<td class="num">35.0</td>' in page
