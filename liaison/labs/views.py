@@ -359,6 +359,7 @@ def system_detail(request, system_id: str):
     context = {
         "system": system,
         "months": months,
+        "any_trouble": any(m["incidents"] or m["tickets"] for m in months),
         "chart": charts.system_trouble_image(months, name=system.name),
         "incidents": selectors.system_incidents(system=system),
         "tickets": selectors.system_tickets(system=system),

@@ -129,7 +129,7 @@ def test_the_desk_screen_shows_the_outage_and_costs_no_more_queries(catalogue, u
 
 
 def test_an_incident_and_a_ticket_name_a_system_and_its_trouble_is_counted_by_month(
-    catalogue, users, make_asset, it_queues
+    catalogue, users, make_asset, it_queues, client_as
 ):
     it = users[Role.IT_STAFF]
     label_printer = make_asset("label")
@@ -149,6 +149,11 @@ def test_an_incident_and_a_ticket_name_a_system_and_its_trouble_is_counted_by_mo
     assert len(months) == 12 and months[-1]["month"] == timezone.localtime().strftime("%Y-%m")
     assert months[-1]["incidents"] == 1 and months[-1]["tickets"] == 1
     assert sum(m["incidents"] + m["tickets"] for m in months[:-1]) == 0
+    page = client_as(Role.STUDENT_WORKER).get(f"/labs/systems/{catalogue['catalogue'].pk}/").content.decode()
+    assert 'src="data:image/svg+xml;base64,' in page  # the chart, beside its table
+    assert f"#{ticket.pk} Catalogue times out" in page and "Labels print misaligned" in page
+    empty = client_as(Role.STUDENT_WORKER).get(f"/labs/systems/{catalogue['proxy'].pk}/").content.decode()
+    assert "No incident or ticket has named it in the last 12 months." in empty and "data:image/svg" not in empty
 
 
 def test_a_ticket_you_cannot_see_cannot_be_named(catalogue, users, it_queues, departments):
