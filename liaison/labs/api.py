@@ -26,7 +26,10 @@ class LabBoardDeviceOut(Schema):
     tag: str
     label: str
     kind: str
-    state: str = Field(description="free, in_use, off, no_signal, out_of_order (computers); working, down (others).")
+    state: str = Field(
+        description="free, in_use, off, no_signal, out_of_order (computers); working, down, no_signal (printers); "
+        "working, down (others)."
+    )
     state_label: str
 
 
