@@ -261,9 +261,9 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
     _merge_beats(presence, [a["pk"] for a in assets if a["kind"] == Kind.WORKSTATION])
     signals = {
         s["asset_id"]: s
-        for s in PrinterSignal.objects.filter(asset__room__in=rooms, asset__status=Asset.Status.IN_SERVICE).values(
-            "asset_id", "answering", "polled_at"
-        )
+        for s in PrinterSignal.objects.filter(asset__room__in=rooms, asset__status=Asset.Status.IN_SERVICE)
+        .exclude(asset__network_address="")  # no longer polled: what it said last no longer counts
+        .values("asset_id", "answering", "polled_at")
     }
     labs_out: dict[int, BoardLab] = {r.pk: BoardLab(r.pk, r.name, r.building.name) for r in rooms}
     for a in assets:

@@ -337,3 +337,17 @@ def test_a_printer_the_poller_has_not_heard_from_for_ten_minutes_is_no_signal(db
     asset = make_asset("printer", network_address="prn-x.lib.example")
     PrinterSignal.objects.create(asset=asset, polled_at=timezone.now() - dt.timedelta(minutes=11), answering=True)
     assert board_state(asset.tag) == "no_signal"
+
+
+def test_a_printer_whose_address_is_removed_is_no_longer_judged_by_its_last_poll(db, make_asset, users):
+    from django.utils import timezone
+
+    from liaison.core.roles import Role
+
+    cache.clear()
+    asset = make_asset("printer", network_address="prn-x.lib.example")
+    PrinterSignal.objects.create(asset=asset, polled_at=timezone.now(), answering=False, error="Could not connect.")
+    assert board_state(asset.tag) == "no_signal"
+    services.asset_update(actor=users[Role.IT_STAFF], asset=asset, data={"network_address": ""})
+    assert board_state(asset.tag) == "working"
+    assert services.printers_to_poll() == []
