@@ -24,6 +24,7 @@ from liaison.core.roles import DESK_ROLES
 from liaison.desk import read_scale, selectors, services
 from liaison.desk.forms import InteractionForm
 from liaison.desk.models import UNDO_WINDOW, Interaction, screen_modes
+from liaison.labs import selectors as labs_selectors
 
 SESSION_KEY = "desk_service_point"
 _SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
@@ -132,6 +133,8 @@ def _render_screen(request, point, form, *, warnings=(), confirm_note=False, sta
         "confirm_note": confirm_note,
         "more_open": bool(who or warnings or (form is not None and form.is_bound and form.errors)),
         "desk_config": _desk_config(request, point, kinds),
+        # Library systems that are degraded or down (labs, ADR 0058): cached, no query most times.
+        "systems_trouble": labs_selectors.systems_with_trouble_for_user(request.user),
     }
     return render(request, SCREEN, context, status=status)
 

@@ -204,11 +204,40 @@ def _first_line(text: str) -> str:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter is the candidate that splits the header line most often, outside quotes."""
-    header = re.sub(r'"[^"]*"', "", _first_line(text))
-    counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """The delimiter is the candidate that splits the header line most often, outside quotes.
+    A title line above the header (PaperCut's "PaperCut Print Logger" banner) splits nothing,
+    so the next line decides."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:2]
+    for line in lines:
+        header = re.sub(r'"[^"]*"', "", line)
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best]:
+            return best
+    return ","
+
+
+def _without_title(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """Drop a title line above the header: a first line with one filled cell followed by a line
+    of several (PaperCut Print Logger's banner; a sheet's title typed above its columns). Rows
+    keep their own line numbers."""
+    held: tuple[int, list[str]] | None = None
+    started = False
+    for number, cells in records:
+        if not started:
+            filled = [c for c in cells if c.strip()]
+            if not filled:
+                yield number, cells
+                continue
+            if held is None and len(filled) == 1:
+                held = (number, cells)
+                continue
+            started = True
+            if held is not None and len(filled) < 2:
+                yield held
+        yield number, cells
+    if not started and held is not None:
+        yield held
 
 
 def _parse_csv(content: bytes, preview: int | None = None) -> ParsedFile:
@@ -216,7 +245,7 @@ def _parse_csv(content: bytes, preview: int | None = None) -> ParsedFile:
     if _control_chars(text) > max(3, len(text) // 200):
         raise file_error("This does not look like a text file (it holds control characters). Upload a CSV.")
     delimiter = sniff_delimiter(text)
-    headers, rows_read, problems, first_rows = _scan(_csv_records(text, delimiter), preview)
+    headers, rows_read, problems, first_rows = _scan(_without_title(_csv_records(text, delimiter)), preview)
     parsed = ParsedFile(
         CSV,
         headers,
@@ -225,7 +254,7 @@ def _parse_csv(content: bytes, preview: int | None = None) -> ParsedFile:
         delimiter=delimiter,
         rows_read=rows_read,
         complete=preview is None or rows_read < preview,
-        reader=lambda: _rows_of(_csv_records(text, delimiter), headers),
+        reader=lambda: _rows_of(_without_title(_csv_records(text, delimiter)), headers),
     )
     if preview is not None:
         parsed._rows = first_rows

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from liaison.core.api_access import API_PUBLIC, API_SIGNED_IN, api_access
+from liaison.core.errors import reject
 from liaison.core.idempotency import IDEMPOTENCY_NOTE, idempotent
 from liaison.core.pagination import PageParams, api_page, page_of
 from liaison.labs import policy, selectors, services
@@ -25,7 +26,10 @@ class LabBoardDeviceOut(Schema):
     tag: str
     label: str
     kind: str
-    state: str = Field(description="free, in_use, off, no_signal, out_of_order (computers); working, down (others).")
+    state: str = Field(
+        description="free, in_use, off, no_signal, out_of_order (computers); working, down, no_signal (printers); "
+        "working, down (others)."
+    )
     state_label: str
 
 
@@ -214,3 +218,132 @@ def agent_events(request, payload: AgentBatchIn):
             raise HttpError(429, exc.messages[0]) from None
         raise
     return {"accepted": result.accepted, "rejected": result.rejected}
+
+
+# --- Library systems (ADR 0058) and headcounts (ADR 0059) ------------------------------------
+
+
+class LabSystemOut(Schema):
+    id: int
+    slug: str
+    name: str
+    description: str
+    url: str
+    library_owner: str | None
+    it_owner: str | None
+    support_contacts: list[str]
+    status: str = Field(description="operational, degraded, outage or maintenance.")
+    status_note: str
+    status_changed_at: dt.datetime | None
+    known_issues: list[str]
+
+
+class LabSystemIn(Schema):
+    name: str | None = Field(None, max_length=500)
+    description: str | None = Field(None, max_length=5000)
+    url: str | None = Field(None, max_length=1000)
+    library_owner: int | None = Field(None, description="A staff member's user id.")
+    it_owner: int | None = Field(None, description="A staff member's user id.")
+    support_contacts: str | None = Field(None, max_length=10000)
+    status: str | None = Field(None, max_length=20)
+    status_note: str | None = Field(None, max_length=2000)
+    known_issues: str | None = Field(None, max_length=20000)
+
+
+class LabSystemMonthOut(Schema):
+    month: str
+    incidents: int
+    tickets: int
+
+
+class LabSystemTicketIn(Schema):
+    ticket: str = Field(..., max_length=60, description="The ticket's number (1042) or reference.")
+
+
+class LabSystemTicketOut(Schema):
+    system: int
+    ticket: int
+
+
+class LabHeadcountOut(Schema):
+    room_id: int
+    room: str
+    area: str = Field(description="'' is the lab's total as counted.")
+    hour_start: dt.datetime
+    weekday: int
+    hour: int
+    count: int
+
+
+def _system(system) -> dict:
+    lines = lambda text: [line.strip() for line in (text or "").splitlines() if line.strip()]  # noqa: E731
+    return {
+        "id": system.pk, "slug": system.slug, "name": system.name, "description": system.description,
+        "url": system.url, "library_owner": str(system.library_owner) if system.library_owner else None,
+        "it_owner": str(system.it_owner) if system.it_owner else None,
+        "support_contacts": lines(system.support_contacts), "status": system.status,
+        "status_note": system.status_note, "status_changed_at": system.status_changed_at,
+        "known_issues": lines(system.known_issues),
+    }  # fmt: skip
+
+
+@router.get("/systems", response=page_of(LabSystemOut), auth=VIEWERS, summary="The library systems IT supports")
+def system_list(request, page: Query[PageParams]):
+    return api_page(selectors.system_list(user=request.user), params=page, serialize=_system)
+
+
+@router.post("/systems", response={201: LabSystemOut}, auth=WORKERS, summary="Add a library system")
+def system_create(request, payload: LabSystemIn):
+    data = payload.dict(exclude_unset=True)
+    return 201, _system(services.library_system_create(actor=request.user, data=data))
+
+
+@router.get("/systems/{system_id}", response=LabSystemOut, auth=VIEWERS)
+def system_detail(request, system_id: str):
+    return _system(selectors.system_get_for_user(user=request.user, system_id=system_id))
+
+
+@router.patch(
+    "/systems/{system_id}", response=LabSystemOut, auth=VIEWERS, summary="Change a system's entry or status",
+    description="IT staff, supervisors and the system's two owners. A status other than operational needs a note.",
+)  # fmt: skip
+def system_update(request, system_id: str, payload: LabSystemIn):
+    system = selectors.system_get_for_user(user=request.user, system_id=system_id, for_edit=True)
+    data = payload.dict(exclude_unset=True)
+    return _system(services.library_system_update(actor=request.user, system=system, data=data))
+
+
+@router.get("/systems/{system_id}/trouble", response=list[LabSystemMonthOut], auth=VIEWERS,
+            summary="Incidents and tickets naming the system, per month (12 months)")  # fmt: skip
+def system_trouble(request, system_id: str):
+    system = selectors.system_get_for_user(user=request.user, system_id=system_id)
+    return selectors.system_trouble_by_month(system=system)
+
+
+@router.post("/systems/{system_id}/tickets", response={201: LabSystemTicketOut}, auth=VIEWERS,
+             summary="Name the system on a ticket you can see")  # fmt: skip
+def system_link_ticket(request, system_id: str, payload: LabSystemTicketIn):
+    system = selectors.system_get_for_user(user=request.user, system_id=system_id)
+    link = services.ticket_name_system(actor=request.user, system=system, ticket_key=payload.ticket)
+    return 201, {"system": system.pk, "ticket": link.ticket_id}
+
+
+class LabHeadcountFilters(Schema):
+    room: int | None = Field(None, description="Room id.")
+    start: dt.date | None = Field(None, description="First day (default: 7 days ago).")
+    days: int = Field(7, ge=1, le=92)
+    area: str | None = Field("", max_length=60, description="'' the totals (default); a name, that area.")
+
+
+@router.get("/headcounts", response=list[LabHeadcountOut], auth=VIEWERS, summary="Hourly headcounts per lab")
+def headcounts(request, filters: Query[LabHeadcountFilters]):
+    from django.utils import timezone
+
+    if not policy.can_view_equipment(request.user):
+        return []
+    first = filters.start or (timezone.localdate() - dt.timedelta(days=filters.days))
+    if not 1900 <= first.year <= 9000:
+        raise reject("start", "Give a first day between the years 1900 and 9000.", code="labs.period_invalid")
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
+    return selectors.headcounts_by_hour(room_id=filters.room, start=start, end=start + dt.timedelta(days=filters.days),
+                                        area=filters.area)  # fmt: skip

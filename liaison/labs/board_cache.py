@@ -24,3 +24,13 @@ def forget() -> None:
 def page_key(*parts: str) -> str:
     generation = cache.get(GENERATION_KEY, 0)
     return f"labs:board:page:{generation}:" + ":".join(parts)
+
+
+# The desk's banner of library systems in trouble (ADR 0058): one short-lived copy, dropped
+# when a system's status changes, so the desk page asks the database for it once a minute.
+SYSTEMS_KEY = "labs:systems:trouble:v1"
+SYSTEMS_CACHE_SECONDS = 60
+
+
+def forget_systems() -> None:
+    cache.delete(SYSTEMS_KEY)

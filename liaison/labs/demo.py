@@ -17,10 +17,20 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from liaison.accounts.models import Department, User
 from liaison.labs import services
-from liaison.labs.models import Asset, Incident, Kind, MaintenanceWindow, PrintJob, UsageSession, WorkstationPresence
+from liaison.labs.models import (
+    Asset,
+    Incident,
+    Kind,
+    MaintenanceWindow,
+    PrinterSignal,
+    PrintJob,
+    UsageSession,
+    WorkstationPresence,
+)
 from liaison.places.models import Room
 from liaison.tickets import events as ticket_events
 from liaison.tickets.models import Ticket
@@ -245,10 +255,116 @@ def simulate_agents(*, now: dt.datetime | None = None, seed: int | None = None) 
             defaults={"last_seen_at": seen, "in_use": 0.04 <= roll < 0.6, "powered_off": 0.6 <= roll < 0.68},
         )
         count += 1
+    # The network printers as the IPP poller would have found them: the Quiet Study printer is
+    # unplugged ("no signal"); the others answer (ADR 0057).
+    for asset in Asset.objects.filter(status=Asset.Status.IN_SERVICE).exclude(network_address="").order_by("tag"):
+        silent = asset.tag == "LIB-PR-QS-1"
+        PrinterSignal.objects.update_or_create(
+            asset=asset,
+            defaults={
+                "polled_at": now, "answered_at": None if silent else now, "answering": not silent,
+                "printer_state": "" if silent else "idle", "reasons": "" if silent else "toner-low",
+                "fault": "", "error": "No answer within 5 seconds." if silent else "",
+            },
+        )  # fmt: skip
     from liaison.labs import board_cache
 
     board_cache.forget()
     return count
+
+
+# --- Library systems (ADR 0058) and headcounts (ADR 0059) --------------------------------------
+
+SYSTEMS = [
+    # name, description, url, library owner, IT owner, contacts, status, note, known issues
+    ("Library catalogue (Alma)", "The catalogue and circulation: loans, holds, fines.", "https://library.college.example/catalogue",
+     "library", "dkowalski", "Ex Libris support portal, priority 2 or higher by phone: +1 555 0100\nIT on call: ext. 4357",
+     "operational", "", "Patron records merged from the old system show two addresses: use the newer one."),
+    ("Discovery (Primo)", "The library search box on the website.", "https://search.library.college.example",
+     "jchen", "dkowalski", "Ex Libris support: +1 555 0100\nWeb librarian: J. Chen, ext. 2210",
+     "degraded", "Searches from off campus take 20–30 seconds; on campus is fine. Vendor case 0042 is open.",
+     "Facets sometimes show counts from yesterday's index.\nFull-text links to JSTOR need the proxy (see EZproxy)."),
+    ("EZproxy", "Off-campus access to databases and e-journals.", "https://login.proxy.college.example",
+     "library", "it", "OCLC support: support@oclc.example\nIT identity team: ext. 4360",
+     "operational", "", "A database whose login page changed needs a new stanza: ask IT with the database's name."),
+    ("Library website", "The library's pages on the college site.", "https://library.college.example",
+     "jchen", "it", "College web team: web@college.example", "operational", "", ""),
+    ("Label-printing set-up", "Spine and barcode labels: the Zebra printers at the lab and processing desks, "
+     "the label templates and the print server queue.", "", "library", "dkowalski",
+     "IT printing: ext. 4357 (queue it-printing)\nZebra support (warranty): +1 555 0199",
+     "operational", "", "The ZD421 loses its calibration after a roll change: hold the feed button until it flashes twice.\n"
+     "Labels print misaligned from the Windows 11 lab image: use the 'Spine labels (fixed)' template."),
+    ("Interlibrary loan (ILLiad)", "Requests from and to other libraries.", "https://ill.library.college.example",
+     "library", "it", "OCLC ILLiad support: +1 555 0111", "operational", "", ""),
+]  # fmt: skip
+
+
+def _systems(people: dict[str, User], now: dt.datetime) -> int:
+    from liaison.labs.models import LibrarySystem, SystemTicket
+
+    if LibrarySystem.objects.exists():
+        return 0
+    for name, description, url, lib, it, contacts, status, note, issues in SYSTEMS:
+        LibrarySystem.objects.create(
+            name=name, slug=slugify(name)[:60], description=description, url=url,
+            library_owner=people.get(lib), it_owner=people.get(it), support_contacts=contacts, status=status,
+            status_note=note, known_issues=issues,
+            status_changed_at=now - dt.timedelta(hours=3) if status != "operational" else now - dt.timedelta(days=20),
+        )  # fmt: skip
+    labels = LibrarySystem.objects.get(slug="label-printing-set-up")
+    Incident.objects.filter(asset__model__name="ZD421").update(system=labels)
+    # Tickets that name a system: the IT tickets whose subject says which one.
+    words = {"proxy": "ezproxy", "off-campus database": "ezproxy", "course reserve links": "library-catalogue-alma",
+             "interlibrary loan": "interlibrary-loan-illiad"}  # fmt: skip
+    systems = {s.slug: s for s in LibrarySystem.objects.all()}
+    linked = 0
+    for ticket in Ticket.objects.filter(lab_incident__isnull=True).order_by("pk")[:2000]:
+        subject = ticket.subject.lower()
+        slug = next((slug for word, slug in words.items() if word in subject), None)
+        if slug is not None:
+            SystemTicket.objects.get_or_create(ticket=ticket, defaults={"system": systems[slug]})
+            linked += 1
+    from liaison.labs import board_cache
+
+    board_cache.forget_systems()
+    return linked
+
+
+# Learning Commons counts three areas; the others a total. Busy at 11–15, quiet at 8 and 21.
+HOURLY = [0, 0, 0, 0, 0, 0, 0, 0, 0.25, 0.45, 0.65, 0.85, 0.95, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.35, 0.2, 0, 0]
+HEADCOUNT_LABS = {"Learning Commons Lab": 60, "Digital Media Lab": 20, "Quiet Study Lab": 35}
+AREAS = (("Quiet study", 0.3), ("Group tables", 0.35), ("Computers", 0.35))
+
+
+def _headcounts(now: dt.datetime, days: int = 28) -> int:
+    from liaison.labs.models import Headcount
+
+    if Headcount.objects.exists():
+        return 0
+    rng = random.Random(45)  # noqa: S311
+    rooms = {r.name: r for r in Room.objects.filter(name__in=HEADCOUNT_LABS)}
+    today = timezone.localdate()
+    rows = []
+    for back in range(days, 0, -1):
+        day = today - dt.timedelta(days=back)
+        weekend = day.weekday() >= 5
+        for name, peak in HEADCOUNT_LABS.items():
+            room = rooms.get(name)
+            if room is None:
+                continue
+            for hour, share in enumerate(HOURLY):
+                if not share or (weekend and not 10 <= hour <= 17):
+                    continue
+                start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+                total = max(0, round(peak * share * (0.45 if weekend else 1) * rng.uniform(0.8, 1.2)))
+                key = f"demo:{room.pk}:{start.isoformat()}"
+                rows.append(Headcount(room=room, area="", hour_start=start, count=total, import_identity=key))
+                if name == "Learning Commons Lab":
+                    for area, part in AREAS:
+                        rows.append(Headcount(room=room, area=area, hour_start=start, count=round(total * part),
+                                              import_identity=f"{key}:{area}"[:80]))  # fmt: skip
+    Headcount.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def seed_labs(log: Callable[[str], None]) -> dict[str, int]:
@@ -266,5 +382,9 @@ def seed_labs(log: Callable[[str], None]) -> dict[str, int]:
     sessions = _usage_week(assets, now) if not UsageSession.objects.exists() else 0
     jobs = _print_week(assets, now) if not PrintJob.objects.exists() else 0
     simulate_agents(now=now, seed=3)
-    log(f"labs: {len(assets)} devices, {incidents} incidents, {sessions} sessions, {jobs} print jobs")
-    return {"lab_devices": len(assets), "lab_incidents": incidents, "usage_sessions": sessions, "print_jobs": jobs}
+    linked = _systems(people, now)
+    headcounts = _headcounts(now)
+    log(f"labs: {len(assets)} devices, {incidents} incidents, {sessions} sessions, {jobs} print jobs, "
+        f"{linked} tickets naming a library system, {headcounts} headcounts")  # fmt: skip
+    return {"lab_devices": len(assets), "lab_incidents": incidents, "usage_sessions": sessions, "print_jobs": jobs,
+            "system_tickets": linked, "headcounts": headcounts}  # fmt: skip

@@ -36,4 +36,14 @@ CODES: dict[str, str] = {
     "labs.batch_too_large": "More than 500 events in one request.",
     "labs.session_unknown": "A sign-out names a sign-in the server never acknowledged.",
     "labs.usage_rate_limited": "The agent sent more requests in a minute than it may.",
+    # library systems (ADR 0058)
+    "labs.system_name_required": "The system has no name.",
+    "labs.system_name_taken": "Another system has this name.",
+    "labs.system_status_unknown": "The status is not working, degraded, outage or planned maintenance.",
+    "labs.system_note_required": "A degraded, down or maintenance status needs a note for the desk.",
+    "labs.system_owner_unknown": "The owner is not an active staff account.",
+    "labs.system_url_invalid": "The address is not an http(s) URL.",
+    "labs.system_already_linked": "The ticket already names another system.",
+    # headcounts (ADR 0059)
+    "labs.period_invalid": "The headcounts' first day is out of range.",
 }

@@ -101,3 +101,33 @@ def agent_account_made(*, actor: User | None, room_id: int, user_id: int) -> Non
         actor=actor, action="labs_agent.create", object_type="labs.labagent", object_id=str(room_id),
         object_repr=f"Agent account for room {room_id}", after={"user": user_id},
     )  # fmt: skip
+
+
+def printer_signal_changed(*, asset: Asset, answering: bool, error: str) -> None:
+    """A printer started or stopped answering the poller: the board changes (no audit row:
+    the printer's signal is telemetry, ADR 0057)."""
+    import logging
+
+    logging.getLogger(__name__).info(
+        "Printer %s %s.", asset.tag, "answers again" if answering else f"has no signal ({error})"
+    )
+    after_commit(board_cache.forget)
+
+
+SYSTEM_AUDIT_FIELDS = ["name", "slug", "url", "library_owner", "it_owner", "status", "status_note", "known_issues"]
+
+
+def system_snapshot(system) -> dict[str, Any]:
+    return snapshot(system, SYSTEM_AUDIT_FIELDS)
+
+
+def system_saved(*, actor: User | None, system, before: dict[str, Any] | None) -> None:
+    """A system added or changed; a change of status refreshes the desk's banner at once."""
+    audit_record(actor=actor, action="labs_system.update" if before else "labs_system.create", obj=system,
+                 before=before, after=system_snapshot(system))  # fmt: skip
+    after_commit(board_cache.forget_systems)
+
+
+def system_linked(*, actor: User | None, system, object_type: str, object_id: int) -> None:
+    audit_record(actor=actor, action="labs_system.link", obj=system,
+                 after={"type": object_type, "id": object_id})  # fmt: skip

@@ -113,3 +113,63 @@ class AssetFilterForm(forms.Form):
             return {}
         return {"room_id": self.cleaned_data.get("room"), "kind": self.cleaned_data.get("kind") or "",
                 "query": self.cleaned_data.get("q") or ""}  # fmt: skip
+
+
+class SystemForm(forms.Form):
+    """A library system's entry (ADR 0058); the services check and keep it."""
+
+    name = forms.CharField(max_length=120, help_text="E.g. 'Library catalogue (Alma)'.")
+    description = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    url = forms.CharField(max_length=300, required=False, label="Address", help_text="Where people use it.")
+    library_owner = forms.ModelChoiceField(queryset=None, required=False, label="Owner in the library")
+    it_owner = forms.ModelChoiceField(queryset=None, required=False, label="Owner in IT")
+    support_contacts = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Whom to call, one per line."
+    )
+    status = forms.ChoiceField(choices=())
+    status_note = forms.CharField(
+        max_length=300, required=False, label="Note for the desk",
+        help_text="Needed unless it is working: what is affected and what to tell people.",
+    )  # fmt: skip
+    known_issues = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Known problems and workarounds, one per line.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from liaison.labs.models import LibrarySystem
+        from liaison.labs.policy import SYSTEM_OWNER_ROLES
+
+        staff = account_selectors.user_list(roles=SYSTEM_OWNER_ROLES)
+        self.fields["library_owner"].queryset = staff
+        self.fields["it_owner"].queryset = staff
+        self.fields["status"].choices = LibrarySystem.Status.choices
+
+    @classmethod
+    def initial_for(cls, system) -> dict:
+        return {name: getattr(system, name) for name in cls.base_fields}
+
+
+class SystemStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=())
+    status_note = forms.CharField(max_length=300, required=False, label="Note for the desk")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from liaison.labs.models import LibrarySystem
+
+        self.fields["status"].choices = LibrarySystem.Status.choices
+
+
+class SystemTicketForm(forms.Form):
+    ticket = forms.CharField(max_length=40, label="Ticket number", help_text="E.g. 1042 or #1042.")
+
+
+class IncidentSystemForm(forms.Form):
+    system = forms.ModelChoiceField(queryset=None, required=False, empty_label="No system", label="Library system")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["system"].queryset = selectors.system_choices()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -295,3 +297,227 @@ class PrintLogImporter(Importer):
 
     def commit(self, objects: list[PrintJob]) -> int:
         return services.print_jobs_import(rows=objects)
+
+
+# --- Hourly headcounts (ADR 0059) -------------------------------------------------------------
+
+AREA_SLOTS = 6
+WEEKDAYS = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2, "wednesday": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5, "saturday": 5,
+    "sun": 6, "sunday": 6,
+}  # fmt: skip
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_HOUR = re.compile(
+    r"^(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\s*(?P<ap>[ap])?\.?m?\.?"
+    r"(?:\s*(?:-|–|—|to|until)\s*(?P<h2>\d{1,2})(?::?(?P<m2>\d{2}))?\s*(?P<ap2>[ap])?\.?m?\.?)?$"
+)
+
+
+def parse_hour(text: str) -> tuple[int, int]:
+    """The hour a count belongs to, and the minutes past it the sheet named: '9', '09:00',
+    '9am', '9:00 PM', '14h', '1400', '9-10', '9–10am', '11-12pm', '09:00 - 10:00'."""
+    cleaned = " ".join(str(text).lower().replace("h", "").split())
+    match = _HOUR.match(cleaned)
+    if not match:
+        raise ValueError(f"{text!r} is not an hour (e.g. 9, 09:00, 9am, 9-10am, 14:00).")
+    hour, minute = int(match["h"]), int(match["m"] or 0)
+    meridiem = match["ap"]
+    if meridiem is None and match["ap2"] is not None and match["h2"] is not None:
+        end = int(match["h2"])
+        meridiem = match["ap2"]
+        if hour == 12 and end < 12:
+            meridiem = "p"  # 12-1pm: noon to one
+        elif (end == 12 and hour < 12) or hour > end:
+            meridiem = "a" if match["ap2"] == "p" else "p"  # 11-12pm: eleven in the morning
+    if meridiem is not None:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"{text!r}: {hour} is not an hour on a 12-hour clock.")
+        hour = hour % 12 + (12 if meridiem == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(f"{text!r} is not an hour of the day.")
+    return hour, minute
+
+
+@dataclass
+class HeadcountRow:
+    room: Any
+    hour_start: dt.datetime
+    total: int
+    areas: list[tuple[str, int]]
+    identity: str = ""
+
+
+@register
+class HeadcountImporter(Importer):
+    key = "lab_headcounts"
+    label = "Hourly headcounts"
+    description = (
+        "People counted per hour in a lab, from a door counter export or a manual count sheet: a total and up to "
+        f"{AREA_SLOTS} areas. Disagreements (a weekday that is not the date's, areas that do not add up to the "
+        "total) are reported as warnings and kept as the sheet says, never corrected."
+    )
+    fields = (
+        TargetField("room", "Lab", CHOICE, required=True, help="The lab counted, by its name or room number.",
+                    aliases=("lab", "room", "location", "site")),
+        TargetField("date", "Date", DATETIME, required=True,
+                    help="The day counted (a date and time in one cell is read too).",
+                    aliases=("date", "day date", "count date", "timestamp", "date/time")),
+        TargetField("hour", "Hour", TEXT, help="The hour counted: 9, 09:00, 9am, 9-10am, 14:00 … "
+                    "(blank when the date cell carries the time).", aliases=("hour", "time", "time slot", "period")),
+        TargetField("weekday", "Weekday", TEXT, help="The sheet's weekday column, checked against the date.",
+                    aliases=("weekday", "day", "day of week")),
+        TargetField("total", "Total", INTEGER, minimum=0, maximum=100_000, help="People in the whole lab.",
+                    aliases=("total", "count", "headcount", "people", "entries")),
+        TargetField("area_names", "Area names", TEXT,
+                    help="The names of areas 1–6, separated by commas, in order (e.g. 'Quiet room, Group study, "
+                    "PCs'). Set it once as the default."),
+        *(TargetField(f"area_{n}", f"Area {n} count", INTEGER, minimum=0, maximum=100_000)
+          for n in range(1, AREA_SLOTS + 1)),
+    )  # fmt: skip
+    presets = (
+        Preset(
+            key="count_sheet",
+            label="Manual count sheet (Date, Day, Time, areas, Total)",
+            help="The paper sheet typed up: one row per hour, a column per area and a total.",
+            columns={
+                "date": (("Date",),),
+                "hour": (("Time",), ("Hour",)),
+                "weekday": (("Day",), ("Weekday",)),
+                "total": (("Total",),),
+                "room": (("Lab",), ("Room",)),
+                "area_1": (("Quiet study",),),
+                "area_2": (("Group tables",),),
+                "area_3": (("Computers",),),
+            },
+            constants={"area_names": "Quiet study, Group tables, Computers"},
+            signature=("Date", "Day", "Time", "Total"),
+        ),
+        Preset(
+            key="door_counter",
+            label="Door counter export (hourly, one lab)",
+            help="An hourly export from a door or people counter: a timestamp and the count.",
+            columns={
+                "date": (("Timestamp",), ("Date/Time",), ("Date",)),
+                "total": (("Count",), ("Entries",), ("In",)),
+                "room": (("Location",), ("Site",)),
+            },
+            date_format="ymd",
+            signature=("Timestamp", "Count"),
+        ),
+    )
+
+    def __init__(self, *, actor=None, source_name: str = ""):
+        super().__init__(actor=actor, source_name=source_name)
+        self._rooms: dict[str, Any] | None = None
+        self._key: str = ""
+
+    def rooms(self) -> dict[str, Any]:
+        if self._rooms is None:
+            self._rooms = {}
+            for room in selectors.labs():
+                self._rooms.setdefault(_key(room.name), room)
+                if room.number:
+                    self._rooms.setdefault(_key(room.number), room)
+        return self._rooms
+
+    def constant_choices(self, field_name: str) -> list[tuple[str, str]] | None:
+        if field_name == "room":
+            return [(r.name, r.name) for r in selectors.labs()]
+        return None
+
+    def validate_row(self, mapped: dict[str, Any]) -> HeadcountRow:
+        errors: dict[str, str] = {}
+        room = self.rooms().get(_key(mapped.get("room") or ""))
+        if room is None:
+            errors["room"] = f"No lab is called {mapped.get('room')!r}."
+        when = mapped.get("date")
+        day: dt.date | None = None
+        hour: int | None = None
+        minute = 0
+        if isinstance(when, DateOnly):
+            day = when.date
+        elif isinstance(when, dt.datetime):
+            local = when.astimezone(zone_for(self.time_zone))
+            day, hour, minute = local.date(), local.hour, local.minute
+        else:
+            errors["date"] = "No date."
+        hour_text = (mapped.get("hour") or "").strip()
+        if hour_text:
+            try:
+                hour, minute = parse_hour(hour_text)
+            except ValueError as exc:
+                errors["hour"] = str(exc)
+        elif hour is None and "date" not in errors:
+            errors["hour"] = "No hour: map the Hour column, or a date cell that carries the time."
+        names = [n.strip() for n in (mapped.get("area_names") or "").split(",")]
+        areas: list[tuple[str, int]] = []
+        for n in range(1, AREA_SLOTS + 1):
+            value = mapped.get(f"area_{n}")
+            if value is None:
+                continue
+            name = names[n - 1] if n - 1 < len(names) and names[n - 1] else f"Area {n}"
+            areas.append((name[:60], int(value)))
+        if len({name for name, _ in areas}) < len(areas):
+            errors["area_names"] = "Two areas have the same name; name each area once."
+        total = mapped.get("total")
+        if total is None and not areas:
+            errors["total"] = "No count: map the Total column or at least one area."
+        if errors:
+            raise ValidationError(errors)
+        assert day is not None and hour is not None
+        if minute:
+            self.warn("hour", f"{hour_text or f'{hour}:{minute:02d}'} is counted in the hour from {hour}:00.")
+        weekday = _key(mapped.get("weekday") or "").rstrip(".")
+        if weekday:
+            said = WEEKDAYS.get(weekday)
+            if said is None:
+                self.warn("weekday", f"{mapped.get('weekday')!r} is not a weekday; the date ({day:%Y-%m-%d}) is used.")
+            elif said != day.weekday():
+                self.warn("weekday", f"The sheet says {DAY_NAMES[said]}, but {day:%Y-%m-%d} is a "
+                                     f"{DAY_NAMES[day.weekday()]}; the date is kept as written. Check the sheet.")  # fmt: skip
+        area_sum = sum(count for _name, count in areas)
+        if total is None:
+            total = area_sum
+            self.warn("total", f"No total on the sheet: the areas' sum ({area_sum}) is stored as the total.")
+        elif areas and area_sum != total:
+            self.warn("total", f"The areas add up to {area_sum}, but the total says {total}; both are kept as "
+                               "written. Check the sheet.")  # fmt: skip
+        start = dt.datetime.combine(day, dt.time(hour, 0), tzinfo=zone_for(self.time_zone))
+        row = HeadcountRow(room=room, hour_start=start, total=int(total), areas=areas)
+        self._key = f"headcount:{room.pk}:{start.astimezone(dt.UTC).isoformat()}"
+        return row
+
+    # A lab's hour is counted once: its key is the row's identity, so the same hour twice in a
+    # file with other counts is refused by name, and a file imported again adds nothing.
+    def source_id(self, mapped: dict[str, Any], tool: str) -> str | None:
+        return self._key
+
+    def legacy_identities(self, row, mapped: dict[str, Any]) -> str:
+        return ""
+
+    def content_key(self, obj: HeadcountRow) -> Any:
+        return [obj.room.pk, obj.hour_start.isoformat(), obj.total, obj.areas]
+
+    def assign_identity(self, obj: HeadcountRow, identity: str) -> None:
+        obj.identity = _stored_headcount_key(identity)
+
+    def existing_identities(self, identities: list[tuple[str, str]], tool: str) -> set[str]:
+        keys = {_stored_headcount_key(i): i for i, _legacy in identities}
+        found: set[str] = set()
+        ids = list(keys)
+        for start in range(0, len(ids), 900):
+            found.update(selectors.headcount_identities_stored(ids[start : start + 900]))
+        return {keys[k] for k in found}
+
+    def describe(self, obj: HeadcountRow) -> dict[str, str]:
+        local = obj.hour_start.astimezone(zone_for(self.time_zone))
+        return {"lab": obj.room.name, "hour": f"{local:%a %Y-%m-%d %H}:00", "total": str(obj.total),
+                "areas": ", ".join(f"{n} {c}" for n, c in obj.areas) or "—"}  # fmt: skip
+
+    def commit(self, objects: list[HeadcountRow]) -> int:
+        return services.headcounts_import(rows=objects)
+
+
+def _stored_headcount_key(identity: str) -> str:
+    return "hc:" + hashlib.sha256(identity.encode()).hexdigest()[:60]

@@ -196,6 +196,10 @@ class Incident(TimeStampedModel):
     )
     resolution = models.CharField(max_length=500, blank=True)
     report_count = models.PositiveIntegerField(default=0)
+    system = models.ForeignKey(
+        "LibrarySystem", null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents",
+        help_text="The library system this fault touches (e.g. the label-printing set-up), if any.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -329,3 +333,105 @@ class PrintJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pages} page(s) on {self.asset_id} at {self.printed_at}"
+
+
+class PrinterSignal(models.Model):
+    """What a network printer last said when the poller asked it over IPP (ADR 0057). One row
+    per printer with an address; the board reads it: not answering is "no signal"."""
+
+    asset = models.OneToOneField(Asset, on_delete=models.CASCADE, primary_key=True, related_name="printer_signal")
+    polled_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answering = models.BooleanField(default=False)
+    printer_state = models.CharField(max_length=20, blank=True, help_text="idle, processing or stopped")
+    reasons = models.CharField(max_length=300, blank=True, help_text="printer-state-reasons, without 'none'")
+    fault = models.CharField(max_length=300, blank=True, help_text="The reasons that stop it printing, if any.")
+    error = models.CharField(max_length=200, blank=True, help_text="Why it counts as no signal.")
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}: {'answering' if self.answering else 'no signal'} at {self.polled_at}"
+
+
+class LibrarySystem(TimeStampedModel):
+    """A system beyond the labs that IT supports for the library (the catalogue, discovery, the
+    proxy, the website, the label-printing set-up): who owns it on each side, whom to call, how
+    it is right now and what is known to be wrong with it (ADR 0058)."""
+
+    class Status(models.TextChoices):
+        OPERATIONAL = "operational", "Working"
+        DEGRADED = "degraded", "Degraded"
+        OUTAGE = "outage", "Outage"
+        MAINTENANCE = "maintenance", "Planned maintenance"
+
+    TROUBLE = (Status.DEGRADED, Status.OUTAGE, Status.MAINTENANCE)
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=300, blank=True, help_text="Where people use it (https://…), shown to staff.")
+    library_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who answers for it in the library.",
+    )  # fmt: skip
+    it_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who answers for it in IT.",
+    )  # fmt: skip
+    support_contacts = models.TextField(
+        blank=True, help_text="Whom to call, one per line: the vendor's support line, an on-call list."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPERATIONAL, db_index=True)
+    status_note = models.CharField(
+        max_length=300, blank=True, help_text="What staff at the desk should know and say while it is not working."
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    known_issues = models.TextField(blank=True, help_text="Known problems and their workarounds, one per line.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_trouble(self) -> bool:
+        return self.status in self.TROUBLE
+
+
+class SystemTicket(models.Model):
+    """A ticket that names a library system: linked from the system's side, so the tickets app
+    keeps no column for labs (ADR 0058)."""
+
+    system = models.ForeignKey(LibrarySystem, on_delete=models.CASCADE, related_name="ticket_links")
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="library_system_link")
+    linked_at = models.DateTimeField(default=timezone.now)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-linked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.system} ← ticket {self.ticket_id}"
+
+
+class Headcount(models.Model):
+    """People counted in one lab (or one area of it) during one hour, from a door counter or a
+    manual count sheet. `area` "" is the whole lab's total as the sheet gave it (ADR 0059)."""
+
+    room = models.ForeignKey("places.Room", on_delete=models.CASCADE, related_name="headcounts")
+    area = models.CharField(max_length=60, blank=True)
+    hour_start = models.DateTimeField(help_text="The start of the hour counted.")
+    count = models.PositiveIntegerField()
+    import_identity = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["hour_start", "room_id", "area"]
+        indexes = [models.Index(fields=["room", "hour_start"], name="labs_headcount_room_hour_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "area", "hour_start"], name="labs_headcount_one_per_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} in {self.room_id}/{self.area or 'total'} at {self.hour_start}"

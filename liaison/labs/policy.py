@@ -83,3 +83,39 @@ def _has_agent(user) -> bool:
 
 def is_agent_account(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and _has_agent(user)
+
+
+# --- The library's systems that IT supports (ADR 0058) -----------------------------------------
+
+
+SYSTEM_OWNER_ROLES = (Role.ADMINISTRATOR, Role.SUPERVISOR, Role.LIBRARY_STAFF, Role.IT_STAFF)
+
+
+def can_view_systems(user) -> bool:
+    """Every desk role sees the catalogue: the desk must know what is down."""
+    return _person_with(user, STAFF_VIEW_ROLES)
+
+
+def can_edit_system(user, system=None) -> bool:
+    """IT staff and supervisors keep the catalogue; a system's own owners (either side) may
+    also change its entry and its status."""
+    if _person_with(user, EQUIPMENT_ROLES):
+        return True
+    if system is None or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.pk in (system.library_owner_id, system.it_owner_id) and _person_with(user, STAFF_VIEW_ROLES)
+
+
+def can_add_system(user) -> bool:
+    return _person_with(user, EQUIPMENT_ROLES)
+
+
+def can_link_system(user) -> bool:
+    """Naming a system on a ticket or an incident: any desk role (they see both)."""
+    return _person_with(user, STAFF_VIEW_ROLES)
+
+
+def sees_system_banner(user) -> bool:
+    """The desk's outage banner: a role check only (no query), so the desk's page costs what it
+    did. Agent accounts cannot sign in to pages (no password), so they never meet it."""
+    return user_has_role(user, *STAFF_VIEW_ROLES)

@@ -40,7 +40,7 @@ privacy.register(
     },
     public=(
         "id", "created_at", "updated_at", "asset", "ticket", "state", "source", "problem", "started_at",
-        "acknowledged_at", "repair_started_at", "resolved_at", "report_count",
+        "acknowledged_at", "repair_started_at", "resolved_at", "report_count", "system",
     ),
 )  # fmt: skip
 privacy.register(
@@ -91,4 +91,37 @@ privacy.register(
     purpose="Pages printed per printer, from imported print logs. The log's user name column is never imported.",
     retention="No automatic purge; the rows name no person.",
     public=("id", "asset", "printed_at", "pages", "import_identity"),
+)
+privacy.register(
+    "labs.PrinterSignal",
+    purpose="What a network printer last told the IPP poller: the board's 'no signal' and device incidents.",
+    retention="One row per printer, overwritten by every poll; no history. Deleted with the asset.",
+    public=("asset", "polled_at", "answered_at", "answering", "printer_state", "reasons", "fault", "error"),
+)
+privacy.register(
+    "labs.LibrarySystem",
+    purpose="A library system IT supports: owners, whom to call, its status for the desks and its known issues.",
+    retention=UNTIL_SETUP,
+    pii={
+        "library_owner": "The member of library staff who answers for it.",
+        "it_owner": "The member of IT staff who answers for it.",
+        "support_contacts": "Whom to call: vendor lines, and may name people with their phone or e-mail.",
+    },
+    public=(
+        "id", "created_at", "updated_at", "name", "slug", "description", "url", "status", "status_note",
+        "status_changed_at", "known_issues",
+    ),
+)  # fmt: skip
+privacy.register(
+    "labs.SystemTicket",
+    purpose="A ticket that names a library system, for the system's trouble over time.",
+    retention="Deleted with the ticket or the system. No automatic purge.",
+    pii={"linked_by": "Who named the system on the ticket."},
+    public=("id", "system", "ticket", "linked_at"),
+)
+privacy.register(
+    "labs.Headcount",
+    purpose="People counted per hour in a lab or one of its areas (door counters, count sheets). Counts only.",
+    retention="No automatic purge; the rows name no person.",
+    public=("id", "room", "area", "hour_start", "count", "import_identity"),
 )

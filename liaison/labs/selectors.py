@@ -9,13 +9,14 @@ and figures through `incidents_on_assets_between` and `asset_figures_between`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,9 +28,12 @@ from liaison.labs.models import (
     Asset,
     AssetModel,
     FaultReport,
+    Headcount,
     Incident,
     Kind,
+    LibrarySystem,
     MaintenanceWindow,
+    PrinterSignal,
     PrintJob,
     UsageSession,
     WorkstationPresence,
@@ -121,12 +125,29 @@ class PublicStatus:
     incident_state: str
     message: str
     problem: str
+    no_signal: bool = False
+
+
+def printer_signal_for(asset: Asset) -> PrinterSignal | None:
+    """What the IPP poller last heard from a network printer (None: never polled)."""
+    if not asset.network_address:
+        return None
+    return PrinterSignal.objects.filter(asset=asset).first()
 
 
 def asset_public_status(asset: Asset) -> PublicStatus:
-    """What the QR page says: works or not, and whether it is already reported."""
+    """What the QR page says: works or not, and whether it is already reported. A network
+    printer that does not answer the poller is "no signal", never "working" (ADR 0057)."""
     incident = open_incident_for(asset)
     if incident is None:
+        signal = printer_signal_for(asset)
+        if (
+            signal is not None
+            and _printer_state({"answering": signal.answering, "polled_at": signal.polled_at}, timezone.now())
+            == "no_signal"
+        ):
+            return PublicStatus(False, "No signal", "", "It is not answering the network: it may be switched off.",
+                                "", no_signal=True)  # fmt: skip
         return PublicStatus(True, "Working", "", "No problem reported.", "")
     return PublicStatus(
         False, "Out of order", incident.state, EVENT_TEXT.render(incident.state, public=True), incident.problem_label
@@ -202,7 +223,7 @@ class BoardDevice:
     tag: str
     label: str
     kind: str
-    state: str  # free, in_use, off, no_signal, out_of_order (computers); working, down (printers, others)
+    state: str  # free, in_use, off, no_signal, out_of_order (computers); working, down, no_signal (printers)
     state_label: str
 
 
@@ -260,6 +281,12 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
         )
     }
     _merge_beats(presence, [a["pk"] for a in assets if a["kind"] == Kind.WORKSTATION])
+    signals = {
+        s["asset_id"]: s
+        for s in PrinterSignal.objects.filter(asset__room__in=rooms, asset__status=Asset.Status.IN_SERVICE)
+        .exclude(asset__network_address="")  # no longer polled: what it said last no longer counts
+        .values("asset_id", "answering", "polled_at")
+    }
     labs_out: dict[int, BoardLab] = {r.pk: BoardLab(r.pk, r.name, r.building.name) for r in rooms}
     for a in assets:
         label = a["name"] or a["tag"]
@@ -278,10 +305,24 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
                     state = "in_use" if p["in_use"] else "free"
             target = labs_out[a["room_id"]].computers
         else:
-            state = "down" if a["pk"] in down else "working"
+            state = "down" if a["pk"] in down else _printer_state(signals.get(a["pk"]), now)
             target = labs_out[a["room_id"]].printers if a["kind"] in PRINTING_KINDS else labs_out[a["room_id"]].others
         target.append(BoardDevice(a["tag"], label, a["kind"], state, STATE_LABELS[state]))
     return [_lab_dict(lab) for lab in labs_out.values()]
+
+
+PRINTER_SIGNAL_STALE = dt.timedelta(minutes=10)  # the poller runs every minute: ten misses is no signal
+
+
+def _printer_state(signal: Mapping[str, Any] | None, now: dt.datetime) -> str:
+    """A printer without an open incident: "working" unless the poller asked it and it did not
+    answer, or the poller's last word on it is too old to vouch for it (ADR 0057). A printer
+    without an address is never polled and shows as working until someone reports it."""
+    if signal is None:
+        return "working"
+    if not signal["answering"] or now - signal["polled_at"] > PRINTER_SIGNAL_STALE:
+        return "no_signal"
+    return "working"
 
 
 def beats_for(asset_ids: list[int]) -> dict[int, dt.datetime]:
@@ -383,3 +424,153 @@ def repairs_for_other_department(*, start: dt.datetime, end: dt.datetime) -> Que
         .select_related("asset__owner", "ticket__queue__department")
         .order_by("resolved_at", "pk")
     )
+
+
+# --- The library's systems that IT supports (ADR 0058) --------------------------------------
+
+
+def system_list(*, user) -> QuerySet[LibrarySystem]:
+    """The catalogue for desk roles (others see nothing), owners joined, trouble first."""
+    if not policy.can_view_systems(user):
+        return LibrarySystem.objects.none()
+    from django.db.models import Case, IntegerField, Value, When
+
+    order = Case(
+        When(status=LibrarySystem.Status.OUTAGE, then=Value(0)),
+        When(status=LibrarySystem.Status.DEGRADED, then=Value(1)),
+        When(status=LibrarySystem.Status.MAINTENANCE, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    open_incidents = Count("incidents", filter=~Q(incidents__state=State.RESOLVED), distinct=True)
+    return (
+        LibrarySystem.objects.select_related("library_owner", "it_owner")
+        .annotate(trouble_order=order, open_incidents=open_incidents)
+        .order_by("trouble_order", "name")
+    )
+
+
+def system_get_for_user(*, user, system_id: int | str, for_edit: bool = False) -> LibrarySystem:
+    """One system by id or slug, if `user` may see the catalogue (404 otherwise); with
+    for_edit, 403 unless they may change it."""
+    text = str(system_id).strip()[:60]
+    systems = LibrarySystem.objects.select_related("library_owner", "it_owner")
+    if not policy.can_view_systems(user):
+        raise Http404("No such system.")
+    system = systems.filter(pk=int(text)).first() if ascii_digits(text) and len(text) < 12 else None
+    if system is None:
+        system = systems.filter(slug=text).first()
+    if system is None:
+        raise Http404("No such system.")
+    if for_edit and not policy.can_edit_system(user, system):
+        raise PermissionDenied("Only IT staff, supervisors and the system's owners change it.")
+    return system
+
+
+def system_choices() -> QuerySet[LibrarySystem]:
+    return LibrarySystem.objects.order_by("name")
+
+
+def system_incidents(*, system: LibrarySystem, limit: int = 20) -> list[Incident]:
+    return list(system.incidents.select_related("asset").order_by("-started_at")[:limit])
+
+
+def system_tickets(*, system: LibrarySystem, limit: int = 20) -> list[dict[str, Any]]:
+    """The tickets that name the system, newest first: number, subject, state, when."""
+    rows = system.ticket_links.order_by("-ticket__created_at").values(
+        "ticket_id", "ticket__subject", "ticket__state", "ticket__created_at", "ticket__reference"
+    )[:limit]
+    return [dict(row) for row in rows]
+
+
+def system_trouble_by_month(*, system: LibrarySystem, months: int = 12, now: dt.datetime | None = None
+                            ) -> list[dict[str, Any]]:  # fmt: skip
+    """Incidents that began and tickets opened naming the system, per month, for the last
+    `months` months (oldest first, every month present). Two queries."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    keys = []
+    year, month = first.year, first.month
+    for _ in range(months):
+        keys.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    keys.reverse()
+    start = first.replace(year=keys[0][0], month=keys[0][1])
+    incidents = {
+        (row["month"].year, row["month"].month): row["n"]
+        for row in system.incidents.filter(started_at__gte=start)
+        .annotate(month=TruncMonth("started_at")).values("month").annotate(n=Count("id"))
+    }  # fmt: skip
+    tickets = {
+        (row["month"].year, row["month"].month): row["n"]
+        for row in system.ticket_links.filter(ticket__created_at__gte=start)
+        .annotate(month=TruncMonth("ticket__created_at")).values("month").annotate(n=Count("id"))
+    }  # fmt: skip
+    return [{"month": f"{y}-{m:02d}", "incidents": incidents.get((y, m), 0), "tickets": tickets.get((y, m), 0)}
+            for y, m in keys]  # fmt: skip
+
+
+def systems_with_trouble_for_user(user) -> list[dict[str, Any]]:
+    """The systems that are degraded, down or under maintenance, for the desk's banner: plain
+    data from a cache of `board_cache.SYSTEMS_CACHE_SECONDS` (one query a minute at most, none
+    on most requests; forgotten when a status changes). Empty for anyone not on a desk."""
+    if not policy.sees_system_banner(user):
+        return []
+    cached = cache.get(board_cache.SYSTEMS_KEY)
+    if cached is None:
+        cached = [
+            {"id": s.pk, "slug": s.slug, "name": s.name, "status": s.status, "status_label": s.get_status_display(),
+             "note": s.status_note, "since": s.status_changed_at.isoformat() if s.status_changed_at else ""}
+            for s in LibrarySystem.objects.filter(status__in=LibrarySystem.TROUBLE).order_by("status", "name")
+        ]  # fmt: skip
+        cache.set(board_cache.SYSTEMS_KEY, cached, board_cache.SYSTEMS_CACHE_SECONDS)
+    return cached
+
+
+# --- Hourly headcounts (ADR 0059) ---------------------------------------------------------------
+
+
+def headcounts_by_hour(*, room_id: int | None = None, start: dt.datetime | None = None,
+                       end: dt.datetime | None = None, area: str | None = "") -> list[dict[str, Any]]:  # fmt: skip
+    """Hourly headcounts, oldest first, one dict per (lab, area, hour): `room_id`, `room`,
+    `area` ("" is the lab's total as counted), `hour_start` (aware datetime), `weekday`
+    (0 = Monday, local time), `hour` (0–23, local) and `count`. By default the totals only
+    (`area=""`); `area=None` gives every area; a name gives that area. One query.
+
+    Stable for other apps (the demand forecasts read it): keys are only ever added."""
+    rows = Headcount.objects.all()
+    if room_id is not None:
+        rows = rows.filter(room_id=room_id)
+    if start is not None:
+        rows = rows.filter(hour_start__gte=start)
+    if end is not None:
+        rows = rows.filter(hour_start__lt=end)
+    if area is not None:
+        rows = rows.filter(area=area)
+    out = []
+    for row in rows.order_by("hour_start", "room_id", "area").values("room_id", "room__name", "area", "hour_start",
+                                                                      "count"):  # fmt: skip
+        local = timezone.localtime(row["hour_start"])
+        out.append({"room_id": row["room_id"], "room": row["room__name"], "area": row["area"],
+                    "hour_start": row["hour_start"], "weekday": local.weekday(), "hour": local.hour,
+                    "count": row["count"]})  # fmt: skip
+    return out
+
+
+def headcount_averages(*, room_id: int, days: int = 28, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Average people counted per hour of the day over the last `days` days with counts (for
+    the usage page), from the totals."""
+    now = now or timezone.now()
+    rows = headcounts_by_hour(room_id=room_id, start=now - dt.timedelta(days=days), end=now)
+    sums = [0] * 24
+    seen: list[set] = [set() for _ in range(24)]
+    for row in rows:
+        sums[row["hour"]] += row["count"]
+        seen[row["hour"]].add(timezone.localtime(row["hour_start"]).date())
+    return [{"hour": h, "average": round(sums[h] / len(seen[h]), 1) if seen[h] else None} for h in range(24)]
+
+
+def headcount_identities_stored(identities: list[str]) -> set[str]:
+    """Of the headcount importer's row keys, those stored already (the lab's total row)."""
+    return set(Headcount.objects.filter(import_identity__in=identities).values_list("import_identity", flat=True))

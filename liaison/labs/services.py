@@ -827,3 +827,289 @@ def print_jobs_import(*, rows: list) -> int:
 
     PrintJob.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+# --- Printers that report themselves (ADR 0057) ---------------------------------------------
+
+POLL_LOCK_KEY = "labs:printer-poll:lock"
+
+
+@dataclass
+class PollSummary:
+    asked: int = 0
+    answering: int = 0
+    no_signal: int = 0
+    faults: int = 0
+    opened: int = 0
+    joined: int = 0
+    closed: int = 0
+    failed: int = 0
+    skipped: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def printers_to_poll() -> list[Asset]:
+    """In-service printers, label printers and copiers that have a network address."""
+    from liaison.labs.models import PRINTING_KINDS
+
+    return list(
+        Asset.objects.filter(status=Asset.Status.IN_SERVICE, kind__in=PRINTING_KINDS)
+        .exclude(network_address="")
+        .order_by("pk")
+    )
+
+
+def poll_options():
+    from liaison.labs.printers import PollOptions
+
+    return PollOptions(
+        timeout=float(getattr(settings, "LIAISON_LABS_IPP_TIMEOUT", 5)),
+        concurrency=int(getattr(settings, "LIAISON_LABS_IPP_CONCURRENCY", 10)),
+    )
+
+
+def printers_poll(*, assets: list[Asset] | None = None, options=None, now: dt.datetime | None = None) -> PollSummary:
+    """A system job: ask every network printer how it is (IPP Get-Printer-Attributes, all at
+    once with a bound, each under a hard timeout) and act on each answer in its own
+    transaction. One printer's failure is logged and counted; the others go on. Two polls
+    never overlap (a cache lock a little longer than the worst poll)."""
+    import logging
+    import time
+
+    from liaison.labs.printers import PollTarget, ask_printers
+
+    logger = logging.getLogger(__name__)
+    options = options or poll_options()
+    summary = PollSummary()
+    assets = printers_to_poll() if assets is None else assets
+    lock_seconds = int(options.timeout * (len(assets) // max(1, options.concurrency) + 2)) + 5
+    if not cache.add(POLL_LOCK_KEY, 1, timeout=lock_seconds):
+        summary.skipped = True
+        return summary
+    began = time.monotonic()
+    try:
+        answers = ask_printers([PollTarget(a.pk, a.network_address) for a in assets], options)
+        by_id = {a.pk: a for a in assets}
+        for answer in answers:
+            summary.asked += 1
+            try:
+                outcome = printer_answer_record(asset=by_id[answer.asset_id], answer=answer, now=now)
+            except Exception:
+                summary.failed += 1
+                logger.exception("Recording printer %s's answer failed.", answer.asset_id)
+                continue
+            summary.answering += answer.answered
+            summary.no_signal += not answer.answered
+            summary.faults += bool(answer.answered and answer.faults)
+            if outcome:
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+    finally:
+        cache.delete(POLL_LOCK_KEY)
+    summary.seconds = round(time.monotonic() - began, 3)
+    return summary
+
+
+@transaction.atomic
+def printer_answer_record(*, asset: Asset, answer, now: dt.datetime | None = None) -> str:
+    """A system job: keep what the printer said and act on it. A fault that is new (the last
+    answer had none, or another) opens an incident or joins the open one; a printer answering
+    without a fault closes the incident it opened itself (never one a person reported); no
+    answer only marks it "no signal". Returns "opened", "joined", "closed" or ""."""
+    from liaison.labs.models import PrinterSignal
+
+    now = now or timezone.now()
+    signal = PrinterSignal.objects.select_for_update().filter(asset=asset).first()
+    before_answering = signal.answering if signal else None
+    before_fault = signal.fault if signal else ""
+    if signal is None:
+        signal = PrinterSignal(asset=asset)
+    signal.polled_at = now
+    signal.answering = answer.answered
+    signal.error = (answer.error or "")[:200]
+    if answer.answered:
+        signal.answered_at = now
+        signal.printer_state = answer.state
+        signal.reasons = ",".join(answer.reasons)[:300]
+        signal.fault = ",".join(answer.faults)[:300]
+    signal.save()
+    if before_answering is not signal.answering:
+        events.printer_signal_changed(asset=asset, answering=signal.answering, error=signal.error)
+    if not answer.answered:
+        return ""
+    if signal.fault:
+        if signal.fault == before_fault and open_incident_exists(asset):
+            return ""
+        outcome = fault_report_from_device(
+            asset=asset, problem=answer.problem_for(asset.kind),
+            note=f"The printer reports: {answer.describe()} (state {answer.state}).",
+        )  # fmt: skip
+        return "joined" if outcome.joined else "opened"
+    return "closed" if incident_resolve_from_device(asset=asset) is not None else ""
+
+
+def open_incident_exists(asset: Asset) -> bool:
+    return Incident.objects.filter(asset=asset).exclude(state=State.RESOLVED).exists()
+
+
+# --- The library's systems that IT supports (ADR 0058) --------------------------------------
+
+SYSTEM_FIELDS = ("name", "description", "url", "library_owner", "it_owner", "support_contacts", "status",
+                 "status_note", "known_issues")  # fmt: skip
+
+
+def _clean_system_data(data: Mapping[str, Any], *, system=None) -> dict[str, Any]:
+    from django.db.models import Q
+    from django.utils.text import slugify
+
+    from liaison.labs.models import LibrarySystem
+
+    unknown = set(data) - set(SYSTEM_FIELDS)
+    if unknown:
+        raise reject(sorted(unknown)[0], "This field cannot be changed here.", code="labs.field_not_editable")
+    out: dict[str, Any] = {}
+    if "name" in data or system is None:
+        name = _clean_short(data.get("name"), field="name", limit=120)
+        if not name:
+            raise reject("name", "Give the system a name (e.g. 'Library catalogue').", code="labs.system_name_required")
+        slug = slugify(name)[:60] or "system"
+        clash = LibrarySystem.objects.filter(Q(name__iexact=name) | Q(slug=slug))
+        if system is not None:
+            clash = clash.exclude(pk=system.pk)
+        if clash.exists():
+            raise reject("name", f"A system called {name!r} is in the catalogue already.",
+                         code="labs.system_name_taken")  # fmt: skip
+        out["name"], out["slug"] = name, slug
+    for name, limit in (("description", 500), ("status_note", 300), ("support_contacts", 2000),
+                        ("known_issues", 5000)):  # fmt: skip
+        if name in data:
+            out[name] = _clean_short(data.get(name), field=name, limit=limit)
+    if "url" in data:
+        url = _clean_short(data.get("url"), field="url", limit=300)
+        if url and not re.match(r"^https?://[^\s/]+", url):
+            raise reject("url", "Give the address people use, starting with https://.", code="labs.system_url_invalid")
+        out["url"] = url
+    for name in ("library_owner", "it_owner"):
+        if name in data:
+            owner = data.get(name)
+            if owner is not None and not isinstance(owner, int):
+                owner = getattr(owner, "pk", owner)
+            if owner in ("", None):
+                out[name] = None
+                continue
+            from liaison.accounts.selectors import user_list
+
+            found = (
+                user_list(roles=policy.SYSTEM_OWNER_ROLES).filter(pk=owner).first() if str(owner).isdigit() else None
+            )
+            if found is None:
+                raise reject(name, "Choose an active staff member.", code="labs.system_owner_unknown")
+            out[name] = found
+    if "status" in data:
+        if data.get("status") not in LibrarySystem.Status.values:
+            raise reject("status", "Choose working, degraded, outage or planned maintenance.",
+                         code="labs.system_status_unknown")  # fmt: skip
+        out["status"] = data["status"]
+    status = out.get("status", system.status if system else LibrarySystem.Status.OPERATIONAL)
+    note = out.get("status_note", system.status_note if system else "")
+    if status in LibrarySystem.TROUBLE and not note:
+        raise reject("status_note", "Say in a line what the desk should know (what is affected, what to tell people).",
+                     code="labs.system_note_required")  # fmt: skip
+    return out
+
+
+@transaction.atomic
+def library_system_create(*, actor: User, data: Mapping[str, Any]):
+    from liaison.labs.models import LibrarySystem
+
+    if not policy.can_add_system(actor):
+        raise PermissionDenied("Only IT staff and supervisors add systems to the catalogue.")
+    values = _clean_system_data(data)
+    system = LibrarySystem(**values)
+    system.status_changed_at = timezone.now()
+    system.save()
+    events.system_saved(actor=actor, system=system, before=None)
+    return system
+
+
+@transaction.atomic
+def library_system_update(*, actor: User, system, data: Mapping[str, Any]):
+    """Change an entry, its status included. A degraded, down or maintenance status needs a
+    note for the desk; the desk's banner changes at once (its cache is forgotten)."""
+    from liaison.labs.models import LibrarySystem
+
+    system = LibrarySystem.objects.select_for_update().get(pk=system.pk)
+    if not policy.can_edit_system(actor, system):
+        raise PermissionDenied("Only IT staff, supervisors and the system's owners change it.")
+    values = _clean_system_data(data, system=system)
+    before = events.system_snapshot(system)
+    if "status" in values and values["status"] != system.status:
+        values["status_changed_at"] = timezone.now()
+        if values["status"] == LibrarySystem.Status.OPERATIONAL and "status_note" not in values:
+            values["status_note"] = ""
+    for name, value in values.items():
+        setattr(system, name, value)
+    system.save()
+    events.system_saved(actor=actor, system=system, before=before)
+    return system
+
+
+@transaction.atomic
+def incident_name_system(*, actor: User, incident: Incident, system) -> Incident:
+    """Say which library system an incident touches (or none)."""
+    if not policy.can_link_system(actor):
+        raise PermissionDenied("Only library and IT staff name systems on incidents.")
+    incident = Incident.objects.select_for_update(of=("self",)).get(pk=incident.pk)
+    incident.system = system
+    incident.save(update_fields=["system", "updated_at"])
+    if system is not None:
+        events.system_linked(actor=actor, system=system, object_type="labs.incident", object_id=incident.pk)
+    return incident
+
+
+@transaction.atomic
+def ticket_name_system(*, actor: User, system, ticket_key: str):
+    """Name a system on a ticket the actor can see (linked from the system's side: the tickets
+    app keeps no column for it). A ticket names one system; naming the same one again is a no-op."""
+    from liaison.labs.models import SystemTicket
+
+    if not policy.can_link_system(actor):
+        raise PermissionDenied("Only library and IT staff name systems on tickets.")
+    ticket = ticket_selectors.ticket_get_for_user(user=actor, key=ticket_key)
+    link = SystemTicket.objects.filter(ticket=ticket).select_related("system").first()
+    if link is not None:
+        if link.system_id == system.pk:
+            return link
+        raise reject("ticket", f"Ticket #{ticket.pk} already names {link.system.name}.",
+                     code="labs.system_already_linked")  # fmt: skip
+    link = SystemTicket.objects.create(system=system, ticket=ticket, linked_by=actor)
+    events.system_linked(actor=actor, system=system, object_type="tickets.ticket", object_id=ticket.pk)
+    return link
+
+
+# --- Hourly headcounts (ADR 0059) -----------------------------------------------------------
+
+
+def headcounts_import(*, rows: list) -> int:
+    """Write imported headcounts (inside the imports engine's transaction): per row, the lab's
+    total under the row's identity and each area beside it. Returns the rows written."""
+    from liaison.labs.models import Headcount
+
+    objects = []
+    for row in rows:
+        objects.append(Headcount(room=row.room, area="", hour_start=row.hour_start, count=row.total,
+                                 import_identity=row.identity))  # fmt: skip
+        for name, count in row.areas:
+            key = f"{row.identity}:{hashlib_short(name)}"
+            objects.append(Headcount(room=row.room, area=name, hour_start=row.hour_start, count=count,
+                                     import_identity=key[:80]))  # fmt: skip
+    Headcount.objects.bulk_create(objects, batch_size=500)
+    return len(rows)
+
+
+def hashlib_short(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:12]

@@ -24,3 +24,12 @@ def purge_fault_report_contacts_daily() -> int:
 def flush_heartbeats_every_minute() -> int:
     """Carry the workstations' last heartbeats from the cache into their presence rows."""
     return services.heartbeats_flush()
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_printers_every_minute() -> dict:
+    """Ask every network printer how it is over IPP (ADR 0057); `manage.py poll_printers` is
+    the same for cron without a worker."""
+    summary = services.printers_poll()
+    logger.info("Polled printers: %s", summary.as_dict())
+    return summary.as_dict()

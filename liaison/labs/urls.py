@@ -22,4 +22,11 @@ urlpatterns = [
     path("incidents/<str:incident_id>/state/", views.incident_state, name="incident_state"),
     path("reliability/", views.reliability, name="reliability"),
     path("usage/", views.usage, name="usage"),
+    path("incidents/<str:incident_id>/system/", views.incident_system, name="incident_system"),
+    path("systems/", views.system_list, name="systems"),
+    path("systems/new/", views.system_create, name="system_create"),
+    path("systems/<str:system_id>/", views.system_detail, name="system"),
+    path("systems/<str:system_id>/edit/", views.system_edit, name="system_edit"),
+    path("systems/<str:system_id>/status/", views.system_status, name="system_status"),
+    path("systems/<str:system_id>/tickets/", views.system_link_ticket, name="system_link_ticket"),
 ]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -143,6 +143,7 @@ def asset_detail(request, asset_id: str):
         "public_url": _public_url(request, asset),
         "qr_svg": qr.qr_svg(_public_url(request, asset), scale=3),
         "status": selectors.asset_public_status(asset),
+        "signal": selectors.printer_signal_for(asset),
         "incidents": selectors.asset_incidents(asset=asset),
         "maintenance": selectors.asset_maintenance(asset=asset),
         "figures": figures.asset_figures(user=request.user, asset=asset),
@@ -284,6 +285,8 @@ def incident_detail(request, incident_id: str):
         "reports": selectors.incident_reports(incident=incident),
         "next_states": [(s, Incident.State(s).label) for s in allowed],
         "can_work": policy.can_work_incident(request.user, incident),
+        "system_form": forms.IncidentSystemForm(initial={"system": incident.system_id}),
+        "can_link": policy.can_link_system(request.user),
     }
     return render(request, "labs/incident_detail.html", context)
 
@@ -328,4 +331,123 @@ def usage(request):
     rows = []
     for room in selectors.labs():
         rows.append({"room": room, "hours": selectors.occupancy_by_hour(room_id=room.pk)})
+        people = selectors.headcount_averages(room_id=room.pk)
+        for hour in rows[-1]["hours"]:
+            hour["people"] = people[hour["hour"]]["average"]
+        rows[-1]["has_headcounts"] = any(h["average"] is not None for h in people)
     return render(request, "labs/usage.html", {"rows": rows, "pages": selectors.pages_per_day()})
+
+
+# --- Staff: the library's systems that IT supports (ADR 0058) ------------------------------------
+
+
+@roles(*VIEW)
+@require_GET
+def system_list(request):
+    systems = list(selectors.system_list(user=request.user))
+    return render(request, "labs/system_list.html",
+                  {"systems": systems, "can_add": policy.can_add_system(request.user)})  # fmt: skip
+
+
+@roles(*VIEW)
+@require_GET
+def system_detail(request, system_id: str):
+    from liaison.labs import charts
+
+    system = selectors.system_get_for_user(user=request.user, system_id=system_id)
+    months = selectors.system_trouble_by_month(system=system)
+    context = {
+        "system": system,
+        "months": months,
+        "any_trouble": any(m["incidents"] or m["tickets"] for m in months),
+        "chart": charts.system_trouble_image(months, name=system.name),
+        "incidents": selectors.system_incidents(system=system),
+        "tickets": selectors.system_tickets(system=system),
+        "can_edit": policy.can_edit_system(request.user, system),
+        "can_link": policy.can_link_system(request.user),
+        "status_form": forms.SystemStatusForm(initial={"status": system.status, "status_note": system.status_note}),
+        "ticket_form": forms.SystemTicketForm(),
+        "contacts": [line for line in system.support_contacts.splitlines() if line.strip()],
+        "issues": [line for line in system.known_issues.splitlines() if line.strip()],
+    }
+    return render(request, "labs/system_detail.html", context)
+
+
+def _system_form_page(request, system=None):
+    initial = forms.SystemForm.initial_for(system) if system else {"status": "operational"}
+    form = forms.SystemForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if system is None:
+                    system = services.library_system_create(actor=request.user, data=form.cleaned_data)
+                    messages.success(request, f"{system.name} is in the catalogue.")
+                else:
+                    data = {name: form.cleaned_data[name] for name in form.changed_data}
+                    system = services.library_system_update(actor=request.user, system=system, data=data)
+                    messages.success(request, f"{system.name} is saved.")
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                return redirect("labs:system", system_id=system.pk)
+        return render(request, "labs/system_form.html", {"form": form, "system": system}, status=400)
+    return render(request, "labs/system_form.html", {"form": form, "system": system})
+
+
+@roles(*WORK)
+def system_create(request):
+    return _system_form_page(request)
+
+
+@roles(*VIEW)
+def system_edit(request, system_id: str):
+    return _system_form_page(request, selectors.system_get_for_user(user=request.user, system_id=system_id,
+                                                                    for_edit=True))  # fmt: skip
+
+
+@roles(*VIEW)
+@require_POST
+def system_status(request, system_id: str):
+    system = selectors.system_get_for_user(user=request.user, system_id=system_id, for_edit=True)
+    form = forms.SystemStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the system's status.")
+        return redirect("labs:system", system_id=system.pk)
+    try:
+        system = services.library_system_update(actor=request.user, system=system, data=form.cleaned_data)
+    except ValidationError as exc:
+        return message_and_redirect(request, exc, "labs:system", system_id=system.pk)
+    messages.success(request, f"{system.name}: {system.get_status_display().lower()}. The desks see it now.")
+    return redirect("labs:system", system_id=system.pk)
+
+
+@roles(*VIEW)
+@require_POST
+def system_link_ticket(request, system_id: str):
+    system = selectors.system_get_for_user(user=request.user, system_id=system_id)
+    form = forms.SystemTicketForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the ticket's number.")
+        return redirect("labs:system", system_id=system.pk)
+    try:
+        link = services.ticket_name_system(actor=request.user, system=system, ticket_key=form.cleaned_data["ticket"])
+    except ValidationError as exc:
+        return message_and_redirect(request, exc, "labs:system", system_id=system.pk)
+    except Http404:
+        messages.error(request, "No ticket with that number, or not one you can see.")
+        return redirect("labs:system", system_id=system.pk)
+    messages.success(request, f"Ticket #{link.ticket_id} names {system.name}.")
+    return redirect("labs:system", system_id=system.pk)
+
+
+@roles(*VIEW)
+@require_POST
+def incident_system(request, incident_id: str):
+    incident = selectors.incident_get_for_user(user=request.user, incident_id=incident_id)
+    form = forms.IncidentSystemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a system from the list.")
+        return redirect("labs:incident", incident_id=incident.pk)
+    services.incident_name_system(actor=request.user, incident=incident, system=form.cleaned_data["system"])
+    messages.success(request, "Saved.")
+    return redirect("labs:incident", incident_id=incident.pk)

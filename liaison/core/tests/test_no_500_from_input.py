@@ -35,6 +35,8 @@ PAGES = [
     f"/labs/reliability/?days={HUGE}",
     f"/labs/status/?lab={SUPERSCRIPT_TWO}",
     f"/labs/labels/?room={HUGE}",
+    f"/labs/systems/{SUPERSCRIPT_TWO}/",
+    f"/labs/systems/{HUGE}/",
 ]
 API = [
     f"/api/v1/tickets/{SUPERSCRIPT_TWO}",
@@ -47,6 +49,10 @@ API = [
     f"/api/v1/labs/assets/{SUPERSCRIPT_TWO}",
     f"/api/v1/labs/assets?room={HUGE}&page={HUGE}",
     f"/api/v1/labs/incidents/{ARABIC_THREE}",
+    f"/api/v1/labs/systems/{SUPERSCRIPT_TWO}",
+    f"/api/v1/labs/systems?page={HUGE}",
+    "/api/v1/labs/headcounts?start=9999-12-31&days=92",
+    f"/api/v1/labs/headcounts?room={HUGE}&days={HUGE}",
     f"/api/v1/kb/public/articles?page={HUGE}",
     f"/api/v1/kb/public/articles?page_size={HUGE}",
     f"/api/v1/kb/articles?page={HUGE}",

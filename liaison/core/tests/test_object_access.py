@@ -273,6 +273,7 @@ SEES = {
     "software_workstation": _sw_read,
     "lab_asset": _l_view,
     "lab_incident": _l_view,
+    "lab_system": _labs("can_view_systems"),
     "pool_worker": lambda user, worker: _staffing("can_read_notes")(user, worker),
     "pool_date": lambda user, date: _staffing("can_see_worker")(user, date.worker),
     "pool_training": lambda user, training: _staffing("can_see_worker")(user, training.worker),
@@ -383,6 +384,27 @@ ROUTES = [
     Route("labs:asset_qr", "lab_asset", allowed=_l_view),
     Route("labs:incident", "lab_incident", allowed=_l_view),
     Route("labs:incident_state", "lab_incident", "post", _labs("can_work_incident")),
+    Route("labs:incident_system", "lab_incident", "post", _labs("can_link_system")),
+    Route("labs:system", "lab_system", allowed=_labs("can_view_systems")),
+    Route("labs:system_edit", "lab_system", allowed=_labs("can_edit_system")),
+    Route("labs:system_status", "lab_system", "post", _labs("can_edit_system")),
+    Route("labs:system_link_ticket", "lab_system", "post", _labs("can_link_system")),
+    Route("GET /api/v1/labs/systems/{system_id}", "lab_system", allowed=_labs("can_view_systems")),
+    Route("GET /api/v1/labs/systems/{system_id}/trouble", "lab_system", allowed=_labs("can_view_systems")),
+    Route(
+        "PATCH /api/v1/labs/systems/{system_id}",
+        "lab_system",
+        "patch",
+        _labs("can_edit_system"),
+        {"status": "degraded", "status_note": "Slow searches"},
+    ),
+    Route(
+        "POST /api/v1/labs/systems/{system_id}/tickets",
+        "lab_system",
+        "post",
+        _labs("can_link_system"),
+        {"ticket": "999999"},
+    ),
     Route("GET /api/v1/labs/assets/{asset_id}", "lab_asset", allowed=_l_view),
     Route(
         "POST /api/v1/labs/assets/{asset_id}/reports",
@@ -959,7 +981,18 @@ def _labs_world(departments, other_tech, it_queue) -> dict[str, list]:
     gone = labs.asset_create(actor=other_tech, tag="LIB-PR-2", model=model, room=room, owner=departments["it"])
     gone_pk = gone.pk
     gone.delete()
+    system = labs.library_system_create(
+        actor=other_tech, data={"name": "Link resolver", "known_issues": SECRET, "it_owner": other_tech.pk}
+    )
+    gone_system = labs.library_system_create(actor=other_tech, data={"name": "Old proxy"})
+    gone_system_pk = gone_system.pk
+    gone_system.delete()
     return {
+        "lab_system": [
+            ("IT's", system, {"system_id": system.pk}),
+            ("deleted", None, {"system_id": gone_system_pk}),
+            ("made-up", None, {"system_id": 999999}),
+        ],
         "lab_asset": [
             ("another department's", asset, {"asset_id": asset.pk}),
             ("deleted", None, {"asset_id": gone_pk}),

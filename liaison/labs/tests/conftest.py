@@ -11,6 +11,7 @@ import pytest
 from liaison.core.roles import Role
 from liaison.labs import services
 from liaison.labs.models import Kind
+from liaison.labs.tests.ipp_sim import ipp_printer  # noqa: F401 (a fixture: CUPS's ippeveprinter)
 from liaison.places.models import Building, Room
 from liaison.tickets.models import Queue
 
