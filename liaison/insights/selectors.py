@@ -86,6 +86,8 @@ def _change(now: int, before: int) -> str:
     if not before:
         return "with nothing to compare against" if not now else "where there were none before"
     change = 100 * (now - before) / before
+    if change >= 200:
+        return f"{now / before:.0f} times as many as"
     if abs(change) < 1:
         return "about the same as"
     return f"{abs(change):.0f}% {'more' if change > 0 else 'fewer'} than"
@@ -496,7 +498,7 @@ def equipment_dashboard(span: Span, *, user: Any) -> Dashboard:
         key="models",
         title="Least reliable models",
         answer=(
-            f"{ranked[0].label} failed most: {ranked[0].failures} failures on {ranked[0].devices} devices, "
+            f"{ranked[0].label} failed most often per device: {ranked[0].failures} failures on {ranked[0].devices} devices, "
             f"{ranked[0].availability}% available."
             if ranked
             else "No device failed in this period."
