@@ -188,8 +188,8 @@ def _effort(period: Period, labels: dict[str, dict[Any, str]]) -> tuple[Chart, C
     total = sum(by_kind_level.values())
     hard = sum(n for (_k, lvl), n in by_kind_level.items() if lvl >= 3)
     kinds = sorted({k for k, _l in by_kind_level}, key=lambda k: _label(labels["kind"], k))
-    rows = []
-    data = []
+    rows: list[list[Any]] = []
+    data: list[dict[str, Any]] = []
     for kind in kinds:
         line = [by_kind_level.get((kind, lvl), 0) for lvl in levels]
         rows.append([_label(labels["kind"], kind), *line, sum(line)])
@@ -220,7 +220,8 @@ def _effort(period: Period, labels: dict[str, dict[Any, str]]) -> tuple[Chart, C
         {c for c, _l in by_cat_level if c is not None},
         key=lambda c: -sum(n for (cc, _l), n in by_cat_level.items() if cc == c),
     )
-    rows, data = [], []
+    rows = []
+    data = []
     for cat in cats:
         line = [by_cat_level.get((cat, lvl), 0) for lvl in levels]
         n_cat = sum(line)
@@ -231,7 +232,7 @@ def _effort(period: Period, labels: dict[str, dict[Any, str]]) -> tuple[Chart, C
                 data.append(
                     {"label": _label(labels["tech_category"], cat), "series": f"READ {lvl}", "n": n, "series_no": lvl}
                 )
-    hardest = max(rows, key=lambda r: r[-1], default=None)
+    hardest = max(rows, key=lambda r: float(r[-1]), default=None)
     it_mix = Chart(
         key="it_mix",
         title="IT questions by category and READ level",
@@ -549,7 +550,8 @@ def equipment_dashboard(span: Span, *, user: Any) -> Dashboard:
     failures = _read(labs_stats.FAILURES, period, group)
     repairs = _read(labs_stats.REPAIRS, period, group)
     months = _months(period)
-    trend_rows, data = [], []
+    trend_rows: list[list[Any]] = []
+    data: list[dict[str, Any]] = []
     for month in months:
         f, r = failures.get((month,), 0), repairs.get((month,), 0)
         trend_rows.append([f"{month:%b %Y}", f, r, f - r])
