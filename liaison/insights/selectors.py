@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from liaison.core import counts
 from liaison.core.errors import reject
@@ -76,6 +77,10 @@ class Dashboard:
 def shown(n: int) -> str:
     """A count as shown where small groups are suppressed."""
     return f"fewer than {SMALL}" if 0 < n < SMALL else f"{n:,}"
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (plural or word + 's')}"
 
 
 def _pct(part: float, whole: float) -> float | None:
@@ -499,7 +504,8 @@ def equipment_dashboard(span: Span, *, user: Any) -> Dashboard:
         key="models",
         title="Least reliable models",
         answer=(
-            f"{ranked[0].label} failed most often per device: {ranked[0].failures} failures on {ranked[0].devices} devices, "
+            f"{ranked[0].label} failed most often per device: {_n(ranked[0].failures, 'failure')} on "
+            f"{_n(ranked[0].devices, 'device')}, "
             f"{ranked[0].availability}% available."
             if ranked
             else "No device failed in this period."
@@ -595,9 +601,20 @@ def staffing_dashboard(span: Span) -> Dashboard:
     end = period.last + dt.timedelta(days=1)
     terms = [t for t in staffing_selectors.term_list() if t.starts_on <= period.last and t.ends_on >= period.first]
     needed: dict[str, int] = defaultdict(int)
-    need_at: dict[tuple[int, int, int], int] = defaultdict(int)  # (point, weekday, hour) → minimum
+    need_at: dict[tuple[int, int, int, int], int] = defaultdict(int)  # (term, point, weekday, hour) → minimum
     point_names: dict[int, str] = {}
     reasons: dict[str, int] = defaultdict(int)
+    staffed: dict[tuple[int, dt.date, int], int] = defaultdict(int)
+    scheduled_until: dt.date | None = None
+    for point, day, start, stop in staffing_selectors.worked_shifts(period.first, end).values_list(
+        "service_point_id", "date", "start_hour", "end_hour"
+    ):
+        scheduled_until = day if scheduled_until is None else max(scheduled_until, day)
+        for hour in range(start, stop):
+            staffed[(point, day, hour)] += 1
+    # Needs count up to the end of the published schedule (or today): days nobody has scheduled
+    # yet are not "short", they are not planned.
+    horizon = min(period.last, max(timezone.localdate(), scheduled_until or period.first))
     if terms:
         from django.db.models import Q
 
@@ -606,7 +623,7 @@ def staffing_dashboard(span: Span) -> Dashboard:
         needs = need_model.objects.filter(term_id__in=term_ids).filter(~Q(minimum=0))
         weekday_days: dict[tuple[int, int], int] = {}
         for term in terms:
-            first, last = max(term.starts_on, period.first), min(term.ends_on, period.last)
+            first, last = max(term.starts_on, period.first), min(term.ends_on, horizon)
             for weekday in range(7):
                 weekday_days[(term.pk, weekday)] = _weekdays_between(first, last, weekday)
         for term_id, point, point_name, weekday, hour, minimum in needs.values_list(
@@ -614,7 +631,7 @@ def staffing_dashboard(span: Span) -> Dashboard:
         ):
             point_names[point] = point_name
             needed[point_name] += minimum * weekday_days.get((term_id, weekday), 0)
-            need_at[(point, weekday, hour)] = max(need_at[(point, weekday, hour)], minimum)
+            need_at[(term_id, point, weekday, hour)] += minimum  # positions (skills) at one hour add up
         for term in terms[:3]:  # the latest three terms in the period (term_list is newest first)
             try:
                 schedule = term.schedule
@@ -624,15 +641,10 @@ def staffing_dashboard(span: Span) -> Dashboard:
             for _pos, _d, _h, below_min, _bi, reason in run.result.get("unmet", []) if run else []:
                 if below_min:
                     reasons[REASONS.get(reason, reason)] += below_min
-    staffed: dict[tuple[int, dt.date, int], int] = defaultdict(int)
-    for point, day, start, stop in staffing_selectors.worked_shifts(period.first, end).values_list(
-        "service_point_id", "date", "start_hour", "end_hour"
-    ):
-        for hour in range(start, stop):
-            staffed[(point, day, hour)] += 1
     met: dict[str, int] = defaultdict(int)
     for (point, day, hour), n in staffed.items():
-        minimum = need_at.get((point, day.weekday(), hour), 0)
+        term_id = next((t.pk for t in terms if t.starts_on <= day <= t.ends_on), None)
+        minimum = need_at.get((term_id or 0, point, day.weekday(), hour), 0)
         if minimum and point in point_names:
             met[point_names[point]] += min(n, minimum)
     rows, data = [], []
@@ -646,15 +658,17 @@ def staffing_dashboard(span: Span) -> Dashboard:
         title="Coverage met against needs",
         answer=(
             f"{_pct(total_met, total_need):.0f}% of the {total_need:,} worker-hours needed were staffed; "
-            f"{total_need - total_met:,} hours were short."
+            f"{_n(total_need - total_met, 'hour')} short."
+            if total_need > total_met
+            else f"Every one of the {total_need:,} worker-hours needed was staffed."
             if total_need
             else "No coverage needs are set for a term in this period."
         ),
         columns=["Service point", "Hours needed", "Hours met", "Hours short", "% met"],
         rows=rows,
         spec=charts.grouped_columns(data, x_title="Service point", y_title="Worker-hours", series_title=""),
-        note="Needed: each need's minimum for every matching day of the period; met: published shifts, "
-        "up to the minimum.",
+        note="Needed: each need's minimum for every matching day of the period up to today or the end of the "
+        "published schedule; met: published shifts, up to the minimum.",
     )
     reason_items = sorted(reasons.items(), key=lambda kv: -kv[1])
     why = Chart(
