@@ -643,8 +643,8 @@ def staffing_dashboard(span: Span) -> Dashboard:
                     reasons[REASONS.get(reason, reason)] += below_min
     met: dict[str, int] = defaultdict(int)
     for (point, day, hour), n in staffed.items():
-        term_id = next((t.pk for t in terms if t.starts_on <= day <= t.ends_on), None)
-        minimum = need_at.get((term_id or 0, point, day.weekday(), hour), 0)
+        day_term = next((t.pk for t in terms if t.starts_on <= day <= t.ends_on), 0)
+        minimum = need_at.get((day_term, point, day.weekday(), hour), 0)
         if minimum and point in point_names:
             met[point_names[point]] += min(n, minimum)
     rows, data = [], []
