@@ -426,20 +426,24 @@ def evidence_summary(span: Span, issues: list[Issue]) -> str:
         )
     total = sum(i.this for i in issues)
     top = ", ".join(f"{i.name} ({i.source.lower()}, {i.this:,})" for i in big[:5])
-    rising = [i for i in big if i.last >= SMALL and i.this > i.last * 1.2]
     sentence = (
         f"In {span.period.label}, students brought {total:,} technology issues to the desks, the ticket "
         f"queues and the labs. The most common were {top}."
     )
+    if any(i.last >= SMALL and i.this > i.last * 1.2 for i in big):
+        sentence += " " + _rising_sentence(span, big)
+    return sentence + f" Counts under {SMALL} are shown as “fewer than {SMALL}”."
+
+
+def _rising_sentence(span: Span, top: list[Issue]) -> str:
+    rising = [i for i in top if i.last >= SMALL and i.this > i.last * 1.2]
     if rising:
-        sentence += (
-            " Rising since "
-            + span.previous.label
-            + ": "
+        return (
+            f"Rising since {span.previous.label}: "
             + ", ".join(f"{i.name} ({i.last:,} → {i.this:,})" for i in rising[:3])
             + "."
         )
-    return sentence + f" Counts under {SMALL} are shown as “fewer than {SMALL}”."
+    return f"No issue rose by more than a fifth since {span.previous.label}."
 
 
 def tech_dashboard(span: Span, *, labels: dict[str, dict[Any, str]] | None = None) -> Dashboard:
@@ -471,9 +475,7 @@ def tech_dashboard(span: Span, *, labels: dict[str, dict[Any, str]] | None = Non
     compare = Chart(
         key="compare",
         title="This period against the last",
-        answer=evidence.split(". ")[-2] + "."
-        if "Rising" in evidence
-        else f"Issues in {span.period.label} against {span.previous.label}.",
+        answer=_rising_sentence(span, top),
         columns=["Issue", span.period.label, span.previous.label],
         rows=[[i.name, shown(i.this), shown(i.last)] for i in top[:8]],
         spec=charts.grouped_columns(compare_rows, x_title="Issue", y_title="Issues", series_title="Period"),

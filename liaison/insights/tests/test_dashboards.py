@@ -97,12 +97,15 @@ def test_technology_issues_suppress_small_counts_and_write_a_summary(staff, join
         _log(staff, joint_desk, _at(day, 9 + i % 5), kind="technology", category=printing)
     for _ in range(2):
         _log(staff, joint_desk, _at(day, 15), kind="technology", category=wifi)
+    for _ in range(5):  # the month before (the comparison period of a custom October)
+        _log(staff, joint_desk, _at(dt.date(2026, 9, 15), 10), kind="technology", category=printing)
     board = selectors.tech_dashboard(_span(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
     rows = {r[0]: r for r in board.chart("issues").rows}
-    assert rows["Printing"][2] == "7"
+    assert rows["Printing"][2:] == ["7", "5", "+2"]
     assert rows["Wi-Fi/network"][2] == "fewer than 5"
     assert "Printing" in board.summary and "Wi-Fi" not in board.summary
     assert "fewer than 5" in board.summary
+    assert "Rising since" in board.summary and "Printing (5 → 7)" in board.chart("compare").answer
 
 
 def test_an_empty_period_shows_every_dashboard_with_words_not_errors(client_as):
