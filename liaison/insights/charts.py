@@ -85,7 +85,7 @@ def bars(
             title=colour_title,
             sort=series,
             scale=alt.Scale(domain=series, range=(COLOURS * 4)[: len(series)]),
-            legend=alt.Legend(orient="bottom", columns=4),
+            legend=alt.Legend(orient="bottom", columns=2, labelLimit=360),
         )
         encoding["order"] = alt.Order("series_no:Q")
         encoding["tooltip"].insert(1, alt.Tooltip(f"{colour_field}:N", title=colour_title))
@@ -104,7 +104,13 @@ def lines(
         alt.Chart(alt.Data(values=rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("x:T", title=x_title, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            x=alt.X(
+                "yearmonth(x):T",
+                title=x_title,
+                axis=alt.Axis(
+                    format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 1}, labelOverlap="greedy"
+                ),
+            ),
             y=alt.Y("y:Q", title=y_title, scale=alt.Scale(domain=[0, 100]) if percent else alt.Undefined),
             color=alt.Color(
                 "series:N",
@@ -135,7 +141,9 @@ def grouped_columns(
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            x=alt.X("x:N", title=x_title, sort=xs, axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "x:N", title=x_title, sort=xs, axis=alt.Axis(labelAngle=0 if len(xs) <= 4 else -35, labelLimit=140)
+            ),
             xOffset=alt.XOffset("series:N", sort=series),
             y=alt.Y("y:Q", title=y_title),
             color=alt.Color(

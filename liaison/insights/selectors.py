@@ -728,7 +728,7 @@ def partnership_dashboard(span: Span) -> Dashboard:
         title="Give and take over time",
         answer=(
             " ".join(
-                f"{d.name} gave {d.give_share:.0f}% of what it asked and gave."
+                f"Of all {d.name} asked for and gave, {d.give_share:.0f}% was giving."
                 for d in balance.departments
                 if d.give_share is not None
             )
