@@ -56,8 +56,19 @@ def parse_day(value: str | None, *, field: str) -> dt.date | None:
     return day
 
 
-def _before(kind: str, period: Period) -> Period:
+def _previous(kind: str, period: Period) -> Period:
+    """The period of `kind` just before `period`."""
     return reports.period_for(kind, anchor=period.first - dt.timedelta(days=1))
+
+
+def _before(kind: str, period: Period) -> Period:
+    """The period `period` is compared with: the period of `kind` before `period`. A term is compared with the teaching term before it:
+    a term less than three quarters as long (a summer session) is skipped, since its handful of questions
+    says little against a full term's (as the partnership's evidence does)."""
+    before = _previous(kind, period)
+    if kind == "term" and before.days * 4 < period.days * 3:
+        before = reports.period_for(kind, anchor=before.first - dt.timedelta(days=1))
+    return before
 
 
 def resolve(
@@ -103,7 +114,7 @@ def resolve(
     }[choice]
     period = reports.period_for(kind, anchor=today)
     if choice.startswith("last_"):
-        period = _before(kind, period)
+        period = _previous(kind, period)
     return Span(choice, period, _before(kind, period))
 
 
@@ -111,7 +122,7 @@ def last_complete(kind: str, *, today: dt.date | None = None) -> Period:
     """The most recent month, term or fiscal year that has ended (what a scheduled report sends)."""
     today = today or timezone.localdate()
     current = reports.period_for(kind, anchor=today)
-    return _before(kind, current)
+    return _previous(kind, current)
 
 
 def span_for(period: Period, kind: str) -> Span:

@@ -357,7 +357,10 @@ def desk_dashboard(span: Span, *, labels: dict[str, dict[Any, str]] | None = Non
     )
     total = sum(r[-1] for r in heat.rows)
     before = _total(span.previous)
-    summary = f"{total:,} questions in {period.label}, {_change(total, before)} {span.previous.label} ({before:,})."
+    if before:
+        summary = f"{total:,} questions in {period.label}, {_change(total, before)} {span.previous.label} ({before:,})."
+    else:
+        summary = f"{total:,} questions in {period.label}; none were logged in {span.previous.label}."
     return Dashboard(
         "desk", "Desk", span, [heat, effort, it_mix, modes, referrals, _staffed(period, by_point_hour, labels)], summary
     )

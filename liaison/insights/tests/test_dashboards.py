@@ -213,3 +213,14 @@ def test_the_api_returns_the_page_figures(client_as, staff, joint_desk):
 
 def test_desk_stats_include_the_category_by_level_table():
     assert desk_stats.BY_POINT_CATEGORY_LEVEL in desk_stats.ALL
+
+
+def test_a_term_is_compared_with_the_teaching_term_before_not_the_summer():
+    fall = periods.resolve("this_term", today=dt.date(2026, 10, 1))
+    assert fall.period.label == "Fall 2026" and fall.previous.label == "Spring 2026"
+    spring = periods.resolve("this_term", today=dt.date(2026, 3, 1))
+    assert spring.previous.label == "Fall 2025"
+    month = periods.resolve("last_month", today=dt.date(2026, 3, 10))
+    assert (month.period.first, month.previous.first) == (dt.date(2026, 2, 1), dt.date(2026, 1, 1))
+    # A termly scheduled report still sends the summer that just ended.
+    assert periods.last_complete("term", today=dt.date(2026, 9, 1)).label == "Summer 2026"
