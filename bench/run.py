@@ -20,6 +20,7 @@ MODULES = [
     "labs",
     "imports",
     "staffing",
+    "insights",
 ]  # modules after the first read the floor figure it returns
 
 

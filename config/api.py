@@ -17,6 +17,7 @@ from liaison.core.idempotency import IdempotencyError
 from liaison.desk.api import router as desk_router
 from liaison.directory.api import router as directory_router
 from liaison.imports.api import router as imports_router
+from liaison.insights.api import router as insights_router
 from liaison.kb.api import router as kb_router
 from liaison.labs.api import router as labs_router
 from liaison.partnership.api import router as partnership_router
@@ -130,3 +131,4 @@ api.add_router("/partnership", partnership_router, tags=["partnership"])
 api.add_router("/software", software_router, tags=["software access"])
 api.add_router("/staffing", staffing_router, tags=["staffing"])
 api.add_router("/pilots", pilots_router, tags=["pilots"])
+api.add_router("/insights", insights_router, tags=["insights"])

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "liaison.software",
     "liaison.staffing",
     "liaison.pilots",
+    "liaison.insights",
     "liaison.demo",
 ]
 

@@ -14,6 +14,7 @@ from liaison.core.roles import Role
 from liaison.desk.demo import seed_desk
 from liaison.directory.demo import seed_directory
 from liaison.imports.demo import seed_imports
+from liaison.insights.demo import seed_insights
 from liaison.kb.demo import seed_kb
 from liaison.labs.demo import seed_labs
 from liaison.partnership.demo import seed_partnership
@@ -219,7 +220,8 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], dict[str, int]]] = [
     seed_labs,  # after the tickets (IT's queues take its incidents)
     seed_staffing,
     seed_pilots,  # before the partnership: its ledger derivation counts the hosting and the report
-    seed_partnership,  # last: it derives the ledger from the work the steps above made
+    seed_partnership,  # it derives the ledger from the work the steps above made
+    seed_insights,  # last: scheduled reports over everything above
 ]
 
 

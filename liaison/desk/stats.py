@@ -65,6 +65,14 @@ BY_POINT_REFERRAL = _stat(
 BY_POINT_KIND_LEVEL = _stat(
     "desk.point_kind_level_daily", DAY, SERVICE_POINT, KIND, READ_LEVEL, description="Per day: kind by READ level."
 )
+BY_POINT_CATEGORY_LEVEL = _stat(
+    "desk.point_category_level_daily",
+    DAY,
+    SERVICE_POINT,
+    TECH_CATEGORY,
+    READ_LEVEL,
+    description="Per day: IT category by READ level (how hard each kind of technology question is).",
+)
 
 NARROWEST_FIRST = (
     BY_POINT_LEVEL,
@@ -73,6 +81,7 @@ NARROWEST_FIRST = (
     BY_POINT_CATEGORY,
     BY_POINT_REFERRAL,
     BY_POINT_KIND_LEVEL,
+    BY_POINT_CATEGORY_LEVEL,
     BY_POINT_HOURLY,
     INTERACTIONS,
 )

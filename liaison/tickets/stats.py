@@ -38,3 +38,19 @@ UNASSIGNED = counts.register(
         description="Active (new, open, waiting) tickets nobody holds, per queue, now.",
     )
 )
+
+
+OPENED = counts.register(
+    counts.CountStat(
+        property="tickets.opened_daily",
+        source=lambda: Ticket.objects.all(),
+        time_field="created_at",
+        dimensions=(
+            Dimension("queue", "queue_id", int),
+            Dimension("tech_category", "interaction__tech_category_id", int),
+        ),
+        value=Count("id"),
+        frequency=counts.DAY,
+        description="Tickets opened per day, by queue and by the IT category of the desk entry they came from.",
+    )
+)

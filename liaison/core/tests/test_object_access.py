@@ -272,6 +272,7 @@ SEES = {
     "software_image": _sw_read,
     "software_workstation": _sw_read,
     "lab_asset": _l_view,
+    "insights_report": _policy_rule("insights", "can_view_insights"),
     "lab_incident": _l_view,
     "lab_system": _labs("can_view_systems"),
     "pool_worker": lambda user, worker: _staffing("can_read_notes")(user, worker),
@@ -377,6 +378,7 @@ ROUTES = [
         {"date": "2027-01-01", "reason": "New Year"},
     ),
     # Labs
+    Route("insights:report_delete", "insights_report", "post", _policy_rule("insights", "can_schedule_reports")),
     Route("labs:asset", "lab_asset", allowed=_l_view),
     Route("labs:asset_edit", "lab_asset", allowed=_labs("can_edit_asset")),
     Route("labs:asset_report", "lab_asset", "post", _labs("can_report_fault_as_staff")),
@@ -651,6 +653,10 @@ NOT_OBJECT_ROUTES = {
     "staffing:feed": "a person's secret shift-calendar link, not an id: made-up, reset and tampered links are one "
     "404 (staffing tests, test_feeds.py)",
     "staffing:point_feed": "the same secret link, per service point (staffing tests, test_feeds.py)",
+    "insights:dashboard": "a dashboard's name, not an object id: figures for every viewer alike (insights tests)",
+    "insights:export": "the same dashboard as XLSX or PDF (insights tests)",
+    "insights:chart_export": "one chart of the same dashboard as CSV, XLSX or PNG (insights tests)",
+    "GET /api/v1/insights/{dashboard}": "the same dashboard through the API (insights tests)",
 }
 
 
@@ -724,6 +730,9 @@ def world(departments, users, joint_desk):
     labs = _labs_world(departments, other_tech, it_queue)
     staffing = _staffing_world(departments, other_student, joint_desk)
     pilots = _pilots_world()
+    from liaison.insights.models import ScheduledReport
+
+    scheduled = ScheduledReport.objects.create(name=SECRET, dashboard="desk", recipients="a@college.example")
 
     made_up = uuid.UUID("00000000-0000-4000-8000-000000000000")
     return {
@@ -732,6 +741,10 @@ def world(departments, users, joint_desk):
         **labs,
         **staffing,
         **pilots,
+        "insights_report": [
+            ("another person's", scheduled, {"report_id": scheduled.pk}),
+            ("made-up", None, {"report_id": 999999}),
+        ],
         # subject: [(variant, object or None, path kwargs)]
         "ticket": [
             ("another department's", it_ticket, it_ticket),
