@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "liaison.software",
     "liaison.staffing",
     "liaison.pilots",
+    "liaison.demand",
     "liaison.demo",
 ]
 

@@ -228,3 +228,15 @@ def referral_search(query: str, *, limit: int = 8) -> list:
     if not query:
         return []
     return list(directory_search(query, limit=limit))
+
+
+def interactions_for_calibration(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Interaction]:
+    """Single questions (not imported tallies) that happened in [start, end), with their kind,
+    category and desk, in id order: the pool READ calibration draws its seeded sample from
+    (the demand app). Carries `read_level` for the agreement report; pages never show it to a
+    rater."""
+    return (
+        Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end, weight=1)
+        .select_related("kind", "tech_category", "service_point")
+        .order_by("id")
+    )
