@@ -96,7 +96,9 @@ class FullAnswer:
 def when_full(place: str, seats: int | None, history: list[tuple[dt.date, float]], forecast: Forecast) -> FullAnswer:
     latest = max(history)[1] if history else None
     if not seats:
-        return FullAnswer(place, seats, latest, None, None, f"{place}: the seat count is not recorded, so fullness cannot be judged.")
+        return FullAnswer(
+            place, seats, latest, None, None, f"{place}: the seat count is not recorded, so fullness cannot be judged."
+        )
     if not forecast.ok:
         return FullAnswer(place, seats, latest, None, None, f"{place}: {forecast.reason}")
     expected = next((m.month for m in forecast.months if m.mean >= seats), None)

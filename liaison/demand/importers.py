@@ -105,8 +105,11 @@ class DemandHistoryImporter(KeyedImporter):
             key="wide_monthly",
             label="Wide table: one row per branch, one column per month",
             help="Library, 2008-04, 2008-05, … (Newcastle's open data and most council returns).",
-            columns={"place": (("Library",), ("Branch",), ("Site",)), "period": ((WIDE_PERIOD,),),
-                     "value": ((WIDE_VALUE,),)},  # fmt: skip
+            columns={
+                "place": (("Library",), ("Branch",), ("Site",)),
+                "period": ((WIDE_PERIOD,),),
+                "value": ((WIDE_VALUE,),),
+            },
             wide_keep=("Library", "Branch", "Site"),
             source="wide",
         ),
@@ -114,8 +117,11 @@ class DemandHistoryImporter(KeyedImporter):
             key="hourly_headcount",
             label="Hourly headcounts (place, hour, count)",
             help="One row per lab and hour: Lab, Hour (2024-03-05 09:00), Count.",
-            columns={"place": (("Lab",), ("Place",), ("Room",)), "period": (("Hour",), ("Period",)),
-                     "value": (("Count",), ("Headcount",))},  # fmt: skip
+            columns={
+                "place": (("Lab",), ("Place",), ("Room",)),
+                "period": (("Hour",), ("Period",)),
+                "value": (("Count",), ("Headcount",)),
+            },
             constants={"measure": "headcount"},
             source="headcount",
         ),
@@ -211,7 +217,9 @@ class DemandHistoryImporter(KeyedImporter):
         assert period is not None
         if measure == Measure.COMPUTER_USE and value > 100:
             raise ValidationError(
-                {"value": f"{value_text!r} is over 100% (period {period_text.strip()!r}): a share of the time cannot be."}
+                {
+                    "value": f"{value_text!r} is over 100% (period {period_text.strip()!r}): a share of the time cannot be."
+                }
             )
         place_key = _key(place_text)
         name, point_id, room_id = self.places().get(place_key, (place_text, None, None))
@@ -280,4 +288,3 @@ class DemandHistoryImporter(KeyedImporter):
 
     def audit_summary(self, objects: list[Any]) -> dict[str, Any]:
         return {"corrected": self._correction_count}
-

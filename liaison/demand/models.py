@@ -37,12 +37,16 @@ class Series(models.Model):
     """One measure at one place: a Liaison service point or lab, or a branch kept by its name."""
 
     measure = models.CharField(max_length=32, choices=Measure.choices)
-    place_name = models.CharField(max_length=120, help_text="The place as shown: the service point's, lab's or file's name.")
+    place_name = models.CharField(
+        max_length=120, help_text="The place as shown: the service point's, lab's or file's name."
+    )
     place_key = models.CharField(max_length=120, editable=False, help_text="The name folded, for matching.")
     service_point = models.ForeignKey(
         "places.ServicePoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="demand_series"
     )
-    room = models.ForeignKey("places.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="demand_series")
+    room = models.ForeignKey(
+        "places.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="demand_series"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,6 +87,9 @@ class Observation(models.Model):
         ]
         indexes = [models.Index(fields=["grain", "start"], name="demand_obs_grain_start")]
 
+    def __str__(self) -> str:
+        return f"{self.series} · {self.start:%Y-%m-%d %H:%M} · {self.value}"
+
 
 class CalibrationRound(models.Model):
     """One month's re-rating: a seeded sample of past desk questions."""
@@ -117,6 +124,9 @@ class CalibrationItem(models.Model):
             models.UniqueConstraint(fields=["round", "position"], name="demand_calibration_item_position"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.round} · question {self.position}"
+
 
 class CalibrationRating(models.Model):
     """One rater's READ level for one sampled question: once per rater per item."""
@@ -132,3 +142,6 @@ class CalibrationRating(models.Model):
             models.UniqueConstraint(fields=["item", "rater"], name="demand_calibration_rating_once"),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=6), name="demand_calibration_level_1_to_6"),
         ]
+
+    def __str__(self) -> str:
+        return f"Rating of {self.item}"

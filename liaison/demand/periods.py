@@ -180,7 +180,7 @@ def _shift(moment: dt.datetime, zone: zoneinfo.ZoneInfo, months: int, days: int,
         local = local.replace(year=shifted.year, month=shifted.month)
     local += dt.timedelta(days=sign * days)
     placed = local.replace(tzinfo=zone) if (months or days) else moment
-    return (placed.astimezone(dt.timezone.utc) + sign * clock).astimezone(zone)
+    return (placed.astimezone(dt.UTC) + sign * clock).astimezone(zone)
 
 
 def _place(moment: dt.datetime, zone: zoneinfo.ZoneInfo, fold: int, text: str) -> dt.datetime:
@@ -188,7 +188,7 @@ def _place(moment: dt.datetime, zone: zoneinfo.ZoneInfo, fold: int, text: str) -
     if moment.tzinfo is not None:
         return moment
     placed = moment.replace(tzinfo=zone, fold=fold)
-    back = placed.astimezone(dt.timezone.utc).astimezone(zone)
+    back = placed.astimezone(dt.UTC).astimezone(zone)
     if back.replace(tzinfo=None) != moment:
         raise PeriodError(
             f"{text!r} did not happen in {zone.key}: the clocks went forward that night (daylight saving)"
@@ -214,7 +214,7 @@ def _natural_end(point: _Point, start: dt.datetime, zone: zoneinfo.ZoneInfo) -> 
         return _shift(start, zone, 12, 0, dt.timedelta(), 1)
     if point.grain == DAY:
         return _shift(start, zone, 0, 1, dt.timedelta(), 1)
-    return (start.astimezone(dt.timezone.utc) + dt.timedelta(hours=1)).astimezone(zone)
+    return (start.astimezone(dt.UTC) + dt.timedelta(hours=1)).astimezone(zone)
 
 
 def _grain(start: dt.datetime, end: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
@@ -266,7 +266,7 @@ def parse_period(text: str, zone: zoneinfo.ZoneInfo, *, end_text: str = "", fold
         start = _place(point.moment, zone, fold, raw)
         end = _natural_end(point, start, zone)
     span = end - start
-    start, end = start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     span = end - start  # in UTC: aware times in one zone subtract as wall clocks
     if span <= dt.timedelta(0):
         raise PeriodError(f"{raw!r} ends before it starts or lasts no time at all")

@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from liaison.demand import forecast as fc
 from liaison.demand import policy
-from liaison.demand.models import SUMMED, CalibrationItem, CalibrationRating, CalibrationRound, Measure, Observation, Series
+from liaison.demand.models import (
+    SUMMED,
+    CalibrationItem,
+    CalibrationRating,
+    CalibrationRound,
+    Measure,
+    Observation,
+    Series,
+)
 from liaison.labs import selectors as labs_selectors
 from liaison.places import selectors as places_selectors
 
@@ -277,7 +285,7 @@ def calibration_progress(*, user: User, round: CalibrationRound) -> tuple[Questi
         q = i.interaction
         nxt = QuestionToRate(
             item_id=i.pk, position=i.position, note=q.note, kind=q.kind.name,
-            category=q.tech_category.name if q.tech_category_id else "", mode=q.get_mode_display(),
+            category=q.tech_category.name if q.tech_category is not None else "", mode=q.get_mode_display(),
             duration_minutes=q.duration_minutes,
         )  # fmt: skip
     return nxt, len([i for i in items if i.pk in rated]), len(items)

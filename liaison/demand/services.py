@@ -60,9 +60,7 @@ def observations_import(*, actor: User | None, rows: list[ObservationRow], run: 
         wanted = {(series[(r.measure, r.place_key)].pk, r.start, r.end): r for r in rows}
         stored = {
             (o.series_id, o.start, o.end): o
-            for o in Observation.objects.filter(
-                series_id__in={k[0] for k in wanted}, start__in={k[1] for k in wanted}
-            )
+            for o in Observation.objects.filter(series_id__in={k[0] for k in wanted}, start__in={k[1] for k in wanted})
         }
         new, changed, updated = [], [], []
         for key, row in wanted.items():
@@ -106,9 +104,7 @@ def _series_for(rows: list[ObservationRow]) -> dict[tuple[str, str], Series]:
         found.update(
             {
                 (s.measure, s.place_key): s
-                for s in Series.objects.filter(
-                    measure__in={k[0] for k in keys}, place_key__in={k[1] for k in keys}
-                )
+                for s in Series.objects.filter(measure__in={k[0] for k in keys}, place_key__in={k[1] for k in keys})
             }
         )
     return found
@@ -162,9 +158,7 @@ def _round_start(*, actor: User | None, month: dt.date, size: int, seed: int | N
     seed = _seed_for(month) if seed is None else seed
     chosen = draw_sample(desk_selectors.interactions_for_calibration(start=start, end=end), size=size, seed=seed)
     if not chosen:
-        raise reject(
-            "month", f"No desk questions were logged in {start:%B %Y} to sample.", code="demand.no_questions"
-        )
+        raise reject("month", f"No desk questions were logged in {start:%B %Y} to sample.", code="demand.no_questions")
     try:
         with transaction.atomic():
             round = CalibrationRound.objects.create(month=month, seed=seed, sample_size=len(chosen), created_by=actor)
@@ -183,7 +177,7 @@ def draw_sample(pool, *, size: int, seed: int) -> list[int]:
     by_desk: dict[int, list[int]] = defaultdict(list)
     for pk, desk in pool.values_list("id", "service_point_id"):
         by_desk[desk].append(pk)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
     queues = []
     for desk in sorted(by_desk):
         ids = sorted(by_desk[desk])

@@ -19,8 +19,8 @@ from liaison.imports.mapping import (
     value_map_from_text,
     value_map_to_text,
 )
-from liaison.imports.registry import Importer, importer_choices
 from liaison.imports.parsing import WIDE_PERIOD, WIDE_VALUE
+from liaison.imports.registry import Importer, importer_choices
 from liaison.imports.screening import Flag
 from liaison.imports.storage import import_max_bytes, size_error
 

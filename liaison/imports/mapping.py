@@ -179,7 +179,7 @@ class Mapping:
         if not isinstance(treatments, dict) or not all(v in TREATMENTS for v in treatments.values()):
             raise reject("treatments", "treatments maps a column to 'drop' or 'length'.", code=MALFORMED)
         if not isinstance(wide, dict) or not isinstance(wide.get("keep", []), list):
-            raise reject("wide", "wide is {\"keep\": [the columns that describe each row]}.", code=MALFORMED)
+            raise reject("wide", 'wide is {"keep": [the columns that describe each row]}.', code=MALFORMED)
         if not all(isinstance(c, str) for c in wide.get("keep", [])):
             raise reject("wide", "wide's keep lists column names.", code=MALFORMED)
         return cls(
@@ -360,7 +360,9 @@ def compile_mapping(importer: Importer, mapping: Mapping, headers: list[str] | N
         elif headers is not None and WIDE_PERIOD not in headers:
             # The file as uploaded: check its period headers, then map the unfolded columns.
             kept, periods = wide_columns(headers, mapping.wide.get("keep", []))
-            missing = [c for c in mapping.wide.get("keep", []) if normalize_header(c) not in map(normalize_header, kept)]
+            missing = [
+                c for c in mapping.wide.get("keep", []) if normalize_header(c) not in map(normalize_header, kept)
+            ]
             for column in missing:
                 add("wide", f"Column {column!r} is not in the file (its columns are: {_columns_text(headers)}).")
             if not periods:

@@ -4,7 +4,6 @@ DST, and every bad cell reported with nothing kept."""
 
 from __future__ import annotations
 
-import datetime as dt
 import zoneinfo
 from decimal import Decimal
 from pathlib import Path
@@ -28,12 +27,10 @@ pytestmark = pytest.mark.django_db
 REAL = Path(settings.BASE_DIR).parent / "shared" / "realdata" / "newcastle-libraries-monthly"
 NY = zoneinfo.ZoneInfo("America/New_York")
 
-WIDE = (
-    "Library,Apr-08,April 2008x,2008-06,Apr 08\n"  # deliberately bad second header, used in one test
-)
+WIDE = "Library,Apr-08,April 2008x,2008-06,Apr 08\n"  # deliberately bad second header, used in one test
 GOOD_WIDE = (
     "Library,Apr-08,May 2008,2008-06,Jul 08,2008-8\n"
-    "City,\"16,326\",19763,16439,16118,21817\n"
+    'City,"16,326",19763,16439,16118,21817\n'
     "Walker,3159,-,,n/a,3302\n"
     "Jesmond,12165,11865,11374,12712,12538\n"
 )
@@ -79,7 +76,7 @@ def test_a_wide_table_with_mixed_month_headers_imports_one_figure_per_cell(users
 def test_importing_the_same_table_again_adds_nothing(users):
     run_import(users[Role.LIBRARY_STAFF], GOOD_WIDE.encode(), wide_mapping())
     count = Observation.objects.count()
-    run, result = run_import(users[Role.LIBRARY_STAFF], GOOD_WIDE.encode(), wide_mapping())
+    _run, result = run_import(users[Role.LIBRARY_STAFF], GOOD_WIDE.encode(), wide_mapping())
     assert Observation.objects.count() == count
     assert result.already_imported == count and result.rows_new == 0
 
@@ -87,7 +84,7 @@ def test_importing_the_same_table_again_adds_nothing(users):
 def test_a_corrected_figure_is_said_before_the_commit_and_replaces_the_stored_one(users):
     run_import(users[Role.LIBRARY_STAFF], GOOD_WIDE.encode(), wide_mapping())
     corrected = GOOD_WIDE.replace("19763", "19800").encode()
-    run, result = run_import(users[Role.LIBRARY_STAFF], corrected, wide_mapping())
+    _run, result = run_import(users[Role.LIBRARY_STAFF], corrected, wide_mapping())
     assert any("1 figure(s) differ" in n and "19763.00 → 19800.00" in n for n in result.notes), result.notes
     assert figures()["2008-05"] == Decimal("19800.00")
     assert Observation.objects.filter(series__place_key="city").count() == 5
@@ -97,8 +94,8 @@ def test_a_header_that_is_not_a_month_is_named_on_the_mapping_screen(users):
     importer = importer_get("demand_history", actor=users[Role.LIBRARY_STAFF])
     parsed = parse_file((WIDE + "City,1,2,3,4\n").encode(), "w.csv")
     form = MappingForm(
-        {"date_format": "ymd", f"col__place__0": "Library", f"col__period__0": WIDE_PERIOD,
-         f"col__value__0": WIDE_VALUE, "const__measure": "visits", "wide": "on", "wide_keep": ["Library"]},
+        {"date_format": "ymd", "col__place__0": "Library", "col__period__0": WIDE_PERIOD,
+         "col__value__0": WIDE_VALUE, "const__measure": "visits", "wide": "on", "wide_keep": ["Library"]},
         importer=importer, headers=parsed.headers,
     )  # fmt: skip
     assert not form.is_valid()
@@ -114,29 +111,29 @@ def test_the_mapping_screen_guesses_a_wide_table(users, client_as):
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert 'name="wide"' in page and "checked" in page.split('name="wide"')[1][:200] or 'name="wide" checked' in page
+    assert ('name="wide"' in page and "checked" in page.split('name="wide"')[1][:200]) or 'name="wide" checked' in page
     assert WIDE_PERIOD in page
 
 
 def test_bad_cells_are_each_reported_and_nothing_is_kept(users):
-    bad = (
-        "Library,2008-04,2008-05,2008-06\n"
-        "City,12o,1 234,-5\n"
-        "Walker,1,2,3\n"
-    ).encode()
-    run, result = run_import(users[Role.LIBRARY_STAFF], bad, wide_mapping())
+    bad = b"Library,2008-04,2008-05,2008-06\nCity,12o,1 234,-5\nWalker,1,2,3\n"
+    _run, result = run_import(users[Role.LIBRARY_STAFF], bad, wide_mapping())
     assert Observation.objects.count() == 0
     messages = [(r.line, r.field, r.message) for r in result.rejections]
-    assert (2, "value", "'12o' is not a number (write 1234 or 1,234; leave a cell with no figure blank) (period '2008-04').") in messages
+    assert (
+        2,
+        "value",
+        "'12o' is not a number (write 1234 or 1,234; leave a cell with no figure blank) (period '2008-04').",
+    ) in messages
     assert any(line == 2 and "below zero" in m for line, _f, m in messages)
     assert len(messages) == 2  # "1 234" is a number
 
 
 def test_a_period_twice_in_one_file_with_two_figures_is_rejected(users):
-    content = "Library,Month,Visits\nCity,2024-01,10\nCity,Jan 2024,12\nCity,2024-01,10\n".encode()
+    content = b"Library,Month,Visits\nCity,2024-01,10\nCity,Jan 2024,12\nCity,2024-01,10\n"
     mapping = Mapping(columns={"place": ["Library"], "period": ["Month"], "value": ["Visits"]},
                       constants={"measure": "visits"})  # fmt: skip
-    run, result = run_import(users[Role.LIBRARY_STAFF], content, mapping)
+    _run, result = run_import(users[Role.LIBRARY_STAFF], content, mapping)
     assert [(r.line, r.message) for r in result.rejections] == [
         (3, "The same id appears again with other values (first on row 2).")
     ]
@@ -145,16 +142,19 @@ def test_a_period_twice_in_one_file_with_two_figures_is_rejected(users):
 
 def test_iso_intervals_in_a_long_file(users):
     content = (
-        "place,period,count\n"
-        "Main Library,2024-01-01/P1M,1200\n"
-        "Main Library,2024-03/2024-04,900\n"
-        "Main Library,2024-01-01T09:00/2024-01-01T10:00,41\n"
-    ).encode()
+        b"place,period,count\n"
+        b"Main Library,2024-01-01/P1M,1200\n"
+        b"Main Library,2024-03/2024-04,900\n"
+        b"Main Library,2024-01-01T09:00/2024-01-01T10:00,41\n"
+    )
     mapping = Mapping(columns={"place": ["place"], "period": ["period"], "value": ["count"]},
                       constants={"measure": "visits"}, time_zone="America/New_York")  # fmt: skip
-    run, result = run_import(users[Role.LIBRARY_STAFF], content, mapping)
+    _run, result = run_import(users[Role.LIBRARY_STAFF], content, mapping)
     assert result.rejections == []
-    got = sorted((o.grain, o.start.astimezone(NY).isoformat(), o.end.astimezone(NY).isoformat()) for o in Observation.objects.all())
+    got = sorted(
+        (o.grain, o.start.astimezone(NY).isoformat(), o.end.astimezone(NY).isoformat())
+        for o in Observation.objects.all()
+    )
     assert got == [
         ("hour", "2024-01-01T09:00:00-05:00", "2024-01-01T10:00:00-05:00"),
         ("month", "2024-01-01T00:00:00-05:00", "2024-02-01T00:00:00-05:00"),
@@ -184,12 +184,12 @@ def test_empty_negative_zero_and_absurd_periods_are_refused(users, period, words
 
 def test_hourly_headcounts_across_both_dst_changes(users):
     content = (
-        "Lab,Hour,Count\n"
-        "Main Lab,2024-11-03 00:00,5\n"
-        "Main Lab,2024-11-03 01:00,7\n"
-        "Main Lab,2024-11-03 01:00,6\n"  # the repeated hour: the second is 01:00 EST
-        "Main Lab,2024-11-03 02:00,4\n"
-    ).encode()
+        b"Lab,Hour,Count\n"
+        b"Main Lab,2024-11-03 00:00,5\n"
+        b"Main Lab,2024-11-03 01:00,7\n"
+        b"Main Lab,2024-11-03 01:00,6\n"  # the repeated hour: the second is 01:00 EST
+        b"Main Lab,2024-11-03 02:00,4\n"
+    )
     mapping = Mapping(columns={"place": ["Lab"], "period": ["Hour"], "value": ["Count"]},
                       constants={"measure": "headcount"}, time_zone="America/New_York")  # fmt: skip
     _run, result = run_import(users[Role.LIBRARY_STAFF], content, mapping)
@@ -197,7 +197,7 @@ def test_hourly_headcounts_across_both_dst_changes(users):
     starts = [o.start.isoformat() for o in Observation.objects.order_by("start")]
     assert starts == ["2024-11-03T04:00:00+00:00", "2024-11-03T05:00:00+00:00", "2024-11-03T06:00:00+00:00",
                       "2024-11-03T07:00:00+00:00"]  # fmt: skip
-    spring = "Lab,Hour,Count\nMain Lab,2024-03-10 02:30,3\n".encode()
+    spring = b"Lab,Hour,Count\nMain Lab,2024-03-10 02:30,3\n"
     _run, result = run_import(users[Role.LIBRARY_STAFF], spring, mapping)
     assert "clocks went forward" in result.rejections[0].message
 
@@ -226,7 +226,9 @@ def newcastle():
         ("2019-onwards-monthly-wifi-users.csv", "wifi_users", 12, "2019-04", Decimal("1957")),
     ],
 )
-def test_the_real_newcastle_tables_import_through_the_wide_mapping(users, newcastle, file_name, measure, branches, first, value):
+def test_the_real_newcastle_tables_import_through_the_wide_mapping(
+    users, newcastle, file_name, measure, branches, first, value
+):
     content = (newcastle / file_name).read_bytes()
     importer = importer_get("demand_history")
     guess = mapping_guess(importer, parse_file(content, file_name).headers)
@@ -242,7 +244,7 @@ def test_the_real_newcastle_tables_import_through_the_wide_mapping(users, newcas
     if measure == "visits":
         assert figures(measure)["2024-02"] == Decimal("29171")  # the column "2024-2"
         assert "2020-07" not in figures(measure)  # closed: the file has no such column
-    again_run, again = run_import(users[Role.SUPERVISOR], content, mapping, name=file_name)
+    _again_run, again = run_import(users[Role.SUPERVISOR], content, mapping, name=file_name)
     assert again.rows_new == 0 and again.already_imported == result.rows_new
 
 
