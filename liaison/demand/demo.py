@@ -39,7 +39,7 @@ def _figure(rng: random.Random, base: float, month: dt.date, index: int, growth:
 
 
 def seed_demand(log: Callable[[str], None]) -> dict[str, int]:
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 - demo figures, not secrets
     today = timezone.localdate()
     months = _months(today)
     supervisor = user_get_by_username(username="supervisor")
@@ -137,4 +137,4 @@ def _calibration(rng: random.Random, supervisor, today: dt.date) -> int:
 
 
 def round_half(value: float) -> int:
-    return int(math.floor(value + 0.5))
+    return math.floor(value + 0.5)
