@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -140,8 +140,9 @@ def calibration_round_start_as_system(*, month: dt.date, size: int = DEFAULT_SAM
         return existing
     try:
         return _round_start(actor=None, month=month, size=size, seed=None)
-    except Exception as exc:  # no questions last month: nothing to rate, not a failure
-        if getattr(exc, "code", "") == "demand.no_questions" or "demand.no_questions" in str(exc):
+    except ValidationError as exc:  # no questions last month: nothing to rate, not a failure
+        codes = {e.code for errors in getattr(exc, "error_dict", {}).values() for e in errors}
+        if "demand.no_questions" in codes:
             return None
         raise
 
