@@ -124,3 +124,15 @@ def test_no_figures_yet_points_to_imports(client_as):
     cache.clear()
     page = client_as(Role.SUPERVISOR).get("/demand/").content.decode()
     assert "No figures yet" in page and Observation.objects.count() == 0
+
+
+def test_the_api_gives_the_same_figures_and_forecast(client_as):
+    put("visits", "City", seasonal(30))
+    client = client_as(Role.LIBRARY_STAFF)
+    series = client.get("/api/v1/demand/series").json()
+    assert series["count"] == 1 and series["results"][0]["place"] == "City"
+    body = client.get("/api/v1/demand/figures?measure=visits").json()
+    assert len(body["months"]) == 30 and len(body["forecast"]) == 12 and body["forecast_level"] == 0.8
+    assert client.get("/api/v1/demand/figures?measure=nothing").status_code == 404
+    assert client.get("/api/v1/demand/calibration").status_code == 404
+    assert client_as(Role.STUDENT_WORKER).get("/api/v1/demand/series").status_code == 403
