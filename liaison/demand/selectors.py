@@ -115,14 +115,32 @@ def monthly_figures(*, measure: str, place_key: str = "") -> list[tuple[dt.date,
 
 
 def cached_forecast(*, measure: str, place_key: str, history: list[tuple[dt.date, float]]) -> fc.Forecast:
-    """The seasonal forecast of this history, computed once per distinct history (an hour)."""
+    """The seasonal forecast of this history, computed once per distinct history (two hours;
+    the hourly task refits what the page shows)."""
     digest = hashlib.sha256(json.dumps([measure, place_key, [(m.isoformat(), v) for m, v in history]]).encode())
     key = f"demand:forecast:{digest.hexdigest()[:32]}"
     found = cache.get(key)
     if found is None:
         found = fc.seasonal_forecast(history)
-        cache.set(key, found, 3600)
+        cache.set(key, found, FORECAST_SECONDS)
     return found
+
+
+FORECAST_SECONDS = 2 * 3600
+
+
+def forecasts_warm() -> int:
+    """Fit every forecast the demand page shows (each measure over all places, each lab's
+    headcount) so a first visit reads them from the cache (`tasks.warm_demand_forecasts`, hourly)."""
+    done = 0
+    for choice in measures_available():
+        cached_forecast(measure=choice.code, place_key="", history=monthly_figures(measure=choice.code))
+        done += 1
+    for series in series_list(measure=Measure.HEADCOUNT):
+        history = monthly_figures(measure=Measure.HEADCOUNT, place_key=series.place_key)
+        cached_forecast(measure=Measure.HEADCOUNT, place_key=series.place_key, history=history)
+        done += 1
+    return done
 
 
 TERMS = (("Spring", (1, 2, 3, 4, 5)), ("Summer", (6, 7, 8)), ("Fall", (9, 10, 11, 12)))
@@ -154,8 +172,21 @@ def by_term(history: list[tuple[dt.date, float]], *, summed: bool) -> list[dict[
 
 
 def next_term(after: dt.date) -> tuple[str, list[dt.date]]:
-    """The term after the month `after`, and its months."""
+    """The term after the month `after`, and its months: the registrar's next term when the
+    software app has it (its dates), else the next of the fixed ranges in `TERMS`."""
+    from liaison.demand.periods import add_months
+    from liaison.software import selectors as software_selectors
+
     month = after.replace(day=1)
+    following = add_months(month, 1)
+    registered = [t for t in software_selectors.term_list() if t.starts_on >= following]
+    if registered:
+        term = min(registered, key=lambda t: t.starts_on)
+        months, cursor = [], term.starts_on.replace(day=1)
+        while cursor <= term.ends_on and len(months) < 12:
+            months.append(cursor)
+            cursor = add_months(cursor, 1)
+        return term.name, months
     current = term_of(month)
     for step in range(1, 13):
         year, index = divmod(month.year * 12 + month.month - 1 + step, 12)

@@ -136,3 +136,26 @@ def test_the_api_gives_the_same_figures_and_forecast(client_as):
     assert client.get("/api/v1/demand/figures?measure=nothing").status_code == 404
     assert client.get("/api/v1/demand/calibration").status_code == 404
     assert client_as(Role.STUDENT_WORKER).get("/api/v1/demand/series").status_code == 403
+
+
+def test_next_term_is_the_registrars_when_known(client_as):
+    from liaison.software.models import Term
+
+    put("visits", "City", seasonal(30))
+    start = add_months(dt.date.today().replace(day=1), 2)
+    Term.objects.create(name="Winterim", slug="winterim", starts_on=start.replace(day=4),
+                        ends_on=add_months(start, 1).replace(day=20), needs_deadline=start.replace(day=1))  # fmt: skip
+    page = client_as(Role.SUPERVISOR).get("/demand/?measure=visits").content.decode()
+    assert "next term is Winterim" in page
+    assert page.count('<td data-label="Term">Winterim</td>') == 2
+
+
+def test_the_hourly_task_fits_what_the_page_shows(django_assert_max_num_queries):
+    from liaison.demand import selectors
+
+    put("visits", "City", seasonal(30))
+    put("headcount", "Lab A", seasonal(30, base=10))
+    assert selectors.forecasts_warm() == 3  # visits, headcount (all places), Lab A
+    history = selectors.monthly_figures(measure="visits")
+    with django_assert_max_num_queries(0):
+        assert selectors.cached_forecast(measure="visits", place_key="", history=history).ok
