@@ -235,7 +235,7 @@ class DemandHistoryImporter(KeyedImporter):
                 self._ambiguous_seen.add(seen)
         identity = f"id:{measure}|{place_key}|{period.start.isoformat()}|{period.end.isoformat()}"
         self._last_identity = identity
-        self._said[identity] = value
+        self._said.setdefault(identity, value)  # a repeat with another figure is rejected, not said
         return services.ObservationRow(
             measure=measure, place_name=name, place_key=_key(name), service_point_id=point_id, room_id=room_id,
             start=period.start, end=period.end, grain=period.grain, value=value,
@@ -247,15 +247,16 @@ class DemandHistoryImporter(KeyedImporter):
         stored = selectors.observation_values(identities)
         same = set()
         for identity in identities:
+            said = self._said.pop(identity, None)  # asked once per chunk: memory stays a chunk's
             if identity not in stored:
                 continue
-            if stored[identity] == self._said.get(identity):
+            if stored[identity] == said:
                 same.add(identity)
             else:
                 self._correction_count += 1
                 if len(self._corrections) < 5:
                     _m, place, start, _end = identity.removeprefix("id:").split("|", 3)
-                    self._corrections.append(f"{place} from {start[:16]}: {stored[identity]} → {self._said[identity]}")
+                    self._corrections.append(f"{place} from {start[:16]}: {stored[identity]} → {said}")
         return same
 
     def describe(self, obj: services.ObservationRow) -> dict[str, str]:

@@ -182,7 +182,8 @@ def next_term(after: dt.date) -> tuple[str, list[dt.date]]:
     registered = [t for t in software_selectors.term_list() if t.starts_on >= following]
     if registered:
         term = min(registered, key=lambda t: t.starts_on)
-        months, cursor = [], term.starts_on.replace(day=1)
+        months: list[dt.date] = []
+        cursor = term.starts_on.replace(day=1)
         while cursor <= term.ends_on and len(months) < 12:
             months.append(cursor)
             cursor = add_months(cursor, 1)
