@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from liaison.demand.models import Measure
+from liaison.desk.read_scale import LEVELS
 
 
 class DemandForm(forms.Form):
@@ -17,7 +18,10 @@ class DemandForm(forms.Form):
 class RateForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     level = forms.TypedChoiceField(
-        label="READ level", coerce=int, choices=[(n, str(n)) for n in range(1, 7)], widget=forms.RadioSelect
+        label="READ level",
+        coerce=int,
+        choices=[(level.number, f"{level.number} · {level.short}") for level in LEVELS],
+        widget=forms.RadioSelect,
     )
 
 

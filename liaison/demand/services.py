@@ -157,7 +157,11 @@ def _round_start(*, actor: User | None, month: dt.date, size: int, seed: int | N
     start = dt.datetime.combine(add_months(month, -1), dt.time(0), zone)
     end = dt.datetime.combine(month, dt.time(0), zone)
     seed = _seed_for(month) if seed is None else seed
-    chosen = draw_sample(desk_selectors.interactions_for_calibration(start=start, end=end), size=size, seed=seed)
+    pool = desk_selectors.interactions_for_calibration(start=start, end=end)
+    noted = pool.exclude(note="")
+    if noted.count() >= size:  # a question with its words is one a rater can judge
+        pool = noted
+    chosen = draw_sample(pool, size=size, seed=seed)
     if not chosen:
         raise reject("month", f"No desk questions were logged in {start:%B %Y} to sample.", code="demand.no_questions")
     try:
