@@ -256,3 +256,20 @@ def test_the_real_computer_use_table_is_refused_for_its_one_impossible_cell(user
     assert "period '2024-1'" in result.rejections[0].message
     assert run.status == ImportRun.Status.REJECTED
     assert Observation.objects.count() == 0 and result.rows_total == 2854  # one row per figure
+
+
+def test_the_mapping_page_names_a_bad_header_and_imports_nothing(users, client_as):
+    client = client_as(Role.LIBRARY_STAFF)
+    content = b"Library,2008-04,Apr-08x,2008-06\nCity,1,2,3\n"
+    response = client.post(
+        "/imports/", {"importer": "demand_history", "file": SimpleUploadedFile("v.csv", content, "text/csv")}
+    )
+    run_url = response["Location"]
+    posted = {
+        "date_format": "ymd", "col__place__0": "Library", "col__period__0": WIDE_PERIOD,
+        "col__value__0": WIDE_VALUE, "const__measure": "visits", "wide": "on", "wide_keep": ["Library"],
+    }  # fmt: skip
+    page = client.post(f"{run_url}check/", posted).content.decode()
+    assert "Column &#x27;Apr-08x&#x27;" in page or "Column 'Apr-08x'" in page
+    assert "2008-04&#x27;:" not in page and Observation.objects.count() == 0
+    assert ImportRun.objects.get().status == ImportRun.Status.PREVIEWED
