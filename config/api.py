@@ -14,6 +14,7 @@ from liaison.core.api_json import OrjsonParser, OrjsonRenderer
 from liaison.core.errors import django_validation_errors, error_body, pydantic_errors
 from liaison.core.errors_views import database_unavailable_response
 from liaison.core.idempotency import IdempotencyError
+from liaison.demand.api import router as demand_router
 from liaison.desk.api import router as desk_router
 from liaison.directory.api import router as directory_router
 from liaison.imports.api import router as imports_router
@@ -132,3 +133,4 @@ api.add_router("/software", software_router, tags=["software access"])
 api.add_router("/staffing", staffing_router, tags=["staffing"])
 api.add_router("/pilots", pilots_router, tags=["pilots"])
 api.add_router("/insights", insights_router, tags=["insights"])
+api.add_router("/demand", demand_router, tags=["demand"])

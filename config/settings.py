@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "liaison.staffing",
     "liaison.pilots",
     "liaison.insights",
+    "liaison.demand",
     "liaison.demo",
 ]
 

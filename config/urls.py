@@ -37,6 +37,7 @@ urlpatterns = [
     path("labs/", include("liaison.labs.urls")),
     path("staffing/", include("liaison.staffing.urls")),
     path("insights/", include("liaison.insights.urls")),
+    path("demand/", include("liaison.demand.urls")),
     path("", include("liaison.pilots.urls")),  # /pilots/… and the public short link /p/<code>/
     path("", include("liaison.tickets.urls")),  # /tickets/… and the patron's /status/<token>/
     # Setup screens: administrators only (the admin also requires is_staff, which they have).

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from liaison.accounts.models import Department, User
 from liaison.core.roles import Role
+from liaison.demand.demo import seed_demand
 from liaison.desk.demo import seed_desk
 from liaison.directory.demo import seed_directory
 from liaison.imports.demo import seed_imports
@@ -219,6 +220,7 @@ SEED_STEPS: list[Callable[[Callable[[str], None]], dict[str, int]]] = [
     seed_software,  # after tickets (its requests open tickets in IT's labs queue)
     seed_labs,  # after the tickets (IT's queues take its incidents)
     seed_staffing,
+    seed_demand,  # after the desk (its round samples last month's questions) and the labs
     seed_pilots,  # before the partnership: its ledger derivation counts the hosting and the report
     seed_partnership,  # it derives the ledger from the work the steps above made
     seed_insights,  # last: scheduled reports over everything above

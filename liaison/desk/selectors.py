@@ -275,3 +275,15 @@ def traffic_by_weekday_hour(*, service_point_id: int, windows: list[tuple[dt.dat
     for day in dates:
         days[day.weekday()] = days.get(day.weekday(), 0) + 1
     return WeeklyTraffic(questions=questions, days=days)
+
+
+def interactions_for_calibration(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Interaction]:
+    """Single questions (not imported tallies) that happened in [start, end), with their kind,
+    category and desk, in id order: the pool READ calibration draws its seeded sample from
+    (the demand app). Carries `read_level` for the agreement report; pages never show it to a
+    rater."""
+    return (
+        Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end, weight=1)
+        .select_related("kind", "tech_category", "service_point")
+        .order_by("id")
+    )

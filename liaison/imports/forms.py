@@ -19,6 +19,7 @@ from liaison.imports.mapping import (
     value_map_from_text,
     value_map_to_text,
 )
+from liaison.imports.parsing import WIDE_PERIOD, WIDE_VALUE
 from liaison.imports.registry import Importer, importer_choices
 from liaison.imports.screening import Flag
 from liaison.imports.storage import import_max_bytes, size_error
@@ -129,9 +130,28 @@ class MappingForm(forms.Form):
         for column in wanted:
             if column and column.casefold() not in known and column not in missing:
                 missing.append(column)
+        unfolded = []
+        if importer.takes_wide and WIDE_PERIOD not in headers:
+            # A wide table's two unfolded columns, offered whether or not the box is ticked yet.
+            unfolded = [(WIDE_PERIOD, f"{WIDE_PERIOD}: wide table"), (WIDE_VALUE, f"{WIDE_VALUE}: wide table")]
+            missing = [c for c in missing if c not in (WIDE_PERIOD, WIDE_VALUE)]
+            self.fields["wide"] = forms.BooleanField(
+                label="The columns after the first ones are periods (a wide table: one column per month)",
+                required=False,
+                help_text=f"Each figure becomes one row: its column's header is read as the period "
+                f"({WIDE_PERIOD!r}) and the figure as the value ({WIDE_VALUE!r}). "
+                "Blank, '-' and 'n/a' cells hold no figure.",
+            )
+            self.fields["wide_keep"] = forms.MultipleChoiceField(
+                label="Columns that describe the row (every other column is a period)",
+                choices=[(h, h) for h in headers],
+                required=False,
+                widget=forms.SelectMultiple(attrs={"size": min(6, max(2, len(headers)))}),
+            )
         column_choices = [
             (NOT_MAPPED, "— not mapped —"),
             *[(h, h) for h in headers],
+            *unfolded,
             *[(c, f"{c} (not in this file)") for c in missing],
         ]
         for target in importer.fields:
@@ -208,6 +228,10 @@ class MappingForm(forms.Form):
         initial["source"] = mapping.source
         initial["clock"] = mapping.clock
         initial["long_format"] = json.dumps(mapping.long_format) if mapping.long_format else ""
+        if "wide" in self.fields:
+            initial["wide"] = bool(mapping.wide)
+            keep = {k.casefold() for k in mapping.wide.get("keep", [])}
+            initial["wide_keep"] = [h for h in self.headers if h.casefold() in keep]
         if mapping.date_format in values.DATE_ORDERS:
             initial["date_format"] = mapping.date_format
         else:
@@ -288,6 +312,7 @@ class MappingForm(forms.Form):
             clock=data.get("clock") or values.CLOCK_HOURS,
             long_format=long_format_from_text(data.get("long_format") or ""),
             treatments=treatments,
+            wide={"keep": list(data.get("wide_keep") or [])} if data.get("wide") else {},
         )
         try:
             compile_mapping(self.importer, mapping, self.headers)
@@ -304,6 +329,8 @@ class MappingForm(forms.Form):
     def _field_for(self, key: str) -> str | None:
         if key == "time_zone":
             return "time_zone"
+        if key == "wide" and "wide" in self.fields:
+            return "wide"
         if key == "date_format":
             return "date_format_custom" if self.data.get("date_format") == CUSTOM_FORMAT else "date_format"
         if self.importer.field(key) is not None:

@@ -16,6 +16,9 @@ ImportRun):
     long_format {"group": "response_set", "question": "question", "answer": "response"}: a file
                 with one row per answer, folded into one row per group before mapping
     treatments  {"Transcript": "drop" | "length"}: a column dropped, or kept only as its length
+    wide        {"keep": ["Library"]}: a wide table, one column per period (ADR 0050): the kept
+                columns describe the row, every other column is a period; the file is read as
+                one row per figure with the columns `Period (column header)` and `Value (cell)`
 
 A value map's key may be a range of numbers, read as minutes: "0..5 = 1" (from 0 up to, not
 including, 5), "30.. = 4" (30 and over), "..5 = 1". A cell "05-10 minutes" is 8 minutes, so it
@@ -38,7 +41,16 @@ from django.core.exceptions import ValidationError
 
 from liaison.core.errors import reject
 from liaison.imports import values
-from liaison.imports.parsing import ParsedFile, SourceRow, fold_long, normalize_header
+from liaison.imports.parsing import (
+    WIDE_PERIOD,
+    WIDE_VALUE,
+    ParsedFile,
+    SourceRow,
+    fold_long,
+    normalize_header,
+    unfold_wide,
+    wide_columns,
+)
 from liaison.imports.registry import (
     CHOICE,
     DATE,
@@ -83,6 +95,7 @@ class Mapping:
     clock: str = values.CLOCK_HOURS
     long_format: dict[str, str] = field(default_factory=dict)
     treatments: dict[str, str] = field(default_factory=dict)
+    wide: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -112,6 +125,8 @@ class Mapping:
         treatments = {k: v for k, v in sorted(self.treatments.items()) if v}
         if treatments:
             data["treatments"] = treatments
+        if self.wide:
+            data["wide"] = {"keep": list(self.wide.get("keep", []))}
         return data
 
     def digest(self) -> str:
@@ -132,6 +147,7 @@ class Mapping:
         clock = data.get("clock") or values.CLOCK_HOURS
         long_format = data.get("long_format") or {}
         treatments = data.get("treatments") or {}
+        wide = data.get("wide") or {}
         if not isinstance(columns, dict) or not all(
             isinstance(v, str) or (isinstance(v, list) and all(isinstance(c, str) for c in v)) for v in columns.values()
         ):
@@ -162,6 +178,10 @@ class Mapping:
             raise reject("long_format", "long_format names the group, question and answer columns.", code=MALFORMED)
         if not isinstance(treatments, dict) or not all(v in TREATMENTS for v in treatments.values()):
             raise reject("treatments", "treatments maps a column to 'drop' or 'length'.", code=MALFORMED)
+        if not isinstance(wide, dict) or not isinstance(wide.get("keep", []), list):
+            raise reject("wide", 'wide is {"keep": [the columns that describe each row]}.', code=MALFORMED)
+        if not all(isinstance(c, str) for c in wide.get("keep", [])):
+            raise reject("wide", "wide's keep lists column names.", code=MALFORMED)
         return cls(
             columns={k: [v] if isinstance(v, str) else list(v) for k, v in columns.items()},
             constants={k: "" if v is None else str(v) for k, v in constants.items()},
@@ -173,6 +193,7 @@ class Mapping:
             clock=clock,
             long_format={k: v for k, v in long_format.items() if k in LONG_FORMAT_KEYS and v},
             treatments=dict(treatments),
+            wide={"keep": [c for c in wide.get("keep", []) if c.strip()]} if wide else {},
         )
 
 
@@ -327,12 +348,29 @@ def compile_mapping(importer: Importer, mapping: Mapping, headers: list[str] | N
     problem at once: a column that is not in the file, a required field with no column and
     no default, a default or a value-map target of the wrong type. With `headers=None` (saving
     a mapping with no file at hand) the columns are taken as given."""
-    by_key = {normalize_header(h): h for h in headers} if headers is not None else None
     errors: dict[str, list[str]] = {}
     known = {f.name for f in importer.fields}
 
     def add(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
+
+    if mapping.wide:
+        if not importer.takes_wide:
+            add("wide", f"{importer.label} takes one row per record; it does not read wide tables.")
+        elif headers is not None and WIDE_PERIOD not in headers:
+            # The file as uploaded: check its period headers, then map the unfolded columns.
+            kept, periods = wide_columns(headers, mapping.wide.get("keep", []))
+            missing = [
+                c for c in mapping.wide.get("keep", []) if normalize_header(c) not in map(normalize_header, kept)
+            ]
+            for column in missing:
+                add("wide", f"Column {column!r} is not in the file (its columns are: {_columns_text(headers)}).")
+            if not periods:
+                add("wide", "Every column is kept on the row, so no column holds periods: leave at least one out.")
+            for column, problem in importer.wide_header_problems(periods).items():
+                add("wide", f"Column {column!r}: {problem}")
+            headers = [*kept, WIDE_PERIOD, WIDE_VALUE]
+    by_key = {normalize_header(h): h for h in headers} if headers is not None else None
 
     for name in sorted(
         set(mapping.columns) | set(mapping.constants) | set(mapping.value_maps) | set(mapping.fallbacks)
@@ -442,9 +480,12 @@ def _columns_text(headers: list[str]) -> str:
 
 
 def prepared_file(parsed: ParsedFile, mapping: Mapping) -> ParsedFile:
-    """The file as the mapping reads it: long-format rows folded into one per group."""
+    """The file as the mapping reads it: long-format rows folded into one per group; a wide
+    table unfolded into one row per figure."""
     if mapping.long_format:
-        return fold_long(parsed, mapping.long_format)
+        parsed = fold_long(parsed, mapping.long_format)
+    if mapping.wide:
+        parsed = unfold_wide(parsed, mapping.wide.get("keep", []))
     return parsed
 
 
@@ -482,6 +523,7 @@ def mapping_from_preset(preset: Preset, headers: list[str]) -> Mapping:
         fallbacks=fallbacks,
         clock=preset.clock,
         long_format=dict(preset.long_format),
+        wide=importer_wide_guess(preset, headers),
     )
 
 
@@ -493,7 +535,12 @@ def preset_for_headers(importer: Importer, headers: list[str]) -> Preset | None:
 
 
 def mapping_guess(importer: Importer, headers: list[str]) -> Mapping:
-    """Map each target to the first column named like it (its name, label or an alias)."""
+    """Map each target to the first column named like it (its name, label or an alias). A
+    file that looks like a wide table (ADR 0050) is guessed as one: its kept columns and the
+    two unfolded ones are what the targets map to."""
+    wide = importer.wide_guess(headers) if importer.takes_wide else {}
+    if wide:
+        headers = [*wide_columns(headers, wide["keep"])[0], WIDE_PERIOD, WIDE_VALUE]
     columns: dict[str, list[str]] = {}
     taken: set[str] = set()
     for target in importer.fields:
@@ -503,4 +550,11 @@ def mapping_guess(importer: Importer, headers: list[str]) -> Mapping:
                 columns[target.name] = found
                 taken.add(found[0])
                 break
-    return Mapping(columns=columns)
+    return Mapping(columns=columns, wide=wide)
+
+
+def importer_wide_guess(preset: Preset, headers: list[str]) -> dict[str, list[str]]:
+    """A preset for wide tables keeps the columns it names that the file has."""
+    if not preset.wide_keep:
+        return {}
+    return {"keep": [h for h in headers if normalize_header(h) in {normalize_header(k) for k in preset.wide_keep}]}

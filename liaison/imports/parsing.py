@@ -337,6 +337,7 @@ def _check_cells(cells: list[str], number: int) -> None:
 
 
 _DATA_LIKE = re.compile(r"^[\d\s.,:/\-+%$]+$")
+_PERIOD_LIKE = re.compile(r"^\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?$|^\d{1,2}[-/.]\d{4}$")
 
 
 def _clean_headers(cells: list[str], line: int) -> list[str]:
@@ -352,7 +353,13 @@ def _clean_headers(cells: list[str], line: int) -> list[str]:
     if not filled:
         raise file_error(f"Line {line}: the header row is empty.")
     data_like = [n for n in filled if _DATA_LIKE.match(n)]
-    if len(data_like) * 2 >= len(filled):
+    # A wide table's header (ADR 0050): a name, then one distinct month or date per column.
+    wide_header = (
+        not _DATA_LIKE.match(filled[0])
+        and len(set(data_like)) == len(data_like)
+        and all(_PERIOD_LIKE.match(n) for n in data_like)
+    )
+    if len(data_like) * 2 >= len(filled) and not wide_header:
         raise file_error(
             f"Line {line}: the first row looks like data ({data_like[0]!r}), not column names. "
             "Add a header row naming each column."
@@ -578,4 +585,55 @@ def fold_long(parsed: ParsedFile, spec: dict[str, str]) -> ParsedFile:
         delimiter=parsed.delimiter,
         rows_read=len(rows),
         complete=parsed.complete,
+    )
+
+
+# --- Wide tables: one column per period (ADR 0050) --------------------------------------------
+
+# The two columns a wide table becomes: the header a figure stood under, and the figure.
+WIDE_PERIOD = "Period (column header)"
+WIDE_VALUE = "Value (cell)"
+# A cell of a wide table that holds no figure: blank, a dash, or "not available". Such a cell
+# becomes no row (a closed branch, a month not yet reported), rather than a rejected one.
+WIDE_BLANKS = frozenset({"", "-", "–", "—", "n/a", "na", "..", "…"})
+
+
+def wide_columns(headers: list[str], keep: list[str]) -> tuple[list[str], list[str]]:
+    """(the columns kept on every row, the columns that are periods), in the file's order.
+    `keep` names columns the way a mapping does (case and spacing do not matter)."""
+    wanted = {normalize_header(k) for k in keep}
+    kept = [h for h in headers if normalize_header(h) in wanted]
+    periods = [h for h in headers if normalize_header(h) not in wanted and h not in (WIDE_PERIOD, WIDE_VALUE)]
+    return kept, periods
+
+
+def unfold_wide(parsed: ParsedFile, keep: list[str]) -> ParsedFile:
+    """A wide table (one row per branch, one column per month) as one row per figure: the kept
+    columns, the column's header under `WIDE_PERIOD` and the cell under `WIDE_VALUE`. Each row
+    keeps its spreadsheet row number, so a report says "row 7, column 'Apr-08'". Cells with no
+    figure (`WIDE_BLANKS`) become no row. Streamed like the file itself."""
+    kept, periods = wide_columns(parsed.headers, keep)
+    if not periods:
+        raise file_error("Every column is kept on the row, so no column holds periods: leave at least one out.")
+    headers = [*kept, WIDE_PERIOD, WIDE_VALUE]
+
+    def reader() -> Iterator[SourceRow]:
+        for row in parsed.iter_rows():
+            base = {h: row.values.get(h, "") for h in kept}
+            for column in periods:
+                cell = (row.values.get(column) or "").strip()
+                if cell.casefold() in WIDE_BLANKS:
+                    continue
+                yield SourceRow(row.line, {**base, WIDE_PERIOD: column, WIDE_VALUE: cell})
+
+    count = sum(1 for _ in reader())
+    return ParsedFile(
+        parsed.format,
+        headers,
+        problems=list(parsed.problems),
+        encoding=parsed.encoding,
+        delimiter=parsed.delimiter,
+        rows_read=count,
+        complete=parsed.complete,
+        reader=reader,
     )

@@ -97,6 +97,7 @@ class Preset:
     source: str = ""  # the tool, for row identities ("" = the preset's key)
     clock: str = "hm"  # "1:30" as hours:minutes ("hm") or minutes:seconds ("ms")
     long_format: dict[str, str] = field(default_factory=dict)  # one row per answer (Desk Tracker)
+    wide_keep: tuple[str, ...] = ()  # a wide table (ADR 0050): the columns that describe each row
 
 
 def legacy_content_identity(row: SourceRow) -> str:
@@ -146,6 +147,9 @@ class Importer:
     site_field: ClassVar[str | None] = None
     # A target saying how many records the row stands for (a tally file's Count column).
     count_field: ClassVar[str | None] = None
+    # Whether the importer reads wide tables, one column per period (ADR 0050): the mapping's
+    # `wide` option unfolds them into one row per figure before mapping.
+    takes_wide: ClassVar[bool] = False
 
     def __init__(self, *, actor=None, source_name: str = ""):
         self.actor = actor
@@ -154,6 +158,8 @@ class Importer:
         # The mapping's time zone ("" = the site's): where a date without a time is placed.
         self.time_zone = ""
         self._warnings: list[tuple[str, str]] = []
+        # The import run being committed (set by the commit, None while checking or without a run).
+        self.run: Any = None
 
     # --- description ------------------------------------------------------------------
     def field(self, name: str) -> TargetField | None:
@@ -165,6 +171,15 @@ class Importer:
     def constant_choices(self, field_name: str) -> list[tuple[str, str]] | None:
         """Values offered for a target's default in the mapping form (None: free text)."""
         return None
+
+    # --- wide tables (takes_wide) --------------------------------------------------------
+    def wide_header_problems(self, headers: list[str]) -> dict[str, str]:
+        """Of a wide table's period columns, those whose header is not a period: {header: why}."""
+        return {}
+
+    def wide_guess(self, headers: list[str]) -> dict[str, list[str]]:
+        """The `wide` option to start from for a file with these headers ({} = not wide)."""
+        return {}
 
     # --- checking ---------------------------------------------------------------------
     def clean_constants(self, constants: dict[str, Any]) -> None:

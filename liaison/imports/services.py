@@ -331,6 +331,8 @@ def _commit(
         nonlocal created
         created += importer.commit(objects)
 
+    importer.run = run if run.pk else None
+
     try:
         with transaction.atomic():
             if run.pk:

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import uuid
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -83,6 +84,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Ticket(TimeStampedModel):
+    # Not a field: what opening the ticket wrote, kept for the request that opened it
+    # (events.Opened; the API answers a create from it).
+    opened_now: Any = None
+
     class State(models.TextChoices):
         NEW = "new", "New"
         OPEN = "open", "Open"

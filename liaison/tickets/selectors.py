@@ -188,7 +188,7 @@ def _name_references(ticket: Ticket, events: list[TicketEvent], also_people=()) 
         + [e.reply.author_id for e in events if e.reply]
         + list(also_people)
     )
-    queue_ids = ({e.from_queue_id for e in events} | {e.to_queue_id for e in events}) - {None}
+    queue_ids: set[int] = {q for e in events for q in (e.from_queue_id, e.to_queue_id) if q is not None}
     # Queues from the per-process reference index (loaded with department and parent); a miss
     # (a queue made a moment ago on another server) falls back to the database.
     queues = {pk: queue for pk in queue_ids if isinstance(queue := refcache.lookup(Queue, pk), Queue)}
