@@ -18,15 +18,16 @@ class NavEntry:
     url_name: str
     rule: AccessRule
     order: int = 100
+    also_current: tuple[str, ...] = ()  # other path prefixes that belong to this entry
 
 
 _entries: list[NavEntry] = []
 
 
-def register(label: str, url_name: str, rule: AccessRule, order: int = 100) -> None:
+def register(label: str, url_name: str, rule: AccessRule, order: int = 100, also_current: tuple[str, ...] = ()) -> None:
     if any(entry.url_name == url_name for entry in _entries):
         return
-    _entries.append(NavEntry(label, url_name, rule, order))
+    _entries.append(NavEntry(label, url_name, rule, order, also_current))
     _entries.sort(key=lambda entry: entry.order)
 
 
@@ -40,7 +41,11 @@ def navigation_for(user, current_path: str) -> list[dict]:
         url = _url(entry.url_name, get_script_prefix(), get_urlconf())
         if url is None:
             continue
-        current = current_path == url or (url != "/" and current_path.startswith(url))
+        current = (
+            current_path == url
+            or (url != "/" and current_path.startswith(url))
+            or any(current_path.startswith(prefix) for prefix in entry.also_current)
+        )
         items.append({"label": entry.label, "url": url, "current": current})
     return items
 

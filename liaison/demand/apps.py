@@ -9,7 +9,8 @@ class DemandConfig(AppConfig):
     def ready(self):
         from liaison.core import navigation
         from liaison.core.access import role_rule
-        from liaison.demand.policy import RATE_ROLES, REPORT_ROLES
+        from liaison.demand.policy import RATE_ROLES
 
-        navigation.register("Demand", "demand:overview", role_rule(*REPORT_ROLES), order=390)
+        # Demand and forecasts is one of Insights' pages (its tab row links here): no menu entry
+        # of its own, and the Insights entry stays lit on its pages.
         navigation.register("READ calibration", "demand:calibration_rate", role_rule(*RATE_ROLES), order=391)

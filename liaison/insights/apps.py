@@ -11,4 +11,4 @@ class InsightsConfig(AppConfig):
         from liaison.core.access import role_rule
         from liaison.insights.policy import VIEW_ROLES
 
-        navigation.register("Insights", "insights:home", role_rule(*VIEW_ROLES), order=20)
+        navigation.register("Insights", "insights:home", role_rule(*VIEW_ROLES), order=20, also_current=("/demand/",))
