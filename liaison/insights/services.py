@@ -171,7 +171,7 @@ def delivery_send(*, delivery_id: int) -> bool:
     sent or is gone. Raises on a failed send, after noting it, so the queue retries."""
     with transaction.atomic():
         delivery = (
-            ReportDelivery.objects.select_for_update()
+            ReportDelivery.objects.select_for_update(of=("self",))  # not the outer-joined creator (PostgreSQL)
             .select_related("report__created_by")
             .filter(pk=delivery_id)
             .first()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -180,7 +180,8 @@ class Position:
 
 def positions_for(term: Term) -> list[Position]:
     seen: dict[str, Position] = {}
-    for need in needs_for(term).order_by("service_point__name", "skill__name"):
+    # The desk without a skill first on every database (PostgreSQL sorts NULL last, SQLite first).
+    for need in needs_for(term).order_by("service_point__name", F("skill__name").asc(nulls_first=True)):
         key = position_key(need.service_point.slug, need.skill.slug if need.skill else None)
         seen.setdefault(key, Position(key, need.service_point, need.skill))
     return list(seen.values())

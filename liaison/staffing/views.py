@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -554,7 +555,9 @@ IMPORT_MAX_AGE = 60 * 60  # a preview can be committed for an hour
 def _needs_grids(term) -> list[tuple[str, dict]]:
     """Every position with needs in the term: (label, grid), in one query."""
     grids: dict[str, dict] = {}
-    for need in selectors.needs_for(term).order_by("service_point__slug", "skill__slug", "weekday", "hour"):
+    # The desk without a skill first on every database (PostgreSQL sorts NULL last, SQLite first).
+    no_skill_first = F("skill__slug").asc(nulls_first=True)
+    for need in selectors.needs_for(term).order_by("service_point__slug", no_skill_first, "weekday", "hour"):
         label = needs_sheet.position_label(need.service_point.slug, need.skill.slug if need.skill else "")
         grids.setdefault(label, {})[(need.weekday, need.hour)] = (need.minimum, need.ideal)
     return list(grids.items())
