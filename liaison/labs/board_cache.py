@@ -21,9 +21,20 @@ def forget() -> None:
         cache.set(GENERATION_KEY, 1, timeout=None)
 
 
-def page_key(*parts: str) -> str:
-    generation = cache.get(GENERATION_KEY, 0)
-    return f"labs:board:page:{generation}:" + ":".join(parts)
+def page_get(*parts: str) -> tuple[bytes | None, int]:
+    """The cached page for these parts if it was drawn in the current generation, and that
+    generation: one cache round trip for both (the board is the public's busiest page)."""
+    key = "labs:board:page:" + ":".join(parts)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY, 0)
+    page = found.get(key)
+    if page is not None and page[0] == generation:
+        return page[1], generation
+    return None, generation
+
+
+def page_set(parts: tuple[str, ...], generation: int, body: bytes) -> None:
+    cache.set("labs:board:page:" + ":".join(parts), (generation, body), BOARD_CACHE_SECONDS)
 
 
 # The desk's banner of library systems in trouble (ADR 0058): one short-lived copy, dropped

@@ -4,7 +4,6 @@ parse, call one selector or service, render. Who may do what is `policy.py`'s an
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -85,8 +84,8 @@ def board(request):
     kiosk = request.GET.get("kiosk") == "1"
     template = htmx_template(request, "labs/board.html", {"board": "board"})
     shared = not request.user.is_authenticated
-    key = board_cache.page_key(template, lab, str(kiosk)) if shared else ""
-    body = cache.get(key) if shared else None
+    parts = (template, lab, str(kiosk))
+    body, generation = board_cache.page_get(*parts) if shared else (None, 0)
     if body is None:
         data = selectors.status_board()
         labs = [entry for entry in data["labs"] if str(entry["id"]) == lab] if lab else data["labs"]
@@ -94,7 +93,7 @@ def board(request):
                    "base_template": "labs/public_base.html" if shared or kiosk else "base.html"}  # fmt: skip
         body = render(request, template, context).content
         if shared:
-            cache.set(key, body, board_cache.BOARD_CACHE_SECONDS)
+            board_cache.page_set(parts, generation, body)
     response = HttpResponse(body)
     # Browsers and proxies must ask again each time, or a repaired printer would stay "down".
     response["Cache-Control"] = "no-cache"
