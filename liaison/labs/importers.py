@@ -70,6 +70,16 @@ KIND_WORDS = {
 }
 
 
+def _labs_by_name_or_number() -> dict[str, Any]:
+    """The labs a file may name, by name or room number (first wins), for importers' look-ups."""
+    rooms: dict[str, Any] = {}
+    for room in selectors.labs():
+        rooms.setdefault(_key(room.name), room)
+        if room.number:
+            rooms.setdefault(_key(room.number), room)
+    return rooms
+
+
 def _key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
@@ -132,11 +142,7 @@ class LabAssetImporter(KeyedImporter):
 
     def rooms(self) -> dict[str, Any]:
         if self._rooms is None:
-            self._rooms = {}
-            for room in selectors.labs():
-                self._rooms.setdefault(_key(room.name), room)
-                if room.number:
-                    self._rooms.setdefault(_key(room.number), room)
+            self._rooms = _labs_by_name_or_number()
         return self._rooms
 
     def constant_choices(self, field_name: str) -> list[tuple[str, str]] | None:
@@ -414,11 +420,7 @@ class HeadcountImporter(Importer):
 
     def rooms(self) -> dict[str, Any]:
         if self._rooms is None:
-            self._rooms = {}
-            for room in selectors.labs():
-                self._rooms.setdefault(_key(room.name), room)
-                if room.number:
-                    self._rooms.setdefault(_key(room.number), room)
+            self._rooms = _labs_by_name_or_number()
         return self._rooms
 
     def constant_choices(self, field_name: str) -> list[tuple[str, str]] | None:
