@@ -2,6 +2,7 @@
 
 from django import forms
 
+from liaison.core.forms import OneTimeKeyField
 from liaison.insights.models import DASHBOARD_CHOICES, ScheduledReport
 
 
@@ -13,3 +14,4 @@ class ScheduledReportForm(forms.Form):
     recipients = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="E-mail addresses, one a line or separated by commas."
     )
+    idempotency_key = OneTimeKeyField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from liaison.core import charts as core_charts
 from liaison.core import exports as core_exports
 from liaison.core.access import roles
 from liaison.core.adapters import form_errors_from
+from liaison.core.idempotency import IdempotencyError, run_once_for_form
 from liaison.insights import charts, exports, forms, periods, policy, selectors, services
 from liaison.insights.models import ScheduledReport
 
@@ -154,11 +156,24 @@ def reports(request):
             form.add_error(None, "Only supervisors schedule reports.")
             status = 403
         elif form.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "idempotency_key"}
+
+            def create() -> dict:
+                report = services.scheduled_report_create(actor=request.user, **fields)
+                return {"id": str(report.pk)}
+
             try:
-                services.scheduled_report_create(actor=request.user, **form.cleaned_data)
+                _made, replayed = run_once_for_form(
+                    request, endpoint="insights.report_create", key=form.cleaned_data["idempotency_key"], work=create
+                )
             except ValidationError as exc:
                 form_errors_from(form, exc)
+            except IdempotencyError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
             else:
+                if replayed:
+                    messages.info(request, "The form was sent twice; the report was scheduled once.")
                 return redirect("insights:reports")
     context = {
         "form": form,

@@ -3,6 +3,7 @@ in the count tables, it is mailed once, with the PDF (or XLSX) and a PNG chart a
 second run, or a retry, does not mail again; a failed send is retried."""
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -112,9 +113,14 @@ def test_bad_schedules_name_the_field(users):
 
 def test_a_supervisor_schedules_and_deletes_a_report_from_the_page(client_as):
     client = client_as(Role.SUPERVISOR)
-    response = client.post("/insights/reports/", {"name": "Term IT issues", "dashboard": "tech", "period": "term",
-                                                   "format": "pdf", "recipients": "it@college.example"})  # fmt: skip
+    page = client.get("/insights/reports/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    posted = {"name": "Term IT issues", "dashboard": "tech", "period": "term", "format": "pdf",
+              "recipients": "it@college.example", "idempotency_key": key}  # fmt: skip
+    response = client.post("/insights/reports/", posted)
     assert response.status_code == 302
+    # A double click or a resend on a bad connection schedules the report once.
+    assert client.post("/insights/reports/", posted).status_code == 302
     report = ScheduledReport.objects.get()
     assert "Term IT issues" in client.get("/insights/reports/").content.decode()
     assert client.post(f"/insights/reports/{report.pk}/delete/").status_code == 302
