@@ -5,6 +5,7 @@ number of queries however many tickets there are."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +22,7 @@ from liaison.accounts import selectors as accounts_selectors
 from liaison.core import counts, refcache
 from liaison.core.roles import DESK_ROLES, Role
 from liaison.core.text import ascii_digits
+from liaison.places import selectors as places_selectors
 from liaison.tickets import policy, stats
 from liaison.tickets.events import EVENT_RELATIONS
 from liaison.tickets.models import Attachment, ContactAccessLog, Queue, Ticket, TicketEvent, hash_status_token
@@ -110,19 +113,42 @@ def ticket_get_for_user(*, user, key, for_work: bool = False) -> Ticket:
     if match is None:
         raise Http404("No such ticket.")
     # One ticket: read it by its key, then ask the policy about that row (cheap checks first),
-    # rather than filtering the whole table through the list rule to find it.
+    # rather than filtering the whole table through the list rule to find it. The read joins
+    # only what must be fresh (the queue, whose department decides access, and the two people);
+    # names of departments and desks come from the reference index. Planning the former
+    # seven-join read cost PostgreSQL 1.5-7 ms, ten times running it (bench/README.md).
     ticket = (
         Ticket.objects.filter(match)
-        .select_related(
-            "queue__department", "queue__parent", "assignee", "opened_by", "origin_department", "service_point"
-        )
+        .select_related("queue", "assignee", "opened_by")
+        .defer("search_text", "search_vector")
+        .order_by()
         .first()
     )
+    if ticket is not None:
+        _attach_reference_rows(ticket)
     if ticket is None or not policy.can_view_ticket(user, ticket):
         raise Http404("No such ticket, or it is not one you can see.")
     if for_work and not policy.can_work_ticket(user, ticket):
         raise PermissionDenied(policy.work_refusal(ticket))
     return ticket
+
+
+def _attach_reference_rows(ticket: Ticket) -> None:
+    """Fill the ticket's small reference relations (its queue's department and parent queue,
+    the department it came from, the desk it was asked at) from the per-process reference
+    index, so that reading their names costs no query. A miss is left to Django's lazy read."""
+    queue = ticket.queue
+    departments = accounts_selectors.departments_by_id([queue.department_id, ticket.origin_department_id])
+    if (department := departments.get(queue.department_id)) is not None:
+        queue.department = department
+    if queue.parent_id is not None and isinstance(parent := refcache.lookup(Queue, queue.parent_id), Queue):
+        queue.parent = parent
+    if ticket.origin_department_id is not None and ticket.origin_department_id in departments:
+        ticket.origin_department = departments[ticket.origin_department_id]
+    if ticket.service_point_id is not None:
+        point = places_selectors.service_point_by_key(ticket.service_point_id)
+        if point is not None:
+            ticket.service_point = point
 
 
 def ticket_for_interaction(*, interaction) -> Ticket | None:
@@ -259,33 +285,56 @@ def ticket_page_get(
 
 
 def _ticket_links(ticket: Ticket, *, with_contact_views: bool, now: dt.datetime) -> list[tuple[str, int, object]]:
-    """(kind, id, when) for everything linked to the ticket, in one statement."""
-    from django.db.models import BigIntegerField, CharField, DateTimeField, Value
-    from django.db.models.functions import Cast
+    """(kind, id, when) for everything linked to the ticket, in one statement. The statement is
+    written once per process (`_links_sql`), not compiled by the ORM on every view: building
+    six sub-queries cost more than PostgreSQL took to answer them (bench/README.md)."""
+    sql, uses_now = _links_sql(with_contact_views)
+    params: list[object] = []
+    for needs_now in uses_now:
+        params.append(ticket.pk)
+        if needs_now:
+            params.append(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(kind, int(ref), _as_datetime(at)) for kind, ref, at in rows]
 
-    # Typed NULLs and casts: PostgreSQL types a UNION's columns from its first part.
-    none_at = Cast(Value(None), output_field=DateTimeField())
 
-    def part(queryset, kind: str, ref: str, at=None):
-        return queryset.order_by().values_list(
-            Cast(Value(kind), output_field=CharField()),
-            Cast(ref, output_field=BigIntegerField()),
-            at if at is not None else none_at,
-        )
-
+@functools.cache
+def _links_sql(with_contact_views: bool) -> tuple[str, tuple[bool, ...]]:
+    """The UNION ALL behind `_ticket_links`, and for each part whether it also takes `now`.
+    Column types are set in the first part: PostgreSQL types a UNION's columns from it."""
+    status_link = Ticket.status_links.rel.related_model
     parts = [
-        part(Ticket.followers.through.objects.filter(ticket_id=ticket.pk), "f", "user_id"),
-        part(Ticket.referring_departments.through.objects.filter(ticket_id=ticket.pk), "r", "department_id"),
-        part(Attachment.objects.filter(ticket_id=ticket.pk), "a", "id"),
-        part(Ticket.linked_articles.through.objects.filter(ticket_id=ticket.pk), "k", "article_id"),
-        part(
-            ticket.status_links.model.objects.filter(ticket_id=ticket.pk, expires_at__gt=now), "s", "id", "expires_at"
-        ),
+        ("f", Ticket.followers.through, "user_id", None),
+        ("r", Ticket.referring_departments.through, "department_id", None),
+        ("a", Attachment, "id", None),
+        ("k", Ticket.linked_articles.through, "article_id", None),
+        ("s", status_link, "id", "expires_at"),
     ]
     if with_contact_views:
-        parts.append(part(ContactAccessLog.objects.filter(ticket_id=ticket.pk), "c", "id"))
-    first, *rest = parts
-    return list(first.union(*rest, all=True))
+        parts.append(("c", ContactAccessLog, "id", None))
+    statements = []
+    for index, (kind, model, ref, at) in enumerate(parts):
+        table = connection.ops.quote_name(model._meta.db_table)
+        when = at or "NULL"
+        if index == 0:
+            select = (
+                f"SELECT CAST('{kind}' AS VARCHAR(1)), CAST({ref} AS BIGINT), CAST({when} AS TIMESTAMP WITH TIME ZONE)"
+            )
+        else:
+            select = f"SELECT '{kind}', {ref}, {when}"
+        where = "ticket_id = %s" + (f" AND {at} > %s" if at else "")
+        statements.append(f"{select} FROM {table} WHERE {where}")
+    return " UNION ALL ".join(statements), tuple(at is not None for _k, _m, _r, at in parts)
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    """A timestamp as the raw driver gives it: a datetime on PostgreSQL, text on SQLite (UTC)."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def ticket_attachments(*, ticket: Ticket) -> list[Attachment]:
@@ -321,7 +370,13 @@ def contact_views(*, ticket: Ticket, limit: int = 10) -> list[ContactAccessLog]:
 def assignee_choices(*, queue: Queue) -> QuerySet[User]:
     """Only the queue's department: never a list of every user on campus."""
     people = accounts_selectors.user_list(department_id=queue.department_id, roles=[*DESK_ROLES, Role.ADMINISTRATOR])
-    return people.order_by("first_name", "last_name", "username")
+    # A menu of names: no join to the department, and only the columns a name and the
+    # assignment rule (`policy.can_take_tickets`) read.
+    return (
+        people.select_related(None)
+        .only("id", "username", "first_name", "last_name", "display_name", "role", "department_id", "is_active")
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def _search(tickets: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
