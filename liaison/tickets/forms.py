@@ -6,7 +6,7 @@ from django import forms
 
 from liaison.core.forms import OneTimeKeyField
 from liaison.core.text import ascii_digits
-from liaison.core.widgets import ListChoiceIterator, QuickSelect
+from liaison.core.widgets import ListChoiceIterator, QuickFileInput, QuickSelect, QuickTextarea, QuickTextInput
 from liaison.places import selectors as places_selectors
 from liaison.tickets import selectors
 from liaison.tickets.models import Queue, Ticket
@@ -74,7 +74,7 @@ class PromoteForm(_ContactFields):
 
 class ReplyForm(forms.Form):
     idempotency_key = OneTimeKeyField()
-    body = forms.CharField(label="Reply or note", widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    body = forms.CharField(label="Reply or note", widget=QuickTextarea(attrs={"rows": 4}), max_length=20_000)
     # Set by the button pressed. Anything but an explicit "public" is an internal note, so a
     # staff note can never reach the patron by accident.
     visibility = forms.ChoiceField(
@@ -106,7 +106,7 @@ class MoveForm(forms.Form):
     queue = GroupedQueueField(label="Hand off or move to")
     note = forms.CharField(
         label="Note for the receiving side",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=QuickTextarea(attrs={"rows": 3}),
         required=False,
         help_text="What they need to know. Staff only: the patron never sees it.",
     )
@@ -114,11 +114,11 @@ class MoveForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     idempotency_key = OneTimeKeyField()
-    file = forms.FileField(label="Attach a file", allow_empty_file=True)
+    file = forms.FileField(label="Attach a file", allow_empty_file=True, widget=QuickFileInput)
 
 
 class ContactRevealForm(forms.Form):
-    reason = forms.CharField(label="Why (optional)", max_length=200, required=False)
+    reason = forms.CharField(label="Why (optional)", max_length=200, required=False, widget=QuickTextInput)
 
 
 class ArticleLinkForm(forms.Form):
