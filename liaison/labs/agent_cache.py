@@ -33,7 +33,7 @@ class AgentLab:
 
 
 def _entry_key(user_id: int) -> str:
-    return f"labs:agentlab:{user_id}"
+    return f"labs:agentlab:v1:{user_id}"  # plain values (no class is pickled): a deploy cannot break them
 
 
 def _redis_backend() -> RedisCache | None:
@@ -71,13 +71,13 @@ def read(*, user_id: int, rate_key: str, rate_seconds: int) -> tuple[AgentLab | 
             count = 1
     if entry is None or entry[0] != generation:
         return None, generation, int(count)
-    return entry[1], generation, int(count)
+    return AgentLab(room_id=entry[1], workstations=entry[2]), generation, int(count)
 
 
 def store(*, user_id: int, built_in: int, lab: AgentLab) -> None:
     """Keep `lab`, built from rows read after `built_in` (the generation `read` returned) was
     read: if anything changed since, the generation has moved on and the entry is never used."""
-    cache.set(_entry_key(user_id), (built_in, lab), ENTRY_SECONDS)
+    cache.set(_entry_key(user_id), (built_in, lab.room_id, lab.workstations), ENTRY_SECONDS)
 
 
 def _bump() -> None:
