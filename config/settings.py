@@ -140,7 +140,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "liaison.core.redis_cache.RedisCache",  # one client per pool (ADR 0060)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("LIAISON_CACHE_PREFIX", "liaison"),
         }

@@ -9,6 +9,7 @@ class LabsConfig(AppConfig):
     def ready(self):
         from liaison.core import navigation
         from liaison.core.access import PUBLIC, role_rule
+        from liaison.labs import signals  # noqa: F401 (connects the receivers)
         from liaison.labs.policy import STAFF_VIEW_ROLES
 
         navigation.register("Labs", "labs:home", role_rule(*STAFF_VIEW_ROLES), order=360)

@@ -141,11 +141,9 @@ def asset_public_status(asset: Asset) -> PublicStatus:
     incident = open_incident_for(asset)
     if incident is None:
         signal = printer_signal_for(asset)
-        if (
-            signal is not None
-            and _printer_state({"answering": signal.answering, "polled_at": signal.polled_at}, timezone.now())
-            == "no_signal"
-        ):
+        seen = {"answering": signal.answering, "polled_at": signal.polled_at} if signal is not None else None
+        polled = bool(asset.network_address) and asset.kind in PRINTING_KINDS
+        if _printer_state(seen, timezone.now(), polled=polled) == "no_signal":
             return PublicStatus(False, "No signal", "", "It is not answering the network: it may be switched off.",
                                 "", no_signal=True)  # fmt: skip
         return PublicStatus(True, "Working", "", "No problem reported.", "")
@@ -271,7 +269,7 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
     assets = list(
         Asset.objects.filter(room__in=rooms, status=Asset.Status.IN_SERVICE)
         .order_by("tag")
-        .values("pk", "tag", "name", "kind", "room_id")
+        .values("pk", "tag", "name", "kind", "room_id", "network_address")
     )
     down = set(Incident.objects.exclude(state=State.RESOLVED).values_list("asset_id", flat=True))
     presence: dict[int, dict[str, Any]] = {
@@ -305,7 +303,8 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
                     state = "in_use" if p["in_use"] else "free"
             target = labs_out[a["room_id"]].computers
         else:
-            state = "down" if a["pk"] in down else _printer_state(signals.get(a["pk"]), now)
+            polled = bool(a["network_address"]) and a["kind"] in PRINTING_KINDS
+            state = "down" if a["pk"] in down else _printer_state(signals.get(a["pk"]), now, polled=polled)
             target = labs_out[a["room_id"]].printers if a["kind"] in PRINTING_KINDS else labs_out[a["room_id"]].others
         target.append(BoardDevice(a["tag"], label, a["kind"], state, STATE_LABELS[state]))
     return [_lab_dict(lab) for lab in labs_out.values()]
@@ -314,12 +313,13 @@ def _board_build(now: dt.datetime) -> list[dict[str, Any]]:
 PRINTER_SIGNAL_STALE = dt.timedelta(minutes=10)  # the poller runs every minute: ten misses is no signal
 
 
-def _printer_state(signal: Mapping[str, Any] | None, now: dt.datetime) -> str:
+def _printer_state(signal: Mapping[str, Any] | None, now: dt.datetime, *, polled: bool) -> str:
     """A printer without an open incident: "working" unless the poller asked it and it did not
-    answer, or the poller's last word on it is too old to vouch for it (ADR 0057). A printer
-    without an address is never polled and shows as working until someone reports it."""
+    answer, the poller has not heard from it yet (a printer given an address a moment ago), or
+    the poller's last word on it is too old to vouch for it (ADR 0057). A printer without an
+    address is never polled and shows as working until someone reports it."""
     if signal is None:
-        return "working"
+        return "no_signal" if polled else "working"
     if not signal["answering"] or now - signal["polled_at"] > PRINTER_SIGNAL_STALE:
         return "no_signal"
     return "working"

@@ -27,7 +27,7 @@ from django.utils import timezone
 from liaison.core.errors import reject
 from liaison.core.roles import Role
 from liaison.core.services import model_update
-from liaison.labs import events, policy
+from liaison.labs import agent_cache, events, policy
 from liaison.labs.models import (
     Asset,
     AssetModel,
@@ -572,37 +572,70 @@ class IngestResult:
     rejected: list[dict[str, str]] = field(default_factory=list)
 
 
-def _agent_rate(actor: User) -> None:
-    if not _take_slot(
-        f"labs:agent:{actor.pk}:{int(timezone.now().timestamp() // 60)}", (AGENT_REQUESTS_PER_MINUTE, 60)
-    ):
+def _rate_key(actor: User) -> str:
+    return f"labs:agent:{actor.pk}:{int(timezone.now().timestamp() // 60)}"
+
+
+def _refuse_flood(allowed: bool) -> None:
+    if not allowed:
         raise reject("__all__", f"More than {AGENT_REQUESTS_PER_MINUTE} requests a minute from this agent; "
                      "send heartbeats once a minute and batch the rest.", code="labs.usage_rate_limited")  # fmt: skip
+
+
+def _agent_lab_from_db(user_id: int) -> agent_cache.AgentLab | None:
+    """The agent account's lab and its in-service workstations (two queries), or None for a
+    user who is not a lab's agent."""
+    room_id = LabAgent.objects.filter(user_id=user_id).values_list("room_id", flat=True).first()
+    if room_id is None:
+        return None
+    workstations = Asset.objects.filter(room_id=room_id, kind="workstation", status=Asset.Status.IN_SERVICE)
+    return agent_cache.AgentLab(room_id=room_id, workstations=dict(workstations.order_by().values_list("tag", "pk")))
 
 
 def usage_ingest(*, actor: User, events_in: Iterable[AgentEvent], now: dt.datetime | None = None) -> IngestResult:
     """Take a batch from a lab's agent. Each event is checked on its own: a bad one is listed
     in `rejected` with its field, reason and code, the good ones are kept. Sign-ins and
     sign-outs are durable rows (a resend is recognised by its id and stores nothing new);
-    heartbeats only move the workstation's last-seen time (telemetry)."""
+    heartbeats only move the workstation's last-seen time (telemetry).
+
+    Where the cache is shared (Redis), the agent's lab, its workstations by tag and the
+    minute's request count come in one cache round trip (`agent_cache`, ADR 0060), and a batch
+    of heartbeats alone touches no database at all: one more round trip stores the beats."""
     now = now or timezone.now()
     batch = list(events_in)
     if len(batch) > MAX_BATCH:
         raise reject("events", f"Send at most {MAX_BATCH} events at once.", code="labs.batch_too_large")
-    # One query says whose agent this is (a lab's room id, or none for a person).
-    agent_room = LabAgent.objects.filter(user_id=actor.pk).values_list("room_id", flat=True).first()
-    if agent_room is None and not policy.can_post_usage_for_any_lab(actor):
-        raise PermissionDenied("Only a lab's agent account, IT staff or supervisors post usage.")
-    _agent_rate(actor)
-    tags = {e.workstation for e in batch}
-    workstations = (
-        Asset.objects.filter(tag__in=tags, kind="workstation", status=Asset.Status.IN_SERVICE)
-        .only("pk", "tag", "room_id", "kind")
-        .order_by()
-    )  # no join for the model's default ordering
-    if agent_room is not None:
-        workstations = workstations.filter(room_id=agent_room)
-    by_tag = {a.tag: a for a in workstations}
+    lab: agent_cache.AgentLab | None = None
+    if heartbeats_buffered():
+        lab, built_in, count = agent_cache.read(user_id=actor.pk, rate_key=_rate_key(actor), rate_seconds=60)
+        if lab is None:
+            lab = _agent_lab_from_db(actor.pk)
+            if lab is not None:
+                agent_cache.store(user_id=actor.pk, built_in=built_in, lab=lab)
+        agent_room = lab.room_id if lab is not None else None
+        if agent_room is None and not policy.can_post_usage_for_any_lab(actor):
+            raise PermissionDenied("Only a lab's agent account, IT staff or supervisors post usage.")
+        _refuse_flood(count <= AGENT_REQUESTS_PER_MINUTE)
+    else:
+        # One query says whose agent this is (a lab's room id, or none for a person).
+        agent_room = LabAgent.objects.filter(user_id=actor.pk).values_list("room_id", flat=True).first()
+        if agent_room is None and not policy.can_post_usage_for_any_lab(actor):
+            raise PermissionDenied("Only a lab's agent account, IT staff or supervisors post usage.")
+        _refuse_flood(_take_slot(_rate_key(actor), (AGENT_REQUESTS_PER_MINUTE, 60)))
+    assets: dict[int, Asset] = {}
+    if lab is not None and all(e.kind == "heartbeat" for e in batch):
+        by_tag = lab.workstations  # heartbeats alone: the cached map is all they need
+    else:
+        tags = {e.workstation for e in batch}
+        workstations = (
+            Asset.objects.filter(tag__in=tags, kind="workstation", status=Asset.Status.IN_SERVICE)
+            .only("pk", "tag", "room_id", "kind")
+            .order_by()
+        )  # no join for the model's default ordering
+        if agent_room is not None:
+            workstations = workstations.filter(room_id=agent_room)
+        assets = {a.pk: a for a in workstations}
+        by_tag = {a.tag: a.pk for a in assets.values()}
     result = IngestResult()
     latest_beat: dict[int, dt.datetime] = {}
     for event in sorted(batch, key=lambda e: e.at):
@@ -610,14 +643,14 @@ def usage_ingest(*, actor: User, events_in: Iterable[AgentEvent], now: dt.dateti
         if problem:
             result.rejected.append({"id": str(event.id), **problem})
             continue
-        asset = by_tag[event.workstation]
+        asset_id = by_tag[event.workstation]
         if event.kind == "heartbeat":  # telemetry: written once per workstation after the loop
-            latest_beat[asset.pk] = max(event.at, latest_beat.get(asset.pk, event.at))
+            latest_beat[asset_id] = max(event.at, latest_beat.get(asset_id, event.at))
             result.accepted.append(str(event.id))
             continue
         try:
             with transaction.atomic():
-                _apply_event(asset, event, now)
+                _apply_event(assets[asset_id], event, now)
         except ValidationError as exc:
             field_name, messages = next(iter(exc.message_dict.items()))
             result.rejected.append({"id": str(event.id), "field": field_name, "message": messages[0],
@@ -628,7 +661,7 @@ def usage_ingest(*, actor: User, events_in: Iterable[AgentEvent], now: dt.dateti
     return result
 
 
-def _event_problem(event: AgentEvent, by_tag: dict[str, Asset], now: dt.datetime) -> dict[str, str] | None:
+def _event_problem(event: AgentEvent, by_tag: Mapping[str, int], now: dt.datetime) -> dict[str, str] | None:
     if event.kind not in EVENT_KINDS:
         return {"field": "kind", "message": f"Unknown event {event.kind!r}; send one of {', '.join(EVENT_KINDS)}.",
                 "code": "labs.event_kind_unknown"}  # fmt: skip
@@ -915,7 +948,8 @@ def printers_poll(*, assets: list[Asset] | None = None, options=None, now: dt.da
 @transaction.atomic
 def printer_answer_record(*, asset: Asset, answer, now: dt.datetime | None = None) -> str:
     """A system job: keep what the printer said and act on it. A fault that is new (the last
-    answer had none, or another) opens an incident or joins the open one; a printer answering
+    answer had none, or another) opens an incident or joins the open one; the same fault again
+    does nothing, even after a person resolved its incident; a printer answering
     without a fault closes the incident it opened itself (never one a person reported); no
     answer only marks it "no signal". Returns "opened", "joined", "closed" or ""."""
     from liaison.labs.models import PrinterSignal
@@ -940,7 +974,10 @@ def printer_answer_record(*, asset: Asset, answer, now: dt.datetime | None = Non
     if not answer.answered:
         return ""
     if signal.fault:
-        if signal.fault == before_fault and open_incident_exists(asset):
+        if signal.fault == before_fault:
+            # Not new: the incident it opened is open, or a person resolved it while the printer
+            # still says so (a sensor behind, a fault IT chose to close). Only a fault seen anew
+            # after the resolve (another fault, or the same after an answer without it) opens one.
             return ""
         outcome = fault_report_from_device(
             asset=asset, problem=answer.problem_for(asset.kind),
@@ -948,10 +985,6 @@ def printer_answer_record(*, asset: Asset, answer, now: dt.datetime | None = Non
         )  # fmt: skip
         return "joined" if outcome.joined else "opened"
     return "closed" if incident_resolve_from_device(asset=asset) is not None else ""
-
-
-def open_incident_exists(asset: Asset) -> bool:
-    return Incident.objects.filter(asset=asset).exclude(state=State.RESOLVED).exists()
 
 
 # --- The library's systems that IT supports (ADR 0058) --------------------------------------

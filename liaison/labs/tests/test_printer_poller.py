@@ -268,3 +268,43 @@ def test_a_printer_whose_address_is_removed_is_no_longer_judged_by_its_last_poll
     services.asset_update(actor=users[Role.IT_STAFF], asset=asset, data={"network_address": ""})
     assert board_state(asset.tag) == "working"
     assert services.printers_to_poll() == []
+
+
+def test_a_printer_the_poller_has_never_heard_from_is_no_signal_not_working(db, make_asset):
+    from django.utils import timezone
+
+    cache.clear()
+    polled = make_asset("printer", network_address="prn-new.lib.example")  # added a moment ago, not asked yet
+    unpolled = make_asset("printer")  # no address: never asked, shown as working until someone reports it
+    assert board_state(polled.tag) == "no_signal"
+    assert board_state(unpolled.tag) == "working"
+    PrinterSignal.objects.create(asset=polled, polled_at=timezone.now(), answering=True)
+    cache.clear()
+    assert board_state(polled.tag) == "working"
+
+
+def test_resolving_while_the_printer_still_reports_the_fault_opens_nothing_until_it_is_seen_anew(
+    db, make_asset, it_queues, users
+):
+    from django.db import transaction
+
+    from liaison.core.roles import Role
+
+    asset = make_asset("printer", network_address="prn-y.lib.example")
+
+    def poll(*reasons):
+        answer = Answer(asset_id=asset.pk, answered=True, state="stopped" if reasons else "idle", reasons=reasons)
+        with transaction.atomic():
+            return services.printer_answer_record(asset=asset, answer=answer)
+
+    assert poll("media-empty") == "opened"
+    incident = Incident.objects.get(asset=asset)
+    services.incident_change_state(actor=users[Role.IT_STAFF], incident=incident, state="resolved",
+                                   resolution="Refilled tray 2; the sensor lags.")  # fmt: skip
+    assert poll("media-empty") == "" and poll("media-empty") == ""  # the same fault: IT's word stands
+    assert Incident.objects.filter(asset=asset).count() == 1
+    assert poll("media-jam") == "opened"  # another fault is new
+    assert Incident.objects.filter(asset=asset).exclude(state="resolved").get().problem == "paper_jam"
+    assert poll() == "closed"  # the printer's own incident closes when it answers without a fault
+    assert poll("media-jam") == "opened"  # and the same fault after a clean answer is new again
+    assert Incident.objects.filter(asset=asset).count() == 3

@@ -3,6 +3,7 @@ stored once, heartbeats that turn the board, and bad input that is named, never 
 
 import datetime as dt
 import importlib.util
+import os
 import pathlib
 import uuid
 
@@ -108,18 +109,141 @@ def test_without_redis_a_heartbeat_is_one_update(client, pc, agent_token, django
     assert WorkstationPresence.objects.get(asset=pc).last_seen_at is not None
 
 
-def test_with_redis_a_heartbeat_costs_three_reads_and_no_write(
+def test_with_redis_a_heartbeat_reads_only_the_token_and_writes_nothing(
     client, pc, agent_token, django_assert_max_num_queries, settings
 ):
     settings.LIAISON_LABS_BUFFER_HEARTBEATS = True
     post(client, agent_token, [event("heartbeat")])
     assert board_state(pc.tag) == "free"  # the board reads the beat from the cache
-    with django_assert_max_num_queries(3):  # the token, the agent's lab, the PC; the beat goes to the cache
+    with django_assert_max_num_queries(1):  # the token (uncached here); the lab and its PCs come from the cache
         assert post(client, agent_token, [event("heartbeat")]).status_code == 200
     assert not WorkstationPresence.objects.filter(asset=pc).exists()
     assert services.heartbeats_flush() == 1  # the minute's flush carries it into the presence row
     assert WorkstationPresence.objects.get(asset=pc).last_seen_at is not None
     assert services.heartbeats_flush() == 0  # and never twice
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The production shape with Redis: heartbeats buffered, verified tokens and the agent's lab
+    remembered (one process's local cache stands in for the shared one)."""
+    settings.LIAISON_LABS_BUFFER_HEARTBEATS = True
+    settings.API_TOKEN_CACHE_SECONDS = 30
+
+
+def test_with_everything_cached_a_heartbeat_touches_no_database(client, pc, agent_token, shared_cache,
+                                                                django_assert_num_queries):  # fmt: skip
+    assert post(client, agent_token, [event("heartbeat")]).status_code == 200
+    with django_assert_num_queries(0):
+        answer = post(client, agent_token, [event("heartbeat"), event("heartbeat")])
+    assert answer.status_code == 200 and len(answer.json()["accepted"]) == 2
+    assert board_state(pc.tag) == "free"
+
+
+def test_a_revoked_token_is_refused_on_its_next_heartbeat(client, pc, rooms, users, shared_cache):
+    from liaison.accounts.models import ApiToken
+    from liaison.accounts.services import api_token_revoke
+
+    agent, token = services.lab_agent_account_create(actor=None, room=rooms["commons"])
+    assert post(client, token, [event("heartbeat")]).status_code == 200  # the token and the lab now cached
+    api_token_revoke(actor=users[Role.ADMINISTRATOR], token=ApiToken.objects.get(user=agent.user))
+    answer = post(client, token, [event("heartbeat")])
+    assert answer.status_code == 401 and answer.json()["code"] == "not_authenticated"
+
+
+def test_a_retagged_moved_retired_or_new_workstation_is_seen_on_the_next_heartbeat(
+    client, pc, agent_token, users, make_asset, rooms, shared_cache
+):
+    it = users[Role.IT_STAFF]
+    assert post(client, agent_token, [event("heartbeat")]).status_code == 200  # the lab's PCs now cached
+    services.asset_update(actor=it, asset=pc, data={"tag": "LIB-PC-110-99"})
+    answer = post(client, agent_token, [event("heartbeat", tag="LIB-PC-110-99"), event("heartbeat")]).json()
+    assert len(answer["accepted"]) == 1 and [r["code"] for r in answer["rejected"]] == ["labs.workstation_unknown"]
+    new_pc = make_asset("pc", tag="LIB-PC-110-02")  # in the commons, the agent's lab
+    assert post(client, agent_token, [event("heartbeat", tag=new_pc.tag)]).json()["rejected"] == []
+    services.asset_update(actor=it, asset=new_pc, data={"room": rooms["media"]})
+    services.asset_update(actor=it, asset=pc, data={"status": "retired"})
+    answer = post(client, agent_token, [event("heartbeat", tag=new_pc.tag), event("heartbeat", tag=pc.tag)]).json()
+    assert answer["accepted"] == [] and len(answer["rejected"]) == 2
+
+
+def test_a_change_made_in_the_admin_is_seen_too(client, pc, agent_token, shared_cache):
+    assert post(client, agent_token, [event("heartbeat")]).json()["rejected"] == []
+    pc.tag = "LIB-PC-110-77"
+    pc.save()  # what the admin's save does: no service, no event
+    assert post(client, agent_token, [event("heartbeat", tag="LIB-PC-110-77")]).json()["rejected"] == []
+
+
+def test_cached_heartbeats_are_checked_as_before(client, pc, agent_token, make_asset, shared_cache):
+    other_lab_pc = make_asset("pc", room="media", tag="LIB-PC-204-01")
+    good = event("heartbeat")
+    post(client, agent_token, [event("heartbeat")])
+    answer = post(client, agent_token, [
+        good,
+        event("heartbeat", at=timezone.now() + dt.timedelta(hours=3)),
+        event("heartbeat", at=timezone.now() - dt.timedelta(days=8)),
+        event("heartbeat", tag="NOPE"),
+        event("heartbeat", tag=other_lab_pc.tag),
+    ]).json()  # fmt: skip
+    assert answer["accepted"] == [good["id"]]
+    assert sorted(r["code"] for r in answer["rejected"]) == ["labs.clock_off", "labs.clock_off",
+                                                             "labs.workstation_unknown", "labs.workstation_unknown"]  # fmt: skip
+    assert post(client, "lsn_abcd_wrong", [event("heartbeat")]).status_code == 401
+
+
+def test_a_flood_of_cached_heartbeats_is_429(client, pc, agent_token, shared_cache, monkeypatch):
+    monkeypatch.setattr(services, "AGENT_REQUESTS_PER_MINUTE", 3)
+    codes = [post(client, agent_token, [event("heartbeat")]).status_code for _ in range(5)]
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+
+
+def test_sessions_stay_durable_rows_when_heartbeats_are_cached(client, pc, agent_token, shared_cache):
+    post(client, agent_token, [event("heartbeat")])
+    sign_in = event("sign_in")
+    assert post(client, agent_token, [sign_in, event("heartbeat")]).json()["accepted"][0] == sign_in["id"]
+    assert UsageSession.objects.filter(asset=pc, ended_at=None).count() == 1
+    assert board_state(pc.tag) == "in_use"
+
+
+REDIS_URL = os.environ.get("LIAISON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Django's Redis cache (its own key prefix), as production runs: the one-round-trip pipeline."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have Redis at {REDIS_URL}")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"labs-test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {"default": {"BACKEND": "liaison.core.redis_cache.RedisCache", "LOCATION": REDIS_URL,
+                                   "KEY_PREFIX": prefix}}  # fmt: skip
+    settings.LIAISON_LABS_BUFFER_HEARTBEATS = True
+    settings.API_TOKEN_CACHE_SECONDS = 30
+    yield
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}:*"):  # only this test's keys: the database may be shared
+        client.delete(key)
+
+
+def test_on_redis_a_heartbeat_is_checked_counted_and_kept_without_the_database(
+    client, pc, agent_token, users, redis_cache, monkeypatch, django_assert_num_queries
+):
+    assert post(client, agent_token, [event("heartbeat")]).status_code == 200
+    with django_assert_num_queries(0):
+        answer = post(client, agent_token, [event("heartbeat"), event("heartbeat", tag="NOPE")]).json()
+    assert len(answer["accepted"]) == 1 and answer["rejected"][0]["code"] == "labs.workstation_unknown"
+    assert board_state(pc.tag) == "free"
+    services.asset_update(actor=users[Role.IT_STAFF], asset=pc, data={"tag": "LIB-PC-110-42"})
+    assert post(client, agent_token, [event("heartbeat", tag="LIB-PC-110-42")]).json()["rejected"] == []
+    monkeypatch.setattr(services, "AGENT_REQUESTS_PER_MINUTE", 3)
+    monkeypatch.setattr(services, "_rate_key", lambda actor: f"labs:agent:{actor.pk}:this-minute")
+    codes = [post(client, agent_token, [event("heartbeat", tag="LIB-PC-110-42")]).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
 
 
 def test_too_many_events_in_one_request(client, pc, agent_token):
