@@ -9,7 +9,7 @@ import functools
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -289,7 +289,7 @@ def _ticket_links(ticket: Ticket, *, with_contact_views: bool, now: dt.datetime)
     written once per process (`_links_sql`), not compiled by the ORM on every view: building
     six sub-queries cost more than PostgreSQL took to answer them (bench/README.md)."""
     sql, uses_now = _links_sql(with_contact_views)
-    params: list[object] = []
+    params: list[int | dt.datetime] = []
     for needs_now in uses_now:
         params.append(ticket.pk)
         if needs_now:
@@ -305,7 +305,7 @@ def _links_sql(with_contact_views: bool) -> tuple[str, tuple[bool, ...]]:
     """The UNION ALL behind `_ticket_links`, and for each part whether it also takes `now`.
     Column types are set in the first part: PostgreSQL types a UNION's columns from it."""
     status_link = Ticket.status_links.rel.related_model
-    parts = [
+    parts: list[tuple[str, Any, str, str | None]] = [
         ("f", Ticket.followers.through, "user_id", None),
         ("r", Ticket.referring_departments.through, "department_id", None),
         ("a", Attachment, "id", None),
