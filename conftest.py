@@ -45,11 +45,14 @@ def fresh_cache():
 @pytest.fixture(autouse=True)
 def fresh_reference_cache():
     """Rows made in one test vanish on its rollback; no test may see another's cached rows."""
+    from liaison.accounts.selectors import forget_people_menus
     from liaison.core import refcache
 
     refcache.clear()
+    forget_people_menus()
     yield
     refcache.clear()
+    forget_people_menus()
 
 
 @pytest.fixture

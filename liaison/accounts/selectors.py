@@ -3,6 +3,7 @@ end, never the models."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from django.db.models import Count, QuerySet
@@ -40,6 +41,34 @@ def departments_by_id(ids) -> dict[int, Department]:
 
 def department_by_id(pk: int) -> Department | None:
     return departments_by_id([pk]).get(pk)
+
+
+PEOPLE_MENU_SECONDS = 30.0
+_people_menus: dict[tuple[int, tuple[str, ...]], tuple[float, list[tuple[int, str]]]] = {}
+
+
+def people_menu(*, department_id: int, roles: Iterable[str]) -> list[tuple[int, str]]:
+    """(id, name) of a department's active people in these roles, by name: a menu to pick from
+    (the ticket page's assignee). From a per-process copy kept 30 seconds and dropped when a
+    person is saved or deleted in this process (`signals.forget_people_menus`); a menu is a
+    suggestion, never an access decision: whatever is picked is checked against the database."""
+    key = (department_id, tuple(sorted(roles)))
+    now = time.monotonic()
+    cached = _people_menus.get(key)
+    if cached is not None and now - cached[0] < PEOPLE_MENU_SECONDS:
+        return cached[1]
+    people = (
+        User.objects.filter(is_active=True, department_id=department_id, role__in=key[1])
+        .only("id", "username", "first_name", "last_name", "display_name")
+        .order_by("first_name", "last_name", "username")
+    )
+    menu = [(person.pk, person.name) for person in people]
+    _people_menus[key] = (now, menu)
+    return menu
+
+
+def forget_people_menus() -> None:
+    _people_menus.clear()
 
 
 def department_list() -> QuerySet[Department]:

@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from liaison.accounts import selectors
 from liaison.accounts.models import ApiToken, User
 from liaison.accounts.services import api_token_forget
 from liaison.core.http import client_ip
@@ -53,3 +54,17 @@ def forget_tokens_of_changed_user(sender, instance, created, update_fields=None,
     if created or (update_fields and set(update_fields) <= {"last_login"}):
         return  # a new user has no tokens; signing in changes nothing a token may do
     api_token_forget(ApiToken.objects.filter(user_id=instance.pk).values_list("key_hash", flat=True))
+
+
+# --- Menus of people (`selectors.people_menu`) are dropped when anyone is saved or deleted,
+# except for the sign-in's own save of `last_login`, which changes no menu.
+@receiver(post_save, sender=User, dispatch_uid="accounts.forget_people_menus_on_save")
+def forget_people_menus_on_save(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    selectors.forget_people_menus()
+
+
+@receiver(post_delete, sender=User, dispatch_uid="accounts.forget_people_menus_on_delete")
+def forget_people_menus_on_delete(sender, instance, **kwargs):
+    selectors.forget_people_menus()

@@ -96,6 +96,8 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].iterator = ListChoiceIterator  # before the queryset, which reads it
         self.fields["assignee"].queryset = selectors.assignee_choices(queue=queue)
+        if not self.is_bound:  # a menu to draw: names from the per-process copy, no query
+            self.fields["assignee"].choices = [("", "Nobody"), *selectors.assignee_menu(queue=queue)]
 
 
 class PriorityForm(forms.Form):

@@ -367,6 +367,13 @@ def contact_views(*, ticket: Ticket, limit: int = 10) -> list[ContactAccessLog]:
     return list(ticket.contact_views.all()[:limit])
 
 
+def assignee_menu(*, queue: Queue) -> list[tuple[int, str]]:
+    """(id, name) of who may be assigned the queue's tickets, for the ticket page's menu (a
+    per-process copy: `accounts.selectors.people_menu`; the assignment itself is checked
+    against `assignee_choices`)."""
+    return accounts_selectors.people_menu(department_id=queue.department_id, roles=[*DESK_ROLES, Role.ADMINISTRATOR])
+
+
 def assignee_choices(*, queue: Queue) -> QuerySet[User]:
     """Only the queue's department: never a list of every user on campus."""
     people = accounts_selectors.user_list(department_id=queue.department_id, roles=[*DESK_ROLES, Role.ADMINISTRATOR])

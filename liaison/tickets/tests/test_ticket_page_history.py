@@ -56,3 +56,28 @@ def test_a_step_with_no_person_is_signed_by_liaison(client_as, make_ticket, user
     ticket.events.update(actor=None)
     history = _history(client_as(Role.SUPERVISOR).get(f"/tickets/{ticket.reference}/").content.decode())
     assert "<strong>Liaison</strong>" in history
+
+
+def test_the_assignee_menu_lists_the_queues_people_and_follows_changes(client_as, make_ticket, users, queues):
+    """The menu comes from a short-lived copy; adding or deactivating a person shows at once."""
+    from liaison.accounts.models import User
+
+    client = client_as(Role.SUPERVISOR)
+    ticket = make_ticket(queue="help_desk")
+
+    def menu() -> list[str]:
+        html = client.get(f"/tickets/{ticket.reference}/").content.decode()
+        select = html[html.index('name="assignee"') : html.index("</select>", html.index('name="assignee"'))]
+        return re.findall(r'<option value="[^"]*"[^>]*>([^<]*)</option>', select)
+
+    first = menu()
+    assert first[0] == "Nobody" and users[Role.IT_STAFF].name in first
+    assert users[Role.LIBRARY_STAFF].name not in first  # another department's person
+    newcomer = User.objects.create_user(
+        username="newtech", password="x" * 12, role=Role.IT_STAFF, department=users[Role.IT_STAFF].department,
+        first_name="Nadia", last_name="Newcomer",
+    )  # fmt: skip
+    assert "Nadia Newcomer" in menu()
+    newcomer.is_active = False
+    newcomer.save()
+    assert "Nadia Newcomer" not in menu()
