@@ -134,6 +134,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if DATABASE_IS_POSTGRES and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1":
+    # ADR 0062: parameters bound on the server, and a statement run five times on a connection
+    # is prepared there (psycopg's automatic preparation), so a page's queries are planned once
+    # per connection, not on every request. Set DATABASE_PREPARED_STATEMENTS=0 behind a
+    # transaction-mode connection pooler that cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 
 # --- Redis: cache and task queue when REDIS_URL is set; otherwise in-process defaults.
 REDIS_URL = os.environ.get("REDIS_URL", "")
