@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 from liaison.imports.mapping import CompiledMapping
 from liaison.imports.parsing import ParsedFile, normalize_header
-from liaison.imports.registry import CHOICE, Importer, RowRefused, values_identity
+from liaison.imports.registry import CHOICE, Importer, RowRefused
 from liaison.imports.screening import flagged_columns
 
 ROW = "row"  # the "field" of a problem with the whole row
@@ -132,7 +132,7 @@ def check_rows(
 
     prepared: list[tuple[int, Any, str, str, list[tuple[str, str]]]] = []
     first_of_id: dict[str, tuple[int, str]] = {}
-    occurrences: Counter[str] = Counter()
+    occurrences: dict[str, int] = {}
     legacy_occurrences: Counter[str] = Counter()
     defaulted: Counter[str] = Counter()
     worded: dict[tuple[str, str, str, bool], str] = {}  # a rejection's message, worded once per cause
@@ -169,8 +169,8 @@ def check_rows(
             if cancelled and cancelled():
                 raise Cancelled
         mapped, errors, raw = compiled.map_row(row)
-        row_errors = dict(errors)
-        usable = {k: v for k, v in mapped.items() if k not in errors}
+        row_errors = dict(errors) if errors else {}
+        usable = {k: v for k, v in mapped.items() if k not in errors} if errors else mapped
         obj = None
         try:
             obj = importer.validate_row(usable)
@@ -195,8 +195,9 @@ def check_rows(
                         worded[(key, message, value, key in errors)] = said
                 result.rejections.append(Rejection(row.line, key, said, value))
             continue
-        for name in compiled.defaulted:
-            defaulted[name] += 1
+        if compiled.defaulted:
+            for name in compiled.defaulted:
+                defaulted[name] += 1
         legacy = importer.legacy_identities(row, mapped)
         identity = importer.source_id(mapped, tool)
         if identity is not None:
@@ -218,10 +219,10 @@ def check_rows(
                 continue
             first_of_id[identity] = (row.line, fingerprint)
         else:
-            identity = values_identity(tool, importer.content_key(obj))
-            occurrences[identity] += 1
-            if occurrences[identity] > 1:
-                identity = f"{identity}#{occurrences[identity]}"
+            identity = importer.identity_of(obj, tool)
+            seen = occurrences[identity] = occurrences.get(identity, 0) + 1
+            if seen > 1:
+                identity = f"{identity}#{seen}"
             if legacy:
                 legacy_occurrences[legacy] += 1
                 if legacy_occurrences[legacy] > 1:

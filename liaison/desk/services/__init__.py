@@ -3,7 +3,7 @@
 
 | module | what |
 |---|---|
-| `build.py` | `interaction_build` (every rule an entry obeys), `content_fingerprint`, `default_mode_for` |
+| `build.py` | `interaction_build` (every rule an entry obeys), `content_fingerprint`, `default_mode_for`; `InteractionBatch` (the same rules for an import's many rows, each distinct value checked once) and the `InteractionRow`s it builds |
 | `log.py` | `interaction_log` (once per client id), `ClientIdConflict`; for importers `interactions_bulk_create`, `topic_tag_get_or_create` |
 | `corrections.py` | `interaction_undo`, `interaction_update` (audited through `events.py`) |
 | `privacy.py` | `note_privacy_warnings`, `PRIVACY_PATTERNS` (warnings, never errors) |
@@ -13,6 +13,8 @@
 from liaison.desk.services.build import (
     FUTURE_TOLERANCE,
     MAX_TAGS,
+    InteractionBatch,
+    InteractionRow,
     content_fingerprint,
     default_mode_for,
     interaction_build,
@@ -35,6 +37,8 @@ __all__ = [
     "PRIVACY_PATTERNS",
     "BulkCreateResult",
     "ClientIdConflict",
+    "InteractionBatch",
+    "InteractionRow",
     "content_fingerprint",
     "default_mode_for",
     "interaction_build",

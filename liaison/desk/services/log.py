@@ -27,7 +27,7 @@ from liaison.core import counts
 from liaison.core.errors import reject
 from liaison.desk import policy, stats
 from liaison.desk.models import Interaction, InteractionKind, TechCategory, TopicTag
-from liaison.desk.services.build import content_fingerprint, interaction_build
+from liaison.desk.services.build import InteractionRow, content_fingerprint, interaction_build
 
 if TYPE_CHECKING:
     from liaison.accounts.models import User
@@ -147,9 +147,10 @@ class BulkCreateResult:
 
 @transaction.atomic
 def interactions_bulk_create(
-    interactions: Sequence[Interaction], *, batch_size: int = 500, known_new: bool = False
+    interactions: Sequence[Interaction | InteractionRow], *, batch_size: int = 500, known_new: bool = False
 ) -> BulkCreateResult:
-    """Save interactions made by `interaction_build`, with their tags, in bulk.
+    """Save interactions made by `interaction_build` (or rows made by `InteractionBatch`), with
+    their tags, in bulk.
 
     Ids already stored are not written again: the same content counts as `unchanged`, other
     content is listed in `conflicting` (the caller decides whether that aborts its import;
@@ -174,10 +175,12 @@ def interactions_bulk_create(
                     "client_id", "content_fingerprint"
                 )
             )
-    fresh: dict[uuid.UUID, Interaction] = {}
+    fresh: dict[Any, Interaction | InteractionRow] = {}
+    if stored:  # ids read back are UUIDs; a batch's rows may carry theirs as text
+        stored = {str(k): v for k, v in stored.items()}
     for interaction in interactions:
-        if interaction.client_id in stored:
-            if stored[interaction.client_id] == interaction.content_fingerprint:
+        if stored and str(interaction.client_id) in stored:
+            if stored[str(interaction.client_id)] == interaction.content_fingerprint:
                 result.unchanged += 1
             else:
                 result.conflicting.append(interaction.client_id)
@@ -196,6 +199,7 @@ def interactions_bulk_create(
     else:
         tagged = list(fresh.values())
         created = []
+    tagged = [i.as_model() if i.__class__ is InteractionRow else i for i in tagged]
     made = Interaction.objects.bulk_create(tagged, batch_size=batch_size)
     for saved, built in zip(made, tagged, strict=True):
         saved.pending_tags = getattr(built, "pending_tags", [])
@@ -211,14 +215,19 @@ _COPY_FIELDS = [f for f in Interaction._meta.concrete_fields if not f.primary_ke
 _COPY_ATTNAMES = [f.attname for f in _COPY_FIELDS]
 
 
-def _copy_in(interactions: Sequence[Interaction]) -> None:
+def _copy_in(interactions: Sequence[Interaction | InteractionRow]) -> None:
     """Insert through PostgreSQL's COPY: one round trip for the whole chunk, no SQL to build."""
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in _COPY_FIELDS)
     table = connection.ops.quote_name(Interaction._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        write = copy.write_row
         for interaction in interactions:
-            # Built and validated by `interaction_build`: plain values psycopg adapts itself.
-            copy.write_row([getattr(interaction, name) for name in _COPY_ATTNAMES])
+            # Built and validated by `interaction_build` or `InteractionBatch`: plain values
+            # psycopg adapts itself.
+            if interaction.__class__ is InteractionRow:
+                write(interaction.copy_values())
+            else:
+                write([getattr(interaction, name) for name in _COPY_ATTNAMES])
 
 
 # --- Undo and corrections ------------------------------------------------------------------
