@@ -405,6 +405,7 @@ class DeskInteractionImporter(Importer):
         self._made_tags: dict[str, TopicTag] = {}
         self._any_imported: bool | None = None
         self._batch: desk_services.InteractionBatch | None = None
+        self._writer: desk_services.InteractionCopy | None = None
         self._found: dict[str, dict[Any, Any]] = {}  # field → value → record (or the value, unknown)
         self._notes: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # note → (cleaned, warnings)
         self._client_ids: dict[str, str] = {}  # identity → client id, from assign_identity to the look-up
@@ -714,14 +715,17 @@ class DeskInteractionImporter(Importer):
             extra = [made[n.lower()] for n in names if made[n.lower()].pk not in {t.pk for t in obj.pending_tags}]
             obj.pending_tags = [*obj.pending_tags, *extra]
             obj.content_fingerprint = desk_services.content_fingerprint(obj, obj.pending_tags)
-        result = desk_services.interactions_bulk_create(objects, batch_size=1000, known_new=True)
-        if result.conflicting:
-            raise ValidationError(
-                {
-                    "file": f"{len(result.conflicting)} row(s) clash with interactions stored meanwhile; nothing was imported."
-                }
-            )
-        return len(result.created)
+        if self._writer is None:
+            self._writer = desk_services.InteractionCopy()
+        return self._writer.write(objects)
+
+    def commit_finish(self) -> None:
+        if self._writer is not None:
+            self._writer.finish()
+
+    def commit_abort(self, error: BaseException) -> None:
+        if self._writer is not None:
+            self._writer.abort(error)
 
     def audit_summary(self, objects: list[desk_services.InteractionRow]) -> dict[str, Any]:
         return {"source": self.source, "new_tags": sorted(self.new_tag_names.values())}

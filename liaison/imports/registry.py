@@ -246,6 +246,12 @@ class Importer:
     def commit(self, objects: list[Any]) -> int:
         raise NotImplementedError
 
+    def commit_finish(self) -> None:
+        """After the last chunk of a commit: finish writing (still inside the transaction)."""
+
+    def commit_abort(self, error: BaseException) -> None:
+        """A commit stopped by `error` (it rolls back): let go of whatever writing is open."""
+
     def audit_summary(self, objects: list[Any]) -> dict[str, Any]:
         return {"created": len(objects)}
 

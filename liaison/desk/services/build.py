@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -466,6 +467,7 @@ class InteractionRow:
         "duration_minutes",
         "import_new_tags",
         "kind",
+        "kind_id",
         "logged_at",
         "mode",
         "note",
@@ -474,36 +476,61 @@ class InteractionRow:
         "pending_tags",
         "read_level",
         "recorded_by",
+        "recorded_by_id",
         "referred_to",
+        "referred_to_id",
         "service_point",
+        "service_point_id",
         "source",
         "tech_category",
+        "tech_category_id",
         "weight",
     )
 
-    def __init__(self, **values: Any) -> None:
-        for name, value in values.items():
-            setattr(self, name, value)
-
-    @property
-    def service_point_id(self) -> int:
-        return self.service_point.pk
-
-    @property
-    def kind_id(self) -> int:
-        return self.kind.pk
-
-    @property
-    def tech_category_id(self) -> int | None:
-        return None if self.tech_category is None else self.tech_category.pk
-
-    @property
-    def referred_to_id(self) -> int | None:
-        return None if self.referred_to is None else self.referred_to.pk
-
-    @property
-    def recorded_by_id(self) -> int | None:
-        return None if self.recorded_by is None else self.recorded_by.pk
+    def __init__(
+        self,
+        *,
+        client_id: uuid.UUID | str,
+        service_point: ServicePoint,
+        kind: InteractionKind,
+        read_level: int,
+        tech_category: TechCategory | None,
+        mode: str,
+        note: str,
+        referred_to: DirectoryEntry | None,
+        duration_minutes: int | None,
+        weight: int,
+        occurred_at: dt.datetime,
+        logged_at: dt.datetime,
+        recorded_by: User | None,
+        source: str,
+        content_fingerprint: str,
+        pending_tags: list[TopicTag],
+        occurred_at_utc: str,
+    ) -> None:
+        self.client_id = client_id
+        self.service_point = service_point
+        self.service_point_id = service_point.pk
+        self.kind = kind
+        self.kind_id = kind.pk
+        self.read_level = read_level
+        self.tech_category = tech_category
+        self.tech_category_id = None if tech_category is None else tech_category.pk
+        self.mode = mode
+        self.note = note
+        self.referred_to = referred_to
+        self.referred_to_id = None if referred_to is None else referred_to.pk
+        self.duration_minutes = duration_minutes
+        self.weight = weight
+        self.occurred_at = occurred_at
+        self.logged_at = logged_at
+        self.recorded_by = recorded_by
+        self.recorded_by_id = None if recorded_by is None else recorded_by.pk
+        self.source = source
+        self.content_fingerprint = content_fingerprint
+        self.pending_tags = pending_tags
+        self.occurred_at_utc = occurred_at_utc
+        self.import_new_tags: list[str] = []
 
     def get_mode_display(self) -> str:
         return str(Interaction.Mode(self.mode).label)
@@ -512,18 +539,18 @@ class InteractionRow:
         """The row's values in the order of `log._COPY_ATTNAMES` (every concrete field but the id)."""
         return (
             self.client_id,
-            self.service_point.pk,
-            self.kind.pk,
+            self.service_point_id,
+            self.kind_id,
             self.read_level,
-            None if self.tech_category is None else self.tech_category.pk,
+            self.tech_category_id,
             self.mode,
             self.note,
-            None if self.referred_to is None else self.referred_to.pk,
+            self.referred_to_id,
             self.duration_minutes,
             self.weight,
             self.occurred_at,
             self.logged_at,
-            None if self.recorded_by is None else self.recorded_by.pk,
+            self.recorded_by_id,
             self.source,
             self.content_fingerprint,
         )
@@ -550,8 +577,9 @@ class InteractionRow:
         return interaction
 
 
-_MISS = object()
 _MEMO_LIMIT = 50_000
+# Values remembered by what they are; anything else (a record, a list of tags) by its identity.
+_VALUE_KEYS = frozenset({str, int, float, tuple, type(None)})
 
 
 class InteractionBatch:
@@ -569,10 +597,11 @@ class InteractionBatch:
         self.source = source
         self.recorded_by = recorded_by if getattr(recorded_by, "is_authenticated", False) else None
         self.is_import = isinstance(source, str) and source.startswith("import:")
+        self.aware = settings.USE_TZ  # timezone.now() without asking the settings on every row
         self.source_errors: dict[str, str] = {}
         if not isinstance(source, str) or not _SOURCE.match(source):
             self.source_errors["source"] = f"Source must be desk, api or import:<name>; got {source!r}."
-        self._memos: dict[str, dict[Any, tuple[Any, dict[str, str] | None]]] = {
+        self._memos: dict[str, dict[Any, tuple[Any, dict[str, str] | None, Any]]] = {
             name: {}
             for name in (
                 "service_point",
@@ -588,16 +617,27 @@ class InteractionBatch:
         }
 
     def _checked(self, memo_name: str, key: Any, check: Callable[[], Any]) -> tuple[Any, dict[str, str] | None]:
+        """The answer of `check()` for this value, from memory after the first time. A record
+        (an importer passes the ones it found) is remembered by its identity, and kept with
+        the answer so that identity is never another object's."""
         memo = self._memos[memo_name]
-        found = memo.get(key, _MISS) if key.__class__ is not bool else _MISS  # True == 1: never a key
-        if found is _MISS:
-            try:
-                found = (check(), None)
-            except ValidationError as exc:
-                found = (None, {name: " ".join(messages) for name, messages in exc.message_dict.items()})
-            if len(memo) < _MEMO_LIMIT and key.__class__ is not bool:
-                memo[key] = found
-        return found  # type: ignore[return-value]
+        cls = key.__class__
+        if cls is bool:  # True == 1: never a key
+            return self._check(check)
+        memo_key = id(key) if cls not in _VALUE_KEYS else key
+        found = memo.get(memo_key)
+        if found is None:
+            found = (*self._check(check), key)
+            if len(memo) < _MEMO_LIMIT:
+                memo[memo_key] = found
+        return found[0], found[1]
+
+    @staticmethod
+    def _check(check: Callable[[], Any]) -> tuple[Any, dict[str, str] | None]:
+        try:
+            return check(), None
+        except ValidationError as exc:
+            return None, {name: " ".join(messages) for name, messages in exc.message_dict.items()}
 
     def build(
         self,
@@ -649,7 +689,7 @@ class InteractionBatch:
             )
             if problem:
                 errors.update(problem)
-        chosen_mode, problem = checked("mode", (mode, None if point is None else point.pk), lambda: _mode(mode, point))
+        chosen_mode, problem = checked("mode", (mode, id(point)), lambda: _mode(mode, point))
         if problem:
             errors.update(problem)
         tag_key = tuple(tags) if not isinstance(tags, str | int | TopicTag) else (tags,)
@@ -669,12 +709,20 @@ class InteractionBatch:
             duration, problem = checked("duration", duration_minutes, lambda: _duration(duration_minutes))
             if problem:
                 errors.update(problem)
-        now = timezone.now()
+        now = dt.datetime.now(dt.UTC) if self.aware else timezone.now()
         moment = None
-        try:
-            moment = _occurred_at(occurred_at, now)
-        except ValidationError as exc:
-            errors["occurred_at"] = " ".join(exc.messages)
+        if (
+            occurred_at.__class__ is dt.datetime
+            and not occurred_at.microsecond
+            and occurred_at.utcoffset() is not None
+            and occurred_at <= now + FUTURE_TOLERANCE
+        ):
+            moment = occurred_at  # an aware time to the second, not in the future: what _occurred_at keeps
+        else:
+            try:
+                moment = _occurred_at(occurred_at, now)
+            except ValidationError as exc:
+                errors["occurred_at"] = " ".join(exc.messages)
         if self.source_errors:
             errors.update(self.source_errors)
         if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= MAX_WEIGHT:
@@ -701,18 +749,19 @@ class InteractionBatch:
             source=self.source,
             pending_tags=tag_objs,
             occurred_at_utc=moment_utc,
-            content_fingerprint=_fingerprint_of(
-                service_point_id=point.pk,
-                kind_id=kind_obj.pk,
-                read_level=level,
-                tech_category_id=None if category is None else category.pk,
-                mode=chosen_mode,
-                tag_ids=[t.pk for t in tag_objs],
-                note=clean_note,
-                referred_to_id=None if referral is None else referral.pk,
-                duration_minutes=duration,
-                moment_utc=moment_utc,
-                weight=weight,
-            ),
+            content_fingerprint="",
+        )
+        row.content_fingerprint = _fingerprint_of(
+            service_point_id=row.service_point_id,
+            kind_id=row.kind_id,
+            read_level=level,
+            tech_category_id=row.tech_category_id,
+            mode=chosen_mode,
+            tag_ids=[t.pk for t in tag_objs] if tag_objs else (),
+            note=clean_note,
+            referred_to_id=row.referred_to_id,
+            duration_minutes=duration,
+            moment_utc=moment_utc,
+            weight=weight,
         )
         return row, {}
