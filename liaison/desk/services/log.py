@@ -263,11 +263,12 @@ class InteractionCopy:
                     {"file": f"{len(result.conflicting)} row(s) clash with interactions stored meanwhile."}
                 )
         if plain:
-            if self._copy is None:
-                self._open()
-            write = self._copy.write_row
-            for row in plain:
-                write(row.copy_values())
+            with connection.wrap_database_errors:  # what the COPY reports, as Django's errors
+                if self._copy is None:
+                    self._open()
+                write = self._copy.write_row
+                for row in plain:
+                    write(row.copy_values())
         return len(rows)
 
     def _open(self) -> None:
