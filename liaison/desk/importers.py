@@ -34,6 +34,8 @@ Decisions that are the importer's, not the desk's:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import uuid
 from typing import Any
@@ -41,6 +43,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from liaison.desk import selectors as desk_selectors
 from liaison.desk import services as desk_services
 from liaison.desk.models import (
     MAX_DURATION_MINUTES,
@@ -401,7 +404,11 @@ class DeskInteractionImporter(Importer):
         self.new_tag_names: dict[str, str] = {}
         self._made_tags: dict[str, TopicTag] = {}
         self._any_imported: bool | None = None
-        self._refused: dict[tuple[str, str], str] = {}
+        self._batch: desk_services.InteractionBatch | None = None
+        self._writer: desk_services.InteractionCopy | None = None
+        self._found: dict[str, dict[Any, Any]] = {}  # field → value → record (or the value, unknown)
+        self._notes: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # note → (cleaned, warnings)
+        self._client_ids: dict[str, str] = {}  # identity → client id, from assign_identity to the look-up
 
     @property
     def _zone(self):
@@ -420,9 +427,17 @@ class DeskInteractionImporter(Importer):
         return self._lookups
 
     def _find(self, field_name: str, value: Any) -> Any:
-        if value in (None, ""):
+        if value is None or value == "":
             return None
-        return self.lookups()[field_name].get(_key(str(value)), value)
+        memo = self._found.get(field_name)
+        if memo is None:
+            memo = self._found[field_name] = {}
+        found = memo.get(value, _MISS)
+        if found is _MISS:
+            found = self.lookups()[field_name].get(_key(str(value)), value)
+            if len(memo) < MEMO_LIMIT:
+                memo[value] = found
+        return found
 
     def constant_choices(self, field_name: str) -> list[tuple[str, str]] | None:
         if field_name == "service_point":
@@ -460,19 +475,51 @@ class DeskInteractionImporter(Importer):
     def client_id_for(self, identity: str) -> uuid.UUID:
         return uuid.uuid5(NAMESPACE, f"{self.key}:{identity}")
 
+    def client_id_text(self, identity: str) -> str:
+        """`str(client_id_for(identity))`, worked out without the UUID object (uuid5 is SHA-1
+        of the namespace and the name, with the version and variant bits set)."""
+        digest = _NAMESPACE_SHA1.copy()
+        digest.update(f"{self.key}:{identity}".encode())
+        raw = bytearray(digest.digest()[:16])
+        raw[6] = (raw[6] & 0x0F) | 0x50
+        raw[8] = (raw[8] & 0x3F) | 0x80
+        text = raw.hex()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+    def identity_of(self, obj: desk_services.InteractionRow, tool: str) -> str:
+        """`values_identity(tool, self.content_key(obj))` with the JSON written out directly:
+        the same text, so the same identity as every earlier import (ADR 0040)."""
+        tags = obj.pending_tags
+        names = obj.import_new_tags
+        if tags or names:
+            slugs = sorted({t.slug for t in tags} | {slugify(n) for n in names})
+            tag_text = ", ".join(map(_encode_str, slugs))
+        else:
+            tag_text = ""
+        moment = obj.occurred_at_utc
+        minute = moment[:16] if moment[:4] >= "1000" else obj.occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
+        category, referral, minutes = obj.tech_category, obj.referred_to, obj.duration_minutes
+        text = (
+            f"[{_encode_str(tool)}, [{_encode_str(minute)}, {obj.service_point.pk}, {obj.kind.pk}, {obj.read_level}, "
+            f"{_encode_str(obj.mode)}, {'null' if minutes is None else minutes}, "
+            f"{'null' if category is None else category.pk}, {'null' if referral is None else referral.pk}, "
+            f"[{tag_text}], {obj.weight}]]"
+        )
+        return f"{tool}:values:{hashlib.sha256(text.encode()).hexdigest()[:40]}"
+
     def legacy_identities(self, row, mapped: dict[str, Any]) -> str:
         """Only worth working out where something was imported before (asked once per run)."""
         if self._any_imported is None:
             self._any_imported = Interaction.objects.filter(source__startswith="import:").exists()
         return super().legacy_identities(row, mapped) if self._any_imported else ""
 
-    def assign_identity(self, obj: Interaction, identity: str) -> None:
-        obj.client_id = self.client_id_for(identity)
+    def assign_identity(self, obj: desk_services.InteractionRow, identity: str) -> None:
+        obj.client_id = self._client_ids[identity] = self.client_id_text(identity)
 
-    def weight_of(self, obj: Interaction) -> int:
+    def weight_of(self, obj: desk_services.InteractionRow) -> int:
         return obj.weight
 
-    def content_key(self, obj: Interaction) -> list[Any]:
+    def content_key(self, obj: desk_services.InteractionRow) -> list[Any]:
         """What the row counts as: not the note (privacy may drop it), not when it was logged,
         the time to the minute (a re-save in Excel drops seconds)."""
         tags = sorted({t.slug for t in obj.pending_tags} | {slugify(n) for n in getattr(obj, "import_new_tags", [])})
@@ -489,23 +536,21 @@ class DeskInteractionImporter(Importer):
             obj.weight,
         ]
 
-    def fingerprint(self, obj: Interaction) -> str:
+    def fingerprint(self, obj: desk_services.InteractionRow) -> str:
         return obj.content_fingerprint
 
     def existing_identities(self, identities: list[tuple[str, str]], tool: str) -> set[str]:
-        by_client_id: dict[uuid.UUID, str] = {}
+        by_client_id: dict[str, str] = {}
         legacy_ids: dict[uuid.UUID, tuple[str, bool]] = {}
+        known = self._client_ids
         for identity, legacy in identities:
-            by_client_id[self.client_id_for(identity)] = identity
+            by_client_id[known.get(identity) or self.client_id_text(identity)] = identity
             if legacy:
                 legacy_ids[self.client_id_for(legacy)] = (identity, legacy.startswith("id:"))
-        found: set[str] = set()
-        wanted = list(by_client_id)
-        for start in range(0, len(wanted), 900):
-            for client_id in Interaction.objects.filter(client_id__in=wanted[start : start + 900]).values_list(
-                "client_id", flat=True
-            ):
-                found.add(by_client_id[client_id])
+        known.clear()
+        found = {
+            by_client_id[client_id] for client_id in desk_selectors.interaction_client_ids_stored(list(by_client_id))
+        }
         # Imports before ADR 0040 keyed rows by "id:<id>" or a hash of the raw cells; an id key
         # counts only for a row the same tool imported (LibAnswers' 800 is not Gimlet's). A
         # site that never imported (asked once per run) has none to look for.
@@ -526,51 +571,44 @@ class DeskInteractionImporter(Importer):
         return found
 
     # --- one row ------------------------------------------------------------------------------
-    def validate_row(self, mapped: dict[str, Any]) -> Interaction:
+    def validate_row(self, mapped: dict[str, Any]) -> desk_services.InteractionRow:
+        """Build the row through the desk's `InteractionBatch`: the rules of `interaction_build`,
+        each distinct service point, kind, level, mode or duration checked once per run (an
+        unknown value refused again from memory, at the cost of a known one)."""
         errors: dict[str, str] = {}
-        # A value the desk already refused on an earlier row (an unknown service point, kind or
-        # mode) is refused again from memory: a quarter of a million such rows cost no look-ups.
-        known_bad = {
-            name: message
-            for name in _REMEMBERED
-            if (message := self._refused.get((name, _key(str(mapped.get(name) or ""))))) is not None
-        }
-        if known_bad:
-            raise RowRefused(known_bad)
         occurred_at, logged_at = self._times(mapped, errors)
-        note = self._note(mapped.get("note") or "")
-        tags, new_tags = self._tags(mapped.get("tags") or [])
-        try:
-            interaction = desk_services.interaction_build(
-                service_point=self._find("service_point", mapped.get("service_point")),
-                kind=self._find("kind", mapped.get("kind")),
-                read_level=mapped.get("read_level"),
-                mode=mapped.get("mode") or None,
-                client_id=PENDING_ID,
-                occurred_at=occurred_at,
-                duration_minutes=mapped.get("duration_minutes"),
-                tech_category=self._find("tech_category", mapped.get("tech_category")),
-                tags=tags,
-                note=note,
-                referred_to=self._find("referred_to", mapped.get("referred_to")),
-                recorded_by=self.actor,
-                source=self.source,
-                weight=mapped.get("count") or 1,
-            )
-        except ValidationError as exc:
-            errors = {**{k: " ".join(v) for k, v in exc.message_dict.items()}, **errors}
-            interaction = None
-            for name in _REMEMBERED:
-                value = mapped.get(name)
-                if name in errors and isinstance(value, str) and value and len(self._refused) < 10_000:
-                    self._refused[(name, _key(value))] = errors[name]
-        if errors:
-            raise ValidationError(errors)
-        interaction.logged_at = logged_at or interaction.occurred_at
-        interaction.import_new_tags = new_tags
-        if interaction.logged_at - interaction.occurred_at >= dt.timedelta(minutes=1):
-            self.back_dated += 1
-        return interaction
+        note = mapped.get("note") or ""
+        if note:
+            note = self._note(note)
+        names = mapped.get("tags")
+        tags, new_tags = self._tags(names) if names else ([], [])
+        if self._batch is None:
+            self._batch = desk_services.InteractionBatch(source=self.source, recorded_by=self.actor)
+        find = self._find
+        row, problems = self._batch.build(
+            service_point=find("service_point", mapped.get("service_point")),
+            kind=find("kind", mapped.get("kind")),
+            read_level=mapped.get("read_level"),
+            mode=mapped.get("mode") or None,
+            client_id=PENDING_ID,
+            occurred_at=occurred_at,
+            duration_minutes=mapped.get("duration_minutes"),
+            tech_category=find("tech_category", mapped.get("tech_category")),
+            tags=tags,
+            note=note,
+            referred_to=find("referred_to", mapped.get("referred_to")),
+            weight=mapped.get("count") or 1,
+        )
+        if problems or errors or row is None:
+            raise RowRefused({**problems, **errors})
+        row.import_new_tags = new_tags
+        if logged_at is None:
+            row.logged_at = row.occurred_at
+        else:
+            row.logged_at = logged_at
+            if logged_at - row.occurred_at >= dt.timedelta(minutes=1):
+                self.back_dated += 1
+        return row
 
     def _local(self, value: dt.datetime | DateOnly, *, same_day_as: dt.datetime | None = None) -> dt.datetime:
         if isinstance(value, dt.datetime):
@@ -601,6 +639,18 @@ class DeskInteractionImporter(Importer):
         return occurred_at, logged_at
 
     def _note(self, note: str) -> str:
+        """The note as kept, with its warnings (worked out once per distinct note)."""
+        known = self._notes.get(note)
+        if known is not None:
+            self._warnings.extend(known[1])
+            return known[0]
+        before = len(self._warnings)
+        cleaned = self._clean_note(note)
+        if len(self._notes) < MEMO_LIMIT:
+            self._notes[note] = (cleaned, self._warnings[before:])
+        return cleaned
+
+    def _clean_note(self, note: str) -> str:
         note = note.replace("\r\n", "\n").replace("\r", "").strip()  # stray carriage returns
         for key, pattern, label in PRIVACY:
             if pattern.search(note):
@@ -622,7 +672,7 @@ class DeskInteractionImporter(Importer):
                 self.new_tag_names.setdefault(slugify(name)[:60], name[:60])
         return known, new
 
-    def describe(self, obj: Interaction) -> dict[str, str]:
+    def describe(self, obj: desk_services.InteractionRow) -> dict[str, str]:
         zone = self._zone
         return {
             "occurred at": f"{obj.occurred_at.astimezone(zone):%Y-%m-%d %H:%M}",
@@ -638,7 +688,7 @@ class DeskInteractionImporter(Importer):
             "note": obj.note if len(obj.note) <= 80 else obj.note[:79] + "…",
         }
 
-    def summary_notes(self, objects: list[Interaction]) -> list[str]:
+    def summary_notes(self, objects: list[desk_services.InteractionRow]) -> list[str]:
         notes = []
         if self.dates_at_noon:
             notes.append(
@@ -652,7 +702,7 @@ class DeskInteractionImporter(Importer):
         return notes
 
     # --- writing -------------------------------------------------------------------------------
-    def commit(self, objects: list[Interaction]) -> int:
+    def commit(self, objects: list[desk_services.InteractionRow]) -> int:
         """Write one chunk (the engine streams a file's rows in chunks, all in one transaction)."""
         made = self._made_tags
         for obj in objects:
@@ -665,21 +715,26 @@ class DeskInteractionImporter(Importer):
             extra = [made[n.lower()] for n in names if made[n.lower()].pk not in {t.pk for t in obj.pending_tags}]
             obj.pending_tags = [*obj.pending_tags, *extra]
             obj.content_fingerprint = desk_services.content_fingerprint(obj, obj.pending_tags)
-        result = desk_services.interactions_bulk_create(objects, batch_size=1000, known_new=True)
-        if result.conflicting:
-            raise ValidationError(
-                {
-                    "file": f"{len(result.conflicting)} row(s) clash with interactions stored meanwhile; nothing was imported."
-                }
-            )
-        return len(result.created)
+        if self._writer is None:
+            self._writer = desk_services.InteractionCopy()
+        return self._writer.write(objects)
 
-    def audit_summary(self, objects: list[Interaction]) -> dict[str, Any]:
+    def commit_finish(self) -> None:
+        if self._writer is not None:
+            self._writer.finish()
+
+    def commit_abort(self, error: BaseException) -> None:
+        if self._writer is not None:
+            self._writer.abort(error)
+
+    def audit_summary(self, objects: list[desk_services.InteractionRow]) -> dict[str, Any]:
         return {"source": self.source, "new_tags": sorted(self.new_tag_names.values())}
 
 
-# Fields whose refusal depends on the value alone (not on the rest of the row).
-_REMEMBERED = ("service_point", "kind", "mode", "tech_category", "referred_to")
+_MISS = object()
+MEMO_LIMIT = 50_000
+_NAMESPACE_SHA1 = hashlib.sha1(NAMESPACE.bytes, usedforsecurity=False)
+_encode_str = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) does to a str
 
 
 def _key(text: str) -> str:

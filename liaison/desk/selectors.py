@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -287,3 +288,22 @@ def interactions_for_calibration(*, start: dt.datetime, end: dt.datetime) -> Que
         .select_related("kind", "tech_category", "service_point")
         .order_by("id")
     )
+
+
+def interaction_client_ids_stored(client_ids: list[str]) -> set[str]:
+    """Of these client ids (as text), the ones stored: for importers, which ask once per chunk
+    of a file which of its rows are there already. On PostgreSQL one query takes the whole
+    list as an array (no statement of thousands of parameters to build); elsewhere, batches."""
+    if not client_ids:
+        return set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT client_id::text FROM desk_interaction WHERE client_id = ANY(%s::uuid[])", [client_ids]
+            )
+            return {row[0] for row in cursor.fetchall()}
+    found: set[str] = set()
+    for start in range(0, len(client_ids), 900):
+        stored = Interaction.objects.filter(client_id__in=client_ids[start : start + 900])
+        found.update(str(client_id) for client_id in stored.values_list("client_id", flat=True))
+    return found

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 from liaison.imports.mapping import CompiledMapping
 from liaison.imports.parsing import ParsedFile, normalize_header
-from liaison.imports.registry import CHOICE, Importer, RowRefused, values_identity
+from liaison.imports.registry import CHOICE, Importer, RowRefused
 from liaison.imports.screening import flagged_columns
 
 ROW = "row"  # the "field" of a problem with the whole row
@@ -132,7 +132,7 @@ def check_rows(
 
     prepared: list[tuple[int, Any, str, str, list[tuple[str, str]]]] = []
     first_of_id: dict[str, tuple[int, str]] = {}
-    occurrences: Counter[str] = Counter()
+    occurrences: dict[str, int] = {}
     legacy_occurrences: Counter[str] = Counter()
     defaulted: Counter[str] = Counter()
     worded: dict[tuple[str, str, str, bool], str] = {}  # a rejection's message, worded once per cause
@@ -161,76 +161,84 @@ def check_rows(
         prepared.clear()
 
     done = 0
-    for row in parsed.iter_rows():
-        done += 1
-        if done % PROGRESS_EVERY == 0:
-            if progress:
-                progress(done)
-            if cancelled and cancelled():
-                raise Cancelled
-        mapped, errors, raw = compiled.map_row(row)
-        row_errors = dict(errors)
-        usable = {k: v for k, v in mapped.items() if k not in errors}
-        obj = None
-        try:
-            obj = importer.validate_row(usable)
-        except RowRefused as refused:
-            for key, message in refused.errors.items():
-                row_errors.setdefault(key, message)
-        except ValidationError as exc:
-            for key, messages in _error_items(exc):
-                if key not in row_errors:
-                    row_errors[key] = " ".join(messages)
-        warnings = importer.take_warnings()
-        if row_errors:
-            for key, message in sorted(row_errors.items(), key=lambda kv: _field_order(importer, kv[0])):
-                value = raw.get(key, "")
-                said = worded.get((key, message, value, key in errors))
-                if said is None:
-                    said = _with_value(message, value)
-                    target = importer.field(key)
-                    if target is not None and target.type == CHOICE and value and key not in errors:
-                        said += f" A value map line '{_short(value)} = …' translates it."
-                    if len(worded) < 10_000:
-                        worded[(key, message, value, key in errors)] = said
-                result.rejections.append(Rejection(row.line, key, said, value))
-            continue
-        for name in compiled.defaulted:
-            defaulted[name] += 1
-        legacy = importer.legacy_identities(row, mapped)
-        identity = importer.source_id(mapped, tool)
-        if identity is not None:
-            fingerprint = importer.fingerprint(obj)
-            if identity in first_of_id:
-                first_line, first_fingerprint = first_of_id[identity]
-                if first_fingerprint == fingerprint:
-                    result.merged += 1
-                    continue
-                field_name = importer.identity_field or ROW
-                result.rejections.append(
-                    Rejection(
-                        row.line,
-                        field_name,
-                        f"The same id appears again with other values (first on row {first_line}).",
-                        raw.get(field_name, ""),
-                    )
-                )
+    try:  # a commit's writing ends with the rows, or with the error that stopped them
+        for row in parsed.iter_rows():
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                if progress:
+                    progress(done)
+                if cancelled and cancelled():
+                    raise Cancelled
+            mapped, errors, raw = compiled.map_row(row)
+            row_errors = dict(errors) if errors else {}
+            usable = {k: v for k, v in mapped.items() if k not in errors} if errors else mapped
+            obj = None
+            try:
+                obj = importer.validate_row(usable)
+            except RowRefused as refused:
+                for key, message in refused.errors.items():
+                    row_errors.setdefault(key, message)
+            except ValidationError as exc:
+                for key, messages in _error_items(exc):
+                    if key not in row_errors:
+                        row_errors[key] = " ".join(messages)
+            warnings = importer.take_warnings()
+            if row_errors:
+                for key, message in sorted(row_errors.items(), key=lambda kv: _field_order(importer, kv[0])):
+                    value = raw.get(key, "")
+                    said = worded.get((key, message, value, key in errors))
+                    if said is None:
+                        said = _with_value(message, value)
+                        target = importer.field(key)
+                        if target is not None and target.type == CHOICE and value and key not in errors:
+                            said += f" A value map line '{_short(value)} = …' translates it."
+                        if len(worded) < 10_000:
+                            worded[(key, message, value, key in errors)] = said
+                    result.rejections.append(Rejection(row.line, key, said, value))
                 continue
-            first_of_id[identity] = (row.line, fingerprint)
-        else:
-            identity = values_identity(tool, importer.content_key(obj))
-            occurrences[identity] += 1
-            if occurrences[identity] > 1:
-                identity = f"{identity}#{occurrences[identity]}"
-            if legacy:
-                legacy_occurrences[legacy] += 1
-                if legacy_occurrences[legacy] > 1:
-                    legacy = f"{legacy}#{legacy_occurrences[legacy]}"
-        importer.assign_identity(obj, identity)
-        prepared.append((row.line, obj, identity, legacy, warnings))
-        if len(prepared) >= CHUNK:
-            flush()
-    flush()
+            if compiled.defaulted:
+                for name in compiled.defaulted:
+                    defaulted[name] += 1
+            legacy = importer.legacy_identities(row, mapped)
+            identity = importer.source_id(mapped, tool)
+            if identity is not None:
+                fingerprint = importer.fingerprint(obj)
+                if identity in first_of_id:
+                    first_line, first_fingerprint = first_of_id[identity]
+                    if first_fingerprint == fingerprint:
+                        result.merged += 1
+                        continue
+                    field_name = importer.identity_field or ROW
+                    result.rejections.append(
+                        Rejection(
+                            row.line,
+                            field_name,
+                            f"The same id appears again with other values (first on row {first_line}).",
+                            raw.get(field_name, ""),
+                        )
+                    )
+                    continue
+                first_of_id[identity] = (row.line, fingerprint)
+            else:
+                identity = importer.identity_of(obj, tool)
+                seen = occurrences[identity] = occurrences.get(identity, 0) + 1
+                if seen > 1:
+                    identity = f"{identity}#{seen}"
+                if legacy:
+                    legacy_occurrences[legacy] += 1
+                    if legacy_occurrences[legacy] > 1:
+                        legacy = f"{legacy}#{legacy_occurrences[legacy]}"
+            importer.assign_identity(obj, identity)
+            prepared.append((row.line, obj, identity, legacy, warnings))
+            if len(prepared) >= CHUNK:
+                flush()
+        flush()
+        if sink is not None:
+            importer.commit_finish()
+    except BaseException as exc:
+        if sink is not None:
+            importer.commit_abort(exc)
+        raise
     if progress:
         progress(done)
     result.rejections.sort(key=lambda r: (r.line, _field_order(importer, r.field)))

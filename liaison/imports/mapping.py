@@ -244,46 +244,70 @@ class CompiledMapping:
     fallbacks: dict[str, list[str]] = field(default_factory=dict)
     ranges: dict[str, list[tuple[float, float, str]]] = field(default_factory=dict)
     lengths: set[str] = field(default_factory=set)
-    _memo: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.defaulted: list[str] = []
+        # Targets no column feeds always take their default: worked out once, not per row.
+        self._fixed = {
+            t.name: self.constants.get(t.name)
+            for t in self.fields
+            if not self.sources.get(t.name) and not self.fallbacks.get(t.name)
+        }
+        self._plan = [_plan_for(self, t) for t in self.fields if t.name not in self._fixed]
 
     def map_row(self, row: SourceRow) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
         """(typed values, errors by field, the text each value came from). Fields left blank
-        and filled from their default are listed in `self.defaulted` for the caller to count."""
-        mapped: dict[str, Any] = {}
+        and filled from their default are listed in `self.defaulted` for the caller to count.
+
+        A target whose value depends on its cells alone (a kind, a level, a duration) is
+        worked out once per distinct cell text and remembered; dates and free text are read
+        on every row."""
+        cells = row.values
+        mapped = dict(self._fixed)
+        raw = dict.fromkeys(self._fixed, "")
         errors: dict[str, str] = {}
-        raw: dict[str, str] = {}
-        self.defaulted: list[str] = []
-        for target in self.fields:
-            text = self._text_for(target, row, self.sources.get(target.name, ()))
-            if text == "" and target.name in self.fallbacks:
-                text = self._text_for(target, row, self.fallbacks[target.name])
-            raw[target.name] = text
-            if text == "":
-                value = self.constants.get(target.name)
-                mapped[target.name] = value
-                if value is not None and self.sources.get(target.name):
-                    self.defaulted.append(target.name)
-                continue
-            memo = self._memo.setdefault(target.name, {})
-            found = memo.get(text, _MISSING)
-            if found is _MISSING:
-                try:
-                    found = convert(target, text, self.mapping.date_format, self.mapping.time_zone, self.mapping.clock)
-                except ValueError as exc:
-                    found = _Failed(str(exc))
-                if target.type not in (TEXT, DATETIME, DATE) and len(memo) < MEMO_LIMIT:
-                    memo[text] = found
-            if isinstance(found, _Failed):
-                errors[target.name] = found.message
+        defaulted: list[str] = []
+        for name, column, columns, memo, read in self._plan:
+            if memo is not None:
+                key = cells.get(column) if column is not None else tuple(map(cells.get, columns))
+                hit = memo.get(key)
+                if hit is None:
+                    hit = read(cells)
+                    if len(memo) < MEMO_LIMIT:
+                        memo[key] = hit
+                text, found = hit
             else:
-                mapped[target.name] = list(found) if isinstance(found, list) else found
+                text, found = read(cells)
+            raw[name] = text
+            if found is _BLANK:
+                value = mapped[name] = self.constants.get(name)
+                if value is not None and self.sources.get(name):
+                    defaulted.append(name)
+            elif found.__class__ is _Failed:
+                errors[name] = found.message
+            else:
+                mapped[name] = list(found) if found.__class__ is list else found
+        self.defaulted = defaulted
         return mapped, errors, raw
 
-    def _text_for(self, target: TargetField, row: SourceRow, columns) -> str:
+    def read_target(self, target: TargetField, cells: dict[str, str]) -> tuple[str, Any]:
+        """One target's (text, value, or _BLANK, or _Failed) from a row's cells."""
+        text = self._text_for(target, cells, self.sources.get(target.name, ()))
+        if text == "" and target.name in self.fallbacks:
+            text = self._text_for(target, cells, self.fallbacks[target.name])
+        if text == "":
+            return text, _BLANK
+        if target.type == TEXT:
+            return text, text
+        try:
+            return text, convert(target, text, self.mapping.date_format, self.mapping.time_zone, self.mapping.clock)
+        except ValueError as exc:
+            return text, _Failed(str(exc))
+
+    def _text_for(self, target: TargetField, cells: dict[str, str], columns) -> str:
         parts = []
         value_map = self.value_maps.get(target.name)
         ranges = self.ranges.get(target.name)
-        cells = row.values
         for column in columns:
             text = (cells.get(column) or "").strip()
             if text != "" and column in self.lengths:
@@ -315,12 +339,61 @@ class CompiledMapping:
 
 
 MEMO_LIMIT = 50_000
-_MISSING = object()
+_BLANK = object()  # no text: the target takes its default
 
 
 @dataclass(frozen=True)
 class _Failed:
     message: str
+
+
+def _plan_for(compiled: CompiledMapping, target: TargetField):
+    """How `map_row` reads one target: (name, its one column or None, every column it reads,
+    a memo of results by cell text or None, the reader)."""
+    sources = tuple(compiled.sources.get(target.name, ()))
+    fallbacks = tuple(compiled.fallbacks.get(target.name, ()))
+    columns = (*sources, *fallbacks)
+    memo: dict[Any, tuple[str, Any]] | None = {} if target.type not in (TEXT, DATETIME, DATE) else None
+    column = columns[0] if len(columns) == 1 else None
+    if memo is not None or any(c in compiled.lengths for c in columns) or target.name in compiled.value_maps:
+        # Translated or remembered: the general reading (a memo makes it once per cell text).
+        def read(cells: dict[str, str]) -> tuple[str, Any]:
+            return compiled.read_target(target, cells)
+
+        return target.name, column, columns, memo, read
+
+    # Free text and dates, read on every row: the cells of the mapped columns, stripped, the
+    # blank ones left out, joined (dates and text) or the first (others); the fallback columns
+    # where those are all blank.
+    joiner = target.joiner if target.joins_columns else None
+    if target.type == TEXT:
+        parse = None
+    else:
+        date_format, time_zone = compiled.mapping.date_format, compiled.mapping.time_zone
+        parse = values.parse_datetime if target.type == DATETIME else values.parse_date
+
+    def text_of(cells: dict[str, str], among: tuple[str, ...]) -> str:
+        if len(among) == 1:
+            return (cells.get(among[0]) or "").strip()
+        parts = [text for text in [(cells.get(c) or "").strip() for c in among] if text]
+        if not parts:
+            return ""
+        return joiner.join(parts) if joiner is not None else parts[0]
+
+    def read(cells: dict[str, str]) -> tuple[str, Any]:
+        text = text_of(cells, sources) if sources else ""
+        if not text and fallbacks:
+            text = text_of(cells, fallbacks)
+        if not text:
+            return text, _BLANK
+        if parse is None:
+            return text, text
+        try:
+            return text, parse(text, date_format, time_zone)
+        except ValueError as exc:
+            return text, _Failed(str(exc))
+
+    return target.name, column, columns, memo, read
 
 
 def convert(

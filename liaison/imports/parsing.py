@@ -28,6 +28,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,9 +53,9 @@ def max_columns() -> int:
     return int(getattr(settings, "IMPORT_MAX_COLUMNS", 200))
 
 
-@dataclass(frozen=True)
-class SourceRow:
-    """One data row: the line it starts on and its cells keyed by column name."""
+class SourceRow(NamedTuple):
+    """One data row: the line it starts on and its cells keyed by column name (a tuple: a
+    million of them are made per import)."""
 
     line: int
     values: dict[str, str]
@@ -265,12 +266,15 @@ def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(spreadsheet row number, cells) per record; blank records count as rows, as in Excel."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     number = 0
+    # Only a quoted cell can hold a carriage return (a line's own ends the record).
+    maybe_cr = '"' in text and "\r" in text
     try:
         for cells in reader:
             number += 1
-            for index, cell in enumerate(cells):
-                if "\r" in cell:  # a stray carriage return inside a cell (Excel for Mac, a pasted chat)
-                    cells[index] = cell.replace("\r\n", "\n").replace("\r", "")
+            if maybe_cr and "\r" in "\n".join(cells):
+                for index, cell in enumerate(cells):
+                    if "\r" in cell:  # a stray carriage return inside a cell (Excel for Mac, a pasted chat)
+                        cells[index] = cell.replace("\r\n", "\n").replace("\r", "")
             yield number, cells
     except csv.Error as exc:
         raise file_error(f"Row {number + 1}: the CSV is malformed ({exc}).") from exc
@@ -286,13 +290,16 @@ def _scan(
     kept: list[SourceRow] = []
     limit = max_rows()
     for number, cells in records:
-        if not cells or all(not c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
         if headers is None:
             headers = _clean_headers(cells, number)
             continue
         _check_cells(cells, number)
-        row, problem = _row_from_cells(headers, cells, number)
+        if preview is None:  # the check only: the row itself is made again when read
+            row, problem = None, _cells_problem(len(headers), cells, number)
+        else:
+            row, problem = _row_from_cells(headers, cells, number)
         if problem:
             problems.append(problem)
         else:
@@ -315,11 +322,15 @@ def _scan(
 
 def _rows_of(records: Iterator[tuple[int, list[str]]], headers: list[str]) -> Iterator[SourceRow]:
     seen_header = False
+    width = len(headers)
     for number, cells in records:
-        if not cells or all(not c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
         if not seen_header:
             seen_header = True
+            continue
+        if len(cells) == width:  # the usual row: no problem to look for
+            yield SourceRow(number, dict(zip(headers, cells, strict=True)))
             continue
         row, _problem = _row_from_cells(headers, cells, number)
         if row is not None:
@@ -327,6 +338,8 @@ def _rows_of(records: Iterator[tuple[int, list[str]]], headers: list[str]) -> It
 
 
 def _check_cells(cells: list[str], number: int) -> None:
+    if len("".join(cells)) <= MAX_CELL_CHARS:
+        return
     for cell in cells:
         if len(cell) > MAX_CELL_CHARS:
             raise file_error(
@@ -378,13 +391,20 @@ def _clean_headers(cells: list[str], line: int) -> list[str]:
     return out
 
 
-def _row_from_cells(headers: list[str], cells: list[str], line: int) -> tuple[SourceRow | None, RowProblem | None]:
-    if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
-        return None, RowProblem(
-            line, f"the row has {len(cells)} cells but the header has {len(headers)} columns (a stray delimiter?)."
+def _cells_problem(width: int, cells: list[str], line: int) -> RowProblem | None:
+    if len(cells) > width and any(c.strip() for c in cells[width:]):
+        return RowProblem(
+            line, f"the row has {len(cells)} cells but the header has {width} columns (a stray delimiter?)."
         )
-    if len(cells) < len(headers):
-        return None, RowProblem(line, f"the row has {len(cells)} cells but the header has {len(headers)} columns.")
+    if len(cells) < width:
+        return RowProblem(line, f"the row has {len(cells)} cells but the header has {width} columns.")
+    return None
+
+
+def _row_from_cells(headers: list[str], cells: list[str], line: int) -> tuple[SourceRow | None, RowProblem | None]:
+    problem = _cells_problem(len(headers), cells, line)
+    if problem is not None:
+        return None, problem
     if len(cells) > len(headers):
         cells = cells[: len(headers)]
     return SourceRow(line, dict(zip(headers, cells, strict=True))), None

@@ -205,6 +205,11 @@ class Importer:
         """The object's values as they will be counted (JSON-able), for `values_identity`."""
         raise NotImplementedError
 
+    def identity_of(self, obj: Any, tool: str) -> str:
+        """The identity of a row without an id: `values_identity(tool, self.content_key(obj))`.
+        An importer may work the same text out faster; it must stay the same text."""
+        return values_identity(tool, self.content_key(obj))
+
     def fingerprint(self, obj: Any) -> str:
         """What the object says, to tell a repeated id with the same content from a clash."""
         return json.dumps(self.content_key(obj), default=str)
@@ -240,6 +245,12 @@ class Importer:
     # --- writing ----------------------------------------------------------------------
     def commit(self, objects: list[Any]) -> int:
         raise NotImplementedError
+
+    def commit_finish(self) -> None:
+        """After the last chunk of a commit: finish writing (still inside the transaction)."""
+
+    def commit_abort(self, error: BaseException) -> None:
+        """A commit stopped by `error` (it rolls back): let go of whatever writing is open."""
 
     def audit_summary(self, objects: list[Any]) -> dict[str, Any]:
         return {"created": len(objects)}

@@ -10,6 +10,7 @@ zone (a desk log exported on another campus), or in settings.TIME_ZONE when it n
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import zoneinfo
@@ -77,31 +78,94 @@ def _aware(value: dt.datetime, time_zone: str = "") -> dt.datetime:
     return value
 
 
-def _formats(date_format: str) -> list[tuple[str, bool]]:
+@functools.lru_cache(maxsize=64)
+def _formats(date_format: str) -> tuple[tuple[str, bool], ...]:
     """(strptime format, has a time) pairs to try, most specific first."""
     if "%" in date_format:
         has_time = any(code in date_format for code in ("%H", "%I", "%M"))
-        return [(date_format, has_time)]
+        return ((date_format, has_time),)
     out: list[tuple[str, bool]] = []
     for date_part in _DATE_PARTS.get(date_format, _DATE_PARTS[DEFAULT_DATE_ORDER]):
         out += [(f"{date_part} {time_part}", True) for time_part in _TIME_PARTS]
         out.append((date_part, False))
-    return out
+    return tuple(out)
 
 
 # The format that read the last cell of each date order: a file uses one format throughout, so
-# trying it first makes a million dates cost one strptime each instead of dozens.
+# trying it first makes a million dates cost one match each instead of dozens of strptime calls.
 _LAST_FORMAT: dict[str, tuple[str, bool]] = {}
+
+# strptime's own patterns for the numeric directives (Lib/_strptime.py), narrowed to ASCII digits,
+# without the space-padded day and without leap seconds. A text such a pattern matches in full
+# is read by strptime to the same numbers, so the datetime made from them is the one strptime
+# makes; anything else (and any datetime the numbers cannot make) goes on to strptime itself.
+_FAST_DIRECTIVES = {
+    "Y": "([0-9]{4})",
+    "m": "(1[0-2]|0[1-9]|[1-9])",
+    "d": "(3[01]|[12][0-9]|0[1-9]|[1-9])",
+    "H": "(2[0-3]|[01][0-9]|[0-9])",
+    "M": "([0-5][0-9]|[0-9])",
+    "S": "([0-5][0-9]|[0-9])",
+}
+_DATETIME_ORDER = "YmdHMS"
+
+
+@functools.lru_cache(maxsize=256)
+def _fast_pattern(fmt: str) -> tuple[re.Pattern[str], tuple[int, ...]] | None:
+    """A format made only of %Y %m %d %H %M %S, each followed by a character that is not a digit
+    (or the end) and with no whitespace but single spaces between, as one regular expression
+    and where each of its groups goes in (year, month, day, hour, minute, second); else None."""
+    parts = re.split(r"(%.)", fmt)
+    if parts[0] or parts[-1]:
+        return None  # text before the first directive or after the last: leave it to strptime
+    pattern, order = [], []
+    for index, part in enumerate(parts):
+        if index % 2:  # a directive
+            name = part[1]
+            if name not in _FAST_DIRECTIVES or _DATETIME_ORDER.index(name) in order:
+                return None
+            pattern.append(_FAST_DIRECTIVES[name])
+            order.append(_DATETIME_ORDER.index(name))
+        elif index not in (0, len(parts) - 1):  # the literal between two directives
+            if not part or any(ch.isdigit() or (ch.isspace() and ch != " ") or ch == "%" for ch in part):
+                return None
+            if "  " in part:
+                return None
+            pattern.append(re.escape(part))
+    return re.compile("".join(pattern)), tuple(order)
+
+
+def _fast_parse(text: str, fmt: str, has_time: bool, time_zone: str) -> dt.datetime | DateOnly | None:
+    compiled = _fast_pattern(fmt)
+    if compiled is None:
+        return None
+    pattern, order = compiled
+    match = pattern.fullmatch(text)
+    if match is None:
+        return None
+    numbers = [1900, 1, 1, 0, 0, 0]  # strptime's defaults
+    for position, digits in zip(order, match.groups(), strict=True):
+        numbers[position] = int(digits)
+    try:
+        if not has_time:
+            return DateOnly(dt.date(numbers[0], numbers[1], numbers[2]))
+        return dt.datetime(*numbers, tzinfo=zone_for(time_zone))
+    except ValueError:
+        return None  # 30 February: strptime says why
 
 
 def parse_datetime(text: str, date_format: str = DEFAULT_DATE_ORDER, time_zone: str = "") -> dt.datetime | DateOnly:
     """A moment (aware datetime) or, when the cell has no time of day, a DateOnly."""
+    last = _LAST_FORMAT.get(date_format)
+    if last is not None:
+        fast = _fast_parse(text, last[0], last[1], time_zone)
+        if fast is not None:
+            return fast
     cleaned = re.sub(r"\s+", " ", text.strip())
     cleaned = re.sub(r"(?i)\b([ap])\.?m\.?$", lambda m: m.group(1).upper() + "M", cleaned)
-    last = _LAST_FORMAT.get(date_format)
     candidates = _formats(date_format)
     if last is not None:
-        candidates = [last, *candidates]
+        candidates = (last, *candidates)
     for fmt, has_time in candidates:
         try:
             parsed = dt.datetime.strptime(cleaned, fmt)

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -420,3 +421,347 @@ def _occurred_at(value, now: dt.datetime) -> dt.datetime | None:
             code="desk.time_in_future",
         )
     return moment
+
+
+# --- Many rows at once: imports ---------------------------------------------------------------
+
+_encode = json.encoder.encode_basestring_ascii  # what json.dumps does to a str (ensure_ascii)
+
+
+def _fingerprint_of(
+    *,
+    service_point_id: int | None,
+    kind_id: int | None,
+    read_level: int,
+    tech_category_id: int | None,
+    mode: str,
+    tag_ids: Iterable[int],
+    note: str,
+    referred_to_id: int | None,
+    duration_minutes: int | None,
+    moment_utc: str,
+    weight: int,
+) -> str:
+    """`content_fingerprint` from plain values: the same JSON text written out directly (ints,
+    nulls and two encoded strings), so the same hash. `test_logging` holds the two together."""
+    text = (
+        f"[{'null' if service_point_id is None else service_point_id},{'null' if kind_id is None else kind_id},"
+        f"{read_level},{'null' if tech_category_id is None else tech_category_id},{_encode(mode)},"
+        f"[{','.join(map(str, sorted(tag_ids)))}],{_encode(note)},{'null' if referred_to_id is None else referred_to_id},"
+        f"{'null' if duration_minutes is None else duration_minutes},{_encode(moment_utc)}"
+    )
+    text += f",{weight}]" if weight != 1 else "]"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class InteractionRow:
+    """An interaction built by `InteractionBatch.build`: checked by the rules of
+    `interaction_build`, held as plain values rather than a model instance (an import of a
+    million rows would spend more on building instances than on checking them). Read like an
+    unsaved `Interaction` (the `_id` attributes, `pending_tags`, `get_mode_display`);
+    `interactions_bulk_create` writes it."""
+
+    __slots__ = (
+        "client_id",
+        "content_fingerprint",
+        "duration_minutes",
+        "import_new_tags",
+        "kind",
+        "kind_id",
+        "logged_at",
+        "mode",
+        "note",
+        "occurred_at",
+        "occurred_at_utc",
+        "pending_tags",
+        "read_level",
+        "recorded_by",
+        "recorded_by_id",
+        "referred_to",
+        "referred_to_id",
+        "service_point",
+        "service_point_id",
+        "source",
+        "tech_category",
+        "tech_category_id",
+        "weight",
+    )
+
+    def __init__(
+        self,
+        *,
+        client_id: uuid.UUID | str,
+        service_point: ServicePoint,
+        kind: InteractionKind,
+        read_level: int,
+        tech_category: TechCategory | None,
+        mode: str,
+        note: str,
+        referred_to: DirectoryEntry | None,
+        duration_minutes: int | None,
+        weight: int,
+        occurred_at: dt.datetime,
+        logged_at: dt.datetime,
+        recorded_by: User | None,
+        source: str,
+        content_fingerprint: str,
+        pending_tags: list[TopicTag],
+        occurred_at_utc: str,
+    ) -> None:
+        self.client_id = client_id
+        self.service_point = service_point
+        self.service_point_id = service_point.pk
+        self.kind = kind
+        self.kind_id = kind.pk
+        self.read_level = read_level
+        self.tech_category = tech_category
+        self.tech_category_id = None if tech_category is None else tech_category.pk
+        self.mode = mode
+        self.note = note
+        self.referred_to = referred_to
+        self.referred_to_id = None if referred_to is None else referred_to.pk
+        self.duration_minutes = duration_minutes
+        self.weight = weight
+        self.occurred_at = occurred_at
+        self.logged_at = logged_at
+        self.recorded_by = recorded_by
+        self.recorded_by_id = None if recorded_by is None else recorded_by.pk
+        self.source = source
+        self.content_fingerprint = content_fingerprint
+        self.pending_tags = pending_tags
+        self.occurred_at_utc = occurred_at_utc
+        self.import_new_tags: list[str] = []
+
+    def get_mode_display(self) -> str:
+        return str(Interaction.Mode(self.mode).label)
+
+    def copy_values(self) -> tuple[Any, ...]:
+        """The row's values in the order of `log._COPY_ATTNAMES` (every concrete field but the id)."""
+        return (
+            self.client_id,
+            self.service_point_id,
+            self.kind_id,
+            self.read_level,
+            self.tech_category_id,
+            self.mode,
+            self.note,
+            self.referred_to_id,
+            self.duration_minutes,
+            self.weight,
+            self.occurred_at,
+            self.logged_at,
+            self.recorded_by_id,
+            self.source,
+            self.content_fingerprint,
+        )
+
+    def as_model(self) -> Interaction:
+        interaction = Interaction(
+            client_id=self.client_id,
+            service_point=self.service_point,
+            kind=self.kind,
+            read_level=self.read_level,
+            tech_category=self.tech_category,
+            mode=self.mode,
+            note=self.note,
+            referred_to=self.referred_to,
+            duration_minutes=self.duration_minutes,
+            weight=self.weight,
+            occurred_at=self.occurred_at,
+            logged_at=self.logged_at,
+            recorded_by=self.recorded_by,
+            source=self.source,
+            content_fingerprint=self.content_fingerprint,
+        )
+        interaction.pending_tags = self.pending_tags
+        return interaction
+
+
+_MEMO_LIMIT = 50_000
+# Values remembered by what they are; anything else (a record, a list of tags) by its identity.
+_VALUE_KEYS = frozenset({str, int, float, tuple, type(None)})
+
+
+class InteractionBatch:
+    """`interaction_build` for the many rows of one import (one source, one person): the same
+    rules, through the same checks, with each distinct value of a field whose check depends
+    on the value alone (service point, kind, READ level, category, mode, tags, note, referral,
+    duration) checked once per batch and its answer remembered, so a million rows naming two
+    desks and six kinds cost two and six look-ups, and a value refused once is refused again
+    from memory. The time and the count are checked on every row.
+
+    `build(...)` answers `(InteractionRow, {})` or `(None, {field: message})`: a refused row
+    costs no exception (a quarter of a file may be refused)."""
+
+    def __init__(self, *, source: str, recorded_by: User | None = None):
+        self.source = source
+        self.recorded_by = recorded_by if getattr(recorded_by, "is_authenticated", False) else None
+        self.is_import = isinstance(source, str) and source.startswith("import:")
+        self.aware = settings.USE_TZ  # timezone.now() without asking the settings on every row
+        self.source_errors: dict[str, str] = {}
+        if not isinstance(source, str) or not _SOURCE.match(source):
+            self.source_errors["source"] = f"Source must be desk, api or import:<name>; got {source!r}."
+        self._memos: dict[str, dict[Any, tuple[Any, dict[str, str] | None, Any]]] = {
+            name: {}
+            for name in (
+                "service_point",
+                "kind",
+                "read_level",
+                "tech_category",
+                "mode",
+                "tags",
+                "note",
+                "referral",
+                "duration",
+            )
+        }
+
+    def _checked(self, memo_name: str, key: Any, check: Callable[[], Any]) -> tuple[Any, dict[str, str] | None]:
+        """The answer of `check()` for this value, from memory after the first time. A record
+        (an importer passes the ones it found) is remembered by its identity, and kept with
+        the answer so that identity is never another object's."""
+        memo = self._memos[memo_name]
+        cls = key.__class__
+        if cls is bool:  # True == 1: never a key
+            return self._check(check)
+        memo_key = id(key) if cls not in _VALUE_KEYS else key
+        found = memo.get(memo_key)
+        if found is None:
+            found = (*self._check(check), key)
+            if len(memo) < _MEMO_LIMIT:
+                memo[memo_key] = found
+        return found[0], found[1]
+
+    @staticmethod
+    def _check(check: Callable[[], Any]) -> tuple[Any, dict[str, str] | None]:
+        try:
+            return check(), None
+        except ValidationError as exc:
+            return None, {name: " ".join(messages) for name, messages in exc.message_dict.items()}
+
+    def build(
+        self,
+        *,
+        service_point: ServicePoint | str | int,
+        kind: InteractionKind | str | int,
+        read_level: int | str,
+        mode: str | None,
+        client_id: uuid.UUID | str,
+        occurred_at: dt.datetime | str | None = None,
+        duration_minutes: int | str | None = None,
+        tech_category: TechCategory | str | int | None = None,
+        tags: Iterable[TopicTag | str | int] = (),
+        note: str = "",
+        referred_to: DirectoryEntry | str | int | None = None,
+        weight: int = 1,
+    ) -> tuple[InteractionRow | None, dict[str, str]]:
+        errors: dict[str, str] = {}
+        inactive = self.is_import
+        checked = self._checked
+        if client_id.__class__ is not uuid.UUID:
+            try:
+                client_id = _client_id(client_id)
+            except ValidationError as exc:
+                errors["client_id"] = " ".join(exc.messages)
+        point, problem = checked(
+            "service_point", service_point, lambda: _service_point(service_point, inactive=inactive)
+        )
+        if problem:
+            errors.update(problem)
+        kind_obj, problem = checked(
+            "kind",
+            kind,
+            lambda: _resolve(InteractionKind, kind, field="kind", label="kind", inactive=inactive),
+        )
+        if problem:
+            errors.update(problem)
+        level, problem = checked("read_level", read_level, lambda: _read_level(read_level))
+        if problem:
+            errors.update(problem)
+        category = None
+        if tech_category not in (None, ""):
+            category, problem = checked(
+                "tech_category",
+                tech_category,
+                lambda: _resolve(
+                    TechCategory, tech_category, field="tech_category", label="technology category", inactive=inactive
+                ),
+            )
+            if problem:
+                errors.update(problem)
+        chosen_mode, problem = checked("mode", (mode, id(point)), lambda: _mode(mode, point))
+        if problem:
+            errors.update(problem)
+        tag_key = tuple(tags) if not isinstance(tags, str | int | TopicTag) else (tags,)
+        tag_objs, problem = checked("tags", tag_key, lambda: _tags(list(tag_key), inactive=inactive))
+        if problem:
+            errors.update(problem)
+        clean_note, problem = checked("note", note, lambda: _note(note))
+        if problem:
+            errors.update(problem)
+        referral = None
+        if referred_to not in (None, ""):
+            referral, problem = checked("referral", referred_to, lambda: _referral(referred_to, inactive=inactive))
+            if problem:
+                errors.update(problem)
+        duration = None
+        if duration_minutes is not None and duration_minutes != "":
+            duration, problem = checked("duration", duration_minutes, lambda: _duration(duration_minutes))
+            if problem:
+                errors.update(problem)
+        now = dt.datetime.now(dt.UTC) if self.aware else timezone.now()
+        moment = None
+        if (
+            occurred_at.__class__ is dt.datetime
+            and not occurred_at.microsecond
+            and occurred_at.utcoffset() is not None
+            and occurred_at <= now + FUTURE_TOLERANCE
+        ):
+            moment = occurred_at  # an aware time to the second, not in the future: what _occurred_at keeps
+        else:
+            try:
+                moment = _occurred_at(occurred_at, now)
+            except ValidationError as exc:
+                errors["occurred_at"] = " ".join(exc.messages)
+        if self.source_errors:
+            errors.update(self.source_errors)
+        if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= MAX_WEIGHT:
+            errors["weight"] = f"A row counts as 1 to {MAX_WEIGHT:,} interactions; got {str(weight)[:20]!r}."
+        if errors:
+            return None, errors
+        moment = moment or now.replace(microsecond=0)
+        moment_utc = moment.astimezone(dt.UTC).isoformat()
+        tag_objs = list(tag_objs) if tag_objs else []  # the remembered list is shared: each row its own
+        row = InteractionRow(
+            client_id=client_id,
+            service_point=point,
+            kind=kind_obj,
+            read_level=level,
+            tech_category=category,
+            mode=chosen_mode,
+            note=clean_note,
+            referred_to=referral,
+            duration_minutes=duration,
+            weight=weight,
+            occurred_at=moment,
+            logged_at=now,
+            recorded_by=self.recorded_by,
+            source=self.source,
+            pending_tags=tag_objs,
+            occurred_at_utc=moment_utc,
+            content_fingerprint="",
+        )
+        row.content_fingerprint = _fingerprint_of(
+            service_point_id=row.service_point_id,
+            kind_id=row.kind_id,
+            read_level=level,
+            tech_category_id=row.tech_category_id,
+            mode=chosen_mode,
+            tag_ids=[t.pk for t in tag_objs] if tag_objs else (),
+            note=clean_note,
+            referred_to_id=row.referred_to_id,
+            duration_minutes=duration,
+            moment_utc=moment_utc,
+            weight=weight,
+        )
+        return row, {}

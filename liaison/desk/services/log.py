@@ -12,6 +12,7 @@ Logging is high-volume and is neither audited nor an event: the row is its own r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
@@ -27,7 +28,7 @@ from liaison.core import counts
 from liaison.core.errors import reject
 from liaison.desk import policy, stats
 from liaison.desk.models import Interaction, InteractionKind, TechCategory, TopicTag
-from liaison.desk.services.build import content_fingerprint, interaction_build
+from liaison.desk.services.build import InteractionRow, content_fingerprint, interaction_build
 
 if TYPE_CHECKING:
     from liaison.accounts.models import User
@@ -140,16 +141,17 @@ def _attach_tags(interactions: Sequence[Interaction]) -> None:
 
 @dataclass
 class BulkCreateResult:
-    created: list[Interaction] = field(default_factory=list)
+    created: list[Interaction | InteractionRow] = field(default_factory=list)
     unchanged: int = 0  # already stored with the same content (a re-import)
-    conflicting: list[uuid.UUID] = field(default_factory=list)  # already stored with other content
+    conflicting: list[uuid.UUID | str] = field(default_factory=list)  # already stored with other content
 
 
 @transaction.atomic
 def interactions_bulk_create(
-    interactions: Sequence[Interaction], *, batch_size: int = 500, known_new: bool = False
+    interactions: Sequence[Interaction | InteractionRow], *, batch_size: int = 500, known_new: bool = False
 ) -> BulkCreateResult:
-    """Save interactions made by `interaction_build`, with their tags, in bulk.
+    """Save interactions made by `interaction_build` (or rows made by `InteractionBatch`), with
+    their tags, in bulk.
 
     Ids already stored are not written again: the same content counts as `unchanged`, other
     content is listed in `conflicting` (the caller decides whether that aborts its import;
@@ -165,19 +167,16 @@ def interactions_bulk_create(
     `recorded_by` was set by `interaction_build`.
     """
     result = BulkCreateResult()
-    stored: dict[uuid.UUID, str] = {}
+    stored: dict[str, str] = {}  # by the id as text: a batch's rows may carry theirs as text
     ids = [i.client_id for i in interactions]
     if not known_new:
         for start in range(0, len(ids), 900):
-            stored.update(
-                Interaction.objects.filter(client_id__in=ids[start : start + 900]).values_list(
-                    "client_id", "content_fingerprint"
-                )
-            )
-    fresh: dict[uuid.UUID, Interaction] = {}
+            found = Interaction.objects.filter(client_id__in=ids[start : start + 900])
+            stored.update((str(k), v) for k, v in found.values_list("client_id", "content_fingerprint"))
+    fresh: dict[Any, Interaction | InteractionRow] = {}
     for interaction in interactions:
-        if interaction.client_id in stored:
-            if stored[interaction.client_id] == interaction.content_fingerprint:
+        if stored and str(interaction.client_id) in stored:
+            if stored[str(interaction.client_id)] == interaction.content_fingerprint:
                 result.unchanged += 1
             else:
                 result.conflicting.append(interaction.client_id)
@@ -192,12 +191,13 @@ def interactions_bulk_create(
     tagged = [i for i in fresh.values() if getattr(i, "pending_tags", None)]
     if connection.vendor == "postgresql" and plain:
         _copy_in(plain)
-        created = list(plain)
+        created: list[Interaction | InteractionRow] = list(plain)
     else:
         tagged = list(fresh.values())
         created = []
-    made = Interaction.objects.bulk_create(tagged, batch_size=batch_size)
-    for saved, built in zip(made, tagged, strict=True):
+    models = [i.as_model() if isinstance(i, InteractionRow) else i for i in tagged]
+    made = Interaction.objects.bulk_create(models, batch_size=batch_size)
+    for saved, built in zip(made, models, strict=True):
         saved.pending_tags = getattr(built, "pending_tags", [])
     _attach_tags(made)
     created += made
@@ -211,14 +211,105 @@ _COPY_FIELDS = [f for f in Interaction._meta.concrete_fields if not f.primary_ke
 _COPY_ATTNAMES = [f.attname for f in _COPY_FIELDS]
 
 
-def _copy_in(interactions: Sequence[Interaction]) -> None:
+def _copy_in(interactions: Sequence[Interaction | InteractionRow]) -> None:
     """Insert through PostgreSQL's COPY: one round trip for the whole chunk, no SQL to build."""
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in _COPY_FIELDS)
     table = connection.ops.quote_name(Interaction._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        write = copy.write_row
         for interaction in interactions:
-            # Built and validated by `interaction_build`: plain values psycopg adapts itself.
-            copy.write_row([getattr(interaction, name) for name in _COPY_ATTNAMES])
+            # Built and validated by `interaction_build` or `InteractionBatch`: plain values
+            # psycopg adapts itself.
+            if interaction.__class__ is InteractionRow:
+                write(interaction.copy_values())
+            else:
+                write([getattr(interaction, name) for name in _COPY_ATTNAMES])
+
+
+class InteractionCopy:
+    """An import's new rows written as it reads on: for an importer, inside its run's
+    transaction (which keeps it all or nothing), in chunks of rows built by `InteractionBatch`.
+
+    On PostgreSQL the rows without tags go into one `COPY` left open between chunks, so the
+    database takes in one chunk while the importer reads and checks the next (two cores, one
+    each), instead of waiting for each. Any other query on the connection ends that `COPY`
+    first (an execute wrapper), and so does `finish()`, which the importer calls once its rows
+    are all written; `abort(exc)` ends it with the error. Rows with tags, and every row on other
+    databases, go through `interactions_bulk_create`. The count tables are moved back once, to
+    the earliest row written, by `finish()`."""
+
+    def __init__(self) -> None:
+        self._cursor: Any = None
+        self._context: Any = None
+        self._copy: Any = None
+        self._earliest: dt.datetime | None = None
+
+    def write(self, rows: Sequence[InteractionRow]) -> int:
+        """Write the rows (all new: the caller asked which ids are stored); how many."""
+        if not connection.in_atomic_block:
+            raise RuntimeError("InteractionCopy writes inside the import's transaction.")
+        if not rows:
+            return 0
+        earliest = min(row.occurred_at for row in rows)
+        if self._earliest is None or earliest < self._earliest:
+            self._earliest = earliest
+        plain = [row for row in rows if not row.pending_tags] if connection.vendor == "postgresql" else []
+        if len(plain) < len(rows):
+            self.close()
+            tagged = [row for row in rows if row.pending_tags] if plain else list(rows)
+            result = interactions_bulk_create(tagged, batch_size=1000, known_new=True)
+            if result.conflicting:
+                raise ValidationError(
+                    {"file": f"{len(result.conflicting)} row(s) clash with interactions stored meanwhile."}
+                )
+        if plain:
+            with connection.wrap_database_errors:  # what the COPY reports, as Django's errors
+                if self._copy is None:
+                    self._open()
+                write = self._copy.write_row
+                for row in plain:
+                    write(row.copy_values())
+        return len(rows)
+
+    def _open(self) -> None:
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in _COPY_FIELDS)
+        table = connection.ops.quote_name(Interaction._meta.db_table)
+        self._cursor = connection.cursor()
+        self._context = self._cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
+        self._copy = self._context.__enter__()
+        connection.execute_wrappers.append(self._before_query)
+
+    def _before_query(self, execute, sql, params, many, context):
+        self.close()
+        return execute(sql, params, many, context)
+
+    def close(self, error: BaseException | None = None) -> None:
+        """End the open COPY, if any: the database has every row written so far (or, with
+        `error`, refuses the COPY, and the transaction rolls back)."""
+        if self._copy is None:
+            return
+        connection.execute_wrappers.remove(self._before_query)
+        context, cursor = self._context, self._cursor
+        self._context = self._copy = self._cursor = None
+        try:
+            with connection.wrap_database_errors:
+                if error is None:
+                    context.__exit__(None, None, None)
+                else:
+                    context.__exit__(type(error), error, error.__traceback__)
+        finally:
+            cursor.close()
+
+    def finish(self) -> None:
+        self.close()
+        if self._earliest is not None:  # an import of past entries: the count tables recount from there
+            counts.touch(stats.ALL, self._earliest)
+            self._earliest = None
+
+    def abort(self, error: BaseException) -> None:
+        # The COPY fails with the error that stopped the import, which the caller raises.
+        with contextlib.suppress(Exception):
+            self.close(error)
 
 
 # --- Undo and corrections ------------------------------------------------------------------

@@ -294,3 +294,65 @@ def test_bulk_create_skips_ids_already_stored_and_reports_changed_ones(point, us
     assert again.unchanged == 1
     assert again.conflicting == [ids[1]]
     assert Interaction.objects.count() == 3
+
+
+BATCH_CASES = [
+    {"kind": "research", "read_level": 3, "mode": None},
+    {"kind": "technology", "read_level": "2", "mode": "phone", "duration_minutes": 12, "note": 'Said "hi" — café\x07'},
+    {"kind": "directional", "read_level": 1, "mode": "e-mail", "tags": ["thesis", "databases"], "weight": 12},
+    {"kind": "research", "read_level": 6, "mode": "chat", "duration_minutes": "0", "referred_to": "registrar"},
+    {"kind": "research", "read_level": 1, "mode": None, "occurred_at": "2025-02-03T10:00:00.123456"},
+]
+BATCH_REFUSED = [
+    {"kind": "no-such-kind", "read_level": 3, "mode": None},
+    {"kind": "research", "read_level": 9, "mode": "fax", "duration_minutes": 5000},
+    {"kind": "research", "read_level": True, "mode": None, "weight": 0},
+    {"kind": "research", "read_level": 2, "mode": None, "occurred_at": "2999-01-01T10:00:00"},
+    {"kind": "research", "read_level": 2, "mode": None, "note": "x" * 600},
+]
+
+
+@pytest.mark.parametrize("case", BATCH_CASES)
+def test_a_batch_builds_the_row_interaction_build_builds(point, registrar, case):
+    """Imports build rows through InteractionBatch: the same values and the same fingerprint
+    (the desk's conflict check) as interaction_build, asked twice (the second from memory)."""
+    values = {"occurred_at": "2025-02-03T10:00:00", **case, "service_point": point, "source": "import:test"}
+    client_id = uuid.uuid4()
+    built = services.interaction_build(client_id=client_id, **values)
+    batch = services.InteractionBatch(source="import:test")
+    source = values.pop("source")
+    for _ in range(2):
+        row, errors = batch.build(client_id=client_id, **values)
+        assert errors == {}
+        for name in ("client_id", "service_point_id", "kind_id", "read_level", "tech_category_id", "mode", "note"):
+            assert getattr(row, name) == getattr(built, name), name
+        for name in ("referred_to_id", "duration_minutes", "weight", "occurred_at", "content_fingerprint"):
+            assert getattr(row, name) == getattr(built, name), name
+        assert sorted(t.pk for t in row.pending_tags) == sorted(t.pk for t in built.pending_tags)
+        assert row.source == source and row.as_model().content_fingerprint == built.content_fingerprint
+
+
+@pytest.mark.parametrize("case", BATCH_REFUSED)
+def test_a_batch_refuses_what_interaction_build_refuses_with_the_same_words(point, case):
+    values = {"occurred_at": "2025-02-03T10:00:00", **case, "service_point": point, "source": "import:test"}
+    with pytest.raises(ValidationError) as refused:
+        services.interaction_build(client_id=uuid.uuid4(), **values)
+    expected = {name: " ".join(messages) for name, messages in refused.value.message_dict.items()}
+    batch = services.InteractionBatch(source=values.pop("source"))
+    for _ in range(2):  # the second time from memory
+        assert batch.build(client_id=uuid.uuid4(), **values) == (None, expected)
+
+
+def test_a_batch_row_is_written_like_a_built_interaction(point, users):
+    batch = services.InteractionBatch(source="import:test", recorded_by=users[Role.LIBRARY_STAFF])
+    rows = [
+        batch.build(service_point=point, kind="research", read_level=level, mode=None, client_id=str(uuid.uuid4()),
+                    occurred_at="2025-02-03T10:00:00", tags=tags)[0]
+        for level, tags in ((1, ()), (2, ["thesis"]))
+    ]  # fmt: skip
+    result = services.interactions_bulk_create(rows, known_new=True)
+    assert len(result.created) == 2
+    stored = Interaction.objects.get(client_id=rows[1].client_id)
+    assert (stored.read_level, stored.recorded_by, stored.source) == (2, users[Role.LIBRARY_STAFF], "import:test")
+    assert stored.content_fingerprint == rows[1].content_fingerprint
+    assert [t.slug for t in stored.tags.all()] == ["thesis"]

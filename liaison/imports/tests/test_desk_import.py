@@ -196,14 +196,15 @@ def test_every_rejected_row_is_reported_not_just_the_first(points):
 def test_a_failure_while_writing_rolls_back_every_row(points, monkeypatch):
     from liaison.desk import services as desk_services
 
-    real = desk_services.interactions_bulk_create
+    real = desk_services.InteractionCopy.write
 
-    def write_then_fail(interactions, **kwargs):
-        real(interactions, **kwargs)
-        assert Interaction.objects.count() == 4  # written inside the transaction …
+    def write_then_fail(self, rows):
+        real(self, rows)
+        # Written inside the transaction (on PostgreSQL this query first ends the open COPY) …
+        assert Interaction.objects.count() == 4
         raise IntegrityError("disk full, say")
 
-    monkeypatch.setattr(desk_services, "interactions_bulk_create", write_then_fail)
+    monkeypatch.setattr(desk_services.InteractionCopy, "write", write_then_fail)
     with pytest.raises(ValidationError):
         import_with(CUSTOM_MAPPING, fixture_bytes("desk_log_spring.csv"), "spring.csv")
     assert Interaction.objects.count() == 0  # … and gone with it

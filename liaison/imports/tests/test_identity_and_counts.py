@@ -203,3 +203,22 @@ def test_a_count_column_of_text_rejects_those_rows_and_imports_nothing(points):
     assert run.status == ImportRun.Status.REJECTED and Interaction.objects.count() == 0
     assert [(r.line, r.field) for r in result.rejections] == [(2, "count")]
     assert "'a dozen' is not a number 1–1,000,000" in result.rejections[0].message
+
+
+def test_a_row_keeps_the_identity_every_earlier_import_gave_it(points):
+    """ADR 0040's identity, written out here as it was first made (JSON of the tool and the
+    values, SHA-256, uuid5): the importer works it out faster and must reach the same id, or a
+    file imported before would come in twice."""
+    import hashlib
+    import json
+
+    run, _ = load(as_csv(LOG[:2] + [LOG[2]] * 2), "log.csv")
+    assert run.rows_created == 3
+    kind = InteractionKind.objects.get(slug="directional")
+    moment = dt.datetime(2021, 3, 24, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-4))).astimezone(dt.UTC)
+    key = [moment.strftime("%Y-%m-%dT%H:%M"), points["joint-desk"].pk, kind.pk, 1, "phone", None, None, None, [], 1]
+    digest = hashlib.sha256(json.dumps(["csv", key], ensure_ascii=False, default=str).encode()).hexdigest()
+    identity = f"csv:values:{digest[:40]}"
+    for suffix in ("", "#2"):  # the repeated row is the second of its values
+        stored = Interaction.objects.get(client_id=uuid.uuid5(NAMESPACE, f"{DESK}:{identity}{suffix}"))
+        assert (stored.kind, stored.mode, stored.read_level) == (kind, "phone", 1)
