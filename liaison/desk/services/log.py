@@ -96,7 +96,12 @@ def interaction_log(
     )
     late = counts.is_late(candidate.occurred_at)
     try:
-        if candidate.pending_tags or late or transaction.get_connection().in_atomic_block:
+        conn = transaction.get_connection()
+        # On SQLite the INSERT runs in a transaction too: two resends of one entry racing in
+        # autocommit let `INSERT … RETURNING` come back with no row and no error (seen in the
+        # offline-outbox browser test). BEGIN IMMEDIATE takes the write lock first, so the
+        # second waits and meets the unique constraint as it should.
+        if candidate.pending_tags or late or conn.in_atomic_block or conn.vendor == "sqlite":
             with transaction.atomic():  # the row and its tags together (a savepoint inside a caller's transaction)
                 candidate.save(force_insert=True)
                 _attach_tags([candidate])
