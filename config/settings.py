@@ -140,6 +140,8 @@ if DATABASE_IS_POSTGRES and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") 
     # per connection, not on every request. Set DATABASE_PREPARED_STATEMENTS=0 behind a
     # transaction-mode connection pooler that cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+    # Django's backend, with bulk writes split to the 65,535 parameters a bound statement may carry.
+    DATABASES["default"]["ENGINE"] = "liaison.core.db_backends.postgresql"
 
 # --- Redis: cache and task queue when REDIS_URL is set; otherwise in-process defaults.
 REDIS_URL = os.environ.get("REDIS_URL", "")
