@@ -23,10 +23,29 @@ def api_token_get_for_user(*, user: User, token_id: int) -> ApiToken:
     return get_object_or_404(policy.visible_api_tokens(user, ApiToken.objects.all()), pk=token_id)
 
 
+PEOPLE_BY_ID_SECONDS = 30.0
+_people_by_id: dict[int, User] = {}
+_people_by_id_since = [0.0]
+
+
 def users_by_id(ids) -> dict[int, User]:
-    """People by primary key, in one query (for naming actors in a history)."""
+    """People by primary key, to name them (the actors of a history, a ticket's followers): from
+    a per-process copy kept 30 seconds and dropped when a person is saved or deleted in this
+    process (`signals.forget_people_menus_on_save`), the database for the rest in one query.
+    A name, never an access decision: nothing that decides what someone may do reads this."""
     wanted = {i for i in ids if i is not None}
-    return User.objects.in_bulk(wanted) if wanted else {}
+    if not wanted:
+        return {}
+    now = time.monotonic()
+    if now - _people_by_id_since[0] >= PEOPLE_BY_ID_SECONDS:
+        _people_by_id.clear()
+        _people_by_id_since[0] = now
+    found = {pk: person for pk in wanted if (person := _people_by_id.get(pk)) is not None}
+    if missing := wanted - found.keys():
+        read = User.objects.in_bulk(missing)
+        _people_by_id.update(read)
+        found.update(read)
+    return found
 
 
 def departments_by_id(ids) -> dict[int, Department]:
@@ -68,7 +87,9 @@ def people_menu(*, department_id: int, roles: Iterable[str]) -> list[tuple[int, 
 
 
 def forget_people_menus() -> None:
+    """Drop the per-process menus and names of people (`people_menu`, `users_by_id`)."""
     _people_menus.clear()
+    _people_by_id.clear()
 
 
 def department_list() -> QuerySet[Department]:

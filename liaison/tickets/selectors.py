@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from liaison.accounts import selectors as accounts_selectors
 from liaison.core import counts, refcache
+from liaison.core.compiled import CompiledRead
 from liaison.core.roles import DESK_ROLES, Role
 from liaison.core.text import ascii_digits
 from liaison.places import selectors as places_selectors
@@ -84,15 +85,22 @@ def _list_related(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
-def parse_ticket_key(key) -> Q | None:
-    """A ticket is named by its reference (UUID) or its number ('1042' or '#1042')."""
+def ticket_key_parts(key) -> tuple[str, int | uuid.UUID] | None:
+    """A ticket is named by its reference (UUID) or its number ('1042' or '#1042'):
+    ("pk", 1042) or ("reference", UUID(...)), None for anything else."""
     text = str(key).strip().lstrip("#")
     if ascii_digits(text) and len(text) < 18:
-        return Q(pk=int(text))
+        return ("pk", int(text))
     try:
-        return Q(reference=uuid.UUID(text))
+        return ("reference", uuid.UUID(text))
     except ValueError:
         return None
+
+
+def parse_ticket_key(key) -> Q | None:
+    """The filter for a ticket named by its reference or its number (`ticket_key_parts`)."""
+    parts = ticket_key_parts(key)
+    return Q((parts[0], parts[1])) if parts else None
 
 
 refcache.load_with(Queue, "department", "parent")
@@ -109,21 +117,16 @@ def queue_by_slug(*, slug: str) -> Queue | None:
 
 def ticket_get_for_user(*, user, key, for_work: bool = False) -> Ticket:
     """The ticket if `user` may see it (404 otherwise); with for_work, 403 unless they may work it."""
-    match = parse_ticket_key(key)
-    if match is None:
+    parts = ticket_key_parts(key)
+    if parts is None:
         raise Http404("No such ticket.")
     # One ticket: read it by its key, then ask the policy about that row (cheap checks first),
     # rather than filtering the whole table through the list rule to find it. The read joins
     # only what must be fresh (the queue, whose department decides access, and the two people);
     # names of departments and desks come from the reference index. Planning the former
     # seven-join read cost PostgreSQL 1.5-7 ms, ten times running it (bench/README.md).
-    ticket = (
-        Ticket.objects.filter(match)
-        .select_related("queue", "assignee", "opened_by")
-        .defer("search_text", "search_vector")
-        .order_by()
-        .first()
-    )
+    by, value = parts
+    ticket = (_TICKET_BY_PK if by == "pk" else _TICKET_BY_REFERENCE).first(value)
     if ticket is not None:
         _attach_reference_rows(ticket)
     if ticket is None or not policy.can_view_ticket(user, ticket):
@@ -131,6 +134,26 @@ def ticket_get_for_user(*, user, key, for_work: bool = False) -> Ticket:
     if for_work and not policy.can_work_ticket(user, ticket):
         raise PermissionDenied(policy.work_refusal(ticket))
     return ticket
+
+
+def _one_ticket(**match) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.filter(**match)
+        .select_related("queue", "assignee", "opened_by")
+        .defer("search_text", "search_vector")
+        .order_by()[:1]
+    )
+
+
+# The two ways a ticket is named, each compiled to SQL once per connection (core/compiled.py):
+# building and compiling this read cost more Python than PostgreSQL took to answer it.
+_TICKET_BY_PK = CompiledRead("tickets.ticket_by_pk", lambda pk: _one_ticket(pk=pk), [Ticket._meta.pk], [-7_919_000_101])
+_TICKET_BY_REFERENCE = CompiledRead(
+    "tickets.ticket_by_reference",
+    lambda reference: _one_ticket(reference=reference),
+    [Ticket._meta.get_field("reference")],
+    [uuid.UUID("7919f00d-0000-4000-8000-000000000101")],
+)
 
 
 def _attach_reference_rows(ticket: Ticket) -> None:
@@ -187,6 +210,12 @@ def ticket_timeline_page(
     statements whatever the history's length: the events with their reply, attachment and
     article, then the people, queues and departments they name, each by id in one query.
     (One query joining all twelve tables cost more to plan than to run.)"""
+    if not public_only and before is None and limit == TIMELINE_PAGE:
+        # The ticket page's own read: compiled once per connection (core/compiled.py).
+        latest = _LATEST_EVENTS.fetch(ticket.pk)
+        has_latest_earlier = len(latest) > limit
+        latest = latest[:limit][::-1]
+        return TimelinePage(latest, has_latest_earlier, _name_references(ticket, latest, also_people))
     events = ticket.events.select_related("reply", "attachment", "article")
     if public_only:
         events = events.filter(kind__in=TicketEvent.PUBLIC_KINDS).exclude(reply__is_internal=True)
@@ -201,6 +230,18 @@ def ticket_timeline_page(
         rows = rows[:limit][::-1]
     people = _name_references(ticket, rows, also_people)
     return TimelinePage(rows, has_earlier, people)
+
+
+_LATEST_EVENTS = CompiledRead(
+    "tickets.latest_events",
+    lambda ticket_id: (
+        TicketEvent.objects.filter(ticket_id=ticket_id)
+        .select_related("reply", "attachment", "article")
+        .order_by("-at", "-id")[: TIMELINE_PAGE + 1]
+    ),
+    [TicketEvent._meta.get_field("ticket").target_field],
+    [-7_919_000_102],
+)
 
 
 def _name_references(ticket: Ticket, events: list[TicketEvent], also_people=()) -> dict:

@@ -81,3 +81,19 @@ def test_the_assignee_menu_lists_the_queues_people_and_follows_changes(client_as
     newcomer.is_active = False
     newcomer.save()
     assert "Nadia Newcomer" not in menu()
+
+
+def test_a_renamed_person_is_named_anew_in_the_history_at_once(client_as, make_ticket, users):
+    librarian = users[Role.LIBRARY_STAFF]
+    ticket = make_ticket(queue="research", actor=librarian)
+    services.ticket_reply(actor=librarian, ticket=ticket, body="Checked the proxy")
+    client = client_as(Role.SUPERVISOR)
+    assert f"<strong>{librarian.name}</strong>" in _history(
+        client.get(f"/tickets/{ticket.reference}/").content.decode()
+    )
+
+    librarian.display_name = "Ada Okafor-Lindqvist"
+    librarian.save()
+
+    history = _history(client.get(f"/tickets/{ticket.reference}/").content.decode())
+    assert "<strong>Ada Okafor-Lindqvist</strong>" in history
