@@ -152,7 +152,7 @@ def heartbeats_store(*, token_key: str, token_cached: bytes, generation: int, ra
     for key, value in beats.items():
         keys.append(shared.raw_key(key))
         args.append(shared.dumps(value))
-    outcome, _count = shared.script(_HEARTBEATS_SCRIPT)(keys=keys, args=args, client=shared.primary())
+    outcome, _count = shared.run_script(_HEARTBEATS_SCRIPT, keys, args)
     return int(outcome)
 
 
