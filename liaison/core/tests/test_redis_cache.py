@@ -39,7 +39,9 @@ def test_the_cache_works_as_djangos_and_builds_one_client(redis_backend):
 
 
 def test_a_script_runs_in_one_round_trip_and_survives_a_new_server_and_a_dead_connection(redis_backend):
-    source = f"-- {uuid.uuid4().hex} (a script this server has never seen)\nreturn {{redis.call('INCR', KEYS[1]), ARGV[1]}}"
+    source = (
+        f"-- {uuid.uuid4().hex} (a script this server has never seen)\nreturn {{redis.call('INCR', KEYS[1]), ARGV[1]}}"
+    )
     key = redis_backend.raw_key("counted")
     assert redis_backend.run_script(source, [key], [b"\x00bytes"]) == [1, b"\x00bytes"]  # loaded, then run
     assert redis_backend.run_script(source, [key], ["text"]) == [2, b"text"]
