@@ -461,3 +461,14 @@ def test_the_real_agent_reports_keeps_events_offline_and_sends_them_later(live_s
     assert agent_mod.main(["--url", live_server.url, "--token", agent_token, "--workstation", pc.tag,
                            "--spool", str(tmp_path / "s2.json"), "--shutdown"]) == 0  # fmt: skip
     assert board_state(pc.tag) == "off"
+
+
+def test_the_agents_url_is_matched_first_and_is_the_apis_own_operation():
+    from django.urls import get_resolver, resolve
+
+    from config.urls import API_URLS
+
+    match = resolve(URL)
+    assert get_resolver().url_patterns[0].callback is match.func  # ahead of every other pattern
+    api_own = next(p for p in API_URLS[0] if str(p.pattern) == "labs/agent/events")
+    assert match.func is api_own.callback  # the same operation, so the same access rule and errors
