@@ -198,6 +198,9 @@ SIGN_IN_MAX_FAILURES = int(os.environ.get("LIAISON_SIGN_IN_MAX_FAILURES", "5"))
 API_TOKEN_CACHE_SECONDS = int(os.environ.get("LIAISON_API_TOKEN_CACHE_SECONDS", "30" if REDIS_URL else "0"))
 # The API token check, named so that core (which knows no domain) can call the accounts app.
 LIAISON_API_TOKEN_AUTHENTICATOR = "liaison.accounts.services.api_token_authenticate"  # noqa: S105 (a function name)
+# Tokens this process verified a moment ago, taken as claims by the one operation that confirms
+# them in its own Redis round trip (a lab agent's heartbeat; core/api_access.py, ADR 0060).
+LIAISON_API_TOKEN_RECALLER = "liaison.accounts.services.api_token_recall"  # noqa: S105 (a function name)
 SIGN_IN_LOCKOUT_SECONDS = int(os.environ.get("LIAISON_SIGN_IN_LOCKOUT_SECONDS", "900"))
 
 # Campus single sign-on (Shibboleth and the like) through a header the web server sets.

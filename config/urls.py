@@ -19,10 +19,18 @@ def _api_urls():
     return patterns, app_name, namespace
 
 
+API_URLS = _api_urls()
+# The API's busiest call, a lab agent's heartbeat (ADR 0060), is also matched ahead of the
+# API's other patterns: trying sixty patterns in turn cost it about as much as its one Redis
+# round trip. Same view, same operation and access rule; reversing still finds the API's own.
+HOT_API_ROUTES = ("labs/agent/events",)
+HOT_API_URLS = [path(f"api/v1/{p.pattern}", p.callback) for p in API_URLS[0] if str(p.pattern) in HOT_API_ROUTES]
+
 urlpatterns = [
+    *HOT_API_URLS,
     # The API first: machines (the desk screen's log, lab agents) call it most, and Django tries
     # patterns in order, so it should not wait behind every page's patterns.
-    path("api/v1/", _api_urls()),
+    path("api/v1/", API_URLS),
     path("", include("liaison.core.urls")),
     path("accounts/", include("liaison.accounts.urls")),
     path("places/", include("liaison.places.urls")),

@@ -24,6 +24,8 @@ from django.utils import timezone
 from liaison.accounts import policy
 from liaison.accounts.models import ApiToken, User
 from liaison.audit.services import audit_record
+from liaison.core import redis_cache
+from liaison.core.api_access import TokenClaim
 from liaison.core.errors import reject
 from liaison.core.events import after_commit
 from liaison.core.idempotency import AlreadyDoneSecretNotKept, run_once
@@ -125,7 +127,10 @@ def api_token_forget(key_hashes) -> None:
     request that re-reads the old row before the change commits cannot keep it cached."""
     if not settings.API_TOKEN_CACHE_SECONDS:
         return  # nothing is cached (and the hashes are not even read)
-    keys = [_token_cache_key(h) for h in key_hashes]
+    hashes = list(key_hashes)
+    for key_hash in hashes:
+        _recalled.pop(key_hash, None)  # this process's claims; other processes' fail on the bytes
+    keys = [_token_cache_key(h) for h in hashes]
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
@@ -145,15 +150,23 @@ def api_token_authenticate(plain: str) -> User | None:
     key_hash = hash_token_secret(plain)
     ttl = settings.API_TOKEN_CACHE_SECONDS
     now = timezone.now()
+    shared = redis_cache.shared() if ttl else None
     if ttl:
         # The key is the hash of the whole secret, so a hit is an exact match by construction.
-        remembered = cache.get(_token_cache_key(key_hash))
+        key = _token_cache_key(key_hash)
+        raw = shared.raw_get(key) if shared is not None else None
+        remembered = (shared.loads(raw) if raw is not None else None) if shared is not None else cache.get(key)
         if remembered is not None:
             user_values, last_used_at = remembered
             if (now - last_used_at).total_seconds() <= LAST_USED_RESOLUTION_SECONDS:
                 cached_user = _user_from_cache(user_values)
-                return cached_user if policy.can_use_api_tokens(cached_user) else None
+                if not policy.can_use_api_tokens(cached_user):
+                    return None
+                if shared is not None and raw is not None:
+                    _remember(key_hash, cached_user, shared.raw_key(key), raw, last_used_at)
+                return cached_user
             # Otherwise fall through: re-check in the database and touch last_used_at.
+    _recalled.pop(key_hash, None)  # no claim for it until the database says it is good
     token = (
         ApiToken.objects.select_related("user")
         .only("key_hash", "last_used_at", *(f"user__{f}" for f in _CACHED_USER_FIELDS if f != "department_id"),
@@ -171,8 +184,57 @@ def api_token_authenticate(plain: str) -> User | None:
         token.last_used_at = now
     if ttl:
         user_values = {f: getattr(token.user, f) for f in _CACHED_USER_FIELDS}
-        cache.set(_token_cache_key(key_hash), (user_values, token.last_used_at), ttl)
+        if shared is not None:  # stored as cache.set would, and the very bytes remembered
+            stored = shared.dumps((user_values, token.last_used_at))
+            shared.raw_set(_token_cache_key(key_hash), stored, ttl)
+            if isinstance(stored, bytes):
+                _remember(key_hash, _user_from_cache(user_values), shared.raw_key(_token_cache_key(key_hash)), stored,
+                          token.last_used_at)  # fmt: skip
+        else:
+            cache.set(_token_cache_key(key_hash), (user_values, token.last_used_at), ttl)
     return token.user
+
+
+# --- Token claims (ADR 0060). Where the cache is Redis, each process also remembers the tokens
+# it verified, by hash, with the exact bytes the shared entry held. For one hot operation (a lab
+# agent's heartbeat) such a token is taken as a `TokenClaim` with no round trip, and the
+# handler's one Redis script confirms it by finding those same bytes still there. Anything that
+# changes what the token may do deletes the shared entry (above), so a revoked token fails that
+# comparison on its very next request, whichever process answers it. A claim is offered only
+# while the entry's last_used_at is under a minute old, as a cache hit is.
+
+_RECALL_LIMIT = 10_000  # tokens per process; past it the memory starts again
+
+
+@dataclass(frozen=True)
+class _Recalled:
+    user: User
+    cache_key: str
+    cached: bytes
+    last_used: float  # last_used_at as a timestamp
+
+
+_recalled: dict[str, _Recalled] = {}
+
+
+def _remember(key_hash: str, user: User, cache_key: str, raw: bytes, last_used_at) -> None:
+    if len(_recalled) >= _RECALL_LIMIT:
+        _recalled.clear()
+    _recalled[key_hash] = _Recalled(user, cache_key, raw, last_used_at.timestamp())
+
+
+def api_token_recall(plain: str) -> TokenClaim | None:
+    """A token this process verified through the shared cache within the last minute, as a
+    claim for the handler to confirm (`core.api_access.TokenClaim`); None otherwise, and the
+    caller checks the token in full. Reads nothing but this process's memory."""
+    if not _recalled or not plain.startswith(TOKEN_PREFIX + "_") or not settings.API_TOKEN_CACHE_SECONDS:
+        return None
+    if redis_cache.shared() is None:
+        return None
+    found = _recalled.get(hash_token_secret(plain))
+    if found is None or time.time() - found.last_used > LAST_USED_RESOLUTION_SECONDS:
+        return None
+    return TokenClaim(user=found.user, credential=plain, cache_key=found.cache_key, cached=found.cached)
 
 
 # --- Sign-in throttle (ADR 0015; OWASP Authentication Cheat Sheet, "device cookies").

@@ -80,3 +80,22 @@ def _local_times(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _local_times(value)
+
+
+def request_body(schema: Any) -> dict[str, Any]:
+    """`openapi_extra` for an operation that reads its JSON body itself (for speed) instead of
+    through a typed parameter: the body is still documented by its schema class, inlined."""
+    document = schema.model_json_schema()
+    definitions = document.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref", "")
+            if reference.startswith("#/$defs/"):
+                return inline(copy.deepcopy(definitions[reference.removeprefix("#/$defs/")]))
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    return {"requestBody": {"content": {"application/json": {"schema": inline(document)}}, "required": True}}

@@ -4,13 +4,21 @@ agent's ingest. Thin: parse, call one selector or service, shape the answer."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
+import orjson
+import pydantic
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
-from liaison.core.api_access import API_PUBLIC, API_SIGNED_IN, api_access
+from liaison.core.api_access import API_PUBLIC, API_SIGNED_IN_OR_TOKEN_CLAIM, TokenClaim, api_access
+from liaison.core.api_docs import request_body
+from liaison.core.api_json import OrjsonParser
 from liaison.core.errors import reject
 from liaison.core.idempotency import IDEMPOTENCY_NOTE, idempotent
 from liaison.core.pagination import PageParams, api_page, page_of
@@ -193,15 +201,80 @@ def incident_state(request, incident_id: str, payload: IncidentStateIn):
 
 
 @router.post(
-    "/agent/events", response=AgentBatchOut, auth=API_SIGNED_IN, summary="Workstation agent: sessions and heartbeats",
+    "/agent/events", response=AgentBatchOut, auth=API_SIGNED_IN_OR_TOKEN_CLAIM,
+    summary="Workstation agent: sessions and heartbeats", openapi_extra=request_body(AgentBatchIn),
     description=(
         "For a lab's agent account (its token), or IT staff testing by hand. Each event is checked on its own; "
         "sign-ins and sign-outs are stored once (an event id sent again stores nothing new); heartbeats only move "
         "the workstation's last-seen time. At most 500 events a request and 600 requests a minute per agent (429)."
     ),
 )  # fmt: skip
-def agent_events(request, payload: AgentBatchIn):
-    events = [
+def agent_events(request):
+    # The body is read here rather than through a typed parameter: an agent's heartbeat is the
+    # API's busiest call (ADR 0060). The same schema documents it and judges any body that is
+    # not plainly valid, so errors are word for word what a typed parameter gives.
+    claim = request.auth if isinstance(request.auth, TokenClaim) else None
+    try:
+        events = _agent_events_in(request)
+    except (HttpError, NinjaValidationError):
+        if claim is not None and claim.confirm_fully() is None:
+            raise AuthenticationError() from None  # a bad token is refused before its body is judged
+        raise
+    try:
+        result = services.usage_ingest_claimed(claim=claim, events_in=events) if claim is not None else None
+        if result is None:
+            if claim is not None:  # not answered in one round trip: the token is checked in full
+                request.user = claim.confirm_fully()
+                if request.user is None:
+                    raise AuthenticationError()
+            result = services.usage_ingest(actor=request.user, events_in=events)
+    except ValidationError as exc:
+        if any(e.code == "labs.usage_rate_limited" for errs in exc.error_dict.values() for e in errs):
+            raise HttpError(429, exc.messages[0]) from None
+        raise
+    response = HttpResponse(orjson.dumps({"accepted": result.accepted, "rejected": result.rejected}),
+                            content_type="application/json; charset=utf-8")  # fmt: skip
+    response["Cache-Control"] = "private, no-store"  # as for every signed-in caller
+    return response
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})?")
+
+
+def _max_length(schema: type[Schema], name: str) -> int:
+    return next(c.max_length for c in schema.model_fields[name].metadata if getattr(c, "max_length", None))
+
+
+_MAX_KIND, _MAX_TAG = _max_length(AgentEventIn, "kind"), _max_length(AgentEventIn, "workstation")
+
+
+def _agent_events_in(request) -> list[services.AgentEvent]:
+    """The batch, parsed with orjson and checked by hand when it is plainly valid (canonical
+    ids, ISO 8601 times, short strings: what agents send); anything else goes through
+    `AgentBatchIn`, whose errors name the field as a typed parameter's would."""
+    body = request.body
+    if not body:
+        raise NinjaValidationError([{"type": "missing", "loc": ("body", "payload"), "msg": "Field required"}])
+    try:
+        data = OrjsonParser().parse_body(request)  # drops NUL characters, as every operation does
+    except Exception as exc:
+        raise HttpError(400, "Cannot parse request body" + (f" ({exc})" if settings.DEBUG else "")) from exc
+    events = _plainly_valid(data)
+    if events is not None:
+        return events
+    try:
+        payload = AgentBatchIn.model_validate(data)
+    except pydantic.ValidationError as exc:
+        errors = []
+        for error in exc.errors(include_url=False):
+            error.pop("input", None)  # type: ignore[misc]
+            context = error.get("ctx")
+            if context and isinstance(context.get("error"), Exception):
+                context["error"] = str(context["error"])
+            errors.append({**error, "loc": ("body", "payload", *error["loc"])})
+        raise NinjaValidationError(errors) from None
+    return [
         services.AgentEvent(
             id=e.id,
             kind=e.kind,
@@ -211,13 +284,34 @@ def agent_events(request, payload: AgentBatchIn):
         )
         for e in payload.events
     ]
-    try:
-        result = services.usage_ingest(actor=request.user, events_in=events)
-    except ValidationError as exc:
-        if any(e.code == "labs.usage_rate_limited" for errs in exc.error_dict.values() for e in errs):
-            raise HttpError(429, exc.messages[0]) from None
-        raise
-    return {"accepted": result.accepted, "rejected": result.rejected}
+
+
+def _plainly_valid(data) -> list[services.AgentEvent] | None:
+    """The events if every one is plainly valid, else None (and the schema judges them). Only
+    accepts what `AgentBatchIn` accepts, read to the same values."""
+    items = data.get("events") if type(data) is dict else None
+    if type(items) is not list or len(items) > services.MAX_BATCH:
+        return None
+    events = []
+    for item in items:
+        if type(item) is not dict:
+            return None
+        event_id, kind, tag, at, session = (item.get(k) for k in ("id", "kind", "workstation", "at", "session"))
+        if not (type(event_id) is str and type(kind) is str and type(tag) is str and type(at) is str):
+            return None
+        if len(kind) > _MAX_KIND or len(tag) > _MAX_TAG or not _UUID.fullmatch(event_id) or not _MOMENT.fullmatch(at):
+            return None
+        if session is not None and not (type(session) is str and _UUID.fullmatch(session)):
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(at)
+        except ValueError:  # a 25th hour, a 13th month: the schema names it
+            return None
+        events.append(services.AgentEvent(
+            id=uuid.UUID(event_id), kind=kind, workstation=tag, session=uuid.UUID(session) if session else None,
+            at=moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC),
+        ))  # fmt: skip
+    return events
 
 
 # --- Library systems (ADR 0058) and headcounts (ADR 0059) ------------------------------------

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from liaison.accounts.models import Department, User
+    from liaison.core.api_access import TokenClaim
     from liaison.places.models import Room
     from liaison.tickets.models import Queue
 
@@ -659,6 +660,44 @@ def usage_ingest(*, actor: User, events_in: Iterable[AgentEvent], now: dt.dateti
         result.accepted.append(str(event.id))
     _write_heartbeats(latest_beat, now)
     return result
+
+
+def usage_ingest_claimed(*, claim: TokenClaim, events_in: list[AgentEvent],
+                         now: dt.datetime | None = None) -> IngestResult | None:  # fmt: skip
+    """`usage_ingest` for a lab agent's batch of heartbeats, in one Redis round trip with the
+    agent's token still unconfirmed (`claim`, ADR 0060): the same checks, from this process's
+    copy of the agent's lab (`agent_cache.recall`), then one script confirms the token, checks
+    that copy's generation, counts the request and stores the beats. A flood is refused (429) as
+    in `usage_ingest`.
+
+    None when this path cannot answer and has stored and counted nothing: not Redis, a batch
+    with more than heartbeats, no copy of the agent's lab here, or the script found the token's
+    entry or the generation changed. The caller then checks the token in full and calls
+    `usage_ingest`, so a revoked token is refused there."""
+    if len(events_in) > MAX_BATCH or not heartbeats_buffered() or any(e.kind != "heartbeat" for e in events_in):
+        return None
+    known = agent_cache.recall(claim.user.pk)
+    if known is None:
+        return None
+    generation, lab = known
+    now = now or timezone.now()
+    result = IngestResult()
+    latest_beat: dict[int, dt.datetime] = {}
+    for event in sorted(events_in, key=lambda e: e.at):
+        problem = _event_problem(event, lab.workstations, now)
+        if problem:
+            result.rejected.append({"id": str(event.id), **problem})
+            continue
+        asset_id = lab.workstations[event.workstation]
+        latest_beat[asset_id] = max(event.at, latest_beat.get(asset_id, event.at))
+        result.accepted.append(str(event.id))
+    outcome = agent_cache.heartbeats_store(
+        token_key=claim.cache_key, token_cached=claim.cached, generation=generation,
+        rate_key=_rate_key(claim.user), rate_seconds=60, limit=AGENT_REQUESTS_PER_MINUTE,
+        beats={beat_key(pk): at.isoformat() for pk, at in latest_beat.items()}, beat_seconds=BEAT_TTL,
+    )  # fmt: skip
+    _refuse_flood(outcome != agent_cache.OVER_LIMIT)
+    return result if outcome == agent_cache.STORED else None
 
 
 def _event_problem(event: AgentEvent, by_tag: Mapping[str, int], now: dt.datetime) -> dict[str, str] | None:

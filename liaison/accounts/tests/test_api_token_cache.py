@@ -213,3 +213,14 @@ def test_with_sessions_in_a_shared_cache_deactivating_still_ends_them_at_once(
         user_deactivate(actor=users[Role.ADMINISTRATOR], user=user)
     assert cache.get(f"django.contrib.sessions.cached_db{key}") is None
     assert client.get("/home/").status_code == 302
+
+
+def test_no_token_is_taken_as_a_claim_without_redis(users):
+    """A claim is confirmed against the shared Redis entry; a per-process cache has none to
+    confirm it against, so without Redis every call checks the token as before."""
+    from liaison.accounts.services import api_token_recall
+
+    _token, plain = api_token_create(actor=users[Role.IT_STAFF], name="Lab agent")
+    assert api_token_authenticate(plain) is not None
+    assert api_token_authenticate(plain) is not None  # remembered in the local cache
+    assert api_token_recall(plain) is None

@@ -36,3 +36,15 @@ def test_the_cache_works_as_djangos_and_builds_one_client(redis_backend):
     assert redis_backend.get("a") is None and redis_backend.get("n", "gone") == "gone"
     client = redis_backend._cache.get_client("a")
     assert redis_backend._cache.get_client("b", write=True) is client  # one server: one pool, one client
+
+
+def test_a_script_runs_in_one_round_trip_and_survives_a_new_server_and_a_dead_connection(redis_backend):
+    source = (
+        f"-- {uuid.uuid4().hex} (a script this server has never seen)\nreturn {{redis.call('INCR', KEYS[1]), ARGV[1]}}"
+    )
+    key = redis_backend.raw_key("counted")
+    assert redis_backend.run_script(source, [key], [b"\x00bytes"]) == [1, b"\x00bytes"]  # loaded, then run
+    assert redis_backend.run_script(source, [key], ["text"]) == [2, b"text"]
+    redis_backend._script_connection()._sock.close()  # the server went away under the held connection
+    assert redis_backend.run_script(source, [key], [7]) == [3, b"7"]
+    assert redis_backend.get("counted") == 3  # the very key Django's cache reads

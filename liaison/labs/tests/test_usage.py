@@ -3,6 +3,7 @@ stored once, heartbeats that turn the board, and bad input that is named, never 
 
 import datetime as dt
 import importlib.util
+import json
 import os
 import pathlib
 import uuid
@@ -246,6 +247,178 @@ def test_on_redis_a_heartbeat_is_checked_counted_and_kept_without_the_database(
     assert codes == [200, 200, 200, 429, 429]
 
 
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The round trips to Redis, each named by its (first) command: a script is one EVALSHA."""
+    from redis.connection import AbstractConnection
+
+    sent: list[str] = []
+    send = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        first = b"".join(command) if isinstance(command, list) else command
+        sent.append(first.split(b"\r\n")[2].decode().upper())  # *N, $len, then the command's name
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+def _raw_redis():
+    from liaison.core import redis_cache
+
+    shared = redis_cache.shared()
+    return shared, shared.primary()
+
+
+def test_on_redis_a_warm_heartbeat_is_one_round_trip_and_moves_the_board(
+    client, pc, agent_token, redis_cache, redis_commands, django_assert_num_queries
+):
+    sign_in = event("sign_in")
+    assert post(client, agent_token, [sign_in]).json()["accepted"] == [sign_in["id"]]  # durable, as before
+    assert UsageSession.objects.filter(asset=pc, ended_at=None).count() == 1
+    post(client, agent_token, [event("heartbeat")])  # the script's connection opened (once a process)
+    redis_commands.clear()
+    with django_assert_num_queries(0):
+        answer = post(client, agent_token, [event("heartbeat")])
+    assert answer.status_code == 200 and len(answer.json()["accepted"]) == 1
+    assert redis_commands == ["EVALSHA"]  # the token, the generation, the count and the beat at once
+    assert answer["Cache-Control"] == "private, no-store"
+    assert board_state(pc.tag) == "in_use"
+    post(client, agent_token, [event("sign_out", session=sign_in["id"])])
+    assert board_state(pc.tag) == "free"
+    redis_commands.clear()
+    late = timezone.now() + dt.timedelta(seconds=30)
+    assert post(client, agent_token, [event("heartbeat", at=late)]).json()["rejected"] == []
+    assert redis_commands == ["EVALSHA"]
+    assert selectors.beats_for([pc.pk]) == {pc.pk: late}  # what the board and the minute's flush read
+
+
+def test_on_redis_a_revoked_token_is_refused_at_once_by_every_process(
+    client, pc, rooms, users, redis_cache, redis_commands
+):
+    from liaison.accounts.models import ApiToken
+    from liaison.accounts.services import api_token_revoke, hash_token_secret
+
+    agent, token = services.lab_agent_account_create(actor=None, room=rooms["commons"])
+    assert post(client, token, [event("heartbeat")]).status_code == 200  # token and lab now known here
+    assert post(client, token, [event("heartbeat")]).status_code == 200
+    # Another worker revokes it: the row changes and the shared entry goes, while this process
+    # still remembers the token. Only the script's check can refuse it now.
+    ApiToken.objects.filter(user=agent.user).update(revoked_at=timezone.now())
+    shared, raw = _raw_redis()
+    raw.delete(shared.raw_key(f"apitoken:{hash_token_secret(token)}"))
+    before = selectors.beats_for([pc.pk])
+    answer = post(client, token, [event("heartbeat", at=timezone.now() + dt.timedelta(seconds=5))])
+    assert answer.status_code == 401 and answer.json()["code"] == "not_authenticated"
+    assert selectors.beats_for([pc.pk]) == before  # nothing stored for a refused token
+    assert post(client, token, [{"id": "not-a-uuid"}]).status_code == 401  # refused before its body is judged
+    # Revoking through the service, in this process, is refused at once too.
+    agent2, token2 = services.lab_agent_account_create(actor=None, room=rooms["media"])
+    assert post(client, token2, [event("heartbeat", tag="NOPE")]).status_code == 200
+    api_token_revoke(actor=users[Role.ADMINISTRATOR], token=ApiToken.objects.get(user=agent2.user))
+    assert post(client, token2, [event("heartbeat", tag="NOPE")]).status_code == 401
+
+
+def test_on_redis_a_device_saved_elsewhere_is_seen_by_the_one_round_trip(
+    client, pc, agent_token, redis_cache, redis_commands
+):
+    assert post(client, agent_token, [event("heartbeat")]).json()["rejected"] == []  # lab now known here
+    # Another worker retags the PC: the row changes and the generation moves on, while this
+    # process still holds the old map. Only the script's generation check can catch it.
+    from liaison.labs import agent_cache
+    from liaison.labs.models import Asset
+
+    Asset.objects.filter(pk=pc.pk).update(tag="LIB-PC-110-55")
+    shared, raw = _raw_redis()
+    raw.incr(shared.raw_key(agent_cache.GENERATION_KEY))
+    answer = post(client, agent_token, [event("heartbeat", tag="LIB-PC-110-55"), event("heartbeat")]).json()
+    assert len(answer["accepted"]) == 1 and [r["code"] for r in answer["rejected"]] == ["labs.workstation_unknown"]
+    assert answer["rejected"][0]["message"] == "No in-service workstation 'LIB-PC-110-01' in this lab."
+    redis_commands.clear()
+    assert post(client, agent_token, [event("heartbeat", tag="LIB-PC-110-55")]).json()["rejected"] == []
+    assert redis_commands == ["EVALSHA"]  # the new map, known again
+
+
+def test_on_redis_the_one_round_trip_keeps_every_check(client, pc, agent_token, redis_cache, redis_commands,
+                                                       monkeypatch):  # fmt: skip
+    post(client, agent_token, [event("heartbeat")])
+    post(client, agent_token, [event("heartbeat")])  # the script's connection opened (once a process)
+    good = event("heartbeat")
+    redis_commands.clear()
+    answer = post(client, agent_token, [
+        good,
+        event("heartbeat", at=timezone.now() + dt.timedelta(hours=3)),  # a clock hours ahead
+        event("heartbeat", at=timezone.now() - dt.timedelta(days=8)),
+        event("heartbeat", tag="NOPE"),
+    ]).json()  # fmt: skip
+    assert redis_commands == ["EVALSHA"]
+    assert answer["accepted"] == [good["id"]]
+    assert sorted(r["code"] for r in answer["rejected"]) == ["labs.clock_off", "labs.clock_off",
+                                                             "labs.workstation_unknown"]  # fmt: skip
+    assert "set the PC's clock" in next(r for r in answer["rejected"] if r["code"] == "labs.clock_off")["message"]
+    monkeypatch.setattr(services, "AGENT_REQUESTS_PER_MINUTE", 2)
+    monkeypatch.setattr(services, "_rate_key", lambda actor: f"labs:agent:{actor.pk}:flood")
+    answers = [post(client, agent_token, [event("heartbeat")]) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 429, 429]
+    assert answers[2].json()["code"] == "rate_limited"
+    assert answers[2].json()["detail"].startswith("More than 2 requests a minute from this agent")
+
+
+def test_on_redis_a_person_and_a_session_still_take_the_ordinary_path(client, pc, users, redis_cache):
+    from liaison.accounts.services import api_token_create
+
+    _token, plain = api_token_create(actor=users[Role.IT_STAFF], name="testing by hand")
+    for _ in range(2):
+        answer = post(client, plain, [event("heartbeat")])
+        assert answer.status_code == 200 and answer.json()["rejected"] == []  # IT staff may post for any lab
+    client.force_login(users[Role.LIBRARY_STAFF])
+    assert client.post(URL, {"events": [event("heartbeat")]}, content_type="application/json").status_code == 403
+
+
+def test_bad_bodies_are_named_as_a_typed_parameter_names_them(client, pc, agent_token, redis_cache):
+    post(client, agent_token, [event("heartbeat")])  # the token now a claim: errors must not change
+
+    def one(**fields):
+        return json.dumps({"events": [{"id": str(uuid.uuid4()), "kind": "heartbeat", "workstation": "LIB-PC-110-01",
+                                       "at": "2026-01-01T00:00:00Z", **fields}]})  # fmt: skip
+
+    cases = {
+        one(id="nope"): "events.0.id",
+        one(at="yesterday"): "events.0.at",
+        one(at="2026-01-01T25:00:00"): "events.0.at",
+        one(kind="x" * 21): "events.0.kind",
+        one(session=""): "events.0.session",
+        json.dumps({"events": "x"}): "events",
+        "[]": "events",
+    }
+    for body, field in cases.items():
+        answer = client.post(URL, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {agent_token}")
+        assert answer.status_code == 400, body
+        assert answer.json()["code"] == "invalid" and [e["field"] for e in answer.json()["errors"]] == [field], body
+    answer = client.post(URL, "not json", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {agent_token}")
+    assert answer.status_code == 400 and answer.json()["code"] == "malformed_body"
+    answer = client.post(URL, "", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {agent_token}")
+    assert answer.status_code == 400 and answer.json()["errors"][0]["message"] == "Field required"
+    nul = event("heartbeat", tag="LIB-PC-110-01\x00")
+    body = json.dumps({"events": [nul]})
+    assert "\\u0000" in body
+    answer = client.post(URL, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {agent_token}")
+    assert answer.status_code == 200 and answer.json()["accepted"] == [nul["id"]]  # NUL dropped, as everywhere
+
+
+def test_the_agent_api_still_documents_its_body(client, users):
+    client.force_login(users[Role.IT_STAFF])
+    document = client.get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/labs/agent/events"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["events"] and body["properties"]["events"]["maxItems"] == services.MAX_BATCH
+    event_schema = body["properties"]["events"]["items"]
+    assert {"id", "kind", "workstation", "at", "session"} <= set(event_schema["properties"])
+    assert "ISO 8601" in event_schema["properties"]["at"]["description"]
+    assert "429" in operation["responses"] and "200" in operation["responses"]
+
+
 def test_too_many_events_in_one_request(client, pc, agent_token):
     assert post(client, agent_token, [event("heartbeat") for _ in range(501)]).status_code == 400
 
@@ -288,3 +461,14 @@ def test_the_real_agent_reports_keeps_events_offline_and_sends_them_later(live_s
     assert agent_mod.main(["--url", live_server.url, "--token", agent_token, "--workstation", pc.tag,
                            "--spool", str(tmp_path / "s2.json"), "--shutdown"]) == 0  # fmt: skip
     assert board_state(pc.tag) == "off"
+
+
+def test_the_agents_url_is_matched_first_and_is_the_apis_own_operation():
+    from django.urls import get_resolver, resolve
+
+    from config.urls import API_URLS
+
+    match = resolve(URL)
+    assert get_resolver().url_patterns[0].callback is match.func  # ahead of every other pattern
+    api_own = next(p for p in API_URLS[0] if str(p.pattern) == "labs/agent/events")
+    assert match.func is api_own.callback  # the same operation, so the same access rule and errors
