@@ -289,15 +289,19 @@ def _scan(
     problems: list[RowProblem] = []
     kept: list[SourceRow] = []
     limit = max_rows()
+    width = 0
     for number, cells in records:
-        if not "".join(cells).strip():
+        joined = "".join(cells)
+        if not joined.strip():
             continue
         if headers is None:
             headers = _clean_headers(cells, number)
+            width = len(headers)
             continue
-        _check_cells(cells, number)
+        if len(joined) > MAX_CELL_CHARS:
+            _check_cells(cells, number)
         if preview is None:  # the check only: the row itself is made again when read
-            row, problem = None, _cells_problem(len(headers), cells, number)
+            row, problem = None, (None if len(cells) == width else _cells_problem(width, cells, number))
         else:
             row, problem = _row_from_cells(headers, cells, number)
         if problem:
@@ -324,8 +328,8 @@ def _rows_of(records: Iterator[tuple[int, list[str]]], headers: list[str]) -> It
     seen_header = False
     width = len(headers)
     for number, cells in records:
-        if not "".join(cells).strip():
-            continue
+        if not (cells and cells[0].strip()) and not "".join(cells).strip():
+            continue  # a blank row (a first cell with text is the usual, quicker answer)
         if not seen_header:
             seen_header = True
             continue
