@@ -149,7 +149,8 @@ def check_rows(
                 continue
             fresh.append(obj)
             result.records_new += importer.weight_of(obj)
-            result.warnings += [RowWarning(line, key, message) for key, message in warnings]
+            if warnings:
+                result.warnings += [RowWarning(line, key, message) for key, message in warnings]
             if len(result.sample) < SAMPLE_SIZE:
                 result.sample.append({"line": line, **importer.describe(obj)})
         result.rows_new_count += len(fresh)
