@@ -260,19 +260,25 @@ def _copy_text(interactions: Iterable[Interaction | InteractionRow]) -> str:
     so only the text values need escaping, and one block per chunk costs a fraction of adapting
     each value."""
     field = _copy_field
+    words: dict[str, str] = {}  # a mode or source as written: a few values over many rows
     lines = []
     append = lines.append
     for row in interactions:
+        mode, source = words.get(row.mode), words.get(row.source)
+        if mode is None:
+            mode = words[row.mode] = field(row.mode)
+        if source is None:
+            source = words[row.source] = field(row.source)
         category, referral, minutes = row.tech_category_id, row.referred_to_id, row.duration_minutes
         by = row.recorded_by_id
         occurred = row.occurred_at.isoformat()  # PostgreSQL reads the offset; naive as psycopg sends it
         logged = occurred if row.logged_at is row.occurred_at else row.logged_at.isoformat()
         append(
             f"{field(str(row.client_id))}\t{int(row.service_point_id)}\t{int(row.kind_id)}\t{int(row.read_level)}\t"
-            f"{_NULL if category is None else int(category)}\t{field(row.mode)}\t{field(row.note)}\t"
+            f"{_NULL if category is None else int(category)}\t{mode}\t{field(row.note)}\t"
             f"{_NULL if referral is None else int(referral)}\t{_NULL if minutes is None else int(minutes)}\t"
             f"{int(row.weight)}\t{occurred}\t{logged}\t"
-            f"{_NULL if by is None else int(by)}\t{field(row.source)}\t{field(row.content_fingerprint)}\n"
+            f"{_NULL if by is None else int(by)}\t{source}\t{field(row.content_fingerprint)}\n"
         )
     return "".join(lines)
 
