@@ -558,9 +558,21 @@ class DeskInteractionImporter(Importer):
         return obj.content_fingerprint
 
     def existing_identities(self, identities: list[tuple[str, str]], tool: str) -> set[str]:
+        known = self._client_ids
+        # Only an import stores a client id made from an identity (uuid5 in NAMESPACE), and an
+        # imported row keeps its source "import:…" (corrections keep it too). So a site where
+        # nothing was imported before this run (asked once, before its first row is written)
+        # has none of its rows stored, and each chunk's look-up is skipped: its COPY then stays
+        # open from the first row to the last. (A row of this run repeating one of this run is
+        # the engine's to tell apart; a desk client sending one of these uuids on purpose would
+        # make the COPY fail, and the import with it, whole.)
+        if self._any_imported is None:
+            self._any_imported = Interaction.objects.filter(source__startswith="import:").exists()
+        if not self._any_imported:
+            known.clear()
+            return set()
         by_client_id: dict[str, str] = {}
         legacy_ids: dict[uuid.UUID, tuple[str, bool]] = {}
-        known = self._client_ids
         for identity, legacy in identities:
             by_client_id[known.get(identity) or self.client_id_text(identity)] = identity
             if legacy:
@@ -570,12 +582,7 @@ class DeskInteractionImporter(Importer):
             by_client_id[client_id] for client_id in desk_selectors.interaction_client_ids_stored(list(by_client_id))
         }
         # Imports before ADR 0040 keyed rows by "id:<id>" or a hash of the raw cells; an id key
-        # counts only for a row the same tool imported (LibAnswers' 800 is not Gimlet's). A
-        # site that never imported (asked once per run) has none to look for.
-        if self._any_imported is None:
-            self._any_imported = Interaction.objects.filter(source__startswith="import:").exists()
-        if not self._any_imported:
-            return found
+        # counts only for a row the same tool imported (LibAnswers' 800 is not Gimlet's).
         wanted = [c for c, (identity, _is_id) in legacy_ids.items() if identity not in found]
         source = f"import:{tool}"
         for start in range(0, len(wanted), 900):

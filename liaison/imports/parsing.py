@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -108,6 +109,7 @@ def file_error(message: str) -> ValidationError:
     return reject("file", message, code="imports.file_unreadable")
 
 
+@functools.lru_cache(maxsize=4096)  # a file has few column names; a re-import's keys ask per cell
 def normalize_header(name: str) -> str:
     """'Question Type', 'question_type' and ' QUESTION  type ' are the same column."""
     return re.sub(r"[\s_]+", " ", (name or "").casefold()).strip()
