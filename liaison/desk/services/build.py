@@ -818,7 +818,7 @@ class InteractionBatch:
         row.tech_category = category
         row.tech_category_id = None if category is None else category.pk
         row.mode = shape.mode
-        row.note = clean_note
+        row.note = clean_note or ""  # a str here: a refused note returned above
         row.referred_to = referral
         row.referred_to_id = None if referral is None else referral.pk
         row.duration_minutes = shape.duration

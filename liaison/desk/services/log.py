@@ -235,7 +235,7 @@ _NULL = "\\N"
 
 
 def _copy_sql() -> str:
-    column_of = {f.attname: f.column for f in Interaction._meta.concrete_fields}
+    column_of = {f.attname: str(f.column) for f in Interaction._meta.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in _COPY_ATTNAMES)
     return f"COPY {connection.ops.quote_name(Interaction._meta.db_table)} ({columns}) FROM STDIN"
 
@@ -261,7 +261,7 @@ def _copy_text(interactions: Iterable[Interaction | InteractionRow]) -> str:
     each value."""
     field = _copy_field
     words: dict[str, str] = {}  # a mode or source as written: a few values over many rows
-    lines = []
+    lines: list[str] = []
     append = lines.append
     for row in interactions:
         mode, source = words.get(row.mode), words.get(row.source)
