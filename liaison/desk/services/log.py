@@ -299,22 +299,13 @@ class InteractionCopy:
     first (an execute wrapper), and so does `finish()`, which the importer calls once its rows
     are all written; `abort(exc)` ends it with the error. Rows with tags, and every row on other
     databases, go through `interactions_bulk_create`. The count tables are moved back once, to
-    the earliest row written, by `finish()`.
-
-    The table grows inside the transaction while the importer asks, chunk after chunk, which
-    client ids are stored. A prepared statement's generic plan (ADR 0062) made while the table
-    was small scans it whole, comparing each row with every id asked, and keeps doing so as it
-    grows (an import of 200,000 rows into an empty table took minutes). So the first write sets
-    `plan_cache_mode = force_custom_plan` for the rest of the transaction (`SET LOCAL`): each
-    look-up is planned with its ids against the table's size at the time, and finds them by
-    the index."""
+    the earliest row written, by `finish()`."""
 
     def __init__(self) -> None:
         self._cursor: Any = None
         self._context: Any = None
         self._copy: Any = None
         self._earliest: dt.datetime | None = None
-        self._planned = False
 
     def write(self, rows: Sequence[InteractionRow]) -> int:
         """Write the rows (all new: the caller asked which ids are stored); how many."""
@@ -322,10 +313,6 @@ class InteractionCopy:
             raise RuntimeError("InteractionCopy writes inside the import's transaction.")
         if not rows:
             return 0
-        if not self._planned and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-            self._planned = True
         earliest = min(row.occurred_at for row in rows)
         if self._earliest is None or earliest < self._earliest:
             self._earliest = earliest
