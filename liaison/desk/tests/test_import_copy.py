@@ -116,3 +116,25 @@ def test_the_copy_text_escapes_what_postgresql_reads_as_structure(point, registr
     assert len(fields) == len(log._COPY_ATTNAMES)
     assert fields[log._COPY_ATTNAMES.index("note")] == "a\\tb\\\\c\\nd\\re"
     assert fields[log._COPY_ATTNAMES.index("tech_category_id")] == "\\N"
+
+
+@on_postgresql
+def test_the_look_up_of_stored_ids_is_planned_with_its_ids_and_leaves_the_transaction_as_it_was(point, registrar):
+    """ADR 0061 §5: inside an import's transaction the look-up runs under force_custom_plan (a
+    generic plan made while the table was empty would scan it whole as it grows), and only it:
+    the foreign-key checks at COMMIT keep their cached plans."""
+    from liaison.desk import selectors
+
+    batch = services.InteractionBatch(source="import:test")
+    rows = [_row(batch, point, registrar, note=str(n)) for n in range(3)]
+    with transaction.atomic():
+        services.InteractionCopy().write(rows)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            before = cursor.fetchone()[0]
+        for _ in range(7):  # past psycopg's prepare threshold
+            found = selectors.interaction_client_ids_stored([str(rows[0].client_id), str(uuid.uuid4())])
+            assert found == {str(rows[0].client_id)}
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == before
