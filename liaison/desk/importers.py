@@ -409,6 +409,8 @@ class DeskInteractionImporter(Importer):
         self._found: dict[str, dict[Any, Any]] = {}  # field → value → record (or the value, unknown)
         self._notes: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # note → (cleaned, warnings)
         self._client_ids: dict[str, str] = {}  # identity → client id, from assign_identity to the look-up
+        # (id of a row shape, count, tool) → the identity's JSON text before and after the minute
+        self._identity_texts: dict[tuple[int, int, str], tuple[str, str, Any]] = {}
 
     @property
     def _zone(self):
@@ -477,18 +479,36 @@ class DeskInteractionImporter(Importer):
 
     def client_id_text(self, identity: str) -> str:
         """`str(client_id_for(identity))`, worked out without the UUID object (uuid5 is SHA-1
-        of the namespace and the name, with the version and variant bits set)."""
+        of the namespace and the name, with the version nibble 5 and the variant bits 10)."""
         digest = _NAMESPACE_SHA1.copy()
         digest.update(f"{self.key}:{identity}".encode())
-        raw = bytearray(digest.digest()[:16])
-        raw[6] = (raw[6] & 0x0F) | 0x50
-        raw[8] = (raw[8] & 0x3F) | 0x80
-        text = raw.hex()
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        h = digest.hexdigest()
+        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
     def identity_of(self, obj: desk_services.InteractionRow, tool: str) -> str:
         """`values_identity(tool, self.content_key(obj))` with the JSON written out directly:
-        the same text, so the same identity as every earlier import (ADR 0040)."""
+        the same text, so the same identity as every earlier import (ADR 0040). Everything
+        but the minute is the same for the rows of one shape (`InteractionRow.shape`) and count,
+        so that text is made once for them."""
+        moment = obj.occurred_at_utc
+        minute = moment[:16] if moment[:4] >= "1000" else obj.occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
+        shape = obj.shape
+        if shape is not None and not obj.import_new_tags:
+            key = (id(shape), obj.weight, tool)
+            known = self._identity_texts.get(key)
+            if known is None or known[2] is not shape:
+                known = (*self._identity_text(obj, tool), shape)
+                if len(self._identity_texts) < MEMO_LIMIT:
+                    self._identity_texts[key] = known
+            before, after, _shape = known
+        else:
+            before, after = self._identity_text(obj, tool)
+        text = f"{before}{_encode_str(minute)}{after}"
+        return f"{tool}:values:{hashlib.sha256(text.encode()).hexdigest()[:40]}"
+
+    @staticmethod
+    def _identity_text(obj: desk_services.InteractionRow, tool: str) -> tuple[str, str]:
+        """The JSON text of `[tool, content_key(obj)]` before and after the minute."""
         tags = obj.pending_tags
         names = obj.import_new_tags
         if tags or names:
@@ -496,16 +516,14 @@ class DeskInteractionImporter(Importer):
             tag_text = ", ".join(map(_encode_str, slugs))
         else:
             tag_text = ""
-        moment = obj.occurred_at_utc
-        minute = moment[:16] if moment[:4] >= "1000" else obj.occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
         category, referral, minutes = obj.tech_category, obj.referred_to, obj.duration_minutes
-        text = (
-            f"[{_encode_str(tool)}, [{_encode_str(minute)}, {obj.service_point.pk}, {obj.kind.pk}, {obj.read_level}, "
+        return (
+            f"[{_encode_str(tool)}, [",
+            f", {obj.service_point.pk}, {obj.kind.pk}, {obj.read_level}, "
             f"{_encode_str(obj.mode)}, {'null' if minutes is None else minutes}, "
             f"{'null' if category is None else category.pk}, {'null' if referral is None else referral.pk}, "
-            f"[{tag_text}], {obj.weight}]]"
+            f"[{tag_text}], {obj.weight}]]",
         )
-        return f"{tool}:values:{hashlib.sha256(text.encode()).hexdigest()[:40]}"
 
     def legacy_identities(self, row, mapped: dict[str, Any]) -> str:
         """Only worth working out where something was imported before (asked once per run)."""
@@ -540,9 +558,21 @@ class DeskInteractionImporter(Importer):
         return obj.content_fingerprint
 
     def existing_identities(self, identities: list[tuple[str, str]], tool: str) -> set[str]:
+        known = self._client_ids
+        # Only an import stores a client id made from an identity (uuid5 in NAMESPACE), and an
+        # imported row keeps its source "import:…" (corrections keep it too). So a site where
+        # nothing was imported before this run (asked once, before its first row is written)
+        # has none of its rows stored, and each chunk's look-up is skipped: its COPY then stays
+        # open from the first row to the last. (A row of this run repeating one of this run is
+        # the engine's to tell apart; a desk client sending one of these uuids on purpose would
+        # make the COPY fail, and the import with it, whole.)
+        if self._any_imported is None:
+            self._any_imported = Interaction.objects.filter(source__startswith="import:").exists()
+        if not self._any_imported:
+            known.clear()
+            return set()
         by_client_id: dict[str, str] = {}
         legacy_ids: dict[uuid.UUID, tuple[str, bool]] = {}
-        known = self._client_ids
         for identity, legacy in identities:
             by_client_id[known.get(identity) or self.client_id_text(identity)] = identity
             if legacy:
@@ -552,12 +582,7 @@ class DeskInteractionImporter(Importer):
             by_client_id[client_id] for client_id in desk_selectors.interaction_client_ids_stored(list(by_client_id))
         }
         # Imports before ADR 0040 keyed rows by "id:<id>" or a hash of the raw cells; an id key
-        # counts only for a row the same tool imported (LibAnswers' 800 is not Gimlet's). A
-        # site that never imported (asked once per run) has none to look for.
-        if self._any_imported is None:
-            self._any_imported = Interaction.objects.filter(source__startswith="import:").exists()
-        if not self._any_imported:
-            return found
+        # counts only for a row the same tool imported (LibAnswers' 800 is not Gimlet's).
         wanted = [c for c, (identity, _is_id) in legacy_ids.items() if identity not in found]
         source = f"import:{tool}"
         for start in range(0, len(wanted), 900):
@@ -734,6 +759,8 @@ class DeskInteractionImporter(Importer):
 _MISS = object()
 MEMO_LIMIT = 50_000
 _NAMESPACE_SHA1 = hashlib.sha1(NAMESPACE.bytes, usedforsecurity=False)
+# A uuid's variant bits (10) set on the first hex digit of its fourth group.
+_VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 _encode_str = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) does to a str
 
 

@@ -25,7 +25,7 @@ ROW = "row"  # the "field" of a problem with the whole row
 SAMPLE_SIZE = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a quarter of a million-row file may be rejected rows
 class Rejection:
     line: int  # the spreadsheet row number (the header is row 1)
     field: str
@@ -149,7 +149,8 @@ def check_rows(
                 continue
             fresh.append(obj)
             result.records_new += importer.weight_of(obj)
-            result.warnings += [RowWarning(line, key, message) for key, message in warnings]
+            if warnings:
+                result.warnings += [RowWarning(line, key, message) for key, message in warnings]
             if len(result.sample) < SAMPLE_SIZE:
                 result.sample.append({"line": line, **importer.describe(obj)})
         result.rows_new_count += len(fresh)
@@ -184,7 +185,12 @@ def check_rows(
                         row_errors[key] = " ".join(messages)
             warnings = importer.take_warnings()
             if row_errors:
-                for key, message in sorted(row_errors.items(), key=lambda kv: _field_order(importer, kv[0])):
+                items = (
+                    sorted(row_errors.items(), key=lambda kv: _field_order(importer, kv[0]))
+                    if len(row_errors) > 1
+                    else list(row_errors.items())
+                )
+                for key, message in items:
                     value = raw.get(key, "")
                     said = worded.get((key, message, value, key in errors))
                     if said is None:

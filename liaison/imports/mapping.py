@@ -369,12 +369,19 @@ def _plan_for(compiled: CompiledMapping, target: TargetField):
     if target.type == TEXT:
         parse = None
     else:
-        date_format, time_zone = compiled.mapping.date_format, compiled.mapping.time_zone
+        date_format, zone_name = compiled.mapping.date_format, compiled.mapping.time_zone
         parse = values.parse_datetime if target.type == DATETIME else values.parse_date
+        # The zone found once, not per cell (a name that is not a zone stays, to fail as before).
+        time_zone = values.zone_for(zone_name) if values.valid_time_zone(zone_name) else zone_name
 
     def text_of(cells: dict[str, str], among: tuple[str, ...]) -> str:
         if len(among) == 1:
             return (cells.get(among[0]) or "").strip()
+        if len(among) == 2:  # a date and a time, say: the usual pair, without a list
+            first, second = (cells.get(among[0]) or "").strip(), (cells.get(among[1]) or "").strip()
+            if first and second:
+                return f"{first}{joiner}{second}" if joiner is not None else first
+            return first or second
         parts = [text for text in [(cells.get(c) or "").strip() for c in among] if text]
         if not parts:
             return ""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -108,6 +109,7 @@ def file_error(message: str) -> ValidationError:
     return reject("file", message, code="imports.file_unreadable")
 
 
+@functools.lru_cache(maxsize=4096)  # a file has few column names; a re-import's keys ask per cell
 def normalize_header(name: str) -> str:
     """'Question Type', 'question_type' and ' QUESTION  type ' are the same column."""
     return re.sub(r"[\s_]+", " ", (name or "").casefold()).strip()
@@ -289,15 +291,19 @@ def _scan(
     problems: list[RowProblem] = []
     kept: list[SourceRow] = []
     limit = max_rows()
+    width = 0
     for number, cells in records:
-        if not "".join(cells).strip():
+        joined = "".join(cells)
+        if not joined.strip():
             continue
         if headers is None:
             headers = _clean_headers(cells, number)
+            width = len(headers)
             continue
-        _check_cells(cells, number)
+        if len(joined) > MAX_CELL_CHARS:
+            _check_cells(cells, number)
         if preview is None:  # the check only: the row itself is made again when read
-            row, problem = None, _cells_problem(len(headers), cells, number)
+            row, problem = None, (None if len(cells) == width else _cells_problem(width, cells, number))
         else:
             row, problem = _row_from_cells(headers, cells, number)
         if problem:
@@ -324,8 +330,8 @@ def _rows_of(records: Iterator[tuple[int, list[str]]], headers: list[str]) -> It
     seen_header = False
     width = len(headers)
     for number, cells in records:
-        if not "".join(cells).strip():
-            continue
+        if not (cells and cells[0].strip()) and not "".join(cells).strip():
+            continue  # a blank row (a first cell with text is the usual, quicker answer)
         if not seen_header:
             seen_header = True
             continue

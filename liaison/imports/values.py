@@ -14,6 +14,7 @@ import functools
 import math
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -68,11 +69,15 @@ def valid_time_zone(name: str) -> bool:
     return True
 
 
-def zone_for(name: str = "") -> zoneinfo.ZoneInfo:
+def zone_for(name: str | dt.tzinfo = "") -> dt.tzinfo:
+    """The zone named (the site's for ""); a zone already found is taken as it is, so a caller
+    reading many cells finds it once."""
+    if isinstance(name, dt.tzinfo):
+        return name
     return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
 
 
-def _aware(value: dt.datetime, time_zone: str = "") -> dt.datetime:
+def _aware(value: dt.datetime, time_zone: str | dt.tzinfo = "") -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=zone_for(time_zone))
     return value
@@ -94,6 +99,13 @@ def _formats(date_format: str) -> tuple[tuple[str, bool], ...]:
 # The format that read the last cell of each date order: a file uses one format throughout, so
 # trying it first makes a million dates cost one match each instead of dozens of strptime calls.
 _LAST_FORMAT: dict[str, tuple[str, bool]] = {}
+# (format, has a time) → its fast reader, or one that always declines
+_LAST_READER: dict[tuple[str, bool], Callable[[str, dt.tzinfo], dt.datetime | DateOnly | None]] = {}
+
+
+def _NO_READER(text: str, zone: dt.tzinfo) -> None:
+    return None
+
 
 # strptime's own patterns for the numeric directives (Lib/_strptime.py), narrowed to ASCII digits,
 # without the space-padded day and without leap seconds. A text such a pattern matches in full
@@ -135,30 +147,45 @@ def _fast_pattern(fmt: str) -> tuple[re.Pattern[str], tuple[int, ...]] | None:
     return re.compile("".join(pattern)), tuple(order)
 
 
-def _fast_parse(text: str, fmt: str, has_time: bool, time_zone: str) -> dt.datetime | DateOnly | None:
+@functools.lru_cache(maxsize=256)
+def _fast_reader(fmt: str, has_time: bool) -> Callable[[str, dt.tzinfo], dt.datetime | DateOnly | None] | None:
+    """For a format `_fast_pattern` takes: a function reading a text in full by its regular
+    expression into the datetime (or DateOnly) strptime would make; None when it does not match
+    or the numbers make no date (strptime then says why)."""
     compiled = _fast_pattern(fmt)
     if compiled is None:
         return None
-    pattern, order = compiled
-    match = pattern.fullmatch(text)
-    if match is None:
-        return None
-    numbers = [1900, 1, 1, 0, 0, 0]  # strptime's defaults
-    for position, digits in zip(order, match.groups(), strict=True):
-        numbers[position] = int(digits)
-    try:
-        if not has_time:
-            return DateOnly(dt.date(numbers[0], numbers[1], numbers[2]))
-        return dt.datetime(*numbers, tzinfo=zone_for(time_zone))
-    except ValueError:
-        return None  # 30 February: strptime says why
+    fullmatch, order = compiled[0].fullmatch, compiled[1]
+    # Where each of year, month, day, hour, minute, second is among the numbers read, followed
+    # by strptime's defaults (1900-01-01 00:00:00) for those the format leaves out.
+    y, mo, d, h, mi, se = (order.index(k) if k in order else len(order) + k for k in range(6))
+
+    def read(text: str, zone: dt.tzinfo) -> dt.datetime | DateOnly | None:
+        match = fullmatch(text)
+        if match is None:
+            return None
+        n = (*map(int, match.groups()), 1900, 1, 1, 0, 0, 0)
+        try:
+            if not has_time:
+                return DateOnly(dt.date(n[y], n[mo], n[d]))
+            return dt.datetime(n[y], n[mo], n[d], n[h], n[mi], n[se], tzinfo=zone)
+        except ValueError:
+            return None  # 30 February: strptime says why
+
+    return read
 
 
-def parse_datetime(text: str, date_format: str = DEFAULT_DATE_ORDER, time_zone: str = "") -> dt.datetime | DateOnly:
-    """A moment (aware datetime) or, when the cell has no time of day, a DateOnly."""
+def parse_datetime(
+    text: str, date_format: str = DEFAULT_DATE_ORDER, time_zone: str | dt.tzinfo = ""
+) -> dt.datetime | DateOnly:
+    """A moment (aware datetime) or, when the cell has no time of day, a DateOnly. `time_zone`
+    is a zone's name ("" for the site's) or the zone itself."""
     last = _LAST_FORMAT.get(date_format)
     if last is not None:
-        fast = _fast_parse(text, last[0], last[1], time_zone)
+        read = _LAST_READER.get(last)
+        if read is None:
+            read = _LAST_READER[last] = _fast_reader(*last) or _NO_READER
+        fast = read(text, zone_for(time_zone))
         if fast is not None:
             return fast
     cleaned = re.sub(r"\s+", " ", text.strip())
@@ -180,7 +207,7 @@ def parse_datetime(text: str, date_format: str = DEFAULT_DATE_ORDER, time_zone: 
     raise ValueError(f"{text!r} is not a date the mapping understands (expected e.g. {example}).")
 
 
-def _parse_iso(cleaned: str, time_zone: str = "") -> dt.datetime | DateOnly | None:
+def _parse_iso(cleaned: str, time_zone: str | dt.tzinfo = "") -> dt.datetime | DateOnly | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
         try:
             return DateOnly(dt.date.fromisoformat(cleaned))
@@ -203,7 +230,7 @@ def _example(date_format: str) -> str:
     )
 
 
-def parse_date(text: str, date_format: str = DEFAULT_DATE_ORDER, time_zone: str = "") -> dt.date:
+def parse_date(text: str, date_format: str = DEFAULT_DATE_ORDER, time_zone: str | dt.tzinfo = "") -> dt.date:
     value = parse_datetime(text, date_format, time_zone)
     if isinstance(value, DateOnly):
         return value.date

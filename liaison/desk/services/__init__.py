@@ -3,8 +3,8 @@
 
 | module | what |
 |---|---|
-| `build.py` | `interaction_build` (every rule an entry obeys), `content_fingerprint`, `default_mode_for`; `InteractionBatch` (the same rules for an import's many rows, each distinct value checked once) and the `InteractionRow`s it builds |
-| `log.py` | `interaction_log` (once per client id), `ClientIdConflict`; for importers `interactions_bulk_create`, `InteractionCopy` (an import's rows through one COPY kept open while it reads on), `topic_tag_get_or_create` |
+| `build.py` | `interaction_build` (every rule an entry obeys), `content_fingerprint`, `default_mode_for`; `InteractionBatch` (the same rules for an import's many rows, each distinct value and each distinct combination of them, a `RowShape`, checked once) and the `InteractionRow`s it builds |
+| `log.py` | `interaction_log` (once per client id), `ClientIdConflict`; for importers `interactions_bulk_create`, `InteractionCopy` (an import's rows through one COPY kept open while it reads on, as COPY text the desk formats, one block per chunk), `topic_tag_get_or_create` |
 | `corrections.py` | `interaction_undo`, `interaction_update` (audited through `events.py`) |
 | `privacy.py` | `note_privacy_warnings`, `PRIVACY_PATTERNS` (warnings, never errors) |
 | `reports.py` | `saved_report_create`, `saved_report_delete` (a desk report's settings under a name) |

@@ -428,38 +428,14 @@ def _occurred_at(value, now: dt.datetime) -> dt.datetime | None:
 _encode = json.encoder.encode_basestring_ascii  # what json.dumps does to a str (ensure_ascii)
 
 
-def _fingerprint_of(
-    *,
-    service_point_id: int | None,
-    kind_id: int | None,
-    read_level: int,
-    tech_category_id: int | None,
-    mode: str,
-    tag_ids: Iterable[int],
-    note: str,
-    referred_to_id: int | None,
-    duration_minutes: int | None,
-    moment_utc: str,
-    weight: int,
-) -> str:
-    """`content_fingerprint` from plain values: the same JSON text written out directly (ints,
-    nulls and two encoded strings), so the same hash. `test_logging` holds the two together."""
-    text = (
-        f"[{'null' if service_point_id is None else service_point_id},{'null' if kind_id is None else kind_id},"
-        f"{read_level},{'null' if tech_category_id is None else tech_category_id},{_encode(mode)},"
-        f"[{','.join(map(str, sorted(tag_ids)))}],{_encode(note)},{'null' if referred_to_id is None else referred_to_id},"
-        f"{'null' if duration_minutes is None else duration_minutes},{_encode(moment_utc)}"
-    )
-    text += f",{weight}]" if weight != 1 else "]"
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 class InteractionRow:
     """An interaction built by `InteractionBatch.build`: checked by the rules of
     `interaction_build`, held as plain values rather than a model instance (an import of a
     million rows would spend more on building instances than on checking them). Read like an
     unsaved `Interaction` (the `_id` attributes, `pending_tags`, `get_mode_display`);
-    `interactions_bulk_create` writes it."""
+    `interactions_bulk_create` and `InteractionCopy` write it. `shape` is the checked values it
+    shares with every row of its batch alike but for the time, the note and the count (an
+    importer may key what it works out per row by it)."""
 
     __slots__ = (
         "client_id",
@@ -481,6 +457,7 @@ class InteractionRow:
         "referred_to_id",
         "service_point",
         "service_point_id",
+        "shape",
         "source",
         "tech_category",
         "tech_category_id",
@@ -531,29 +508,10 @@ class InteractionRow:
         self.pending_tags = pending_tags
         self.occurred_at_utc = occurred_at_utc
         self.import_new_tags: list[str] = []
+        self.shape: RowShape | None = None
 
     def get_mode_display(self) -> str:
         return str(Interaction.Mode(self.mode).label)
-
-    def copy_values(self) -> tuple[Any, ...]:
-        """The row's values in the order of `log._COPY_ATTNAMES` (every concrete field but the id)."""
-        return (
-            self.client_id,
-            self.service_point_id,
-            self.kind_id,
-            self.read_level,
-            self.tech_category_id,
-            self.mode,
-            self.note,
-            self.referred_to_id,
-            self.duration_minutes,
-            self.weight,
-            self.occurred_at,
-            self.logged_at,
-            self.recorded_by_id,
-            self.source,
-            self.content_fingerprint,
-        )
 
     def as_model(self) -> Interaction:
         interaction = Interaction(
@@ -577,9 +535,54 @@ class InteractionRow:
         return interaction
 
 
+class RowShape:
+    """What a batch's rows alike share, checked once: the service point, kind, READ level,
+    category, mode, tags, referral and duration of a combination of given values (or the
+    problems with them), and the opening and middle of the fingerprint's JSON text."""
+
+    __slots__ = (
+        "category",
+        "duration",
+        "errors",
+        "fingerprint_head",
+        "fingerprint_middle",
+        "given",
+        "kind",
+        "level",
+        "mode",
+        "point",
+        "referral",
+        "tag_ids",
+        "tags",
+    )
+
+    def __init__(self, given: tuple[Any, ...], errors: dict[str, str]) -> None:
+        self.given = given  # the values as passed: a record keyed by its identity stays alive
+        self.errors = errors
+        self.point: Any = None
+        self.kind: Any = None
+        self.level: Any = None
+        self.category: Any = None
+        self.mode: Any = None
+        self.tags: list[TopicTag] = []
+        self.tag_ids: list[int] = []
+        self.referral: Any = None
+        self.duration: Any = None
+        self.fingerprint_head = ""
+        self.fingerprint_middle = ""
+
+
+def _json_id(record: models.Model | None) -> str:
+    """A record's id as `json.dumps` writes it in the fingerprint (null for none)."""
+    return "null" if record is None or record.pk is None else str(record.pk)
+
+
 _MEMO_LIMIT = 50_000
 # Values remembered by what they are; anything else (a record, a list of tags) by its identity.
 _VALUE_KEYS = frozenset({str, int, float, tuple, type(None)})
+_BY_IDENTITY = object()  # marks a key made of an object's identity (never a value's)
+_UTC = dt.UTC
+_new_row = InteractionRow.__new__
 
 
 class InteractionBatch:
@@ -588,7 +591,9 @@ class InteractionBatch:
     on the value alone (service point, kind, READ level, category, mode, tags, note, referral,
     duration) checked once per batch and its answer remembered, so a million rows naming two
     desks and six kinds cost two and six look-ups, and a value refused once is refused again
-    from memory. The time and the count are checked on every row.
+    from memory. Each distinct combination of those values (but the note) is remembered too,
+    as a `RowShape`, so a row like an earlier one costs one look-up for all of them. The time,
+    the client id and the count are checked on every row.
 
     `build(...)` answers `(InteractionRow, {})` or `(None, {field: message})`: a refused row
     costs no exception (a quarter of a file may be refused)."""
@@ -596,6 +601,7 @@ class InteractionBatch:
     def __init__(self, *, source: str, recorded_by: User | None = None):
         self.source = source
         self.recorded_by = recorded_by if getattr(recorded_by, "is_authenticated", False) else None
+        self.recorded_by_id = None if self.recorded_by is None else self.recorded_by.pk
         self.is_import = isinstance(source, str) and source.startswith("import:")
         self.aware = settings.USE_TZ  # timezone.now() without asking the settings on every row
         self.source_errors: dict[str, str] = {}
@@ -615,6 +621,9 @@ class InteractionBatch:
                 "duration",
             )
         }
+        self._shapes: dict[tuple[Any, ...], RowShape] = {}
+        # note → (the note as kept, its JSON text) or (None, the problem)
+        self._notes: dict[Any, tuple[str | None, str]] = {}
 
     def _checked(self, memo_name: str, key: Any, check: Callable[[], Any]) -> tuple[Any, dict[str, str] | None]:
         """The answer of `check()` for this value, from memory after the first time. A record
@@ -639,30 +648,23 @@ class InteractionBatch:
         except ValidationError as exc:
             return None, {name: " ".join(messages) for name, messages in exc.message_dict.items()}
 
-    def build(
+    def _shape(
         self,
-        *,
-        service_point: ServicePoint | str | int,
-        kind: InteractionKind | str | int,
-        read_level: int | str,
-        mode: str | None,
-        client_id: uuid.UUID | str,
-        occurred_at: dt.datetime | str | None = None,
-        duration_minutes: int | str | None = None,
-        tech_category: TechCategory | str | int | None = None,
-        tags: Iterable[TopicTag | str | int] = (),
-        note: str = "",
-        referred_to: DirectoryEntry | str | int | None = None,
-        weight: int = 1,
-    ) -> tuple[InteractionRow | None, dict[str, str]]:
+        given: tuple[Any, ...],
+        service_point: Any,
+        kind: Any,
+        read_level: Any,
+        tech_category: Any,
+        mode: Any,
+        tag_key: tuple[Any, ...],
+        referred_to: Any,
+        duration_minutes: Any,
+    ) -> RowShape:
+        """Check one combination of values, each through its own remembered check."""
         errors: dict[str, str] = {}
         inactive = self.is_import
         checked = self._checked
-        if client_id.__class__ is not uuid.UUID:
-            try:
-                client_id = _client_id(client_id)
-            except ValidationError as exc:
-                errors["client_id"] = " ".join(exc.messages)
+        shape = RowShape(given, errors)
         point, problem = checked(
             "service_point", service_point, lambda: _service_point(service_point, inactive=inactive)
         )
@@ -692,11 +694,7 @@ class InteractionBatch:
         chosen_mode, problem = checked("mode", (mode, id(point)), lambda: _mode(mode, point))
         if problem:
             errors.update(problem)
-        tag_key = tuple(tags) if not isinstance(tags, str | int | TopicTag) else (tags,)
         tag_objs, problem = checked("tags", tag_key, lambda: _tags(list(tag_key), inactive=inactive))
-        if problem:
-            errors.update(problem)
-        clean_note, problem = checked("note", note, lambda: _note(note))
         if problem:
             errors.update(problem)
         referral = None
@@ -709,7 +707,83 @@ class InteractionBatch:
             duration, problem = checked("duration", duration_minutes, lambda: _duration(duration_minutes))
             if problem:
                 errors.update(problem)
-        now = dt.datetime.now(dt.UTC) if self.aware else timezone.now()
+        if errors:
+            return shape
+        shape.point, shape.kind, shape.level, shape.category = point, kind_obj, level, category
+        shape.mode, shape.referral, shape.duration = chosen_mode, referral, duration
+        shape.tags = list(tag_objs) if tag_objs else []
+        shape.tag_ids = sorted(t.pk for t in shape.tags)
+        # `content_fingerprint`'s JSON text up to the note, and from the note to the time.
+        ids = [_json_id(point), _json_id(kind_obj), str(level), _json_id(category), _encode(chosen_mode)]
+        shape.fingerprint_head = f"[{','.join(ids)},[{','.join(map(str, shape.tag_ids))}],"
+        shape.fingerprint_middle = f",{_json_id(referral)},{'null' if duration is None else duration},"
+        return shape
+
+    def _note(self, note: Any) -> tuple[str | None, str]:
+        known = self._notes.get(note) if note.__class__ is str else None
+        if known is None:
+            clean, problem = self._checked("note", note, lambda: _note(note))
+            known = (None, " ".join(problem.values())) if problem else (clean, _encode(clean))
+            if note.__class__ is str and len(self._notes) < _MEMO_LIMIT:
+                self._notes[note] = known
+        return known
+
+    def build(
+        self,
+        *,
+        service_point: ServicePoint | str | int,
+        kind: InteractionKind | str | int,
+        read_level: int | str,
+        mode: str | None,
+        client_id: uuid.UUID | str,
+        occurred_at: dt.datetime | str | None = None,
+        duration_minutes: int | str | None = None,
+        tech_category: TechCategory | str | int | None = None,
+        tags: Iterable[TopicTag | str | int] = (),
+        note: str = "",
+        referred_to: DirectoryEntry | str | int | None = None,
+        weight: int = 1,
+    ) -> tuple[InteractionRow | None, dict[str, str]]:
+        errors: dict[str, str] = {}
+        if client_id.__class__ is not uuid.UUID:
+            try:
+                client_id = _client_id(client_id)
+            except ValidationError as exc:
+                errors["client_id"] = " ".join(exc.messages)
+        tag_key = tuple(tags) if not isinstance(tags, str | int | TopicTag) else (tags,)
+        values = _VALUE_KEYS
+        given = (
+            service_point,
+            kind,
+            read_level,
+            tech_category,
+            mode,
+            tag_key,
+            referred_to,
+            duration_minutes,
+        )
+        key = (
+            service_point if service_point.__class__ in values else (_BY_IDENTITY, id(service_point)),
+            kind if kind.__class__ in values else (_BY_IDENTITY, id(kind)),
+            read_level if read_level.__class__ in values else (_BY_IDENTITY, id(read_level)),
+            tech_category if tech_category.__class__ in values else (_BY_IDENTITY, id(tech_category)),
+            mode if mode.__class__ in values else (_BY_IDENTITY, id(mode)),
+            tag_key,
+            referred_to if referred_to.__class__ in values else (_BY_IDENTITY, id(referred_to)),
+            duration_minutes if duration_minutes.__class__ in values else (_BY_IDENTITY, id(duration_minutes)),
+        )
+        shapes = self._shapes
+        shape = shapes.get(key)
+        if shape is None:
+            shape = self._shape(given, *given)
+            if len(shapes) < _MEMO_LIMIT:
+                shapes[key] = shape
+        if shape.errors:
+            errors.update(shape.errors)
+        clean_note, note_text = self._note(note)
+        if clean_note is None:
+            errors["note"] = note_text
+        now = dt.datetime.now(_UTC) if self.aware else timezone.now()
         moment = None
         if (
             occurred_at.__class__ is dt.datetime
@@ -725,43 +799,44 @@ class InteractionBatch:
                 errors["occurred_at"] = " ".join(exc.messages)
         if self.source_errors:
             errors.update(self.source_errors)
-        if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= MAX_WEIGHT:
+        if (
+            weight.__class__ is not int and (not isinstance(weight, int) or isinstance(weight, bool))
+        ) or not 1 <= weight <= MAX_WEIGHT:
             errors["weight"] = f"A row counts as 1 to {MAX_WEIGHT:,} interactions; got {str(weight)[:20]!r}."
         if errors:
             return None, errors
         moment = moment or now.replace(microsecond=0)
-        moment_utc = moment.astimezone(dt.UTC).isoformat()
-        tag_objs = list(tag_objs) if tag_objs else []  # the remembered list is shared: each row its own
-        row = InteractionRow(
-            client_id=client_id,
-            service_point=point,
-            kind=kind_obj,
-            read_level=level,
-            tech_category=category,
-            mode=chosen_mode,
-            note=clean_note,
-            referred_to=referral,
-            duration_minutes=duration,
-            weight=weight,
-            occurred_at=moment,
-            logged_at=now,
-            recorded_by=self.recorded_by,
-            source=self.source,
-            pending_tags=tag_objs,
-            occurred_at_utc=moment_utc,
-            content_fingerprint="",
-        )
-        row.content_fingerprint = _fingerprint_of(
-            service_point_id=row.service_point_id,
-            kind_id=row.kind_id,
-            read_level=level,
-            tech_category_id=row.tech_category_id,
-            mode=chosen_mode,
-            tag_ids=[t.pk for t in tag_objs] if tag_objs else (),
-            note=clean_note,
-            referred_to_id=row.referred_to_id,
-            duration_minutes=duration,
-            moment_utc=moment_utc,
-            weight=weight,
-        )
+        moment_utc = moment.astimezone(_UTC).isoformat()
+        point, kind_obj, category, referral = shape.point, shape.kind, shape.category, shape.referral
+        row = _new_row(InteractionRow)
+        row.client_id = client_id
+        row.service_point = point
+        row.service_point_id = point.pk
+        row.kind = kind_obj
+        row.kind_id = kind_obj.pk
+        row.read_level = shape.level
+        row.tech_category = category
+        row.tech_category_id = None if category is None else category.pk
+        row.mode = shape.mode
+        row.note = clean_note or ""  # a str here: a refused note returned above
+        row.referred_to = referral
+        row.referred_to_id = None if referral is None else referral.pk
+        row.duration_minutes = shape.duration
+        row.weight = weight
+        row.occurred_at = moment
+        row.logged_at = now
+        row.recorded_by = self.recorded_by
+        row.recorded_by_id = self.recorded_by_id
+        row.source = self.source
+        row.pending_tags = list(shape.tags) if shape.tags else []  # each row its own list
+        row.occurred_at_utc = moment_utc
+        row.import_new_tags = []
+        row.shape = shape
+        # `content_fingerprint`: the shape's JSON text around this row's note, time and count.
+        row.content_fingerprint = hashlib.sha256(
+            (
+                f"{shape.fingerprint_head}{note_text}{shape.fingerprint_middle}{_encode(moment_utc)}"
+                + (f",{weight}]" if weight != 1 else "]")
+            ).encode()
+        ).hexdigest()
         return row, {}

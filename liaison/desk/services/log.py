@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -212,23 +212,81 @@ def interactions_bulk_create(
     return result
 
 
-_COPY_FIELDS = [f for f in Interaction._meta.concrete_fields if not f.primary_key]
-_COPY_ATTNAMES = [f.attname for f in _COPY_FIELDS]
+# The columns COPY fills, in the order `_copy_text` writes them: every concrete field but the id
+# (`test_import_copy.py` holds the two lists together).
+_COPY_ATTNAMES = (
+    "client_id",
+    "service_point_id",
+    "kind_id",
+    "read_level",
+    "tech_category_id",
+    "mode",
+    "note",
+    "referred_to_id",
+    "duration_minutes",
+    "weight",
+    "occurred_at",
+    "logged_at",
+    "recorded_by_id",
+    "source",
+    "content_fingerprint",
+)
+_NULL = "\\N"
+
+
+def _copy_sql() -> str:
+    column_of = {f.attname: str(f.column) for f in Interaction._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in _COPY_ATTNAMES)
+    return f"COPY {connection.ops.quote_name(Interaction._meta.db_table)} ({columns}) FROM STDIN"
+
+
+def _copy_field(text: str) -> str:
+    """A text value as COPY's text format takes it: backslash, tab, newline and carriage return
+    escaped with a backslash; a NUL (which PostgreSQL cannot store in text) refused with the
+    database error psycopg would raise. The desk's checks already strip control characters from
+    notes, so the escaping is the rare path's safety."""
+    if text.isprintable() and "\\" not in text:
+        return text  # the usual value: nothing to escape (non-ASCII letters are printable)
+    if "\x00" in text:
+        raise DataError("PostgreSQL text fields cannot contain NUL (0x00) characters.")  # as psycopg says
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy_text(interactions: Iterable[Interaction | InteractionRow]) -> str:
+    """The rows as the text of a `COPY … FROM STDIN` (PostgreSQL's text format: one line per
+    row, tab-separated, `\\N` for NULL), in the order of `_COPY_ATTNAMES`. Written by hand
+    rather than row by row through psycopg's `write_row`: the values are the checked ones of
+    `interaction_build` or `InteractionBatch` (ids, whole numbers, aware times, a mode, a note),
+    so only the text values need escaping, and one block per chunk costs a fraction of adapting
+    each value."""
+    field = _copy_field
+    words: dict[str, str] = {}  # a mode or source as written: a few values over many rows
+    lines: list[str] = []
+    append = lines.append
+    for row in interactions:
+        mode, source = words.get(row.mode), words.get(row.source)
+        if mode is None:
+            mode = words[row.mode] = field(row.mode)
+        if source is None:
+            source = words[row.source] = field(row.source)
+        category, referral, minutes = row.tech_category_id, row.referred_to_id, row.duration_minutes
+        by = row.recorded_by_id
+        occurred = row.occurred_at.isoformat()  # PostgreSQL reads the offset; naive as psycopg sends it
+        logged = occurred if row.logged_at is row.occurred_at else row.logged_at.isoformat()
+        append(
+            f"{field(str(row.client_id))}\t{int(row.service_point_id)}\t{int(row.kind_id)}\t{int(row.read_level)}\t"
+            f"{_NULL if category is None else int(category)}\t{mode}\t{field(row.note)}\t"
+            f"{_NULL if referral is None else int(referral)}\t{_NULL if minutes is None else int(minutes)}\t"
+            f"{int(row.weight)}\t{occurred}\t{logged}\t"
+            f"{_NULL if by is None else int(by)}\t{source}\t{field(row.content_fingerprint)}\n"
+        )
+    return "".join(lines)
 
 
 def _copy_in(interactions: Sequence[Interaction | InteractionRow]) -> None:
     """Insert through PostgreSQL's COPY: one round trip for the whole chunk, no SQL to build."""
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in _COPY_FIELDS)
-    table = connection.ops.quote_name(Interaction._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        write = copy.write_row
-        for interaction in interactions:
-            # Built and validated by `interaction_build` or `InteractionBatch`: plain values
-            # psycopg adapts itself.
-            if interaction.__class__ is InteractionRow:
-                write(interaction.copy_values())
-            else:
-                write([getattr(interaction, name) for name in _COPY_ATTNAMES])
+    with connection.cursor() as cursor, cursor.cursor.copy(_copy_sql()) as copy:
+        copy.write(_copy_text(interactions))
 
 
 class InteractionCopy:
@@ -268,19 +326,16 @@ class InteractionCopy:
                     {"file": f"{len(result.conflicting)} row(s) clash with interactions stored meanwhile."}
                 )
         if plain:
+            text = _copy_text(plain)  # made before the COPY opens: a refused value writes nothing
             with connection.wrap_database_errors:  # what the COPY reports, as Django's errors
                 if self._copy is None:
                     self._open()
-                write = self._copy.write_row
-                for row in plain:
-                    write(row.copy_values())
+                self._copy.write(text)
         return len(rows)
 
     def _open(self) -> None:
-        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in _COPY_FIELDS)
-        table = connection.ops.quote_name(Interaction._meta.db_table)
         self._cursor = connection.cursor()
-        self._context = self._cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
+        self._context = self._cursor.cursor.copy(_copy_sql())
         self._copy = self._context.__enter__()
         connection.execute_wrappers.append(self._before_query)
 

@@ -193,6 +193,27 @@ def test_every_rejected_row_is_reported_not_just_the_first(points):
     assert result.rows_rejected == 5 and Interaction.objects.count() == 0
 
 
+def test_notes_with_tabs_newlines_backslashes_and_other_scripts_are_stored_as_the_file_has_them(points):
+    """On PostgreSQL the rows go in as COPY text the desk writes itself: every character that
+    means something to COPY is escaped, and comes back as the cell had it."""
+    notes = [
+        "tab\there",
+        "a cell\nover two lines",
+        "back\\slash, \\N and \\. as text",
+        "café — Übung, 東京, Ελληνικά 🙂",
+        "all\tat\\once\n\\N",
+    ]
+    lines = ["When;Desk;What;Effort;How;Minutes;Notes"]
+    for day, note in enumerate(notes, start=1):
+        quoted = note.replace('"', '""')
+        lines.append(f'0{day}/09/2024 09:15;joint-desk;Research;3;in person;12;"{quoted}"')
+    content = "\n".join(lines).encode()
+    run, result = import_with(CUSTOM_MAPPING, content, "notes.csv")
+    assert result.rejections == [] and run.rows_created == len(notes)
+    stored = Interaction.objects.order_by("occurred_at").values_list("note", flat=True)
+    assert list(stored) == notes
+
+
 def test_a_failure_while_writing_rolls_back_every_row(points, monkeypatch):
     from liaison.desk import services as desk_services
 
