@@ -310,10 +310,10 @@ def interaction_client_ids_stored(client_ids: list[str]) -> set[str]:
             cursor.execute(
                 "SELECT client_id::text FROM desk_interaction WHERE client_id = ANY(%s::uuid[])", [client_ids]
             )
-            found = {row[0] for row in cursor.fetchall()}
+            stored_ids = {row[0] for row in cursor.fetchall()}
             if custom:
                 cursor.execute("SET LOCAL plan_cache_mode TO DEFAULT")
-            return found
+            return stored_ids
     found: set[str] = set()
     for start in range(0, len(client_ids), 900):
         stored = Interaction.objects.filter(client_id__in=client_ids[start : start + 900])
