@@ -24,6 +24,11 @@ _NAME_HEADERS = re.compile(
     r"\b(name|names|patron|patrons|e ?mail|email address|phone|telephone|mobile|initials|entered by|answered by|"
     r"asked by|questioner|user|username|staff|student id|barcode|library card|address)\b"
 )
+# A header that names people and also a measure or a category ("interaction staff time",
+# "patron type", "user count") describes them; it does not hold who they are.
+_MEASURE_HEADERS = re.compile(
+    r"\b(time|minutes|mins|duration|spent|type|types|count|number|category|kind|group|status|level)\b"
+)
 _TRANSCRIPT_HEADERS = re.compile(r"\b(transcript|transcripts|conversation|chat log|messages|full text)\b")
 LONG_TEXT = 300  # characters: a note is shorter, a transcript longer
 SAMPLE = 200
@@ -55,7 +60,7 @@ def flagged_columns(headers: list[str], rows: Iterable[SourceRow]) -> list[Flag]
         contacts = sum(1 for c in filled if EMAIL.search(c) or PHONE.search(c))
         if _TRANSCRIPT_HEADERS.search(key) or average > LONG_TEXT or longest > 4 * LONG_TEXT:
             flags.append(Flag(header, f"long text (up to {longest:,} characters): chat transcripts or messages?"))
-        elif _NAME_HEADERS.search(key):
+        elif _NAME_HEADERS.search(key) and not _MEASURE_HEADERS.search(key):
             flags.append(Flag(header, "its name says it holds people's names or contacts"))
         elif filled and contacts * 5 >= len(filled):
             flags.append(

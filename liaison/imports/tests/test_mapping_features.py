@@ -238,3 +238,11 @@ def test_rejections_are_grouped_by_cause_and_a_value_is_mapped_in_one_click(clie
     assert run.rows_rejected == 0 and run.mapping_snapshot["value_maps"]["service_point"] == {"Reference": "joint-desk"}
     page = client.get(response["Location"]).content.decode()
     assert "Import 30 rows" in page
+
+
+def test_headers_naming_people_are_flagged_but_not_a_measure_or_a_category_of_them():
+    headers = ["Timestamp", "interaction staff time", "patron_type", "Number of people", "Staff",
+               "Patron name", "entered by", "Patron e-mail", "user count"]  # fmt: skip
+    rows = [headers, ["1/6/2020 10:18:38", "10-30 min", "Faculty", "2", "AV", "Agnes", "av", "a@b.edu", "3"]]
+    flags = flagged_columns(headers, parse_file(as_csv(rows), "t.csv").rows)
+    assert [f.column for f in flags] == ["Staff", "Patron name", "entered by", "Patron e-mail"]
