@@ -210,26 +210,28 @@ def ticket_timeline_page(
     statements whatever the history's length: the events with their reply, attachment and
     article, then the people, queues and departments they name, each by id in one query.
     (One query joining all twelve tables cost more to plan than to run.)"""
-    if not public_only and before is None and limit == TIMELINE_PAGE:
-        # The ticket page's own read: compiled once per connection (core/compiled.py).
-        latest = _LATEST_EVENTS.fetch(ticket.pk)
-        has_latest_earlier = len(latest) > limit
-        latest = latest[:limit][::-1]
-        return TimelinePage(latest, has_latest_earlier, _name_references(ticket, latest, also_people))
+    if limit is None:
+        rows = list(_timeline_events(ticket, public_only, before))
+    else:
+        if not public_only and before is None and limit == TIMELINE_PAGE:
+            # The ticket page's own read, compiled once per connection (core/compiled.py).
+            rows = _LATEST_EVENTS.fetch(ticket.pk)
+        else:
+            rows = list(_timeline_events(ticket, public_only, before).order_by("-at", "-id")[: limit + 1])
+    has_earlier = limit is not None and len(rows) > limit
+    if limit is not None:
+        rows = rows[:limit][::-1]
+    people = _name_references(ticket, rows, also_people)
+    return TimelinePage(rows, has_earlier, people)
+
+
+def _timeline_events(ticket: Ticket, public_only: bool, before: int | None) -> QuerySet[TicketEvent]:
     events = ticket.events.select_related("reply", "attachment", "article")
     if public_only:
         events = events.filter(kind__in=TicketEvent.PUBLIC_KINDS).exclude(reply__is_internal=True)
     if before is not None:
         events = events.filter(pk__lt=before)
-    has_earlier = False
-    if limit is None:
-        rows = list(events)
-    else:
-        rows = list(events.order_by("-at", "-id")[: limit + 1])
-        has_earlier = len(rows) > limit
-        rows = rows[:limit][::-1]
-    people = _name_references(ticket, rows, also_people)
-    return TimelinePage(rows, has_earlier, people)
+    return events
 
 
 _LATEST_EVENTS = CompiledRead(
