@@ -53,24 +53,32 @@ def measure_ingest(server: Server, agents: list[dict], round_number: int) -> Loa
             )
         )
     latencies = [ms for r in results for ms in r.latencies_ms]
-    return LoadResult(len(latencies), sum(r.errors for r in results), sum(r.seconds for r in results), latencies)
+    return LoadResult(
+        len(latencies),
+        sum(r.errors for r in results),
+        sum(r.seconds for r in results),
+        latencies,
+        sum(r.pool_seconds for r in results),
+    )
 
 
 def run(server: Server, context: dict) -> dict:
     agents = json.loads(LABS_TOKEN_FILE.read_text())
-    ingest_ratios, board_ratios, ingests = [], [], []
+    ingest_ratios, board_ratios, ingests, pool_clock_ratios = [], [], [], []
     for round_number in range(ROUNDS):
         floor = measure_floor(server, requests=2000)
         ingest = measure_ingest(server, agents, round_number)
         floor_again = measure_floor(server, requests=2000)
         board = load(server, "/labs/status/", requests=2000, concurrency=4)
         ingest_ratios.append(ingest.rps / floor.rps)
+        pool_clock_ratios.append(ingest.rps_by_pool_clock / floor.rps_by_pool_clock)
         board_ratios.append(board.rps / floor_again.rps)
         ingests.append(ingest)
         note(
             f"round {round_number + 1}: floor {floor.rps:.0f}, ingest {ingest.rps:.0f} req/s "
             f"(errors {ingest.errors}); floor {floor_again.rps:.0f}, board {board.rps:.0f} req/s "
-            f"(errors {board.errors})"
+            f"(errors {board.errors}); ingest share {ingest_ratios[-1]:.3f}, "
+            f"{pool_clock_ratios[-1]:.3f} by the clock around the pool"
         )
     emit("heartbeat_ingest_per_s", statistics.median(r.rps for r in ingests), "req/s")
     emit("heartbeat_ingest_share_of_floor", statistics.median(ingest_ratios), "ratio")
