@@ -113,7 +113,15 @@ TEMPLATES = [
                 "liaison.core.context_processors.shell",
             ],
         },
-    }
+    },
+    {
+        # A few pages' bodies only (ADR 0063): `<app>/jinja2/`, never the shell, which stays in
+        # Django's template language with every other page. Django's engine is asked first.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "liaison.core.jinja_env.environment"},
+    },
 ]
 
 # --- Database: SQLite under var/ unless DATABASE_URL names another (PostgreSQL in production).

@@ -6,6 +6,8 @@ import uuid
 
 from django import forms
 
+from liaison.core.widgets import QuickHiddenInput
+
 
 def new_one_time_key() -> str:
     return uuid.uuid4().hex
@@ -20,4 +22,4 @@ class OneTimeKeyField(forms.CharField):
         kwargs.setdefault(
             "error_messages", {"required": "This form is out of date: reload the page and send it again."}
         )
-        super().__init__(widget=forms.HiddenInput, initial=new_one_time_key, max_length=255, **kwargs)
+        super().__init__(widget=QuickHiddenInput, initial=new_one_time_key, max_length=255, **kwargs)

@@ -3,7 +3,7 @@
 Django renders every <option> of a <select> through its own template include; a ticket page
 with a queue menu and an assignee menu spent more time there than on all its SQL. `QuickSelect`
 writes the same HTML (same attributes, same escaping) in one pass; `QuickTextInput`,
-`QuickFileInput` and `QuickTextarea` do the same for the other fields of the ticket page. `ListChoiceIterator` reads a
+`QuickHiddenInput`, `QuickFileInput` and `QuickTextarea` do the same for the other fields of the ticket page. `ListChoiceIterator` reads a
 ModelChoiceField's rows with one plain query instead of a server-side cursor (three round
 trips on PostgreSQL for a list of a few dozen people)."""
 
@@ -63,6 +63,10 @@ class QuickInputMixin:
 
 class QuickTextInput(QuickInputMixin, forms.TextInput):
     pass
+
+
+class QuickHiddenInput(QuickInputMixin, forms.HiddenInput):
+    """The one-time key every create form carries (core.forms.OneTimeKeyField)."""
 
 
 class QuickFileInput(QuickInputMixin, forms.FileInput):

@@ -94,9 +94,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, queue: Queue, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].iterator = ListChoiceIterator  # before the queryset, which reads it
-        self.fields["assignee"].queryset = selectors.assignee_choices(queue=queue)
-        if not self.is_bound:  # a menu to draw: names from the per-process copy, no query
+        if self.is_bound:  # a choice to check: against the database, as it is now
+            self.fields["assignee"].iterator = ListChoiceIterator  # before the queryset, which reads it
+            self.fields["assignee"].queryset = selectors.assignee_choices(queue=queue)
+        else:  # a menu to draw: names from the per-process copy, no query to build
             self.fields["assignee"].choices = [("", "Nobody"), *selectors.assignee_menu(queue=queue)]
 
 

@@ -8,11 +8,17 @@ ticket or desk entry you may not see is a 404 on every page.
 
 from __future__ import annotations
 
+import functools
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.backends.utils import csrf_input
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.accounts import selectors as accounts_selectors
@@ -32,6 +38,7 @@ from liaison.desk import selectors as desk_selectors
 from liaison.kb import selectors as kb_selectors
 from liaison.tickets import forms, policy, selectors, services, uploads
 from liaison.tickets.models import Ticket
+from liaison.tickets.templatetags.tickets import timeline_items
 
 PAGE_SIZE = 25
 SORTS = [
@@ -196,7 +203,10 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
     found = selectors.ticket_page_get(ticket=ticket, before=before, with_contact_views=can_reveal)
     context = {
         "ticket": ticket,
+        "user": user,
+        "urls": ticket_urls(ticket),
         "timeline": found.timeline.events,
+        "timeline_html": timeline_items(found.timeline.events, ticket),
         "timeline_has_earlier": found.timeline.has_earlier,
         "timeline_is_paged": before is not None,
         "attachments": found.attachments,
@@ -228,8 +238,50 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
     return context
 
 
-def _render_detail(request, ticket, status=200, **forms_override):
-    return render(request, "tickets/detail.html", _detail_context(request, ticket, **forms_override), status=status)
+# The ticket page's body is drawn with Jinja2 inside the shell of Django's templates (ADR
+# 0063); htmx asks for two parts of it by their element id, each a template of its own.
+_PARTS = {"conversation": "tickets/_conversation.jinja", "contact-body": "tickets/_contact.jinja"}
+_ACTIONS = (
+    "detail", "state", "assign", "priority", "move", "reply", "follow", "contact", "status_link", "attach",
+    "article_search",
+)  # fmt: skip
+_STAND_IN = uuid.UUID(int=0)
+
+
+@functools.lru_cache(maxsize=4)
+def _action_patterns(script_prefix: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, reverse(f"tickets:{name}", args=[_STAND_IN])) for name in _ACTIONS)
+
+
+def ticket_urls(ticket: Ticket) -> dict[str, str]:
+    """The addresses of the ticket page's forms: each reversed once per process with a stand-in
+    reference, then written with this ticket's (eleven reversals a page cost more than its SQL)."""
+    reference = str(ticket.reference)
+    stand_in = str(_STAND_IN)
+    return {name: address.replace(stand_in, reference) for name, address in _action_patterns(get_script_prefix())}
+
+
+def _render_detail(request, ticket, status=200, *, part: str = "", **forms_override):
+    """The whole ticket page, or only `part` (an element id in _PARTS) for htmx."""
+    context = _detail_context(request, ticket, **forms_override)
+    # Once per page: Jinja2's `csrf_input` masks the token afresh each time it is written (a
+    # dozen forms here), where Django's template language masks it once per page.
+    context["csrf_field"] = csrf_input(request)
+    if part:
+        if part == "contact-body":
+            context["details"] = context.get("revealed_contact")
+        return render(request, _PARTS[part], context, status=status)
+    # Jinja2 escapes what it writes. It gets a copy: Django's Jinja2 backend puts its own
+    # csrf_token into the dict it is given, which would make the shell mask the token per use.
+    body: SafeString = mark_safe(render_to_string("tickets/detail_body.jinja", dict(context), request=request))
+    # The shell gets the body's context too: what the page shows stays readable in one place
+    # (tests read it from the response, as from any other page).
+    return render(request, "tickets/detail.html", {**context, "body": body}, status=status)
+
+
+def _part_asked(request, part: str) -> str:
+    """`part` when htmx aims at it (or `?fragment=` names it, as htmx_template allows), else ""."""
+    return htmx_template(request, "tickets/detail.html", {part: part}).partition("#")[2]
 
 
 @roles(*DESK_ROLES)
@@ -326,7 +378,7 @@ def ticket_reply(request, reference):
     htmx for #conversation, which is answered with just that part of the page."""
     ticket = selectors.ticket_get_for_user(user=request.user, key=reference)
     form = forms.ReplyForm(request.POST)
-    template = htmx_template(request, "tickets/detail.html", {"conversation": "conversation"})
+    part = _part_asked(request, "conversation")
     if form.is_valid():
 
         def reply() -> tuple[int, dict]:
@@ -354,9 +406,9 @@ def ticket_reply(request, reference):
             form.add_error("idempotency_key", exc.message)
         else:
             if request.htmx:
-                return render(request, template, _detail_context(request, ticket))
+                return _render_detail(request, ticket, part=part)
             return _back_to(ticket)
-    return render(request, template, _detail_context(request, ticket, reply_form=form), status=400)
+    return _render_detail(request, ticket, status=400, part=part, reply_form=form)
 
 
 @roles(*DESK_ROLES)
@@ -457,8 +509,7 @@ def contact_reveal(request, reference):
     form = forms.ContactRevealForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     details = services.ticket_contact_reveal(actor=request.user, ticket=ticket, reason=reason)
-    template = htmx_template(request, "tickets/detail.html", {"contact-body": "contact"})
-    response = render(request, template, _detail_context(request, ticket, revealed_contact=details))
+    response = _render_detail(request, ticket, part=_part_asked(request, "contact-body"), revealed_contact=details)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -483,8 +534,7 @@ def status_link_new(request, reference):
     except ValidationError as exc:
         return _refused(request, exc, ticket)
     url = request.build_absolute_uri(reverse("tickets:status", args=[token]))
-    context = _detail_context(request, ticket, new_status_url=url, new_status_link=link)
-    response = render(request, "tickets/detail.html", context)
+    response = _render_detail(request, ticket, new_status_url=url, new_status_link=link)
     response["Cache-Control"] = "private, no-store"
     return response
 
