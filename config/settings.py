@@ -115,12 +115,20 @@ TEMPLATES = [
         },
     },
     {
-        # A few pages' bodies only (ADR 0063): `<app>/jinja2/`, never the shell, which stays in
-        # Django's template language with every other page. Django's engine is asked first.
+        # A few busy pages only (ADR 0063), in `<app>/jinja2/`; Django's engine is asked first.
+        # The same context as Django's templates, and the CSRF token masked once per page.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "liaison.core.jinja_env.environment"},
+        "OPTIONS": {
+            "environment": "liaison.core.jinja_env.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "liaison.core.context_processors.shell",
+                "liaison.core.jinja_env.csrf_once",
+            ],
+        },
     },
 ]
 

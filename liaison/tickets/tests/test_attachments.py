@@ -136,8 +136,12 @@ def test_the_upload_form_shows_the_reason_on_the_page(client_as, make_ticket):
     )
     assert response.status_code == 400
     assert ".exe files are not accepted" in response.content.decode()
-    assert [str(m) for m in response.context["messages"]] == [
-        "The file was not attached: .exe files are not accepted. Accepted types: CSV, DOCX, GIF, JPG, PDF, PNG, TXT, XLSX."
+    shown = re.findall(r'<p class="message message--(\w+)">([^<]*)</p>', response.content.decode())
+    assert shown == [
+        (
+            "error",
+            "The file was not attached: .exe files are not accepted. Accepted types: CSV, DOCX, GIF, JPG, PDF, PNG, TXT, XLSX.",
+        )
     ]
     assert Attachment.objects.count() == 0
 
