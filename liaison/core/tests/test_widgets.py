@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from liaison.core.widgets import QuickFileInput, QuickSelect, QuickTextarea, QuickTextInput
+from liaison.core.widgets import QuickFileInput, QuickHiddenInput, QuickSelect, QuickTextarea, QuickTextInput
 
 CHOICES = [("", "Choose…"), ("IT <desk>", [(1, "A & B"), (2, 'C "quoted"')]), (3, "<b>Top</b>")]
 
@@ -28,6 +28,7 @@ def test_quick_inputs_write_what_djangos_inputs_write():
         (forms.TextInput(attrs=attrs), QuickTextInput(attrs=attrs)),
         (forms.Textarea(attrs={"rows": 4, **attrs}), QuickTextarea(attrs={"rows": 4, **attrs})),
         (forms.FileInput(attrs=attrs), QuickFileInput(attrs=attrs)),
+        (forms.HiddenInput(attrs=attrs), QuickHiddenInput(attrs=attrs)),
     ]
     for django_widget, quick in pairs:
         for value in (None, "", 'Toner <b>low</b> & "jammed"\nsecond line', 42):
