@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
+from liaison.core.compiled import CompiledRead
 from liaison.core.models import TimeStampedModel
 from liaison.core.roles import Role
 
@@ -29,8 +31,26 @@ class Department(TimeStampedModel):
         return self.name
 
 
+class UserManager(DjangoUserManager):
+    """Django's, with one read compiled once per connection (core.compiled): `get(pk=…)`, which
+    Django's ModelBackend runs on every signed-in request to know who is asking, and which cost
+    more Python to build than PostgreSQL took to answer."""
+
+    def get(self, *args, **kwargs):
+        # Only `User.objects` itself: a related manager (`department.members`) is a subclass
+        # that adds its own filter, which this read would skip.
+        if type(self) is UserManager and not args and kwargs.keys() == {"pk"}:
+            user = _USER_BY_PK.first(kwargs["pk"], using=self.db)
+            if user is None:
+                raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+            return user
+        return super().get(*args, **kwargs)
+
+
 class User(AbstractUser):
     """A person who signs in. Patrons have no account: they use public pages."""
+
+    objects = UserManager()  # type: ignore[misc]
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.LIBRARY_STAFF, db_index=True)
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
@@ -49,6 +69,12 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR or self.is_superuser
+
+
+# `User.objects.get(pk=…)` as Django's get() would read it (no ordering), compiled once per connection.
+_USER_BY_PK: CompiledRead[User] = CompiledRead(
+    "accounts.user_by_pk", lambda pk: User._base_manager.filter(pk=pk).order_by(), [User._meta.pk], [-7_919_000_201]
+)
 
 
 class ApiToken(TimeStampedModel):
