@@ -4,10 +4,11 @@ template engine was about half the cost of the request. Their shell is `core/jin
 the same markup as templates/base.html (a test holds the two equal).
 
 Only what those templates need is here, each doing what the Django filter or tag of the same
-name does, so a template reads the same in either engine: `url` (the `{% url %}` tag), `static`,
-`csrf_input` (the `{% csrf_token %}` tag, through the `csrf_once` context processor) and the filters `date`, `linebreaksbr`, `filesizeformat`, `pluralize` and `soft_breaks`.
-Autoescaping is on (Django's Jinja2 backend turns it on), and Django's safe strings (forms'
-widgets, `format_html`) are not escaped twice, since they carry `__html__`."""
+name does, so a template reads the same in either engine: `url` (the `{% url %}` tag),
+`static`, `csrf_input` (the `{% csrf_token %}` tag, from the `csrf_once` context processor) and
+the filters `date`, `linebreaksbr`, `filesizeformat`, `pluralize` and `soft_breaks`.
+Autoescaping is always on, and Django's safe strings (forms' widgets, `format_html`) are not
+escaped twice, since they carry `__html__`."""
 
 from __future__ import annotations
 

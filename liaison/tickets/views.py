@@ -252,7 +252,7 @@ def _action_patterns(script_prefix: str) -> tuple[tuple[str, str], ...]:
 
 def ticket_urls(ticket: Ticket) -> dict[str, str]:
     """The addresses of the ticket page's forms: each reversed once per process with a stand-in
-    reference, then written with this ticket's (eleven reversals a page cost more than its SQL)."""
+    reference, then written with this ticket's, instead of eleven calls to reverse() a page."""
     reference = str(ticket.reference)
     stand_in = str(_STAND_IN)
     return {name: address.replace(stand_in, reference) for name, address in _action_patterns(get_script_prefix())}
